@@ -1,0 +1,36 @@
+/*
+ * logsink.h - where the daemons and the CLI send lib/'s log lines: stderr
+ * or syslog, in Postfix style ("prog[pid]: warning: text" on stderr;
+ * syslog adds the program name and pid itself).  Front-ends only: lib/
+ * never includes this.
+ *
+ * Memory: the sink keeps a pointer to `progname`, which must stay valid.
+ */
+#ifndef MA_LOGSINK_H
+#define MA_LOGSINK_H
+
+#include <stdbool.h>
+
+#include "log.h"
+
+enum logsink_target {
+	LOGSINK_STDERR,
+	LOGSINK_SYSLOG,
+	LOGSINK_NONE, /* spawn(8): stdout/stderr are the policy socket */
+};
+
+struct logsink {
+	const char *progname;
+	enum logsink_target target;
+};
+
+/* Set up the sink and return the struct ma_log to hand to lib/.
+ * `facility` is a syslog facility name ("mail" by default when NULL). */
+void logsink_init(struct logsink *sink, struct ma_log *log,
+		  const char *progname, enum logsink_target target,
+		  const char *facility, bool verbose);
+
+/* The hook itself (exposed for front-ends that log their own lines). */
+void logsink_write(void *context, enum ma_log_level level, const char *msg);
+
+#endif

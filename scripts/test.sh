@@ -1,0 +1,99 @@
+#!/bin/sh
+# test.sh - README's test command: install what is missing, build, and run
+# every test: the normal build's `make check` (unit, conformance,
+# integration with real unbound/Postfix/Dovecot), the same under
+# ASan+UBSan, the fuzz targets over their seed corpora, and `make
+# distcheck`.  Ends with one line "tests: N passed, N failed".
+#
+# Environment: JOBS (default: number of CPUs), SKIP_DISTCHECK=1,
+# SKIP_SANITIZERS=1, SKIP_FUZZ=1 (for quick local runs; CI sets none).
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
+passed=0 failed=0 status=0
+
+step() { printf '\n==== %s\n' "$*"; }
+
+# count PASS/FAIL/ERROR lines of an automake test-suite.log summary
+count_suite() {
+	log=$1
+	if [ ! -f "$log" ]; then
+		failed=$((failed + 1))
+		return
+	fi
+	p=$(awk '/^# PASS:/{print $3}' "$log" | tail -1)
+	f=$(awk '/^# (FAIL|ERROR|XPASS):/{s+=$3} END{print s+0}' "$log")
+	passed=$((passed + ${p:-0}))
+	failed=$((failed + ${f:-0}))
+}
+
+build_and_check() {
+	dir=$1
+	shift
+	step "configure $* (in $dir)"
+	mkdir -p "$dir"
+	(cd "$dir" && "$top/configure" -q "$@") || { failed=$((failed + 1)); status=1; return 1; }
+	step "make ($dir)"
+	make -C "$dir" -s -j"$jobs" >"$dir/make.out" 2>&1 || {
+		tail -40 "$dir/make.out"; failed=$((failed + 1)); status=1; return 1; }
+	if grep -q 'warning:' "$dir/make.out"; then
+		echo "compiler warnings in $dir:"; grep 'warning:' "$dir/make.out"
+		failed=$((failed + 1)); status=1
+	fi
+	step "make check ($dir)"
+	rm -f "$dir/test-suite.log"
+	make -C "$dir" -j"$jobs" check || status=1
+	count_suite "$dir/test-suite.log"
+	[ -f "$dir/test-suite.log" ] && grep -E '^(FAIL|ERROR)' "$dir/test-suite.log" && cat "$dir/test-suite.log" | head -200
+	return 0
+}
+
+step "dependencies"
+"$top/scripts/install-deps.sh" || exit 1
+
+step "autoreconf"
+autoreconf -fi >/dev/null 2>&1 || { autoreconf -fi; exit 1; }
+
+build_and_check "$top/build"
+
+if [ "${SKIP_SANITIZERS:-0}" != 1 ]; then
+	ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+	UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+	export ASAN_OPTIONS UBSAN_OPTIONS
+	build_and_check "$top/build-asan" --enable-sanitizers CFLAGS="-g -O1"
+	unset ASAN_OPTIONS UBSAN_OPTIONS
+fi
+
+if [ "${SKIP_FUZZ:-0}" != 1 ]; then
+	step "fuzz targets over their corpora"
+	mkdir -p "$top/build-fuzz"
+	if (cd "$top/build-fuzz" && "$top/configure" -q --enable-fuzzers CC=clang) &&
+	   make -C "$top/build-fuzz" -s -j"$jobs" >"$top/build-fuzz/make.out" 2>&1; then
+		fz=$("$top/scripts/fuzz.sh" "$top/build-fuzz" 10)
+		echo "$fz"
+		p=$(echo "$fz" | awk '/^fuzz: /{print $2}')
+		f=$(echo "$fz" | awk '/^fuzz: /{print $4}')
+		passed=$((passed + ${p:-0}))
+		failed=$((failed + ${f:-1}))
+		[ "${f:-1}" = 0 ] || status=1
+	else
+		tail -30 "$top/build-fuzz/make.out" 2>/dev/null
+		failed=$((failed + 1)); status=1
+	fi
+fi
+
+if [ "${SKIP_DISTCHECK:-0}" != 1 ]; then
+	step "make distcheck"
+	if make -C "$top/build" -j"$jobs" distcheck >"$top/build/distcheck.out" 2>&1; then
+		passed=$((passed + 1))
+		grep -A3 'archives ready' "$top/build/distcheck.out"
+	else
+		tail -60 "$top/build/distcheck.out"
+		failed=$((failed + 1)); status=1
+	fi
+fi
+
+printf '\ntests: %d passed, %d failed\n' "$passed" "$failed"
+[ "$failed" -eq 0 ] || status=1
+exit $status

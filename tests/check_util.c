@@ -1,0 +1,172 @@
+/*
+ * check_util.c - unit tests for lib/ utilities: arena, buf, strparse.
+ * Streams and cursors are exercised at their edges (empty input, exact
+ * limits, bytes past the window).
+ */
+#include "config.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "strparse.h"
+
+START_TEST(test_arena_basic)
+{
+	struct arena *a = arena_new(64);
+	char *s = arena_strdup(a, "hello");
+	char *big = arena_alloc(a, 10000); /* larger than a chunk */
+	char *p = arena_printf(a, "%d-%s", 42, "x");
+	char *m = arena_memdup0(a, "a\0b", 3);
+	int *z = arena_zalloc(a, 16 * sizeof(int));
+	int i;
+
+	memset(big, 'x', 10000);
+	ck_assert_str_eq(s, "hello");
+	ck_assert_str_eq(p, "42-x");
+	ck_assert_int_eq(m[1], '\0');
+	ck_assert_int_eq(m[2], 'b');
+	ck_assert_int_eq(m[3], '\0');
+	for (i = 0; i < 16; i++)
+		ck_assert_int_eq(z[i], 0);
+	ck_assert_uint_eq((uintptr_t)z % sizeof(void *), 0);
+	ck_assert_uint_ge(arena_used(a), 10000);
+	arena_clear(a);
+	ck_assert_uint_eq(arena_used(a), 0);
+	ck_assert_str_eq(arena_strndup(a, "abcdef", 3), "abc");
+	arena_free(&a);
+	ck_assert_ptr_null(a);
+}
+END_TEST
+
+START_TEST(test_buf)
+{
+	struct buf b = BUF_INIT;
+	size_t len;
+	char *s;
+
+	ck_assert_str_eq(buf_cstr(&b), "");
+	buf_append_str(&b, "abc");
+	buf_append(&b, "\0x", 2);
+	ck_assert_uint_eq(b.len, 5);
+	ck_assert_int_eq(b.data[4], 'x');
+	buf_reset(&b);
+	buf_printf(&b, "%s=%u", "n", 7u);
+	ck_assert_str_eq(buf_cstr(&b), "n=7");
+	buf_consume(&b, 2);
+	ck_assert_str_eq(buf_cstr(&b), "7");
+	for (len = 0; len < 100000; len++)
+		buf_append_char(&b, 'y');
+	ck_assert_uint_eq(b.len, 100001);
+	s = buf_steal(&b, &len);
+	ck_assert_uint_eq(len, 100001);
+	ck_assert_uint_eq(b.len, 0);
+	ck_assert_ptr_null(b.data);
+	free(s);
+	buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_strparse_window)
+{
+	/* the window ends before "XYZ": nothing may read past it */
+	const char *data = "abc123XYZ";
+	struct strparse sp;
+	struct sp_slice sl;
+	uint64_t n;
+
+	sp_init(&sp, data, 6);
+	ck_assert_uint_eq(sp_span(&sp, sp_is_alpha, 0, &sl), 3);
+	ck_assert_uint_eq(sl.len, 3);
+	ck_assert(sp_uint(&sp, 5, 1000, &n));
+	ck_assert_uint_eq(n, 123);
+	ck_assert(sp_eof(&sp));
+	ck_assert_int_eq(sp_peek(&sp), -1);
+	ck_assert(!sp_char(&sp, 'X'));
+	ck_assert(!sp_literal_ci(&sp, "X"));
+}
+END_TEST
+
+START_TEST(test_strparse_uint_limits)
+{
+	struct strparse sp;
+	uint64_t n;
+
+	sp_init_str(&sp, "99999");
+	ck_assert(!sp_uint(&sp, 4, UINT64_MAX, &n)); /* too many digits */
+	ck_assert_int_eq(sp_peek(&sp), '9');	     /* cursor restored */
+	ck_assert(!sp_uint(&sp, 5, 9999, &n));	     /* value too large */
+	ck_assert(sp_uint(&sp, 5, 99999, &n));
+	ck_assert_uint_eq(n, 99999);
+	sp_init_str(&sp, "x");
+	ck_assert(!sp_uint(&sp, 5, 10, &n));
+}
+END_TEST
+
+START_TEST(test_strparse_fws)
+{
+	struct strparse sp;
+
+	sp_init_str(&sp, " \t\r\n\tx");
+	ck_assert(sp_skip_fws(&sp));
+	ck_assert_int_eq(sp_peek(&sp), 'x');
+	sp_init_str(&sp, "  \n y"); /* bare LF folding */
+	ck_assert(sp_skip_fws(&sp));
+	ck_assert_int_eq(sp_peek(&sp), 'y');
+	sp_init_str(&sp, " \r\nz"); /* a line break without WSP is not FWS */
+	ck_assert(!sp_skip_fws(&sp));
+	ck_assert_int_eq(sp_peek(&sp), '\r');
+}
+END_TEST
+
+START_TEST(test_strparse_misc)
+{
+	struct strparse sp;
+	struct sp_slice sl;
+	struct sp_slice t = {"  a b \r\n", 8};
+
+	sp_init_str(&sp, "Name:value");
+	ck_assert(sp_literal_ci(&sp, "NAME"));
+	ck_assert(sp_char(&sp, ':'));
+	ck_assert_uint_eq(sp_until(&sp, ";", &sl), 5);
+	ck_assert(sp_slice_eq_ci(sl, "VALUE"));
+	ck_assert(!sp_slice_eq_ci(sl, "VALU"));
+	t = sp_slice_trim(t);
+	ck_assert_uint_eq(t.len, 3);
+	ck_assert_int_eq(t.p[0], 'a');
+	sp_init(&sp, "a\0b;", 4); /* NUL bytes are data, not a stop */
+	ck_assert_uint_eq(sp_until(&sp, ";", &sl), 3);
+}
+END_TEST
+
+static Suite *
+util_suite(void)
+{
+	Suite *s = suite_create("util");
+	TCase *tc = tcase_create("arena+buf");
+
+	tcase_add_test(tc, test_arena_basic);
+	tcase_add_test(tc, test_buf);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("strparse");
+	tcase_add_test(tc, test_strparse_window);
+	tcase_add_test(tc, test_strparse_uint_limits);
+	tcase_add_test(tc, test_strparse_fws);
+	tcase_add_test(tc, test_strparse_misc);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(util_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,41 @@
+/*
+ * harness.h - helpers for libcheck tests that need real servers.
+ *
+ * Servers listen on 127.0.0.1 on a random free port and are stopped by
+ * PID.  The start logic itself is in tests/harness/unbound-start.sh, shared
+ * with the shell integration tests, so there is one way to run them.
+ *
+ * Memory: paths returned are malloc()ed and owned by the caller.
+ */
+#ifndef HARNESS_H
+#define HARNESS_H
+
+#include <sys/types.h>
+
+struct harness_unbound {
+	pid_t pid;
+	int port;
+	char *dir;
+};
+
+/* A fresh world-traversable temporary directory (mode 755). */
+char *harness_tmpdir(const char *tag);
+/* Write `text` to DIR/NAME; returns the path. */
+char *harness_write_file(const char *dir, const char *name, const char *text);
+/* Start unbound serving the local-data in `zones_text`.  0 or -1. */
+int harness_unbound_start(const char *zones_text, struct harness_unbound *ub);
+/* Stop it by PID and remove its directory. */
+void harness_unbound_stop(struct harness_unbound *ub);
+/* A libunbound config file (under dir) forwarding everything to
+ * 127.0.0.1@port; returns its path. */
+char *harness_forward_config(const char *dir, int port);
+/* A UDP + TCP socket pair bound on 127.0.0.1 that never answers (a DNS
+ * server that drops every query); returns the port, fds in fds_r[2]. */
+int harness_blackhole(int fds_r[2]);
+/* Directory of the shared test data (../shared/testdata, or
+ * $MAILAUTH_TESTDATA). */
+const char *harness_testdata(void);
+/* Source directory ($srcdir or ".") */
+const char *harness_srcdir(void);
+
+#endif

@@ -1,0 +1,57 @@
+# lib.sh - assertions and helpers for the shell tests (sourced).
+# Each check prints "ok N - what" or "not ok N - what" and finish() exits
+# non-zero if any failed, so automake counts the script as FAIL.
+_n=0
+_failed=0
+
+harness_tmpdir() {
+	d=$(mktemp -d "/tmp/mailauth-$1-XXXXXX") || exit 99
+	chmod 755 "$d"
+	echo "$d"
+}
+
+_ok() {
+	_n=$((_n + 1))
+	echo "ok $_n - $1"
+}
+
+_not_ok() {
+	_n=$((_n + 1))
+	_failed=$((_failed + 1))
+	echo "not ok $_n - $1"
+}
+
+fail() {
+	echo "FATAL: $*" >&2
+	exit 99
+}
+
+# expect_eq GOT WANT WHAT
+expect_eq() {
+	if [ "$1" = "$2" ]; then _ok "$3"; else _not_ok "$3 (got '$1', want '$2')"; fi
+}
+
+# expect_match TEXT ERE WHAT: some line of TEXT matches the extended regex
+expect_match() {
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then
+		_ok "$3"
+	else
+		_not_ok "$3 (no line matches /$2/ in:)"
+		printf '%s\n' "$1" | sed 's/^/#   /'
+	fi
+}
+
+# expect_no_match TEXT ERE WHAT
+expect_no_match() {
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then
+		_not_ok "$3 (a line matches /$2/)"
+		printf '%s\n' "$1" | sed 's/^/#   /'
+	else
+		_ok "$3"
+	fi
+}
+
+finish() {
+	echo "$((_n - _failed)) passed, $_failed failed"
+	[ "$_failed" -eq 0 ]
+}
