@@ -47,11 +47,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (checked < 0 && expanded == 0)
 		abort();
-	if (expanded == 0 &&
-	    (strlen(out) > SPF_MACRO_MAX_OUTPUT + 3 * 1024 ||
-	     strlen(spf_macro_truncate_domain(out)) > SPF_MACRO_MAX_DOMAIN &&
-		     strchr(spf_macro_truncate_domain(out), '.') != NULL))
-		abort();
+	if (expanded == 0) {
+		const char *name = spf_macro_truncate_domain(out);
+
+		/* one last expansion may overshoot the bound by its own size */
+		if (strlen(out) > SPF_MACRO_MAX_OUTPUT + 3 * 1024)
+			abort();
+		if (strlen(name) > SPF_MACRO_MAX_DOMAIN &&
+		    strchr(name, '.') != NULL)
+			abort();
+	}
 	if (checked == 0 && info.tail_start > size - 1)
 		abort();
 	arena_free(&arena);
