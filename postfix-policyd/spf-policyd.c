@@ -5,8 +5,9 @@
  *	spf-policyd [-nv] [-c FILE] [-o NAME=VALUE]...
  *	spf-policyd [-nev] [-c FILE] --listen unix:PATH|inet:HOST:PORT ...
  *
- * Without --listen (and without `listen` in the config) it serves one
- * connection on stdin/stdout the way spawn(8) runs it: fds 0, 1 and 2 are
+ * Without --listen, and when fd 0 is a socket or the config has no
+ * `listen`, it serves one connection on stdin/stdout the way spawn(8)
+ * runs it: fds 0, 1 and 2 are
  * all the socket, so nothing is ever written to stderr; logs go to
  * syslog.  With --listen it is a standalone daemon serving many smtpd
  * processes from one event loop, dropping privileges to `user` after
@@ -23,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "arena.h"
@@ -112,6 +114,14 @@ drop_privileges(const char *user, const char **error_r)
 		return -1;
 	}
 	return 0;
+}
+
+static bool
+fd_is_socket(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
 }
 
 static void
@@ -224,7 +234,10 @@ main(int argc, char **argv)
 		arena_free(&d.arena);
 		return 0;
 	}
-	stdio = o.nlisten == 0 && d.cfg->listen[0] == NULL;
+	/* spawn(8) hands us a socket on fd 0; a daemon started from an
+	 * init system has no socket there */
+	stdio = o.nlisten == 0 &&
+		(d.cfg->listen[0] == NULL || fd_is_socket(0));
 	logsink_init(&d.sink, &d.log, PROGNAME,
 		     o.log_stderr && !stdio ? LOGSINK_STDERR : LOGSINK_SYSLOG,
 		     d.cfg->syslog_facility,
