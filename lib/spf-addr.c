@@ -31,6 +31,8 @@ spf_addr_parse(const char *text, struct spf_addr *addr_r)
 		return 0;
 	}
 	addr_r->v6 = true;
+	addr_r->upper_hex = strpbrk(text, "ABCDEF") != NULL &&
+			    strpbrk(text, "abcdef") == NULL;
 	memcpy(addr_r->bytes, a6.s6_addr, 16);
 	return 0;
 }
@@ -68,7 +70,8 @@ spf_addr_ntop(const struct spf_addr *addr, char *buf, size_t size)
 static void
 append_nibbles(struct buf *b, const struct spf_addr *addr, bool reverse)
 {
-	static const char hex[] = "0123456789abcdef";
+	const char *hex = addr->upper_hex && !reverse ? "0123456789ABCDEF" :
+							"0123456789abcdef";
 	int i;
 
 	for (i = 0; i < 32; i++) {

@@ -20,6 +20,7 @@ struct arena;
 
 struct spf_addr {
 	bool v6;		  /* false: IPv4 in bytes[0..3] */
+	bool upper_hex;		  /* the text spelt hex digits in upper case */
 	unsigned char bytes[16];
 };
 
@@ -36,7 +37,10 @@ bool spf_addr_match(const struct spf_addr *client, const struct spf_addr *net,
 void spf_addr_ntop(const struct spf_addr *addr, char *buf, size_t size);
 
 /* The "i" macro form (RFC 7208 7.3): dotted quad, or 32 dot-separated
- * nibbles for IPv6.  Arena-allocated. */
+ * nibbles for IPv6, spelt in the case of the address as it was given
+ * (the 7.4 example is lower case; the openspf suite expects upper-case
+ * nibbles for an upper-case address; DNS ignores the difference).
+ * Arena-allocated. */
 char *spf_addr_dotted(struct arena *arena, const struct spf_addr *addr);
 
 /* The reverse-lookup name (x.x.x.x.in-addr.arpa / nibbles.ip6.arpa),

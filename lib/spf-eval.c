@@ -250,7 +250,8 @@ on_mx(struct spf_check *c, const struct dns_result *res)
 		const struct dns_rr *rr = &res->rrs[i];
 
 		if (rr->type == DNS_T_MX && rr->u.mx.exchange[0] != '\0')
-			c->names[c->nnames++] = rr->u.mx.exchange;
+			c->names[c->nnames++] =
+				arena_strdup(c->arena, rr->u.mx.exchange);
 	}
 	mx_next(c);
 }

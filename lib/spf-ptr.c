@@ -69,7 +69,8 @@ on_ptr(struct spf_check *c, const struct dns_result *res)
 		    c->nnames < SPF_MAX_NAMES_PER_LOOKUP;
 	     i++) {
 		if (res->rrs[i].type == DNS_T_PTR)
-			c->names[c->nnames++] = res->rrs[i].u.name;
+			c->names[c->nnames++] =
+				arena_strdup(c->arena, res->rrs[i].u.name);
 	}
 	ptr_next(c);
 }
