@@ -12,6 +12,7 @@
 #define MA_DKIM_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* The result of one signature, RFC 8601 section 2.7.1. */
 enum dkim_result {
