@@ -44,6 +44,16 @@ int dkim_crypto_verify(enum dkim_key_type type, void *pkey, void *verify_ctx,
 		       const unsigned char hash[DKIM_SHA256_LEN],
 		       const unsigned char *sig, size_t sig_len);
 
+/* A public key from a key record's decoded p= (RSA: SubjectPublicKeyInfo
+ * or PKCS#1 RSAPublicKey DER; Ed25519: 32 raw bytes).  Returns the
+ * EVP_PKEY * and its size in bits, or NULL.  For RSA *verify_ctx_r gets a
+ * verification context prepared once (PKCS#1 v1.5, SHA-256). */
+void *dkim_crypto_public_key(enum dkim_key_type type, const unsigned char *p,
+			     size_t len, unsigned int *bits_r,
+			     void **verify_ctx_r);
+/* Free what dkim_crypto_public_key() returned (NULLs are fine). */
+void dkim_crypto_public_key_free(void *pkey, void *verify_ctx);
+
 struct dkim_privkey {
 	enum dkim_key_type type;
 	unsigned int bits;
