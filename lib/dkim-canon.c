@@ -11,9 +11,12 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "dkim-canon.h"
+#include "xalloc.h"
 
 static bool
 is_wsp(unsigned char c)
@@ -68,6 +71,31 @@ dkim_canon_header(enum dkim_canon canon, const char *raw, size_t len,
 done:
 	if (crlf)
 		buf_append(out, "\r\n", 2);
+}
+
+void
+dkim_canon_signed_headers(enum dkim_canon canon,
+			  const struct dkim_canon_field *fields,
+			  size_t nfields, const char *const *names,
+			  size_t nnames, struct buf *out)
+{
+	bool *used = ma_calloc(nfields + 1, sizeof(bool));
+	size_t i, j, n;
+
+	for (i = 0; i < nnames; i++) {
+		n = strlen(names[i]);
+		for (j = nfields; j-- > 0;) {
+			const struct dkim_canon_field *f = &fields[j];
+
+			if (used[j] || f->name_len != n ||
+			    strncasecmp(f->raw, names[i], n) != 0)
+				continue;
+			used[j] = true;
+			dkim_canon_header(canon, f->raw, f->len, true, out);
+			break;
+		}
+	}
+	free(used);
 }
 
 void

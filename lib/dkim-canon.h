@@ -30,6 +30,23 @@
 void dkim_canon_header(enum dkim_canon canon, const char *raw, size_t len,
 		       bool crlf, struct buf *out);
 
+/* A header field as kept by the signer and the verifier: raw text as
+ * msg-header.h gives it, and the length of its name (raw starts with it). */
+struct dkim_canon_field {
+	const char *raw;
+	size_t len;
+	size_t name_len;
+};
+
+/* RFC 6376 5.4.2: append the canonical form of the fields named in
+ * `names` (case-insensitive), each name taking the last instance not yet
+ * taken, from the bottom up; names with no instance left contribute
+ * nothing (over-signing).  Every field ends in CRLF. */
+void dkim_canon_signed_headers(enum dkim_canon canon,
+			       const struct dkim_canon_field *fields,
+			       size_t nfields, const char *const *names,
+			       size_t nnames, struct buf *out);
+
 /* Receives canonical body bytes, in order. */
 typedef void dkim_canon_sink_t(void *context, const void *data, size_t len);
 

@@ -19,13 +19,6 @@
 #include "msg-header.h"
 #include "xalloc.h"
 
-struct verify_field {
-	const char *raw;
-	size_t len;
-	const char *name;
-	size_t name_len;
-};
-
 /* One body hash per distinct (canonicalization, l=). */
 struct body_hash {
 	enum dkim_canon canon;
@@ -51,7 +44,7 @@ struct dkim_verify {
 	const struct ma_log *log;
 	struct arena *arena;
 	struct msg_header_parser *parser;
-	struct verify_field *fields;
+	struct dkim_canon_field *fields;
 	size_t nfields, fields_cap, header_bytes;
 	bool header_too_large;
 	unsigned int from_count;
@@ -112,7 +105,7 @@ dkim_verify_free(struct dkim_verify **v_p)
 static void
 field_add(struct dkim_verify *v, const struct msg_header_field *f)
 {
-	struct verify_field *vf;
+	struct dkim_canon_field *vf;
 
 	if (f->name_len == 4 && strncasecmp(f->name, "From", 4) == 0)
 		v->from_count++;
@@ -131,7 +124,6 @@ field_add(struct dkim_verify *v, const struct msg_header_field *f)
 	vf = &v->fields[v->nfields++];
 	vf->raw = arena_memdup0(v->arena, f->raw, f->raw_len);
 	vf->len = f->raw_len;
-	vf->name = vf->raw;
 	vf->name_len = f->name_len;
 	v->header_bytes += f->raw_len;
 }
@@ -206,7 +198,7 @@ sig_precheck(struct dkim_verify *v, struct verify_sig *vs)
 }
 
 static void
-sig_start(struct dkim_verify *v, const struct verify_field *f,
+sig_start(struct dkim_verify *v, const struct dkim_canon_field *f,
 	  unsigned int *evaluated)
 {
 	struct verify_sig *vs;
@@ -261,10 +253,10 @@ header_end(struct dkim_verify *v)
 
 	v->header_done = true;
 	for (i = 0; i < v->nfields; i++) {
-		const struct verify_field *f = &v->fields[i];
+		const struct dkim_canon_field *f = &v->fields[i];
 
 		if (f->name_len == sizeof(dkim_sig_name) - 1 &&
-		    strncasecmp(f->name, dkim_sig_name, f->name_len) == 0)
+		    strncasecmp(f->raw, dkim_sig_name, f->name_len) == 0)
 			sig_start(v, f, &evaluated);
 	}
 }
@@ -330,32 +322,17 @@ static void
 header_hash(struct dkim_verify *v, const struct dkim_sig *sig,
 	    unsigned char out[DKIM_SHA256_LEN])
 {
-	bool *used = ma_calloc(v->nfields + 1, sizeof(bool));
 	struct dkim_sha256 *sha = dkim_sha256_new();
-	size_t i, n, j;
 
 	buf_reset(&v->hbuf);
-	for (i = 0; i < sig->nheaders; i++) {
-		n = strlen(sig->headers[i]);
-		for (j = v->nfields; j-- > 0;) {
-			const struct verify_field *f = &v->fields[j];
-
-			if (used[j] || f->name_len != n ||
-			    strncasecmp(f->name, sig->headers[i], n) != 0)
-				continue;
-			used[j] = true;
-			dkim_canon_header(sig->header_canon, f->raw, f->len,
-					  true, &v->hbuf);
-			break;
-		}
-	}
+	dkim_canon_signed_headers(sig->header_canon, v->fields, v->nfields,
+				  sig->headers, sig->nheaders, &v->hbuf);
 	dkim_canon_header(sig->header_canon, sig->raw_unsigned,
 			  sig->raw_unsigned_len, false, &v->hbuf);
 	dkim_sha256_init(sha);
 	dkim_sha256_update(sha, v->hbuf.data, v->hbuf.len);
 	dkim_sha256_final(sha, out);
 	dkim_sha256_free(&sha);
-	free(used);
 }
 
 static void
