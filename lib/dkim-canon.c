@@ -1,0 +1,316 @@
+/*
+ * dkim-canon.c - RFC 6376 section 3.4 canonicalization (dkim-canon.h).
+ *
+ * Body: lines are found with memchr().  A line that needs no change
+ * (simple: any non-empty line ending in CRLF; relaxed: one without HTAB,
+ * without two SP in a row and without trailing WSP) joins a run of input
+ * that is passed to the sink untouched, so CRLF mail costs one memchr()
+ * pass and no copy.  Everything else goes through a small staging
+ * buffer.  Empty lines are counted, not written, until a line with
+ * content follows (3.4.3, 3.4.4: empty lines at the end are ignored).
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "dkim-canon.h"
+#include "xalloc.h"
+
+static bool
+is_wsp(unsigned char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+void
+dkim_canon_header(enum dkim_canon canon, const char *raw, size_t len,
+		  bool crlf, struct buf *out)
+{
+	const char *colon, *p, *end = raw + len;
+	size_t n, i;
+	bool wsp = false, any = false;
+	char *dst;
+
+	if (canon == DKIM_CANON_SIMPLE ||
+	    (colon = memchr(raw, ':', len)) == NULL) {
+		buf_append(out, raw, len);
+		goto done;
+	}
+	/* 3.4.2: lower-case name, no WSP before the colon, the value
+	 * unfolded, WSP runs made one SP, none at either end */
+	n = (size_t)(colon - raw);
+	while (n > 0 && is_wsp((unsigned char)raw[n - 1]))
+		n--;
+	buf_reserve(out, n + 1 + len);
+	dst = out->data + out->len;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)raw[i];
+
+		dst[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+	}
+	dst[n] = ':';
+	out->len += n + 1;
+	for (p = colon + 1; p < end; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c == '\r' || c == '\n')
+			continue;
+		if (is_wsp(c)) {
+			wsp = true;
+			continue;
+		}
+		if (wsp && any)
+			out->data[out->len++] = ' ';
+		out->data[out->len++] = (char)c;
+		wsp = false;
+		any = true;
+	}
+	out->data[out->len] = '\0';
+done:
+	if (crlf)
+		buf_append(out, "\r\n", 2);
+}
+
+void
+dkim_canon_signed_headers(enum dkim_canon canon,
+			  const struct dkim_canon_field *fields,
+			  size_t nfields, const char *const *names,
+			  size_t nnames, struct buf *out)
+{
+	bool *used = ma_calloc(nfields + 1, sizeof(bool));
+	size_t i, j, n;
+
+	for (i = 0; i < nnames; i++) {
+		n = strlen(names[i]);
+		for (j = nfields; j-- > 0;) {
+			const struct dkim_canon_field *f = &fields[j];
+
+			if (used[j] || f->name_len != n ||
+			    strncasecmp(f->raw, names[i], n) != 0)
+				continue;
+			used[j] = true;
+			dkim_canon_header(canon, f->raw, f->len, true, out);
+			break;
+		}
+	}
+	free(used);
+}
+
+void
+dkim_body_canon_init(struct dkim_body_canon *bc, enum dkim_canon canon,
+		     uint64_t limit, dkim_canon_sink_t *sink,
+		     void *sink_context)
+{
+	memset(bc, 0, offsetof(struct dkim_body_canon, stage));
+	bc->canon = canon;
+	bc->limit = limit;
+	bc->sink = sink;
+	bc->sink_context = sink_context;
+}
+
+/* Hand canonical bytes to the sink, cut at the l= limit. */
+static void
+canon_emit(struct dkim_body_canon *bc, const void *data, size_t len)
+{
+	uint64_t before = bc->length;
+
+	bc->length += len;
+	if (before >= bc->limit || len == 0)
+		return;
+	if (bc->limit - before < len)
+		len = (size_t)(bc->limit - before);
+	bc->sink(bc->sink_context, data, len);
+}
+
+static void
+canon_flush(struct dkim_body_canon *bc)
+{
+	if (bc->staged > 0) {
+		size_t n = bc->staged;
+
+		bc->staged = 0;
+		canon_emit(bc, bc->stage, n);
+	}
+}
+
+static void
+canon_out(struct dkim_body_canon *bc, const void *data, size_t len)
+{
+	if (len > sizeof(bc->stage) - bc->staged) {
+		canon_flush(bc);
+		if (len >= sizeof(bc->stage) / 2) {
+			canon_emit(bc, data, len);
+			return;
+		}
+	}
+	memcpy(bc->stage + bc->staged, data, len);
+	bc->staged += len;
+}
+
+/* The current line has content: write the empty lines held back. */
+static void
+canon_line_content(struct dkim_body_canon *bc)
+{
+	if (bc->in_line)
+		return;
+	for (; bc->empty_lines > 0; bc->empty_lines--)
+		canon_out(bc, "\r\n", 2);
+	bc->in_line = true;
+}
+
+static void
+canon_line_end(struct dkim_body_canon *bc)
+{
+	bc->wsp_pending = false;
+	if (bc->in_line) {
+		canon_out(bc, "\r\n", 2);
+		bc->in_line = false;
+	} else {
+		bc->empty_lines++;
+	}
+}
+
+/* Part of a line (no line end in it), byte by byte rules. */
+static void
+canon_segment(struct dkim_body_canon *bc, const char *p, size_t len)
+{
+	const char *end = p + len, *run;
+
+	if (bc->canon == DKIM_CANON_SIMPLE) {
+		if (len > 0) {
+			canon_line_content(bc);
+			canon_out(bc, p, len);
+		}
+		return;
+	}
+	while (p < end) {
+		if (is_wsp((unsigned char)*p)) {
+			bc->wsp_pending = true;
+			p++;
+			continue;
+		}
+		for (run = p; p < end && !is_wsp((unsigned char)*p); p++)
+			;
+		canon_line_content(bc);
+		if (bc->wsp_pending)
+			canon_out(bc, " ", 1);
+		bc->wsp_pending = false;
+		canon_out(bc, run, (size_t)(p - run));
+	}
+}
+
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* Bytes equal to c get their high bit set (exact for "any?" tests;
+ * may flag a byte above a match, which only costs the slow path). */
+static inline uint64_t
+swar_eq(uint64_t w, unsigned char c)
+{
+	uint64_t x = w ^ (ONES * c);
+
+	return (x - ONES) & ~x & HIGHS;
+}
+
+/* Relaxed: does the line (no line end) pass through unchanged? */
+static bool
+relaxed_clean(const char *p, size_t len)
+{
+	size_t i = 0;
+	uint64_t w, sp, prev_hi = 0;
+
+	if (len > 0 && is_wsp((unsigned char)p[len - 1]))
+		return false;
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, p + i, 8);
+		if (swar_eq(w, '\t') != 0)
+			return false;
+		sp = swar_eq(w, ' ');
+		if ((sp & ((sp << 8) | prev_hi)) != 0)
+			return false;
+		prev_hi = sp >> 56;
+	}
+	for (; i < len; i++) {
+		if (p[i] == '\t' ||
+		    (p[i] == ' ' && ((i > 0 && p[i - 1] == ' ') ||
+				     (i == (len & ~(size_t)7) && prev_hi))))
+			return false;
+	}
+	return true;
+}
+
+/* A whole line p..p+len (content) whose end is at p+len+eol_len. */
+static bool
+canon_line_passes(const struct dkim_body_canon *bc, const char *p,
+		  size_t len, size_t eol_len)
+{
+	if (eol_len != 2 || len == 0 || bc->in_line || bc->wsp_pending ||
+	    bc->empty_lines > 0)
+		return false;
+	return bc->canon == DKIM_CANON_SIMPLE || relaxed_clean(p, len);
+}
+
+void
+dkim_body_canon_update(struct dkim_body_canon *bc, const void *data,
+		       size_t len)
+{
+	const char *p = data, *end = p + len, *run = NULL, *lf;
+	size_t n, eol;
+
+	while (p < end) {
+		if (bc->cr_pending) {
+			bc->cr_pending = false;
+			if (*p == '\n') {
+				canon_line_end(bc);
+				p++;
+				continue;
+			}
+			canon_segment(bc, "\r", 1);
+		}
+		lf = memchr(p, '\n', (size_t)(end - p));
+		if (lf == NULL) {
+			if (run != NULL)
+				canon_out(bc, run, (size_t)(p - run));
+			run = NULL;
+			n = (size_t)(end - p);
+			if (end[-1] == '\r') {
+				n--;
+				bc->cr_pending = true;
+			}
+			canon_segment(bc, p, n);
+			return;
+		}
+		n = (size_t)(lf - p);
+		eol = n > 0 && lf[-1] == '\r' ? 2 : 1;
+		n -= eol - 1;
+		if (canon_line_passes(bc, p, n, eol)) {
+			if (run == NULL)
+				run = p;
+		} else {
+			if (run != NULL)
+				canon_out(bc, run, (size_t)(p - run));
+			run = NULL;
+			canon_segment(bc, p, n);
+			canon_line_end(bc);
+		}
+		p = lf + 1;
+	}
+	if (run != NULL)
+		canon_out(bc, run, (size_t)(p - run));
+}
+
+void
+dkim_body_canon_final(struct dkim_body_canon *bc)
+{
+	if (bc->cr_pending) {
+		bc->cr_pending = false;
+		canon_segment(bc, "\r", 1);
+	}
+	if (bc->in_line)
+		canon_line_end(bc);
+	if (bc->canon == DKIM_CANON_SIMPLE && bc->length + bc->staged == 0)
+		canon_out(bc, "\r\n", 2);
+	canon_flush(bc);
+}
