@@ -154,6 +154,8 @@ class Interop:
         self.pool = ThreadPoolExecutor(max_workers=2)
         self.passed = self.failed = 0
         self.peer_agree = 0
+        self.tamper_stats = {}
+        self.splits = {}
         self.peer_disagree = []
         self.disagree = []
         self.failures = []
@@ -342,6 +344,16 @@ class Interop:
 
     def judge_tamper(self, cfg, s, m, tname, orig, tp, verdicts):
         oracles = [p for p in PEERS if verdicts[p][orig] == "pass"]
+        for v in oracles + ([OURS] if self.ours_verify else []):
+            st = self.tamper_stats.setdefault((tname, v), [0, 0])
+            st[verdicts[v][tp] != "pass"] += 1
+        for p in oracles:
+            # the content-changing tampers must break every signature, or
+            # tamper.py did not change what was signed
+            if tname in ("body-changed", "subject-changed") and \
+                    verdicts[p][tp] == "pass":
+                self.fail("%s %s/%s signed by %s: %s still passes: the "
+                          "tamper did not take" % (cfg, m, tname, s, p))
         if not oracles or not self.ours_verify:
             return
         if verdicts[OURS][orig] != "pass":
@@ -350,10 +362,9 @@ class Interop:
         want = peer_pass == {True}
         got = verdicts[OURS][tp] == "pass"
         if len(peer_pass) == 2:
-            self.notes.append("peers split on %s %s/%s (signed by %s): %s; "
-                              "ours %s" % (cfg, m, tname, s, ", ".join(
-                                  "%s=%s" % (p, verdicts[p][tp])
-                                  for p in oracles), verdicts[OURS][tp]))
+            key = "%s: %s" % (tname, ", ".join(
+                "%s %s" % (p, verdicts[p][tp]) for p in oracles))
+            self.splits[key] = self.splits.get(key, 0) + 1
         if got == want:
             self.ok()
         else:
@@ -400,6 +411,12 @@ def main():
             print("%s %s (%d pairs): %s" % (label, name, len(cases), k["why"]))
             for w in cases:
                 print("    " + w)
+    for tname, _ in TAMPERS:
+        print("tampered %-18s %s" % (tname, ", ".join(
+            "%s %d pass/%d not" % (v, *t.tamper_stats[(tname, v)])
+            for v in (OURS,) + PEERS if (tname, v) in t.tamper_stats)))
+    for key, n in sorted(t.splits.items()):
+        print("peers split (ours must fail, RFC 6376 8.15) %dx %s" % (n, key))
     print("peer cross-check (dkimpy <-> libopendkim): %d pass, %d documented "
           "peer departures from RFC 6376" % (t.peer_agree,
                                              len(t.peer_disagree)))
