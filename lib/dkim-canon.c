@@ -15,6 +15,10 @@
 #include <string.h>
 #include <strings.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "dkim-canon.h"
 #include "xalloc.h"
 
@@ -201,104 +205,149 @@ canon_segment(struct dkim_body_canon *bc, const char *p, size_t len)
 	}
 }
 
-#define ONES 0x0101010101010101ULL
-#define HIGHS 0x8080808080808080ULL
-
-/* Bytes equal to c get their high bit set (exact for "any?" tests;
- * may flag a byte above a match, which only costs the slow path). */
-static inline uint64_t
-swar_eq(uint64_t w, unsigned char c)
+/* Relaxed fast path: the first byte at or after p that relaxed
+ * canonicalization may change or that ends a line - HTAB, LF, or SP
+ * followed by SP, CR or LF (or by the end of the data) - or end. */
+static const char *
+relaxed_scan(const char *p, const char *end)
 {
-	uint64_t x = w ^ (ONES * c);
+#if defined(__SSE2__)
+	const __m128i sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t');
+	const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
 
-	return (x - ONES) & ~x & HIGHS;
+	while (end - p > 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		__m128i n = _mm_loadu_si128((const __m128i *)(const void *)(p + 1));
+		__m128i hit = _mm_or_si128(_mm_cmpeq_epi8(v, tab),
+					   _mm_cmpeq_epi8(v, lf));
+		__m128i next = _mm_or_si128(_mm_cmpeq_epi8(n, sp),
+					    _mm_or_si128(_mm_cmpeq_epi8(n, cr),
+							 _mm_cmpeq_epi8(n, lf)));
+		int bits;
+
+		hit = _mm_or_si128(hit, _mm_and_si128(_mm_cmpeq_epi8(v, sp), next));
+		if ((bits = _mm_movemask_epi8(hit)) != 0)
+			return p + __builtin_ctz((unsigned int)bits);
+		p += 16;
+	}
+#endif
+	for (; p < end; p++) {
+		if (*p == '\t' || *p == '\n')
+			return p;
+		if (*p == ' ' && (p + 1 == end || p[1] == ' ' || p[1] == '\r' ||
+				  p[1] == '\n'))
+			return p;
+	}
+	return end;
 }
 
-/* Relaxed: does the line (no line end) pass through unchanged? */
-static bool
-relaxed_clean(const char *p, size_t len)
+/* One line by the general rules: from p up to and including its LF, or
+ * to end for a partial line.  Returns where the next line starts. */
+static const char *
+canon_slow_line(struct dkim_body_canon *bc, const char *p, const char *end)
 {
-	size_t i = 0;
-	uint64_t w, sp, prev_hi = 0;
+	const char *lf;
+	size_t n;
 
-	if (len > 0 && is_wsp((unsigned char)p[len - 1]))
-		return false;
-	for (; i + 8 <= len; i += 8) {
-		memcpy(&w, p + i, 8);
-		if (swar_eq(w, '\t') != 0)
-			return false;
-		sp = swar_eq(w, ' ');
-		if ((sp & ((sp << 8) | prev_hi)) != 0)
-			return false;
-		prev_hi = sp >> 56;
+	if (bc->cr_pending) {
+		bc->cr_pending = false;
+		if (*p == '\n') {
+			canon_line_end(bc);
+			return p + 1;
+		}
+		canon_segment(bc, "\r", 1);
 	}
-	for (; i < len; i++) {
-		if (p[i] == '\t' ||
-		    (p[i] == ' ' && ((i > 0 && p[i - 1] == ' ') ||
-				     (i == (len & ~(size_t)7) && prev_hi))))
-			return false;
+	lf = memchr(p, '\n', (size_t)(end - p));
+	if (lf == NULL) {
+		n = (size_t)(end - p);
+		if (n > 0 && end[-1] == '\r') {
+			n--;
+			bc->cr_pending = true;
+		}
+		canon_segment(bc, p, n);
+		return end;
 	}
-	return true;
+	n = (size_t)(lf - p);
+	if (n > 0 && lf[-1] == '\r')
+		n--;
+	canon_segment(bc, p, n);
+	canon_line_end(bc);
+	return lf + 1;
 }
 
-/* A whole line p..p+len (content) whose end is at p+len+eol_len. */
+/* At a line start with nothing held back: lines may pass through. */
 static bool
-canon_line_passes(const struct dkim_body_canon *bc, const char *p,
-		  size_t len, size_t eol_len)
+canon_fast_state(const struct dkim_body_canon *bc)
 {
-	if (eol_len != 2 || len == 0 || bc->in_line || bc->wsp_pending ||
-	    bc->empty_lines > 0)
-		return false;
-	return bc->canon == DKIM_CANON_SIMPLE || relaxed_clean(p, len);
+	return !bc->in_line && !bc->wsp_pending && !bc->cr_pending &&
+	       bc->empty_lines == 0;
+}
+
+/* Simple: every non-empty CRLF line passes through; the others (empty,
+ * LF-only) go the general way. */
+static void
+canon_update_simple(struct dkim_body_canon *bc, const char *p,
+		    const char *end)
+{
+	const char *run, *lf;
+
+	while (p < end) {
+		if (!canon_fast_state(bc)) {
+			p = canon_slow_line(bc, p, end);
+			continue;
+		}
+		for (run = p; p < end; p = lf + 1) {
+			lf = memchr(p, '\n', (size_t)(end - p));
+			if (lf == NULL || lf - p < 2 || lf[-1] != '\r')
+				break;
+		}
+		if (p > run)
+			canon_out(bc, run, (size_t)(p - run));
+		if (p < end)
+			p = canon_slow_line(bc, p, end);
+	}
+}
+
+/* Relaxed: lines without HTAB, double SP or trailing WSP pass through;
+ * LF-only ones get CRLF; the others go the general way. */
+static void
+canon_update_relaxed(struct dkim_body_canon *bc, const char *p,
+		     const char *end)
+{
+	const char *run, *line, *q;
+
+	while (p < end) {
+		if (!canon_fast_state(bc)) {
+			p = canon_slow_line(bc, p, end);
+			continue;
+		}
+		for (run = line = p;; p = line = q + 1) {
+			q = relaxed_scan(p, end);
+			if (q == end || *q != '\n' || q == line ||
+			    (q[-1] == '\r' && q - 1 == line))
+				break;
+			if (q[-1] == '\r')
+				continue; /* clean CRLF line */
+			canon_out(bc, run, (size_t)(q - run));
+			canon_out(bc, "\r\n", 2);
+			run = q + 1;
+		}
+		if (line > run)
+			canon_out(bc, run, (size_t)(line - run));
+		p = canon_slow_line(bc, line, end);
+	}
 }
 
 void
 dkim_body_canon_update(struct dkim_body_canon *bc, const void *data,
 		       size_t len)
 {
-	const char *p = data, *end = p + len, *run = NULL, *lf;
-	size_t n, eol;
+	const char *p = data;
 
-	while (p < end) {
-		if (bc->cr_pending) {
-			bc->cr_pending = false;
-			if (*p == '\n') {
-				canon_line_end(bc);
-				p++;
-				continue;
-			}
-			canon_segment(bc, "\r", 1);
-		}
-		lf = memchr(p, '\n', (size_t)(end - p));
-		if (lf == NULL) {
-			if (run != NULL)
-				canon_out(bc, run, (size_t)(p - run));
-			run = NULL;
-			n = (size_t)(end - p);
-			if (end[-1] == '\r') {
-				n--;
-				bc->cr_pending = true;
-			}
-			canon_segment(bc, p, n);
-			return;
-		}
-		n = (size_t)(lf - p);
-		eol = n > 0 && lf[-1] == '\r' ? 2 : 1;
-		n -= eol - 1;
-		if (canon_line_passes(bc, p, n, eol)) {
-			if (run == NULL)
-				run = p;
-		} else {
-			if (run != NULL)
-				canon_out(bc, run, (size_t)(p - run));
-			run = NULL;
-			canon_segment(bc, p, n);
-			canon_line_end(bc);
-		}
-		p = lf + 1;
-	}
-	if (run != NULL)
-		canon_out(bc, run, (size_t)(p - run));
+	if (bc->canon == DKIM_CANON_SIMPLE)
+		canon_update_simple(bc, p, p + len);
+	else
+		canon_update_relaxed(bc, p, p + len);
 }
 
 void

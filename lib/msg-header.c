@@ -160,6 +160,10 @@ line_complete(struct msg_header_parser *p, bool *end_r)
 	*end_r = false;
 	if (len > 0 && p->line.data[len - 1] == '\r')
 		p->line.len = --len;
+	if (len > p->max) {
+		p->line.len = len = p->max;
+		p->line_oversized = true;
+	}
 	if (len == 0) {
 		*end_r = true;
 		if (p->have_field) {
@@ -197,7 +201,8 @@ line_take(struct msg_header_parser *p)
 	const char *lf = memchr(p->in, '\n', p->in_len);
 	size_t n = lf != NULL ? (size_t)(lf - p->in) : p->in_len;
 
-	bounded_append(&p->line, p->max, &p->line_oversized, p->in, n);
+	/* +1: the CR of CRLF, removed when the line is complete */
+	bounded_append(&p->line, p->max + 1, &p->line_oversized, p->in, n);
 	if (lf == NULL) {
 		p->in += n;
 		p->in_len = 0;
