@@ -67,9 +67,9 @@ KNOWN = (
      "body": "simple",
      "when": lambda f: f["unterminated"] and f["body_bytes"] > 4096,
      "why": "RFC 6376 3.4.3: 'If there is no body or no CRLF at the end of "
-            "the body, a CRLF is added.'  libopendkim's simple body "
-            "canonicalization loses that rule once the body outgrows its "
-            "internal buffer, so its bh= differs from the RFC's."},
+            "the body, a CRLF is added.'  libopendkim adds it only to bodies "
+            "up to 4 KB; above that its bh= is the SHA-256 of the body "
+            "exactly as received (checked: unterminated-8k), no CRLF added."},
     {"name": "opendkim-relaxed-unterminated-trailing-wsp", "peer": "opendkim",
      "body": "relaxed",
      "when": lambda f: f["unterminated"] and f["tail_wsp"],
