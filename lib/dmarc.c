@@ -118,6 +118,8 @@ finish(struct dmarc_check *c, enum dmarc_result result, const char *reason)
 {
 	c->v.result = result;
 	c->v.reason = reason;
+	if (c->v.disposition == DMARC_POLICY_UNSET)
+		c->v.disposition = DMARC_POLICY_NONE;
 	ma_log_info(c->log, "dmarc: %s: %s (%s) policy=%s disposition=%s",
 		    c->v.author_domain, dmarc_result_str(result), reason,
 		    dmarc_policy_str(c->v.policy),
