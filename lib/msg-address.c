@@ -136,8 +136,7 @@ words(struct addr_parser *ap, struct buf *phrase, struct buf *local)
 			buf_append_char(phrase, '.');
 			buf_append_char(local, '.');
 		} else if (c == '"' || (c >= 0 && is_atext((unsigned char)c))) {
-			if (phrase->len > 0 &&
-			    phrase->data[phrase->len - 1] != '.')
+			if (phrase->len > 0)
 				buf_append_char(phrase, ' ');
 			if (c == '"') {
 				size_t before = local->len;
