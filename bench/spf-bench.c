@@ -47,8 +47,8 @@ start_one(struct bench *b)
 	const char *error;
 
 	b->started++;
-	if (spf_check_start(b->resolver, NULL, req, NULL, on_verdict, b,
-			    &check, &error) < 0) {
+	if (spf_check_start(b->resolver, NULL, req, NULL, on_verdict, b, &check,
+	                    &error) < 0) {
 		fprintf(stderr, "spf-bench: %s\n", error);
 		exit(1);
 	}
@@ -89,7 +89,7 @@ main(int argc, char **argv)
 
 	if (argc != 5 || read_workload(&b, argv[2]) < 0) {
 		fprintf(stderr, "usage: spf-bench CONFIG WORKLOAD COUNT "
-				"CONCURRENCY\n");
+		                "CONCURRENCY\n");
 		return 2;
 	}
 	memset(&set, 0, sizeof(set));

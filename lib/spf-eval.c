@@ -33,9 +33,9 @@ frame_result(struct spf_check *c, enum spf_result result, const char *mech)
 	if (f->parent == NULL) {
 		c->verdict.mechanism = mech;
 		spf_finish(c, result,
-			   strcmp(mech, "default") == 0 ?
-				   "no mechanism matched" :
-				   arena_printf(c->arena, "matched %s", mech));
+		           strcmp(mech, "default") == 0
+		               ? "no mechanism matched"
+		               : arena_printf(c->arena, "matched %s", mech));
 		return;
 	}
 	c->frame = f->parent;
@@ -55,8 +55,7 @@ term_matched(struct spf_check *c, const struct spf_term *t)
 /* 4.5: exactly one "v=spf1" record among the TXT records; 0 and the
  * record, 1 for none, -1 for more than one. */
 static int
-select_record(const struct dns_result *res, const char **text_r,
-	      size_t *len_r)
+select_record(const struct dns_result *res, const char **text_r, size_t *len_r)
 {
 	size_t i, found = 0;
 
@@ -105,32 +104,32 @@ on_record(struct spf_check *c, const struct dns_result *res)
 
 	if (action == SPF_DNS_TEMPERROR) {
 		spf_finish(c, SPF_TEMPERROR,
-			   arena_printf(c->arena, "DNS %s looking up %s",
-					dns_outcome_str(res->outcome),
-					c->target));
+		           arena_printf(c->arena, "DNS %s looking up %s",
+		                        dns_outcome_str(res->outcome),
+		                        c->target));
 		return;
 	}
 	if (action == SPF_DNS_USE)
 		sel = select_record(res, &text, &len);
 	if (sel < 0) {
 		spf_finish(c, SPF_PERMERROR,
-			   arena_printf(c->arena, "multiple SPF records for %s",
-					c->target));
+		           arena_printf(c->arena, "multiple SPF records for %s",
+		                        c->target));
 	} else if (sel > 0) {
 		if (c->purpose == SPF_RECORD_TOP)
 			spf_finish(c, SPF_NONE, "no SPF record");
 		else
 			spf_finish(c, SPF_PERMERROR,
-				   arena_printf(c->arena,
-						"no SPF record at %s %s",
-						c->purpose == SPF_RECORD_INCLUDE ?
-							"include" :
-							"redirect",
-						c->target));
+			           arena_printf(c->arena,
+			                        "no SPF record at %s %s",
+			                        c->purpose == SPF_RECORD_INCLUDE
+			                            ? "include"
+			                            : "redirect",
+			                        c->target));
 	} else if (spf_record_parse(c->arena, text, len, &rec, &error) < 0) {
 		spf_finish(c, SPF_PERMERROR,
-			   arena_printf(c->arena, "syntax error in %s: %s",
-					c->target, error));
+		           arena_printf(c->arena, "syntax error in %s: %s",
+		                        c->target, error));
 	} else {
 		use_record(c, rec);
 	}
@@ -138,7 +137,7 @@ on_record(struct spf_check *c, const struct dns_result *res)
 
 void
 spf_eval_lookup_record(struct spf_check *c, const char *domain,
-		       enum spf_record_purpose purpose)
+                       enum spf_record_purpose purpose)
 {
 	c->purpose = purpose;
 	c->target = domain;
@@ -149,9 +148,10 @@ static void
 term_temperror(struct spf_check *c, const struct dns_result *res)
 {
 	spf_finish(c, SPF_TEMPERROR,
-		   arena_printf(c->arena, "DNS %s looking up %s/%s for %s",
-				dns_outcome_str(res->outcome), res->qname,
-				dns_type_str(res->qtype), current_term(c)->text));
+	           arena_printf(c->arena, "DNS %s looking up %s/%s for %s",
+	                        dns_outcome_str(res->outcome), res->qname,
+	                        dns_type_str(res->qtype),
+	                        current_term(c)->text));
 }
 
 /* The common start of a/mx/exists results: false if handled. */
@@ -238,9 +238,10 @@ on_mx(struct spf_check *c, const struct dns_result *res)
 		return;
 	if (res->count > SPF_MAX_NAMES_PER_LOOKUP) { /* 4.6.4 */
 		spf_finish(c, SPF_PERMERROR,
-			   arena_printf(c->arena, "more than %u MX records "
-						  "for %s",
-					SPF_MAX_NAMES_PER_LOOKUP, c->target));
+		           arena_printf(c->arena,
+		                        "more than %u MX records "
+		                        "for %s",
+		                        SPF_MAX_NAMES_PER_LOOKUP, c->target));
 		return;
 	}
 	c->names = arena_zalloc(c->arena, (res->count + 1) * sizeof(char *));
@@ -251,7 +252,7 @@ on_mx(struct spf_check *c, const struct dns_result *res)
 
 		if (rr->type == DNS_T_MX && rr->u.mx.exchange[0] != '\0')
 			c->names[c->nnames++] =
-				arena_strdup(c->arena, rr->u.mx.exchange);
+			    arena_strdup(c->arena, rr->u.mx.exchange);
 	}
 	mx_next(c);
 }
@@ -315,7 +316,7 @@ eval_term(struct spf_check *c, const struct spf_term *t)
 	case SPF_MECH_IP4:
 	case SPF_MECH_IP6:
 		if (spf_addr_match(&c->ip, &t->network,
-				   t->network.v6 ? t->cidr6 : t->cidr4))
+		                   t->network.v6 ? t->cidr6 : t->cidr4))
 			term_matched(c, t);
 		else
 			term_no_match(c);

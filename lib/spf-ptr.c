@@ -43,8 +43,7 @@ on_ptr_addr(struct spf_check *c, const struct dns_result *res)
 	const char *name = c->names[c->name_index++];
 
 	if (spf_dns_action(res, SPF_LOOKUP_PTR_ADDR) == SPF_DNS_USE &&
-	    spf_answer_matches(res, &c->ip, SPF_ADDR_V4_BITS,
-			       SPF_ADDR_V6_BITS))
+	    spf_answer_matches(res, &c->ip, SPF_ADDR_V4_BITS, SPF_ADDR_V6_BITS))
 		c->ptr_valid[c->nptr_valid++] = name;
 	ptr_next(c);
 }
@@ -59,18 +58,18 @@ on_ptr(struct spf_check *c, const struct dns_result *res)
 	    !spf_count_void(c))
 		return;
 	c->names = arena_zalloc(c->arena, (SPF_MAX_NAMES_PER_LOOKUP + 1) *
-						  sizeof(char *));
+	                                      sizeof(char *));
 	c->ptr_valid = arena_zalloc(c->arena, (SPF_MAX_NAMES_PER_LOOKUP + 1) *
-						      sizeof(char *));
+	                                          sizeof(char *));
 	c->nnames = 0;
 	c->name_index = 0;
 	c->nptr_valid = 0;
 	for (i = 0; action == SPF_DNS_USE && i < res->count &&
-		    c->nnames < SPF_MAX_NAMES_PER_LOOKUP;
+	            c->nnames < SPF_MAX_NAMES_PER_LOOKUP;
 	     i++) {
 		if (res->rrs[i].type == DNS_T_PTR)
 			c->names[c->nnames++] =
-				arena_strdup(c->arena, res->rrs[i].u.name);
+			    arena_strdup(c->arena, res->rrs[i].u.name);
 	}
 	ptr_next(c);
 }
@@ -81,7 +80,7 @@ spf_ptr_validate(struct spf_check *c, bool for_mechanism, spf_resume_t *after)
 	c->ptr_for_mechanism = for_mechanism;
 	c->after_ptr = after;
 	spf_query(c, spf_addr_reverse_name(c->arena, &c->ip), DNS_T_PTR,
-		  on_ptr);
+	          on_ptr);
 }
 
 /* `name` is `domain` or a subdomain of it (case-insensitive, trailing

@@ -17,10 +17,10 @@
 #include "xalloc.h"
 
 static const char *const spf_result_names[] = {
-	[SPF_NONE] = "none",	       [SPF_NEUTRAL] = "neutral",
-	[SPF_PASS] = "pass",	       [SPF_FAIL] = "fail",
-	[SPF_SOFTFAIL] = "softfail",   [SPF_TEMPERROR] = "temperror",
-	[SPF_PERMERROR] = "permerror",
+    [SPF_NONE] = "none",           [SPF_NEUTRAL] = "neutral",
+    [SPF_PASS] = "pass",           [SPF_FAIL] = "fail",
+    [SPF_SOFTFAIL] = "softfail",   [SPF_TEMPERROR] = "temperror",
+    [SPF_PERMERROR] = "permerror",
 };
 
 #define SPF_NRESULTS (sizeof(spf_result_names) / sizeof(spf_result_names[0]))
@@ -62,8 +62,8 @@ enum spf_dns_action
 spf_dns_action(const struct dns_result *result, enum spf_lookup_context context)
 {
 	bool lenient = context == SPF_LOOKUP_PTR ||
-		       context == SPF_LOOKUP_PTR_ADDR ||
-		       context == SPF_LOOKUP_EXP;
+	               context == SPF_LOOKUP_PTR_ADDR ||
+	               context == SPF_LOOKUP_EXP;
 
 	switch (result->outcome) {
 	case DNS_ANSWER:
@@ -72,10 +72,10 @@ spf_dns_action(const struct dns_result *result, enum spf_lookup_context context)
 	case DNS_NODATA:
 	case DNS_BADNAME:
 		return context == SPF_LOOKUP_RECORD ||
-				       context == SPF_LOOKUP_TERM ||
-				       context == SPF_LOOKUP_PTR ?
-			       SPF_DNS_VOID :
-			       SPF_DNS_SKIP;
+		               context == SPF_LOOKUP_TERM ||
+		               context == SPF_LOOKUP_PTR
+		           ? SPF_DNS_VOID
+		           : SPF_DNS_SKIP;
 	case DNS_SERVFAIL:
 	case DNS_TIMEOUT:
 		break;
@@ -85,7 +85,7 @@ spf_dns_action(const struct dns_result *result, enum spf_lookup_context context)
 
 bool
 spf_answer_matches(const struct dns_result *result, const struct spf_addr *ip,
-		   unsigned int cidr4, unsigned int cidr6)
+                   unsigned int cidr4, unsigned int cidr6)
 {
 	struct spf_addr a;
 	size_t i;
@@ -119,12 +119,12 @@ spf_deliver(struct spf_check *c)
 	struct arena *arena = c->arena;
 
 	ma_log_debug(c->log, "spf: %s %s: %s (%s), %u lookups, %u void",
-		     c->verdict.identity == SPF_IDENTITY_HELO ? "helo" :
-								"mailfrom",
-		     c->verdict.domain != NULL ? c->verdict.domain : "-",
-		     spf_result_str(c->verdict.result),
-		     c->verdict.reason != NULL ? c->verdict.reason : "",
-		     c->verdict.dns_lookups, c->verdict.void_lookups);
+	             c->verdict.identity == SPF_IDENTITY_HELO ? "helo"
+	                                                      : "mailfrom",
+	             c->verdict.domain != NULL ? c->verdict.domain : "-",
+	             spf_result_str(c->verdict.result),
+	             c->verdict.reason != NULL ? c->verdict.reason : "",
+	             c->verdict.dns_lookups, c->verdict.void_lookups);
 	c->callback(&c->verdict, c->context);
 	arena_free(&arena);
 	free(c);
@@ -155,13 +155,13 @@ spf_dns_cb(struct dns_result *result, void *context)
 
 void
 spf_query(struct spf_check *c, const char *name, enum dns_type type,
-	  spf_dns_handler_t *handler)
+          spf_dns_handler_t *handler)
 {
 	const char *error;
 
 	c->on_dns = handler;
 	if (dns_lookup_async(c->resolver, name, type, spf_dns_cb, c, &c->query,
-			     &error) == 0)
+	                     &error) == 0)
 		return;
 	c->query = NULL;
 	ma_log_warn(c->log, "spf: %s/%s: %s", name, dns_type_str(type), error);
@@ -212,9 +212,9 @@ spf_expand_domain(struct spf_check *c, const char *spec, const char **name_r)
 
 	c->vars.ptr_name = c->ptr_done ? spf_ptr_pick(c, c->vars.domain) : NULL;
 	if (spf_macro_expand(c->arena, spec, strlen(spec), SPF_MACRO_DOMAIN,
-			     &c->vars, &out, &error) < 0) {
+	                     &c->vars, &out, &error) < 0) {
 		spf_finish(c, SPF_PERMERROR,
-			   arena_printf(c->arena, "%s: %s", spec, error));
+		           arena_printf(c->arena, "%s: %s", spec, error));
 		return -1;
 	}
 	name = spf_macro_truncate_domain(out);
@@ -253,8 +253,8 @@ spf_identities(struct spf_check *c, const struct spf_request *req)
 	c->vars.sender_domain = domain;
 	c->vars.domain = domain;
 	c->vars.helo = req->helo != NULL ? arena_strdup(a, req->helo) : NULL;
-	c->vars.receiver = req->receiver != NULL ?
-				   arena_strdup(a, req->receiver) : NULL;
+	c->vars.receiver =
+	    req->receiver != NULL ? arena_strdup(a, req->receiver) : NULL;
 	c->vars.ip = &c->ip;
 	c->vars.timestamp = (long long)time(NULL);
 }
@@ -268,10 +268,10 @@ spf_on_bad_domain(struct spf_check *c, const struct dns_result *result)
 
 int
 spf_check_start(struct dns_resolver *resolver,
-		const struct spf_settings *settings,
-		const struct spf_request *request, const struct ma_log *log,
-		spf_callback_t *callback, void *context,
-		struct spf_check **check_r, const char **error_r)
+                const struct spf_settings *settings,
+                const struct spf_request *request, const struct ma_log *log,
+                spf_callback_t *callback, void *context,
+                struct spf_check **check_r, const char **error_r)
 {
 	struct spf_addr ip;
 	struct spf_check *c;
@@ -289,12 +289,12 @@ spf_check_start(struct dns_resolver *resolver,
 	c->callback = callback;
 	c->context = context;
 	c->ip = ip;
-	c->max_dns = settings != NULL && settings->max_dns_mechanisms != 0 ?
-			     settings->max_dns_mechanisms :
-			     SPF_MAX_DNS_MECHANISMS;
-	c->max_void = settings != NULL && settings->max_void_lookups != 0 ?
-			      settings->max_void_lookups :
-			      SPF_MAX_VOID_LOOKUPS;
+	c->max_dns = settings != NULL && settings->max_dns_mechanisms != 0
+	                 ? settings->max_dns_mechanisms
+	                 : SPF_MAX_DNS_MECHANISMS;
+	c->max_void = settings != NULL && settings->max_void_lookups != 0
+	                  ? settings->max_void_lookups
+	                  : SPF_MAX_VOID_LOOKUPS;
 	spf_identities(c, request);
 	if (!spf_domain_is_valid(c->verdict.domain))
 		/* an impossible name: the resolver answers BADNAME from its
@@ -357,16 +357,16 @@ spf_run_cb(const struct spf_verdict *v, void *context)
 
 int
 spf_check_run(struct dns_resolver *resolver,
-	      const struct spf_settings *settings,
-	      const struct spf_request *request, const struct ma_log *log,
-	      struct arena *arena, struct spf_verdict *verdict_r,
-	      const char **error_r)
+              const struct spf_settings *settings,
+              const struct spf_request *request, const struct ma_log *log,
+              struct arena *arena, struct spf_verdict *verdict_r,
+              const char **error_r)
 {
 	struct spf_run_wait w = {false, arena, verdict_r};
 	struct spf_check *check;
 
 	if (spf_check_start(resolver, settings, request, log, spf_run_cb, &w,
-			    &check, error_r) < 0)
+	                    &check, error_r) < 0)
 		return -1;
 	if (dns_resolver_run(resolver) < 0 || !w.done) {
 		if (!w.done)
