@@ -2,10 +2,13 @@
  * spf-check.h - private to the SPF evaluator (spf.c, spf-eval.c,
  * spf-ptr.c, spf-exp.c): the state of one check_host() evaluation.
  *
- * One evaluation is a chain of DNS queries, at most one in flight at a
- * time.  Each query names the function that takes its result (on_dns);
- * after it ran, spf_check_resume() evaluates terms until the next query
- * is needed or the verdict is known (`done`), then delivers it.
+ * One evaluation is a chain of DNS steps: one query, or a batch of
+ * address queries sent together (the names of one mx or ptr term, 5.4,
+ * 5.5), whose results are looked at in the order of the names once all
+ * have arrived, so the outcome is the one of a sequential evaluation.
+ * Each step names the function that takes its result (on_dns /
+ * on_batch); after it ran, terms are evaluated until the next step is
+ * needed or the verdict is known (`done`), then the verdict is delivered.
  *
  * Record frames: the record being evaluated is the top frame; "include"
  * pushes a frame (5.2), "redirect" replaces the record of the current
@@ -26,7 +29,16 @@ struct spf_check;
 
 typedef void spf_dns_handler_t(struct spf_check *check,
                                const struct dns_result *result);
+typedef void spf_batch_handler_t(struct spf_check *check,
+				 struct dns_result *const *results, size_t n);
 typedef void spf_resume_t(struct spf_check *check);
+
+/* One query of a batch. */
+struct spf_batch_slot {
+	struct spf_check *check;
+	struct dns_query *query;   /* while pending */
+	struct dns_result *result; /* once answered */
+};
 
 /* What a DNS outcome means in the context of the query (see
  * spf_dns_action()). */
@@ -74,11 +86,14 @@ struct spf_check {
 	unsigned int max_dns, max_void;
 
 	struct dns_query *query;
+	struct spf_batch_slot batch[SPF_MAX_NAMES_PER_LOOKUP];
+	size_t nbatch, batch_pending;
+	spf_batch_handler_t *on_batch;
 	spf_dns_handler_t *on_dns;
 	enum spf_record_purpose purpose; /* of the pending record lookup */
 	const char *target;              /* expanded name of the current term */
 	const char **names;              /* MX or PTR names being checked */
-	size_t nnames, name_index;
+	size_t nnames;
 	bool name_matched;
 
 	bool ptr_done;          /* PTR validation finished (5.5) */
@@ -100,6 +115,13 @@ enum spf_dns_action spf_dns_action(const struct dns_result *result,
  * ends in temperror. */
 void spf_query(struct spf_check *check, const char *name, enum dns_type type,
                spf_dns_handler_t *handler);
+/* Look up `type` for each of the n (1..SPF_MAX_NAMES_PER_LOOKUP) names
+ * at once; `handler` gets the results in the order of the names.  On
+ * failure to start the check ends as spf_query() says. */
+void spf_query_batch(struct spf_check *check, const char *const *names,
+		     size_t n, enum dns_type type, spf_batch_handler_t *handler);
+/* Whether a DNS step is in flight. */
+bool spf_waiting(const struct spf_check *check);
 /* Whether any A/AAAA record of `result` is within cidr4 / cidr6 bits of
  * the client address. */
 bool spf_answer_matches(const struct dns_result *result,

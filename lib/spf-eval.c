@@ -195,38 +195,32 @@ on_exists(struct spf_check *c, const struct dns_result *res)
 		term_matched(c, current_term(c));
 }
 
-static void on_mx_addr(struct spf_check *c, const struct dns_result *res);
-
+/* 5.4: the addresses of every MX name, looked at in MX order: the first
+ * match matches, a DNS error before it is temperror. */
 static void
-mx_next(struct spf_check *c)
-{
-	if (c->name_index >= c->nnames) {
-		term_no_match(c);
-		return;
-	}
-	spf_query(c, c->names[c->name_index++], spf_addr_type(c), on_mx_addr);
-}
-
-static void
-on_mx_addr(struct spf_check *c, const struct dns_result *res)
+on_mx_addrs(struct spf_check *c, struct dns_result *const *results, size_t n)
 {
 	const struct spf_term *t = current_term(c);
+	size_t i;
 
-	switch (spf_dns_action(res, SPF_LOOKUP_MX_ADDR)) {
-	case SPF_DNS_TEMPERROR:
-		term_temperror(c, res);
-		return;
-	case SPF_DNS_USE:
-		if (spf_answer_matches(res, &c->ip, t->cidr4, t->cidr6)) {
-			term_matched(c, t);
+	for (i = 0; i < n; i++) {
+		switch (spf_dns_action(results[i], SPF_LOOKUP_MX_ADDR)) {
+		case SPF_DNS_TEMPERROR:
+			term_temperror(c, results[i]);
 			return;
+		case SPF_DNS_USE:
+			if (spf_answer_matches(results[i], &c->ip, t->cidr4,
+					       t->cidr6)) {
+				term_matched(c, t);
+				return;
+			}
+			break;
+		case SPF_DNS_VOID:
+		case SPF_DNS_SKIP:
+			break;
 		}
-		break;
-	case SPF_DNS_VOID:
-	case SPF_DNS_SKIP:
-		break;
 	}
-	mx_next(c);
+	term_no_match(c);
 }
 
 static void
@@ -246,7 +240,6 @@ on_mx(struct spf_check *c, const struct dns_result *res)
 	}
 	c->names = arena_zalloc(c->arena, (res->count + 1) * sizeof(char *));
 	c->nnames = 0;
-	c->name_index = 0;
 	for (i = 0; i < res->count; i++) {
 		const struct dns_rr *rr = &res->rrs[i];
 
@@ -254,7 +247,11 @@ on_mx(struct spf_check *c, const struct dns_result *res)
 			c->names[c->nnames++] =
 			    arena_strdup(c->arena, rr->u.mx.exchange);
 	}
-	mx_next(c);
+	if (c->nnames == 0)
+		term_no_match(c);
+	else
+		spf_query_batch(c, c->names, c->nnames, spf_addr_type(c),
+				on_mx_addrs);
 }
 
 static void
@@ -350,7 +347,7 @@ eval_end(struct spf_check *c)
 void
 spf_eval_run(struct spf_check *c)
 {
-	while (!c->done && c->query == NULL) {
+	while (!c->done && !spf_waiting(c)) {
 		struct spf_frame *f = c->frame;
 
 		if (f->next < f->record->nterms)

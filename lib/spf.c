@@ -130,11 +130,17 @@ spf_deliver(struct spf_check *c)
 	free(c);
 }
 
-/* After one DNS result: evaluate on, and deliver when done. */
+bool
+spf_waiting(const struct spf_check *c)
+{
+	return c->query != NULL || c->batch_pending > 0;
+}
+
+/* After one DNS step: evaluate on, and deliver when done. */
 static void
 spf_resume(struct spf_check *c)
 {
-	if (!c->done && c->query == NULL)
+	if (!c->done && !spf_waiting(c))
 		spf_eval_run(c);
 	if (c->done)
 		spf_deliver(c);
@@ -153,6 +159,17 @@ spf_dns_cb(struct dns_result *result, void *context)
 	spf_resume(c);
 }
 
+/* libunbound refused a query: temperror, or no explanation (6.2). */
+static void
+spf_query_failed(struct spf_check *c)
+{
+	if (c->in_exp) {
+		c->done = true;
+		return;
+	}
+	spf_finish(c, SPF_TEMPERROR, "DNS query could not be started");
+}
+
 void
 spf_query(struct spf_check *c, const char *name, enum dns_type type,
           spf_dns_handler_t *handler)
@@ -165,11 +182,72 @@ spf_query(struct spf_check *c, const char *name, enum dns_type type,
 		return;
 	c->query = NULL;
 	ma_log_warn(c->log, "spf: %s/%s: %s", name, dns_type_str(type), error);
-	if (c->in_exp) {
-		c->done = true;
-		return;
+	spf_query_failed(c);
+}
+
+static void
+spf_batch_cancel(struct spf_check *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nbatch; i++) {
+		dns_query_cancel(&c->batch[i].query);
+		dns_result_free(&c->batch[i].result);
 	}
-	spf_finish(c, SPF_TEMPERROR, "DNS query could not be started");
+	c->nbatch = 0;
+	c->batch_pending = 0;
+}
+
+static void
+spf_batch_cb(struct dns_result *result, void *context)
+{
+	struct spf_batch_slot *slot = context;
+	struct spf_check *c = slot->check;
+	struct dns_result *results[SPF_MAX_NAMES_PER_LOOKUP];
+	spf_batch_handler_t *handler = c->on_batch;
+	size_t i, n = c->nbatch;
+
+	slot->query = NULL;
+	slot->result = result;
+	if (--c->batch_pending > 0)
+		return;
+	for (i = 0; i < n; i++) {
+		results[i] = c->batch[i].result;
+		c->batch[i].result = NULL;
+	}
+	c->nbatch = 0;
+	c->on_batch = NULL;
+	handler(c, results, n);
+	for (i = 0; i < n; i++)
+		dns_result_free(&results[i]);
+	spf_resume(c);
+}
+
+void
+spf_query_batch(struct spf_check *c, const char *const *names, size_t n,
+		enum dns_type type, spf_batch_handler_t *handler)
+{
+	const char *error;
+	size_t i;
+
+	c->on_batch = handler;
+	for (i = 0; i < n && i < SPF_MAX_NAMES_PER_LOOKUP; i++) {
+		struct spf_batch_slot *slot = &c->batch[i];
+
+		slot->check = c;
+		slot->result = NULL;
+		c->nbatch++;
+		if (dns_lookup_async(c->resolver, names[i], type, spf_batch_cb,
+				     slot, &slot->query, &error) < 0) {
+			slot->query = NULL;
+			ma_log_warn(c->log, "spf: %s/%s: %s", names[i],
+				    dns_type_str(type), error);
+			spf_batch_cancel(c);
+			spf_query_failed(c);
+			return;
+		}
+		c->batch_pending++;
+	}
 }
 
 void
@@ -323,6 +401,7 @@ spf_check_cancel(struct spf_check **check_p)
 	if (c == NULL)
 		return;
 	dns_query_cancel(&c->query);
+	spf_batch_cancel(c);
 	arena = c->arena;
 	arena_free(&arena);
 	free(c);

@@ -339,6 +339,62 @@ START_TEST(test_concurrent_and_cancel)
 }
 END_TEST
 
+struct canceller {
+	struct spf_check *victim;
+	unsigned int calls;
+};
+
+static void
+cancel_cb(const struct spf_verdict *v, void *context)
+{
+	struct canceller *k = context;
+
+	(void)v;
+	k->calls++;
+	spf_check_cancel(&k->victim);
+}
+
+static void
+victim_cb(const struct spf_verdict *v, void *context)
+{
+	(void)v;
+	(void)context;
+	ck_abort_msg("a cancelled check delivered a verdict");
+}
+
+START_TEST(test_cancel_midway)
+{
+	/* cancel a check with an mx term (several DNS steps, a batch of
+	 * address lookups) from another check's callback, at whatever
+	 * step it is; nothing may leak or run afterwards (ASan build) */
+	struct dns_resolver *r = resolver();
+	struct spf_request fast = {SPF_IDENTITY_MAILFROM, "192.0.2.1",
+	                           "h.test", "a@simple.test", NULL};
+	struct spf_request slow = {SPF_IDENTITY_MAILFROM, "192.0.2.250",
+	                           "h.test", "a@mx10.test", NULL};
+	struct canceller k = {NULL, 0};
+	struct spf_check *first;
+	const char *err;
+	int round;
+
+	for (round = 0; round < 3; round++) {
+		/* pass takes one DNS step, fail two (the explanation) */
+		fast.client_ip = round == 1 ? "192.0.2.99" : "192.0.2.1";
+		ck_assert_int_eq(spf_check_start(r, NULL, &slow, NULL,
+		                                 victim_cb, NULL, &k.victim,
+		                                 &err),
+		                 0);
+		ck_assert_int_eq(spf_check_start(r, NULL, &fast, NULL,
+		                                 cancel_cb, &k, &first, &err),
+		                 0);
+		ck_assert_int_eq(dns_resolver_run(r), 0);
+		ck_assert_ptr_null(k.victim);
+	}
+	ck_assert_uint_eq(k.calls, 3);
+	dns_resolver_free(&r);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -355,6 +411,7 @@ main(void)
 	tcase_add_test(tc, test_settings_limits);
 	tcase_add_test(tc, test_helo_identity);
 	tcase_add_test(tc, test_concurrent_and_cancel);
+	tcase_add_test(tc, test_cancel_midway);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
