@@ -30,7 +30,7 @@ struct spf_check;
 typedef void spf_dns_handler_t(struct spf_check *check,
                                const struct dns_result *result);
 typedef void spf_batch_handler_t(struct spf_check *check,
-				 struct dns_result *const *results, size_t n);
+                                 struct dns_result *const *results, size_t n);
 typedef void spf_resume_t(struct spf_check *check);
 
 /* One query of a batch. */
@@ -119,7 +119,8 @@ void spf_query(struct spf_check *check, const char *name, enum dns_type type,
  * at once; `handler` gets the results in the order of the names.  On
  * failure to start the check ends as spf_query() says. */
 void spf_query_batch(struct spf_check *check, const char *const *names,
-		     size_t n, enum dns_type type, spf_batch_handler_t *handler);
+                     size_t n, enum dns_type type,
+                     spf_batch_handler_t *handler);
 /* Whether a DNS step is in flight. */
 bool spf_waiting(const struct spf_check *check);
 /* Whether any A/AAAA record of `result` is within cidr4 / cidr6 bits of

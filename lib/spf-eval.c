@@ -210,7 +210,7 @@ on_mx_addrs(struct spf_check *c, struct dns_result *const *results, size_t n)
 			return;
 		case SPF_DNS_USE:
 			if (spf_answer_matches(results[i], &c->ip, t->cidr4,
-					       t->cidr6)) {
+			                       t->cidr6)) {
 				term_matched(c, t);
 				return;
 			}
@@ -251,7 +251,7 @@ on_mx(struct spf_check *c, const struct dns_result *res)
 		term_no_match(c);
 	else
 		spf_query_batch(c, c->names, c->nnames, spf_addr_type(c),
-				on_mx_addrs);
+		                on_mx_addrs);
 }
 
 static void

@@ -27,16 +27,15 @@ ptr_finish(struct spf_check *c)
 
 /* 5.5: keep the names one of whose addresses is the client's */
 static void
-on_ptr_addrs(struct spf_check *c, struct dns_result *const *results,
-	     size_t n)
+on_ptr_addrs(struct spf_check *c, struct dns_result *const *results, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		if (spf_dns_action(results[i], SPF_LOOKUP_PTR_ADDR) ==
-			    SPF_DNS_USE &&
+		        SPF_DNS_USE &&
 		    spf_answer_matches(results[i], &c->ip, SPF_ADDR_V4_BITS,
-				       SPF_ADDR_V6_BITS))
+		                       SPF_ADDR_V6_BITS))
 			c->ptr_valid[c->nptr_valid++] = c->names[i];
 	}
 	ptr_finish(c);
@@ -68,7 +67,7 @@ on_ptr(struct spf_check *c, const struct dns_result *res)
 		ptr_finish(c);
 	else
 		spf_query_batch(c, c->names, c->nnames, spf_addr_type(c),
-				on_ptr_addrs);
+		                on_ptr_addrs);
 }
 
 void

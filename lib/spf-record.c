@@ -371,6 +371,21 @@ is_not_sp(unsigned char c)
 	return c != ' ';
 }
 
+static size_t
+count_tokens(struct strparse sp)
+{
+	size_t n = 0;
+
+	for (;;) {
+		while (sp_char(&sp, ' '))
+			;
+		if (sp_eof(&sp))
+			return n;
+		sp_span(&sp, is_not_sp, 0, NULL);
+		n++;
+	}
+}
+
 int
 spf_record_parse(struct arena *arena, const char *text, size_t len,
                  struct spf_record **record_r, const char **error_r)
@@ -386,10 +401,12 @@ spf_record_parse(struct arena *arena, const char *text, size_t len,
 	memset(&rp, 0, sizeof(rp));
 	rp.arena = arena;
 	rp.record = arena_zalloc(arena, sizeof(*rp.record));
-	/* at most one term per two octets */
-	rp.terms = arena_zalloc(arena, (len / 2 + 1) * sizeof(*rp.terms));
 	sp_init(&sp, text + strlen(SPF_RECORD_VERSION),
 	        len - strlen(SPF_RECORD_VERSION));
+	/* memory follows the record: one term per SP-separated token, and a
+	 * TXT record is at most one DNS message (64 KiB) */
+	rp.terms =
+	    arena_zalloc(arena, (count_tokens(sp) + 1) * sizeof(*rp.terms));
 	for (;;) {
 		while (sp_char(&sp, ' '))
 			;

@@ -225,7 +225,7 @@ spf_batch_cb(struct dns_result *result, void *context)
 
 void
 spf_query_batch(struct spf_check *c, const char *const *names, size_t n,
-		enum dns_type type, spf_batch_handler_t *handler)
+                enum dns_type type, spf_batch_handler_t *handler)
 {
 	const char *error;
 	size_t i;
@@ -238,10 +238,10 @@ spf_query_batch(struct spf_check *c, const char *const *names, size_t n,
 		slot->result = NULL;
 		c->nbatch++;
 		if (dns_lookup_async(c->resolver, names[i], type, spf_batch_cb,
-				     slot, &slot->query, &error) < 0) {
+		                     slot, &slot->query, &error) < 0) {
 			slot->query = NULL;
 			ma_log_warn(c->log, "spf: %s/%s: %s", names[i],
-				    dns_type_str(type), error);
+			            dns_type_str(type), error);
 			spf_batch_cancel(c);
 			spf_query_failed(c);
 			return;

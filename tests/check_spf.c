@@ -368,8 +368,8 @@ START_TEST(test_cancel_midway)
 	 * address lookups) from another check's callback, at whatever
 	 * step it is; nothing may leak or run afterwards (ASan build) */
 	struct dns_resolver *r = resolver();
-	struct spf_request fast = {SPF_IDENTITY_MAILFROM, "192.0.2.1",
-	                           "h.test", "a@simple.test", NULL};
+	struct spf_request fast = {SPF_IDENTITY_MAILFROM, "192.0.2.1", "h.test",
+	                           "a@simple.test", NULL};
 	struct spf_request slow = {SPF_IDENTITY_MAILFROM, "192.0.2.250",
 	                           "h.test", "a@mx10.test", NULL};
 	struct canceller k = {NULL, 0};
