@@ -1,6 +1,7 @@
 /*
- * spf-check.h - private to the SPF evaluator (spf.c, spf-eval.c,
- * spf-ptr.c, spf-exp.c): the state of one check_host() evaluation.
+ * spf-check.h - private to the SPF evaluator (spf.c, spf-dns.c,
+ * spf-eval.c, spf-ptr.c, spf-exp.c): the state of one check_host()
+ * evaluation.
  *
  * One evaluation is a chain of DNS steps: one query, or a batch of
  * address queries sent together (the names of one mx or ptr term, 5.4,
@@ -108,7 +109,9 @@ struct spf_check {
 	struct spf_verdict verdict;
 };
 
-/* spf.c */
+/* spf-dns.c */
+/* Cancel and release a pending batch. */
+void spf_batch_cancel(struct spf_check *check);
 enum spf_dns_action spf_dns_action(const struct dns_result *result,
                                    enum spf_lookup_context context);
 /* Start a query whose result goes to `handler`.  On failure the check
@@ -130,6 +133,8 @@ bool spf_answer_matches(const struct dns_result *result,
                         unsigned int cidr6);
 /* The address record type for the client (A or AAAA, 5.3). */
 enum dns_type spf_addr_type(const struct spf_check *check);
+
+/* spf.c */
 /* The verdict is known (FAIL goes on to fetch the explanation). */
 void spf_finish(struct spf_check *check, enum spf_result result,
                 const char *reason);
@@ -141,6 +146,9 @@ bool spf_count_void(struct spf_check *check);
  * truncation applied).  -1: the check ended (permerror). */
 int spf_expand_domain(struct spf_check *check, const char *spec,
                       const char **name_r);
+/* After a DNS step: evaluate on, and deliver the verdict when done (the
+ * check is freed then). */
+void spf_resume(struct spf_check *check);
 
 /* spf-eval.c */
 void spf_eval_lookup_record(struct spf_check *check, const char *domain,
