@@ -298,7 +298,8 @@ eval_dns_term(struct spf_check *c, const struct spf_term *t)
 	case SPF_MECH_EXISTS: /* 5.7: always an A query */
 		spf_query(c, target, DNS_T_A, on_exists);
 		break;
-	default:
+	default: /* all, ip4, ip6 never get here; never loop on them */
+		term_no_match(c);
 		break;
 	}
 }
