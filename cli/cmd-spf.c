@@ -28,17 +28,17 @@ static void
 spf_usage(FILE *fp)
 {
 	fprintf(fp,
-		"usage: authcheck spf --ip ADDR --mail-from ADDR --helo NAME "
-		"[OPTIONS]\n"
-		"  --ip ADDR              SMTP client address (IPv4 or IPv6)\n"
-		"  --mail-from ADDR       MAIL FROM address (\"\" or \"<>\": "
-		"null sender)\n"
-		"  --helo NAME            HELO/EHLO name\n"
-		"  --identity mailfrom|helo  which identity to check (default "
-		"mailfrom)\n"
-		"  --receiver NAME        our host name, for the %%{r} macro\n"
-		"DNS options:\n%s",
-		authcheck_dns_usage);
+	        "usage: authcheck spf --ip ADDR --mail-from ADDR --helo NAME "
+	        "[OPTIONS]\n"
+	        "  --ip ADDR              SMTP client address (IPv4 or IPv6)\n"
+	        "  --mail-from ADDR       MAIL FROM address (\"\" or \"<>\": "
+	        "null sender)\n"
+	        "  --helo NAME            HELO/EHLO name\n"
+	        "  --identity mailfrom|helo  which identity to check (default "
+	        "mailfrom)\n"
+	        "  --receiver NAME        our host name, for the %%{r} macro\n"
+	        "DNS options:\n%s",
+	        authcheck_dns_usage);
 }
 
 /* 1 consumed, 0 not ours, -1 bad. */
@@ -70,16 +70,17 @@ spf_option(struct spf_args *a, int argc, char **argv, int *i)
 	} else if (strcmp(val, "mailfrom") == 0) {
 		a->req.identity = SPF_IDENTITY_MAILFROM;
 	} else {
-		fprintf(stderr, "authcheck: spf: --identity: %s: want "
-				"mailfrom or helo\n", val);
+		fprintf(stderr,
+		        "authcheck: spf: --identity: %s: want "
+		        "mailfrom or helo\n",
+		        val);
 		return -1;
 	}
 	return 1;
 }
 
 static int
-spf_parse_args(struct authcheck *ac, struct spf_args *a, int argc,
-	       char **argv)
+spf_parse_args(struct authcheck *ac, struct spf_args *a, int argc, char **argv)
 {
 	int i, r;
 
@@ -92,8 +93,10 @@ spf_parse_args(struct authcheck *ac, struct spf_args *a, int argc,
 			r = spf_option(a, argc, argv, &i);
 		if (r <= 0) {
 			if (r == 0)
-				fprintf(stderr, "authcheck: spf: unexpected "
-						"argument %s\n", argv[i]);
+				fprintf(stderr,
+				        "authcheck: spf: unexpected "
+				        "argument %s\n",
+				        argv[i]);
 			spf_usage(stderr);
 			return -1;
 		}
@@ -102,7 +105,7 @@ spf_parse_args(struct authcheck *ac, struct spf_args *a, int argc,
 	    (a->req.identity == SPF_IDENTITY_MAILFROM && !a->have_mail_from) ||
 	    (a->req.identity == SPF_IDENTITY_HELO && a->req.helo == NULL)) {
 		fprintf(stderr, "authcheck: spf: --ip and --mail-from (or "
-				"--identity helo with --helo) are required\n");
+		                "--identity helo with --helo) are required\n");
 		spf_usage(stderr);
 		return -1;
 	}
@@ -113,7 +116,7 @@ static void
 spf_print(const struct spf_request *req, const struct spf_verdict *v)
 {
 	bool helo = req->identity == SPF_IDENTITY_HELO ||
-		    req->mail_from == NULL || req->mail_from[0] == '\0';
+	            req->mail_from == NULL || req->mail_from[0] == '\0';
 
 	printf("spf=%s %s=%s (%s)\n", spf_result_str(v->result),
 	       helo ? "smtp.helo" : "smtp.mailfrom",
@@ -140,13 +143,13 @@ cmd_spf(struct authcheck *ac, int argc, char **argv)
 	if (authcheck_resolver(ac, &resolver) < 0)
 		return AUTHCHECK_EXIT_FAIL;
 	arena = arena_new(0);
-	if (spf_check_run(resolver, NULL, &a.req, &ac->log, arena, &v,
-			  &error) < 0) {
+	if (spf_check_run(resolver, NULL, &a.req, &ac->log, arena, &v, &error) <
+	    0) {
 		fprintf(stderr, "authcheck: spf: %s\n", error);
 		arena_free(&arena);
 		dns_resolver_free(&resolver);
-		return strstr(error, "IP") != NULL ? AUTHCHECK_EXIT_USAGE :
-						     AUTHCHECK_EXIT_FAIL;
+		return strstr(error, "IP") != NULL ? AUTHCHECK_EXIT_USAGE
+		                                   : AUTHCHECK_EXIT_FAIL;
 	}
 	spf_print(&a.req, &v);
 	arena_free(&arena);

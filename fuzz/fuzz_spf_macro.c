@@ -20,11 +20,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct spf_macro_vars vars = {
-		"strong-bad@email.example.com", "strong-bad",
-		"email.example.com", "sub.email.example.com", NULL,
-		"mx.example.org", "helo.example.org", "rcv.example.net",
-		1117574938};
+	struct spf_macro_vars vars = {"strong-bad@email.example.com",
+	                              "strong-bad",
+	                              "email.example.com",
+	                              "sub.email.example.com",
+	                              NULL,
+	                              "mx.example.org",
+	                              "helo.example.org",
+	                              "rcv.example.net",
+	                              1117574938};
 	enum spf_macro_context ctx;
 	struct arena *arena;
 	struct spf_macro_info info;

@@ -19,14 +19,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void
 expand_or_die(struct arena *arena, const char *spec,
-	      const struct spf_macro_vars *vars)
+              const struct spf_macro_vars *vars)
 {
 	const char *err;
 	char *out;
 
 	if (spec != NULL &&
 	    spf_macro_expand(arena, spec, strlen(spec), SPF_MACRO_DOMAIN, vars,
-			     &out, &err) < 0 &&
+	                     &out, &err) < 0 &&
 	    strcmp(err, "macro expansion too long") != 0)
 		abort();
 }
@@ -34,8 +34,9 @@ expand_or_die(struct arena *arena, const char *spec,
 static void
 check_record(struct arena *arena, const char *text, size_t len)
 {
-	struct spf_macro_vars vars = {"l@d.example", "l", "d.example",
-				      "d.example", NULL, NULL, NULL, NULL, 0};
+	struct spf_macro_vars vars = {"l@d.example", "l",  "d.example",
+	                              "d.example",   NULL, NULL,
+	                              NULL,          NULL, 0};
 	struct spf_record *rec;
 	struct spf_addr ip;
 	const char *err;
