@@ -74,7 +74,7 @@ sign_body_get(struct dkim_sign *s, enum dkim_canon canon)
 	}
 	b = ma_malloc(sizeof(*b));
 	b->canon = canon;
-	b->sha = dkim_sha256_new();
+	b->sha = dkim_sha256_new_like(s->params[0].key->sha);
 	dkim_sha256_init(b->sha);
 	dkim_body_canon_init(&b->bc, canon, DKIM_CANON_NO_LIMIT,
 			     dkim_sha256_sink, b->sha);
@@ -344,7 +344,7 @@ sign_one(struct dkim_sign *s, size_t idx, const char **error_r)
 				  names, nnames, &s->hbuf);
 	dkim_canon_header(p->header_canon, s->out.data + start,
 			  s->out.len - start, false, &s->hbuf);
-	sha = dkim_sha256_new();
+	sha = dkim_sha256_new_like(p->key->sha);
 	dkim_sha256_init(sha);
 	dkim_sha256_update(sha, s->hbuf.data, s->hbuf.len);
 	dkim_sha256_final(sha, hash);
