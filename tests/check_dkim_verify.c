@@ -331,9 +331,27 @@ START_TEST(test_key_flags)
 		"sed._domainkey.test.ex v=DKIM1; k=ed25519; t=y; "
 		"p=sPs07Vu29FpHT/80UXUcYHFOHifD4o2ZlP2+XUh9g6E=");
 
+	struct buf b = BUF_INIT;
+
 	ck_assert_uint_eq(dkim_test_verify(ks, msg, len, 0, 0, 0, res, 2), 1);
 	ck_assert_int_eq(res[0].result, DKIM_RESULT_PASS);
 	ck_assert(res[0].testing);
+	dkim_keystore_free(&ks);
+	/* t=s: no i= means i=@d, fine; i= in a subdomain is not */
+	ks = table_with("sed._domainkey.test.ex v=DKIM1; k=ed25519; t=s; "
+			"p=sPs07Vu29FpHT/80UXUcYHFOHifD4o2ZlP2+XUh9g6E=");
+	ck_assert_uint_eq(dkim_test_verify(ks, msg, len, 0, 0, 0, res, 2), 1);
+	ck_assert_int_eq(res[0].result, DKIM_RESULT_PASS);
+	ck_assert(!res[0].testing);
+	buf_append_str(&b, "DKIM-Signature: v=1; a=ed25519-sha256; d=test.ex; "
+			   "i=@sub.test.ex; s=sed; h=From; "
+			   "bh=/Ab0giHZitYQbDhFszoqQRUkgqueaX9zatJttIU/plc=; b=AAAA\r\n");
+	buf_append(&b, msg, len);
+	ck_assert_uint_eq(dkim_test_verify(ks, b.data, b.len, 0, 0, 0, res, 2), 2);
+	ck_assert_int_eq(res[0].result, DKIM_RESULT_PERMERROR);
+	ck_assert_str_eq(res[0].reason, "key t=s: i= domain must equal d=");
+	ck_assert_int_eq(res[1].result, DKIM_RESULT_PASS);
+	buf_free(&b);
 	dkim_keystore_free(&ks);
 	free(msg);
 }
