@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "dkim-key.h"
+#include "dkim-keystore.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "dkim-key.h"
+#include "dkim-keystore.h"
 #include "dkim-verify.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

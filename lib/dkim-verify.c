@@ -13,6 +13,7 @@
 #include "dkim-canon.h"
 #include "dkim-crypto.h"
 #include "dkim-key.h"
+#include "dkim-keystore.h"
 #include "dkim-sig.h"
 #include "dkim-verify.h"
 #include "log.h"

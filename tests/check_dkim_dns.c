@@ -16,6 +16,7 @@
 
 #include "buf.h"
 #include "dkim-key.h"
+#include "dkim-keystore.h"
 #include "dkim-test.h"
 #include "dns.h"
 #include "harness.h"

@@ -22,6 +22,7 @@
 #include "base64.h"
 #include "buf.h"
 #include "dkim-key.h"
+#include "dkim-keystore.h"
 #include "dkim-test.h"
 
 static struct dkim_keystore *keys;
