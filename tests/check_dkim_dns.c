@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <event2/event.h>
+
 #include "buf.h"
 #include "dkim-key.h"
 #include "dkim-keystore.h"
@@ -177,6 +179,55 @@ START_TEST(test_nxdomain_and_cache)
 }
 END_TEST
 
+static void
+done_cb(struct dkim_verify *v, void *context)
+{
+	size_t *calls = context, n;
+	const struct dkim_verify_result *r = dkim_verify_results(v, &n);
+
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(r[0].result, DKIM_RESULT_PASS);
+	ck_assert_int_eq(r[1].result, DKIM_RESULT_PASS);
+	(*calls)++;
+}
+
+/* The daemons' way: the caller's libevent loop, a done callback. */
+START_TEST(test_external_loop_callback)
+{
+	struct event_base *base = event_base_new();
+	struct dns_settings ds;
+	struct dns_resolver *r = NULL;
+	struct dkim_verify_settings set;
+	struct dkim_keystore *ks;
+	struct dkim_verify *v;
+	const char *err;
+	size_t len, calls = 0;
+	char *msg = dkim_test_read("rfc8463/signed-ed25519+rsa.eml", &len);
+
+	memset(&ds, 0, sizeof(ds));
+	ds.resolver_config = conf;
+	ck_assert_int_eq(dns_resolver_new(&ds, base, NULL, &r, &err), 0);
+	ks = dkim_keystore_new_dns(r, NULL);
+	memset(&set, 0, sizeof(set));
+	set.done_callback = done_cb;
+	set.done_context = &calls;
+	v = dkim_verify_new(&set, ks, NULL);
+	dkim_verify_push(v, msg, len / 2);
+	dkim_verify_push(v, msg + len / 2, len - len / 2);
+	dkim_verify_end(v);
+	ck_assert(!dkim_verify_done(v)); /* the keys are still on their way */
+	ck_assert_uint_eq(calls, 0);
+	while (!dkim_verify_done(v))
+		ck_assert_int_ge(event_base_loop(base, EVLOOP_ONCE), 0);
+	ck_assert_uint_eq(calls, 1);
+	dkim_verify_free(&v);
+	dkim_keystore_free(&ks);
+	dns_resolver_free(&r);
+	event_base_free(base);
+	free(msg);
+}
+END_TEST
+
 START_TEST(test_timeout_is_temperror)
 {
 	int fds[2], port = harness_blackhole(fds);
@@ -213,6 +264,7 @@ main(void)
 	tcase_add_test(tc, test_vectors_through_dns);
 	tcase_add_test(tc, test_nxdomain_and_cache);
 	tcase_add_test(tc, test_timeout_is_temperror);
+	tcase_add_test(tc, test_external_loop_callback);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
