@@ -39,6 +39,8 @@ struct verify_sig {
 	bool key_pending;
 };
 
+static const char dkim_sig_name[] = "DKIM-Signature";
+
 struct dkim_verify {
 	struct dkim_verify_settings set;
 	struct dkim_keystore *keys;
@@ -48,6 +50,7 @@ struct dkim_verify {
 	struct dkim_canon_field *fields;
 	size_t nfields, fields_cap, header_bytes;
 	bool header_too_large;
+	size_t dropped_sigs; /* DKIM-Signature fields too large to keep */
 	unsigned int from_count;
 	struct verify_sig sigs[DKIM_VERIFY_MAX_REPORTED];
 	struct dkim_verify_result results[DKIM_VERIFY_MAX_REPORTED];
@@ -60,7 +63,6 @@ struct dkim_verify {
 	struct dkim_sha256 *hsha; /* header hashes, created when needed */
 };
 
-static const char dkim_sig_name[] = "DKIM-Signature";
 
 struct dkim_verify *
 dkim_verify_new(const struct dkim_verify_settings *set,
@@ -115,6 +117,9 @@ field_add(struct dkim_verify *v, const struct msg_header_field *f)
 	if (f->oversized || v->nfields == DKIM_VERIFY_MAX_FIELDS ||
 	    v->header_bytes + f->raw_len > DKIM_VERIFY_MAX_HEADER_BYTES) {
 		v->header_too_large = true;
+		if (f->name_len == sizeof(dkim_sig_name) - 1 &&
+		    strncasecmp(f->name, dkim_sig_name, f->name_len) == 0)
+			v->dropped_sigs++;
 		return;
 	}
 	if (f->name_len == 0)
@@ -261,6 +266,17 @@ header_end(struct dkim_verify *v)
 		if (f->name_len == sizeof(dkim_sig_name) - 1 &&
 		    strncasecmp(f->raw, dkim_sig_name, f->name_len) == 0)
 			sig_start(v, f, &evaluated);
+	}
+	/* signatures that could not even be kept still get a verdict */
+	for (i = 0; i < v->dropped_sigs; i++) {
+		if (v->nsigs == DKIM_VERIFY_MAX_REPORTED) {
+			v->ignored++;
+			continue;
+		}
+		v->sigs[v->nsigs].v = v;
+		v->sigs[v->nsigs].res = &v->results[v->nsigs];
+		sig_verdict(&v->sigs[v->nsigs++], DKIM_RESULT_PERMERROR,
+			    "signature field too large");
 	}
 }
 

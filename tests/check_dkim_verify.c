@@ -428,6 +428,17 @@ START_TEST(test_giant_header_and_junk)
 	ck_assert_uint_eq(n, 2);
 	ck_assert_int_eq(res[0].result, DKIM_RESULT_PERMERROR);
 	ck_assert_str_eq(res[0].reason, "header too large");
+	/* a signature field too large to keep still gets a verdict */
+	buf_reset(&b);
+	buf_append_str(&b, "DKIM-Signature: v=1; z=");
+	for (i = 0; i < 40000; i++)
+		buf_append_str(&b, "xxxxxxx\r\n ");
+	buf_append_str(&b, "x\r\n");
+	buf_append(&b, msg, len);
+	n = dkim_test_verify(keys, b.data, b.len, 4096, 0, 0, res, 4);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_int_eq(res[2].result, DKIM_RESULT_PERMERROR);
+	ck_assert_str_eq(res[2].reason, "signature field too large");
 	/* no signature, empty message, header without end: dkim=none */
 	ck_assert_uint_eq(dkim_test_verify(keys, "", 0, 0, 0, 0, res, 4), 0);
 	ck_assert_uint_eq(dkim_test_verify(keys, "Subject: x", 10, 1, 0, 0,
