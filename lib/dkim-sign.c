@@ -212,11 +212,19 @@ field_count(const struct dkim_sign *s, const char *name)
 	return count;
 }
 
+/* Header names are compared case-insensitively (RFC 5322 1.2.2); the
+ * first-letter test spares most strcasecmp() calls. */
+static bool
+name_eq(const char *a, const char *b)
+{
+	return (a[0] | 0x20) == (b[0] | 0x20) && strcasecmp(a, b) == 0;
+}
+
 static bool
 name_in(const char *const *list, const char *name)
 {
 	for (; list != NULL && *list != NULL; list++) {
-		if (strcasecmp(*list, name) == 0)
+		if (name_eq(*list, name))
 			return true;
 	}
 	return false;
@@ -242,7 +250,7 @@ sign_header_list(const struct dkim_sign *s, const struct dkim_sign_params *p,
 			bool seen = false;
 
 			for (k = 0; k < n && !seen; k++)
-				seen = strcasecmp(names[k], name) == 0;
+				seen = name_eq(names[k], name);
 			if (seen)
 				continue;
 			c = field_count(s, name) + (name_in(over, name) ? 1 : 0);
@@ -302,8 +310,17 @@ sign_field_text(struct dkim_sign *s, const struct dkim_sign_params *p,
 		fold_add(s, " ", tmp);
 	}
 	for (i = 0; i < nnames; i++) {
-		snprintf(tmp, sizeof(tmp), "%s%s%s", i == 0 ? "h=" : "",
-			 names[i], i + 1 == nnames ? ";" : ":");
+		size_t n = strlen(names[i]), o = 0;
+
+		if (n > sizeof(tmp) - 4)
+			n = sizeof(tmp) - 4; /* names come from our config */
+		if (i == 0) {
+			memcpy(tmp, "h=", 2);
+			o = 2;
+		}
+		memcpy(tmp + o, names[i], n);
+		tmp[o + n] = i + 1 == nnames ? ';' : ':';
+		tmp[o + n + 1] = '\0';
 		fold_add(s, i == 0 ? " " : "", tmp);
 	}
 	base64_encode(bh, DKIM_SHA256_LEN, b64);
