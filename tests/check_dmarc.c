@@ -1,0 +1,700 @@
+/*
+ * check_dmarc.c - DMARC (RFC 9989): record parsing (4.7, 4.8, A.6), the
+ * tree walk names (4.10), Organizational Domain selection (4.10.2 with
+ * its three worked examples), and whole evaluations through the real
+ * libunbound code serving local zone data: the appendix B.4 tree walk
+ * examples (queries checked in the order the RFC lists them), B.1
+ * alignment examples, B.2.5 (t=y), psd=, np= / sp= and non-existent
+ * subdomains, multiple records, DNS failure -> temperror, hostile From
+ * fields, and the RFC 7489 PSL method.
+ *
+ * Expected values are quoted from the RFC text next to each case.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "dmarc-discover.h"
+#include "dmarc-test.h"
+#include "dmarc.h"
+#include "dns.h"
+#include "harness.h"
+
+/* ---- records ---------------------------------------------------------- */
+
+struct record_case {
+	const char *text;
+	int is_dmarc;
+	enum dmarc_policy p, sp, np;
+	enum dmarc_alignment adkim, aspf;
+	enum dmarc_psd psd;
+	int testing;
+	int pct;
+	/* effective policy for the domain itself / a subdomain */
+	enum dmarc_policy eff_self, eff_sub;
+};
+
+#define NA DMARC_POLICY_UNSET
+#define PN DMARC_POLICY_NONE
+#define PQ DMARC_POLICY_QUARANTINE
+#define PR DMARC_POLICY_REJECT
+#define PI DMARC_POLICY_INVALID
+#define AR DMARC_ALIGN_RELAXED
+#define AS DMARC_ALIGN_STRICT
+
+static const struct record_case record_cases[] = {
+	/* B.2.1 */
+	{ "v=DMARC1; p=none; rua=mailto:dmarc-feedback@example.com", 1,
+	  PN, NA, NA, AR, AR, DMARC_PSD_U, 0, -1, PN, PN },
+	/* B.2.5, the two strings concatenated */
+	{ "v=DMARC1; p=quarantine; rua=mailto:dmarc-feedback@example.com,"
+	  "mailto:tld-test@thirdparty.example.net; t=y", 1,
+	  PQ, NA, NA, AR, AR, DMARC_PSD_U, 1, -1, PQ, PQ },
+	{ "v=DMARC1;p=quarantine;sp=none;np=reject;adkim=s;aspf=s;psd=n;t=n",
+	  1, PQ, PN, PR, AS, AS, DMARC_PSD_N, 0, -1, PQ, PN },
+	{ "v = DMARC1 ; p = Reject ; psd = y", 1,
+	  PR, NA, NA, AR, AR, DMARC_PSD_Y, 0, -1, PR, PR },
+	/* 4.7 v: value case-sensitive, must be first */
+	{ "v=dmarc1; p=reject", 0, NA, NA, NA, AR, AR, DMARC_PSD_U, 0, -1,
+	  NA, NA },
+	{ "p=reject; v=DMARC1", 0, NA, NA, NA, AR, AR, DMARC_PSD_U, 0, -1,
+	  NA, NA },
+	{ "v=DMARC10; p=reject", 0, NA, NA, NA, AR, AR, DMARC_PSD_U, 0, -1,
+	  NA, NA },
+	/* 4.7 p: absent -> p=none */
+	{ "v=DMARC1; rua=mailto:a@example.com", 1,
+	  NA, NA, NA, AR, AR, DMARC_PSD_U, 0, -1, PN, PN },
+	/* 4.10.1: invalid p with a valid rua -> p=none; without -> none */
+	{ "v=DMARC1; p=bogus; rua=mailto:a@example.com", 1,
+	  PI, NA, NA, AR, AR, DMARC_PSD_U, 0, -1, PN, PN },
+	{ "v=DMARC1; p=bogus", 1, PI, NA, NA, AR, AR, DMARC_PSD_U, 0, -1,
+	  NA, NA },
+	{ "v=DMARC1; p=reject; sp=bogus", 1, PR, PI, NA, AR, AR, DMARC_PSD_U,
+	  0, -1, NA, NA },
+	{ "v=DMARC1; p=reject; sp=none; rua=nonsense", 1,
+	  PR, PN, NA, AR, AR, DMARC_PSD_U, 0, -1, PR, PN },
+	/* 4.8: invalid values of other tags fall back to defaults */
+	{ "v=DMARC1; p=reject; adkim=x; aspf=strict; psd=maybe; t=1", 1,
+	  PR, NA, NA, AR, AR, DMARC_PSD_U, 0, -1, PR, PR },
+	/* A.6: pct=0 is what t=y replaced; pct other values ignored */
+	{ "v=DMARC1; p=reject; pct=0", 1, PR, NA, NA, AR, AR, DMARC_PSD_U,
+	  1, 0, PR, PR },
+	{ "v=DMARC1; p=reject; pct=0; t=n", 1, PR, NA, NA, AR, AR,
+	  DMARC_PSD_U, 0, 0, PR, PR },
+	{ "v=DMARC1; p=reject; pct=50; rf=afrf; ri=86400", 1,
+	  PR, NA, NA, AR, AR, DMARC_PSD_U, 0, 50, PR, PR },
+	{ "v=DMARC1; p=reject; pct=101", 1, PR, NA, NA, AR, AR, DMARC_PSD_U,
+	  0, -1, PR, PR },
+	/* unknown tags ignored; a duplicate tag: first one wins */
+	{ "v=DMARC1; p=quarantine; future=1; x_y=z", 1,
+	  PQ, NA, NA, AR, AR, DMARC_PSD_U, 0, -1, PQ, PQ },
+	{ "v=DMARC1; p=reject; p=none", 1, PR, NA, NA, AR, AR, DMARC_PSD_U,
+	  0, -1, PR, PR },
+	{ "v=DMARC1; p=reject; garbage; sp=none", 1,
+	  PR, PN, NA, AR, AR, DMARC_PSD_U, 0, -1, PR, PN },
+};
+
+START_TEST(test_record)
+{
+	const struct record_case *c = &record_cases[_i];
+	struct arena *a = arena_new(0);
+	struct dmarc_record rec;
+	const char *err = NULL;
+	int rc = dmarc_record_parse(c->text, strlen(c->text), a, &rec, &err);
+
+	ck_assert_msg((rc == 0) == c->is_dmarc, "%s: got rc %d, want %s",
+		      c->text, rc, c->is_dmarc ? "record" : "not DMARC");
+	if (rc == 0) {
+		ck_assert_msg(rec.p == c->p && rec.sp == c->sp &&
+			      rec.np == c->np, "%s: got p/sp/np %s/%s/%s",
+			      c->text, dmarc_policy_str(rec.p),
+			      dmarc_policy_str(rec.sp),
+			      dmarc_policy_str(rec.np));
+		ck_assert_msg(rec.adkim == c->adkim && rec.aspf == c->aspf,
+			      "%s: got adkim %s aspf %s", c->text,
+			      dmarc_alignment_str(rec.adkim),
+			      dmarc_alignment_str(rec.aspf));
+		ck_assert_msg(rec.psd == c->psd, "%s: got psd %d, want %d",
+			      c->text, rec.psd, c->psd);
+		ck_assert_msg(rec.testing == (c->testing != 0),
+			      "%s: got testing %d", c->text, rec.testing);
+		ck_assert_msg(rec.pct == c->pct, "%s: got pct %d, want %d",
+			      c->text, rec.pct, c->pct);
+		ck_assert_msg(dmarc_record_effective_policy(&rec, false,
+							    false) ==
+			      c->eff_self, "%s: self policy got %s, want %s",
+			      c->text,
+			      dmarc_policy_str(dmarc_record_effective_policy(
+				      &rec, false, false)),
+			      dmarc_policy_str(c->eff_self));
+		ck_assert_msg(dmarc_record_effective_policy(&rec, true,
+							    false) ==
+			      c->eff_sub, "%s: sub policy got %s, want %s",
+			      c->text,
+			      dmarc_policy_str(dmarc_record_effective_policy(
+				      &rec, true, false)),
+			      dmarc_policy_str(c->eff_sub));
+	}
+	arena_free(&a);
+}
+END_TEST
+
+/* 4.7 np: non-existent subdomains get np, else sp, else p. */
+START_TEST(test_np_fallbacks)
+{
+	static const struct {
+		const char *text;
+		enum dmarc_policy nx_sub;
+	} cases[] = {
+		{ "v=DMARC1; p=none; sp=quarantine; np=reject", PR },
+		{ "v=DMARC1; p=none; sp=quarantine", PQ },
+		{ "v=DMARC1; p=reject", PR },
+	};
+	struct arena *a = arena_new(0);
+	struct dmarc_record rec;
+	const char *err;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ck_assert_int_eq(dmarc_record_parse(cases[i].text,
+			strlen(cases[i].text), a, &rec, &err), 0);
+		ck_assert_msg(dmarc_record_effective_policy(&rec, true, true) ==
+			      cases[i].nx_sub, "%s: got %s, want %s",
+			      cases[i].text,
+			      dmarc_policy_str(dmarc_record_effective_policy(
+				      &rec, true, true)),
+			      dmarc_policy_str(cases[i].nx_sub));
+		/* np never applies to the domain itself */
+		ck_assert_int_eq(dmarc_record_effective_policy(&rec, false,
+							       true), rec.p);
+	}
+	arena_free(&a);
+}
+END_TEST
+
+START_TEST(test_result_str)
+{
+	static const char *const tokens[] = { "none", "pass", "fail",
+					      "temperror", "permerror" };
+	size_t i;
+
+	for (i = 0; i < 5; i++) {
+		ck_assert_str_eq(dmarc_result_str((enum dmarc_result)i),
+				 tokens[i]);
+		ck_assert_int_eq(dmarc_result_parse(tokens[i]), (int)i);
+	}
+	ck_assert_int_eq(dmarc_result_parse("PASS"), DMARC_RESULT_PASS);
+	ck_assert_int_eq(dmarc_result_parse("softfail"), -1);
+	ck_assert_str_eq(dmarc_policy_str(DMARC_POLICY_QUARANTINE),
+			 "quarantine");
+}
+END_TEST
+
+/* ---- tree walk names and Organizational Domain selection ------------- */
+
+static void
+assert_names(const char *domain, const char *const *want, size_t nwant)
+{
+	const char *names[DMARC_WALK_MAX_QUERIES];
+	size_t n = dmarc_walk_names(domain, names), i;
+
+	ck_assert_msg(n == nwant, "%s: got %zu names, want %zu", domain, n,
+		      nwant);
+	for (i = 0; i < n; i++)
+		ck_assert_msg(strcmp(names[i], want[i]) == 0,
+			      "%s: name %zu got %s, want %s", domain, i,
+			      names[i], want[i]);
+}
+
+START_TEST(test_walk_names)
+{
+	/* 4.10: "a full DNS Tree Walk would require the following eight
+	   queries" */
+	static const char *const rfc_4_10[] = {
+		"a.b.c.d.e.f.g.h.i.j.mail.example.com", "g.h.i.j.mail.example.com",
+		"h.i.j.mail.example.com", "i.j.mail.example.com",
+		"j.mail.example.com", "mail.example.com", "example.com", "com",
+	};
+	/* B.4.2 */
+	static const char *const rfc_b_4_2[] = {
+		"a.b.c.d.e.f.g.h.i.j.k.example.com", "g.h.i.j.k.example.com",
+		"h.i.j.k.example.com", "i.j.k.example.com", "j.k.example.com",
+		"k.example.com", "example.com", "com",
+	};
+	/* 4.10.2: "starting with _dmarc.a.mail.example.com and finishing
+	   with _dmarc.com" */
+	static const char *const rfc_4_10_2[] = {
+		"a.mail.example.com", "mail.example.com", "example.com", "com",
+	};
+	/* exactly eight labels: the immediate parent comes next (4.10.1) */
+	static const char *const eight[] = {
+		"a.b.c.d.e.f.example.com", "b.c.d.e.f.example.com",
+		"c.d.e.f.example.com", "d.e.f.example.com", "e.f.example.com",
+		"f.example.com", "example.com", "com",
+	};
+
+	assert_names(rfc_4_10[0], rfc_4_10, 8);
+	assert_names(rfc_b_4_2[0], rfc_b_4_2, 8);
+	assert_names(rfc_4_10_2[0], rfc_4_10_2, 4);
+	assert_names(eight[0], eight, 8);
+	ck_assert_uint_eq(dmarc_walk_names("", (const char *[8]){ 0 }), 0);
+}
+END_TEST
+
+START_TEST(test_org_select_rfc_examples)
+{
+	struct dmarc_record plain, psd_n, psd_y;
+	struct dmarc_walk_step s[4] = {
+		{ "a.mail.example.com", NULL }, { "mail.example.com", NULL },
+		{ "example.com", NULL }, { "com", NULL },
+	};
+
+	memset(&plain, 0, sizeof(plain));
+	psd_n = plain;
+	psd_y = plain;
+	psd_n.psd = DMARC_PSD_N;
+	psd_y.psd = DMARC_PSD_Y;
+	/* "records at _dmarc.mail.example.com and _dmarc.example.com ...
+	   the Organizational Domain ... would be example.com" */
+	s[1].record = &plain;
+	s[2].record = &plain;
+	ck_assert_str_eq(dmarc_org_select(s, 4), "example.com");
+	/* "_dmarc.mail.example.com with psd=n ... mail.example.com"
+	   (the walk stops there) */
+	s[1].record = &psd_n;
+	s[2].record = NULL;
+	ck_assert_str_eq(dmarc_org_select(s, 2), "mail.example.com");
+	/* "only ... _dmarc.com and that record contains psd=y ...
+	   example.com" */
+	s[1].record = NULL;
+	s[3].record = &psd_y;
+	ck_assert_str_eq(dmarc_org_select(s, 4), "example.com");
+	/* "If this process does not determine the Organizational Domain,
+	   then the initial target domain is the Organizational Domain." */
+	s[3].record = NULL;
+	ck_assert_str_eq(dmarc_org_select(s, 4), "a.mail.example.com");
+	/* psd=y on the starting domain itself: rule 2 does not apply */
+	s[0].record = &psd_y;
+	ck_assert_str_eq(dmarc_org_select(s, 1), "a.mail.example.com");
+}
+END_TEST
+
+/* ---- evaluations through libunbound ----------------------------------- */
+
+static const struct dmarc_settings walk_settings = { DMARC_ORG_TREE_WALK,
+						     NULL, false };
+
+static void
+assert_trace(const struct dmarc_test_trace *t, const char *const *want,
+	     size_t nwant)
+{
+	size_t i;
+
+	ck_assert_msg(t->count == nwant, "got %zu queries, want %zu",
+		      t->count, nwant);
+	for (i = 0; i < nwant; i++)
+		ck_assert_msg(strcmp(t->names[i], want[i]) == 0,
+			      "query %zu: got %s, want %s", i, t->names[i],
+			      want[i]);
+}
+
+#define B4_ZONE                                                         \
+	"\tlocal-data: '_dmarc.example.com. 300 IN TXT \"v=DMARC1; p=reject\"'\n" \
+	"\tlocal-data: '_dmarc.signing.example.com. 300 IN TXT \"v=DMARC1; p=none\"'\n"
+
+START_TEST(test_b_4_1_simple)
+{
+	/* B.4.1: From example.com, MAIL FROM example.com, DKIM
+	   signing.example.com */
+	static const char *const queries[] = {
+		"_dmarc.example.com", "_dmarc.com",
+		"_dmarc.signing.example.com",
+	};
+	struct dns_resolver *r = dmarc_test_resolver(B4_ZONE);
+	struct arena *a = arena_new(0);
+	struct dmarc_dkim dkim = { "signing.example.com", "s", true };
+	struct dmarc_verdict v;
+	struct dmarc_test_trace t;
+
+	dmarc_test_eval(r, &walk_settings, "sender@example.com", &dkim, 1,
+			"example.com", true, a, &v, &t);
+	ck_assert_str_eq(dmarc_result_str(v.result), "pass");
+	/* "example.com is the Organizational Domain"; "SPF is aligned";
+	   "DKIM is aligned for relaxed alignment"; "since the
+	   RFC5322.From domain has a DMARC Policy Record, that is the
+	   policy domain" */
+	ck_assert_str_eq(v.org_domain, "example.com");
+	ck_assert(v.spf_aligned);
+	ck_assert(v.dkim_aligned);
+	ck_assert_str_eq(v.policy_domain, "example.com");
+	ck_assert_str_eq(dmarc_policy_str(v.policy), "reject");
+	ck_assert_str_eq(dmarc_policy_str(v.disposition), "none");
+	/* "query _dmarc.example.com and _dmarc.com" then
+	   "_dmarc.signing.example.com" (the others already answered) */
+	assert_trace(&t, queries, 3);
+	/* the same message when neither passes: policy p=reject */
+	dkim.pass = false;
+	dmarc_test_eval(r, &walk_settings, "sender@example.com", &dkim, 1,
+			"example.com", false, a, &v, &t);
+	ck_assert_str_eq(dmarc_result_str(v.result), "fail");
+	ck_assert_str_eq(dmarc_policy_str(v.disposition), "reject");
+	arena_free(&a);
+	dns_resolver_free(&r);
+}
+END_TEST
+
+START_TEST(test_b_4_2_deep)
+{
+	static const char *const queries[] = {
+		"_dmarc.a.b.c.d.e.f.g.h.i.j.k.example.com",
+		"_dmarc.g.h.i.j.k.example.com", "_dmarc.h.i.j.k.example.com",
+		"_dmarc.i.j.k.example.com", "_dmarc.j.k.example.com",
+		"_dmarc.k.example.com", "_dmarc.example.com", "_dmarc.com",
+		"_dmarc.signing.example.com",
+	};
+	struct dns_resolver *r = dmarc_test_resolver(B4_ZONE);
+	struct arena *a = arena_new(0);
+	struct dmarc_dkim dkim = { "signing.example.com", "s", true };
+	struct dmarc_verdict v;
+	struct dmarc_test_trace t;
+
+	dmarc_test_eval(r, &walk_settings,
+			"u@a.b.c.d.e.f.g.h.i.j.k.example.com", &dkim, 1,
+			"example.com", true, a, &v, &t);
+	ck_assert_str_eq(dmarc_result_str(v.result), "pass");
+	ck_assert_str_eq(v.org_domain, "example.com");
+	ck_assert(v.spf_aligned);
+	ck_assert(v.dkim_aligned);
+	/* "the policy domain is the highest element in the DNS tree with a
+	   DMARC Policy Record, example.com" */
+	ck_assert_str_eq(v.policy_domain, "example.com");
+	assert_trace(&t, queries, 9);
+	/* failing: the subdomain policy of example.com's record (p) */
+	dkim.pass = false;
+	dmarc_test_eval(r, &walk_settings,
+			"u@a.b.c.d.e.f.g.h.i.j.k.example.com", &dkim, 1,
+			"example.com", false, a, &v, &t);
+	ck_assert_str_eq(dmarc_result_str(v.result), "fail");
+	ck_assert_str_eq(dmarc_policy_str(v.policy), "reject");
+	arena_free(&a);
+	dns_resolver_free(&r);
+}
+END_TEST
+
+#define B43_ZONE                                                        \
+	"\tlocal-data: '_dmarc.bank.example. 300 IN TXT \"v=DMARC1; p=reject; psd=y\"'\n" \
+	"\tlocal-data: '_dmarc.giant.bank.example. 300 IN TXT \"v=DMARC1; p=quarantine\"'\n"
+
+START_TEST(test_b_4_3_psd)
+{
+	static const char *const queries[] = {
+		"_dmarc.giant.bank.example", "_dmarc.bank.example",
+		"_dmarc.mail.mega.bank.example", "_dmarc.mega.bank.example",
+		"_dmarc.mail.giant.bank.example",
+	};
+	struct dns_resolver *r = dmarc_test_resolver(B43_ZONE);
+	struct arena *a = arena_new(0);
+	struct dmarc_dkim dkim = { "mail.mega.bank.example", "s", true };
+	struct dmarc_verdict v;
+	struct dmarc_test_trace t;
+
+	dmarc_test_eval(r, &walk_settings, "ceo@giant.bank.example", &dkim, 1,
+			"mail.giant.bank.example", true, a, &v, &t);
+	/* "The Organizational Domain is giant.bank.example ... it is also
+	   the policy domain"; "SPF is aligned"; "DKIM is not aligned";
+	   "Since SPF is aligned, it can be used ... DMARC pass" */
+	ck_assert_str_eq(v.org_domain, "giant.bank.example");
+	ck_assert_str_eq(v.policy_domain, "giant.bank.example");
+	ck_assert(v.spf_aligned);
+	ck_assert(!v.dkim_aligned);
+	ck_assert_str_eq(dmarc_result_str(v.result), "pass");
+	assert_trace(&t, queries, 5);
+	/* SPF not passing: DKIM alone does not align -> fail, policy of
+	   giant.bank.example's record */
+	dmarc_test_eval(r, &walk_settings, "ceo@giant.bank.example", &dkim, 1,
+			"mail.giant.bank.example", false, a, &v, &t);
+	ck_assert_str_eq(dmarc_result_str(v.result), "fail");
+	ck_assert_str_eq(dmarc_policy_str(v.disposition), "quarantine");
+	/* a domain under the PSD without a record of its own gets the PSD
+	   policy (4.10.1 third location) as a subdomain policy */
+	dmarc_test_eval(r, &walk_settings, "x@mail.mega.bank.example", NULL, 0,
+			NULL, false, a, &v, &t);
+	ck_assert_str_eq(v.org_domain, "mega.bank.example");
+	ck_assert_str_eq(v.policy_domain, "bank.example");
+	ck_assert_str_eq(dmarc_result_str(v.result), "fail");
+	ck_assert_str_eq(dmarc_policy_str(v.policy), "reject");
+	arena_free(&a);
+	dns_resolver_free(&r);
+}
+END_TEST
+
+#define B1_ZONE                                                         \
+	"\tlocal-data: '_dmarc.example.com. 300 IN TXT \"v=DMARC1; p=reject\"'\n" \
+	"\tlocal-data: 'child.example.com. 300 IN A 192.0.2.1'\n"             \
+	"\tlocal-data: '_dmarc.strict.example. 300 IN TXT \"v=DMARC1; p=reject; adkim=s; aspf=s\"'\n" \
+	"\tlocal-data: 'child.strict.example. 300 IN A 192.0.2.1'\n"
+
+START_TEST(test_b_1_alignment)
+{
+	static const struct {
+		const char *from, *spf, *dkim;
+		bool spf_aligned, dkim_aligned;
+	} cases[] = {
+		/* B.1.1 Example 1: identical -> strict (and relaxed) */
+		{ "sender@example.com", "example.com", NULL, true, false },
+		/* B.1.1 Example 2: relaxed alignment */
+		{ "sender@example.com", "child.example.com", NULL, true, false },
+		/* B.1.1 Example 3: no alignment */
+		{ "sender@child.example.com", "example.net", NULL, false,
+		  false },
+		/* B.1.2 Example 1, 2, 3 */
+		{ "sender@example.com", NULL, "example.com", false, true },
+		{ "sender@child.example.com", NULL, "example.com", false, true },
+		{ "sender@child.example.com", NULL, "example.net", false,
+		  false },
+		/* the same under adkim=s / aspf=s: only identical aligns */
+		{ "sender@strict.example", "strict.example", NULL, true, false },
+		{ "sender@strict.example", "child.strict.example", NULL, false,
+		  false },
+		{ "sender@child.strict.example", NULL, "strict.example", false,
+		  false },
+		{ "sender@strict.example", NULL, "strict.example", false, true },
+		/* case-insensitive comparison */
+		{ "sender@Example.COM", "EXAMPLE.com", "eXample.com", true,
+		  true },
+	};
+	struct dns_resolver *r = dmarc_test_resolver(B1_ZONE);
+	struct arena *a = arena_new(0);
+	struct dmarc_verdict v;
+	struct dmarc_test_trace t;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct dmarc_dkim dkim = { cases[i].dkim, "s", true };
+
+		dmarc_test_eval(r, &walk_settings, cases[i].from, &dkim,
+				cases[i].dkim != NULL ? 1 : 0, cases[i].spf,
+				cases[i].spf != NULL, a, &v, &t);
+		ck_assert_msg(v.spf_aligned == cases[i].spf_aligned &&
+			      v.dkim_aligned == cases[i].dkim_aligned,
+			      "%s spf=%s dkim=%s: got spf %d dkim %d",
+			      cases[i].from, cases[i].spf, cases[i].dkim,
+			      v.spf_aligned, v.dkim_aligned);
+		ck_assert_str_eq(dmarc_result_str(v.result),
+				 cases[i].spf_aligned || cases[i].dkim_aligned ?
+				 "pass" : "fail");
+	}
+	arena_free(&a);
+	dns_resolver_free(&r);
+}
+END_TEST
+
+#define POLICY_ZONE                                                     \
+	"\tlocal-data: '_dmarc.np.example. 300 IN TXT \"v=DMARC1; p=none; sp=quarantine; np=reject\"'\n" \
+	"\tlocal-data: 'exists.np.example. 300 IN A 192.0.2.1'\n"            \
+	"\tlocal-data: '_dmarc.test.example.com. 300 IN TXT \"v=DMARC1; p=quarantine; \" \"rua=mailto:dmarc-feedback@example.com,\" \"mailto:tld-test@thirdparty.example.net; \" \"t=y\"'\n" \
+	"\tlocal-data: '_dmarc.live.example.com. 300 IN TXT \"v=DMARC1; p=reject; \" \"rua=mailto:dmarc-feedback@example.com,\" \"mailto:tld-test@thirdparty.example.net\"'\n" \
+	"\tlocal-data: '_dmarc.pct0.example. 300 IN TXT \"v=DMARC1; p=reject; pct=0\"'\n" \
+	"\tlocal-data: '_dmarc.two.example. 300 IN TXT \"v=DMARC1; p=reject\"'\n" \
+	"\tlocal-data: '_dmarc.two.example. 300 IN TXT \"v=DMARC1; p=none\"'\n" \
+	"\tlocal-data: '_dmarc.spfonly.example. 300 IN TXT \"v=spf1 -all\"'\n" \
+	"\tlocal-data: '_dmarc.spfonly.example. 300 IN TXT \"v=DMARC1; p=quarantine\"'\n" \
+	"\tlocal-data: '_dmarc.bad.example. 300 IN TXT \"v=DMARC1; p=bogus\"'\n" \
+	"\tlocal-data: '_dmarc.badrua.example. 300 IN TXT \"v=DMARC1; p=bogus; rua=mailto:r@badrua.example\"'\n"
+
+static void
+expect_verdict(struct dns_resolver *r, const char *from, const char *result,
+	       const char *policy, const char *disposition)
+{
+	struct arena *a = arena_new(0);
+	struct dmarc_verdict v;
+	struct dmarc_test_trace t;
+
+	dmarc_test_eval(r, &walk_settings, from, NULL, 0, NULL, false, a, &v,
+			&t);
+	ck_assert_msg(strcmp(dmarc_result_str(v.result), result) == 0,
+		      "%s: got %s (%s), want %s", from,
+		      dmarc_result_str(v.result), v.reason, result);
+	ck_assert_msg(strcmp(dmarc_policy_str(v.policy), policy) == 0,
+		      "%s: policy got %s, want %s", from,
+		      dmarc_policy_str(v.policy), policy);
+	ck_assert_msg(strcmp(dmarc_policy_str(v.disposition), disposition) ==
+		      0, "%s: disposition got %s, want %s", from,
+		      dmarc_policy_str(v.disposition), disposition);
+	arena_free(&a);
+}
+
+START_TEST(test_policies)
+{
+	struct dns_resolver *r = dmarc_test_resolver(POLICY_ZONE);
+
+	/* 4.10.1: own record -> p; existing subdomain -> sp; non-existent
+	   subdomain (NXDOMAIN, 3.2.13) -> np */
+	expect_verdict(r, "a@np.example", "fail", "none", "none");
+	expect_verdict(r, "a@exists.np.example", "fail", "quarantine",
+		       "quarantine");
+	expect_verdict(r, "a@nx.np.example", "fail", "reject", "reject");
+	/* B.2.5: p=quarantine with t=y -> "a policy of none will be
+	   applied"; after the update p=reject without t -> reject */
+	expect_verdict(r, "a@test.example.com", "fail", "quarantine", "none");
+	expect_verdict(r, "a@live.example.com", "fail", "reject", "reject");
+	/* A.6: pct=0 means t=y: reject -> quarantine */
+	expect_verdict(r, "a@pct0.example", "fail", "reject", "quarantine");
+	/* 4.10 step 2: several DMARC records -> no record -> none; a
+	   non-DMARC TXT next to one DMARC record does not count */
+	expect_verdict(r, "a@two.example", "none", "", "none");
+	expect_verdict(r, "a@spfonly.example", "fail", "quarantine",
+		       "quarantine");
+	/* 4.10.1: invalid p without rua -> no DMARC processing; with a
+	   valid rua -> p=none */
+	expect_verdict(r, "a@bad.example", "none", "", "none");
+	expect_verdict(r, "a@badrua.example", "fail", "none", "none");
+	/* no record anywhere */
+	expect_verdict(r, "a@nothing.example", "none", "", "none");
+	/* DNS failure (REFUSED -> SERVFAIL) -> temperror, never fail */
+	expect_verdict(r, "a@x.fail.example", "temperror", "", "none");
+	dns_resolver_free(&r);
+}
+END_TEST
+
+START_TEST(test_hostile_from)
+{
+	struct dns_resolver *r = dmarc_test_resolver(B4_ZONE);
+	struct arena *a = arena_new(0);
+	struct dmarc_verdict v;
+	struct dmarc_test_trace t;
+	const char *two[] = { "a@example.com", "b@example.com" };
+	struct dmarc_request req;
+	const char *err;
+
+	/* RFC 7489 6.6.1 / RFC 9989 5.3.1: no single Author Domain */
+	dmarc_test_eval(r, &walk_settings, NULL, NULL, 0, NULL, false, a, &v,
+			&t);
+	ck_assert_str_eq(dmarc_result_str(v.result), "permerror");
+	ck_assert(v.hostile);
+	ck_assert_str_eq(dmarc_policy_str(v.disposition), "reject");
+	dmarc_test_eval(r, &walk_settings, "a@example.com, b@example.net",
+			NULL, 0, NULL, false, a, &v, &t);
+	ck_assert_str_eq(dmarc_result_str(v.result), "permerror");
+	ck_assert(v.hostile);
+	ck_assert_uint_eq(t.count, 0);
+	/* same domain twice is fine */
+	dmarc_test_eval(r, &walk_settings, "a@example.com, B@EXAMPLE.COM",
+			NULL, 0, "example.com", true, a, &v, &t);
+	ck_assert_str_eq(dmarc_result_str(v.result), "pass");
+	/* two From header fields */
+	memset(&req, 0, sizeof(req));
+	ck_assert_int_eq(dmarc_check_run(r, &walk_settings, two, 2, &req,
+					 NULL, a, &v, &err), 0);
+	ck_assert_str_eq(dmarc_result_str(v.result), "permerror");
+	ck_assert(v.hostile);
+	arena_free(&a);
+	dns_resolver_free(&r);
+}
+END_TEST
+
+#define PSL_ZONE                                                        \
+	"\tlocal-data: '_dmarc.example.com. 300 IN TXT \"v=DMARC1; p=reject; sp=quarantine\"'\n" \
+	"\tlocal-data: '_dmarc.mail.example.com. 300 IN TXT \"v=DMARC1; p=none\"'\n"
+
+/* RFC 7489 3.2 / 6.6.3: the Organizational Domain from the PSL; policy
+ * at the Author Domain, else at its Organizational Domain (sp). */
+START_TEST(test_psl_method)
+{
+	struct dns_resolver *r = dmarc_test_resolver(PSL_ZONE);
+	struct arena *a = arena_new(0);
+	struct dmarc_settings set = { DMARC_ORG_PSL, NULL, false };
+	struct dmarc_psl *psl = NULL;
+	struct dmarc_dkim dkim = { "mail.example.com", "s", true };
+	struct dmarc_verdict v;
+	struct dmarc_test_trace t;
+	const char *err;
+	static const char *const queries[] = {
+		"_dmarc.a.b.example.com", "_dmarc.example.com",
+	};
+
+	ck_assert_int_eq(dmarc_psl_load(NULL, &psl, &err), 0);
+	set.psl = psl;
+	ck_assert_str_eq(dmarc_psl_org_domain(psl, "a.b.example.co.uk"),
+			 "example.co.uk");
+	ck_assert_str_eq(dmarc_psl_org_domain(psl, "co.uk"), "co.uk");
+	dmarc_test_eval(r, &set, "x@a.b.example.com", NULL, 0, NULL, false, a,
+			&v, &t);
+	ck_assert_str_eq(dmarc_result_str(v.result), "fail");
+	ck_assert_str_eq(v.policy_domain, "example.com");
+	ck_assert_str_eq(dmarc_policy_str(v.policy), "quarantine");
+	assert_trace(&t, queries, 2);
+	/* relaxed: mail.example.com and example.com share the
+	   Organizational Domain example.com */
+	dmarc_test_eval(r, &set, "x@example.com", &dkim, 1, NULL, false, a,
+			&v, &t);
+	ck_assert_str_eq(dmarc_result_str(v.result), "pass");
+	ck_assert_str_eq(v.org_domain, "example.com");
+	dmarc_psl_free(&psl);
+	ck_assert_ptr_null(psl);
+	arena_free(&a);
+	dns_resolver_free(&r);
+}
+END_TEST
+
+/* 4.10 / 4.10.1: the walk never sends more than eight queries for the
+ * author, however many labels. */
+START_TEST(test_query_limit)
+{
+	struct dns_resolver *r = dmarc_test_resolver("");
+	struct arena *a = arena_new(0);
+	struct dmarc_verdict v;
+	struct dmarc_test_trace t;
+
+	dmarc_test_eval(r, &walk_settings,
+			"x@1.2.3.4.5.6.7.8.9.10.11.12.13.14.15.16.17.18.19.20."
+			"21.22.23.24.25.26.27.28.29.30.example.com",
+			NULL, 0, NULL, false, a, &v, &t);
+	ck_assert_str_eq(dmarc_result_str(v.result), "none");
+	ck_assert_uint_eq(t.count, DMARC_WALK_MAX_QUERIES);
+	ck_assert_uint_eq(v.dns_queries, DMARC_WALK_MAX_QUERIES);
+	/* "remove ... labels ... until 7 labels remain" */
+	ck_assert_str_eq(t.names[1], "_dmarc.26.27.28.29.30.example.com");
+	arena_free(&a);
+	dns_resolver_free(&r);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("dmarc");
+	TCase *tc = tcase_create("record");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_loop_test(tc, test_record, 0,
+			    sizeof(record_cases) / sizeof(record_cases[0]));
+	tcase_add_test(tc, test_np_fallbacks);
+	tcase_add_test(tc, test_result_str);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("walk");
+	tcase_add_test(tc, test_walk_names);
+	tcase_add_test(tc, test_org_select_rfc_examples);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("dns");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_b_4_1_simple);
+	tcase_add_test(tc, test_b_4_2_deep);
+	tcase_add_test(tc, test_b_4_3_psd);
+	tcase_add_test(tc, test_b_1_alignment);
+	tcase_add_test(tc, test_policies);
+	tcase_add_test(tc, test_hostile_from);
+	tcase_add_test(tc, test_psl_method);
+	tcase_add_test(tc, test_query_limit);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
