@@ -24,6 +24,7 @@
 #include "buf.h"
 #include "dkim-crypto.h"
 #include "dkim-key.h"
+#include "dkim-keystore.h"
 #include "dkim-sign.h"
 #include "dkim-verify.h"
 

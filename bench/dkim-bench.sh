@@ -5,11 +5,15 @@
 #
 # For sign and verify, rsa-sha256 (2048-bit key) and ed25519-sha256,
 # relaxed/relaxed, messages of 2 KB / 20 KB / 200 KB / 2 MB: messages per
-# second (median of RUNS runs of at least MIN_TIME seconds, one core).
-# The bound per message is the time of SHA-256 over its bytes plus one
-# RSA/Ed25519 private (sign) or public (verify) operation, measured with
-# `openssl speed -mr sha256 rsa2048 ed25519` just before.  The table gives
-# each implementation's msgs/s, its fraction of the bound, and
+# second on one core, the median of RUNS rounds; in each round every
+# program runs for MIN_TIME seconds, one after the other, so that the load
+# of a shared machine hits all of them alike.
+# The bound per message is SHA-256 over its bytes plus one RSA/Ed25519
+# private (sign) or public (verify) operation: bench/dkim-bound measures it
+# with OpenSSL's EVP calls in the same rounds ("bound/s", what the
+# fractions divide by); the "speed" column is the same bound computed from
+# `openssl speed -mr sha256 rsa2048 ed25519` run once at the start.  The
+# table gives each implementation's msgs/s, its fraction of the bound, and
 # ours/libopendkim.  Numbers only: nothing here asserts a speed.
 #
 # Environment: RUNS (3), MIN_TIME (1 s), NFILES per size (4),
@@ -24,13 +28,16 @@ SIZES=${SIZES:-"2048 20480 204800 2097152"}
 py=/usr/bin/python3
 domain=bench.example
 
-for p in bench/opendkim-bench bench/dkim-bench; do
+for p in bench/opendkim-bench bench/dkim-bound bench/dkim-bench; do
 	[ -x "$build/$p" ] || make -C "$build" -s "$p" >/dev/null 2>&1 || true
 done
 ours="$build/bench/dkim-bench"
 [ -x "$ours" ] || { echo "# dkim-bench not built: ours left out" >&2; ours=; }
 odk="$build/bench/opendkim-bench"
-[ -x "$odk" ] || { echo "dkim-bench.sh: $odk missing (make check builds it)" >&2; exit 1; }
+bound="$build/bench/dkim-bound"
+for p in "$odk" "$bound"; do
+	[ -x "$p" ] || { echo "dkim-bench.sh: $p missing (make check builds it)" >&2; exit 1; }
+done
 
 work=$(mktemp -d /tmp/mailauth-dkim-bench-XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -76,25 +83,30 @@ for op in sign verify; do
 	for alg in rsa-sha256 ed25519-sha256; do
 		case $alg in rsa-sha256) sel=rsa key=$work/rsa.pem ;; *) sel=ed key=$work/ed.pem ;; esac
 		for size in $SIZES; do
-			for impl in ours opendkim dkimpy; do
-				case $impl in
-				ours) [ -n "$ours" ] || continue; cmd=$ours ;;
-				opendkim) cmd=$odk ;;
-				dkimpy) cmd="$py $top/bench/dkimpy-bench.py" ;;
-				esac
-				echo "# $op $alg $size $impl" >&2
-				line=$($cmd --op "$op" --alg "$alg" --canon relaxed/relaxed \
-					--key "$key" --selector "$sel" --domain "$domain" \
-					--keytable "$work/keytable" --runs "$RUNS" \
-					--min-time "$MIN_TIME" "$work"/m"$size"-*.eml | tail -1) ||
-					line="failed"
-				echo "$op $alg $size $impl $line" >> "$work/results"
+			echo "# $op $alg $size" >&2
+			round=0
+			while [ $round -lt "$RUNS" ]; do
+				round=$((round + 1))
+				for impl in bound ours opendkim dkimpy; do
+					case $impl in
+					bound) cmd=$bound ;;
+					ours) [ -n "$ours" ] || continue; cmd=$ours ;;
+					opendkim) cmd=$odk ;;
+					dkimpy) cmd="$py $top/bench/dkimpy-bench.py" ;;
+					esac
+					line=$($cmd --op "$op" --alg "$alg" --canon relaxed/relaxed \
+						--key "$key" --selector "$sel" --domain "$domain" \
+						--keytable "$work/keytable" --runs 1 \
+						--min-time "$MIN_TIME" "$work"/m"$size"-*.eml | tail -1) ||
+						line="failed"
+					echo "$op $alg $size $impl $line" >> "$work/results"
+				done
 			done
 		done
 	done
 done
 
-"$py" - "$work/speed" "$work/results" <<'PY'
+"$py" - "$work/speed" "$work/results" "$RUNS x ${MIN_TIME}s" <<'PY'
 import sys
 speed = {}
 for l in open(sys.argv[1]):
@@ -108,30 +120,38 @@ for l in open(sys.argv[1]):
 print("primitives: SHA-256 %.2f GB/s, RSA-2048 sign %.0f/s verify %.0f/s, "
       "Ed25519 sign %.0f/s verify %.0f/s" % (
           speed["sha256"] / 1e9, *speed["rsa-sha256"], *speed["ed25519-sha256"]))
+import statistics
 rows = {}
 for l in open(sys.argv[2]):
     f = l.split()
-    key = (f[0], f[1], int(f[2]))
-    if len(f) >= 11 and f[4] == "median":
-        rows.setdefault(key, {})[f[3]] = (float(f[6]), int(f[10]))
-    else:
-        rows.setdefault(key, {})[f[3]] = None
+    r = rows.setdefault((f[0], f[1], int(f[2])), {}).setdefault(f[3], [])
+    r.append((float(f[6]), int(f[10])) if len(f) >= 11 and f[4] == "median"
+             else None)
+def med(runs):
+    if not runs or None in runs:
+        return None
+    return statistics.median(x[0] for x in runs), runs[0][1]
 def cell(r, bound):
-    return "%9s %5s" % ("failed", "") if r is None else \
-        "%9.0f %5.2f" % (r[0], r[0] / bound)
-print("%-6s %-14s %7s | %9s | %15s | %15s | %15s | %s" % (
-    "op", "alg", "size", "bound/s", "ours  frac", "opendkim  frac",
-    "dkimpy  frac", "ours/opendkim"))
+    if r is None or bound is None:
+        return "%9s %5s" % ("failed", "")
+    return "%9.0f %5.2f" % (r[0], r[0] / bound)
+print("%-6s %-14s %5s | %8s %8s | %15s | %15s | %15s | %s" % (
+    "op", "alg", "size", "bound/s", "speed", "ours     frac",
+    "opendkim frac", "dkimpy   frac", "ours/opendkim"))
 for key in sorted(rows, key=lambda k: (k[0] != "sign", k[1] != "rsa-sha256", k[2])):
     op, alg, size = key
-    r = rows[key]
-    nbytes = next((v[1] for v in r.values() if v), size)
+    r = {impl: med(runs) for impl, runs in rows[key].items()}
+    b = r.get("bound")
+    nbytes = b[1] if b else size
     pk = speed[alg][0 if op == "sign" else 1]
-    bound = 1.0 / (nbytes / speed["sha256"] + 1.0 / pk)
+    sp = 1.0 / (nbytes / speed["sha256"] + 1.0 / pk)
+    bound = b[0] if b else None
     ours, odk = r.get("ours"), r.get("opendkim")
     ratio = "%.2f" % (ours[0] / odk[0]) if ours and odk else "-"
-    print("%-6s %-14s %7s | %9.0f | %s | %s | %s | %s" % (
-        op, alg, "%dK" % (size // 1024), bound,
-        cell(ours, bound) if "ours" in r else "%15s" % "n/a",
+    print("%-6s %-14s %5s | %8s %8.0f | %s | %s | %s | %s" % (
+        op, alg, "%dK" % (size // 1024), "%.0f" % bound if bound else "failed",
+        sp, cell(ours, bound) if "ours" in r else "%15s" % "n/a",
         cell(odk, bound), cell(r.get("dkimpy"), bound), ratio))
+print("rounds: %s; load average at the end: %s" % (
+    sys.argv[3], open("/proc/loadavg").read().split()[0]))
 PY

@@ -37,7 +37,8 @@ verify_usage(FILE *fp)
 		authcheck_dns_usage);
 }
 
-/* Append " name=value" if value is set. */
+/* Append " name=value" if value is set; quoted unless an RFC 2045 token
+ * ('@' stays bare: RFC 8601 2.3 allows local-part@domain). */
 static void
 ar_prop(struct buf *b, const char *name, const char *value)
 {
@@ -47,7 +48,7 @@ ar_prop(struct buf *b, const char *name, const char *value)
 	if (value == NULL || *value == '\0')
 		return;
 	for (p = value; *p != '\0'; p++)
-		quote |= strchr(" \t\"()<>,;:\\[]=", *p) != NULL ||
+		quote |= strchr(" \t\"()<>,;:\\[]=/?", *p) != NULL ||
 			 (unsigned char)*p < 0x21 || (unsigned char)*p > 0x7e;
 	buf_printf(b, " %s=%s%s%s", name, quote ? "\"" : "", value,
 		   quote ? "\"" : "");

@@ -209,6 +209,71 @@ sig_required(const struct taglist *tl, const char **reason_r)
 	return true;
 }
 
+/* v=, a=, bh=, c=: the tags that say how to verify. */
+static bool
+sig_method(const struct taglist *tl, struct dkim_sig *sig,
+	   const char **reason_r)
+{
+	const struct taglist_tag *t;
+
+	if (!tag_eq(taglist_get(tl, "v"), "1")) {
+		*reason_r = "unsupported version (v= must be 1)";
+		return false;
+	}
+	if (*sig->domain == '\0' || *sig->selector == '\0') {
+		*reason_r = "empty d= or s=";
+		return false;
+	}
+	t = taglist_get(tl, "a");
+	if (!dkim_alg_parse(t->value.p, t->value.len, &sig->alg)) {
+		*reason_r = "unknown algorithm";
+		return false;
+	}
+	t = taglist_get(tl, "bh");
+	if (base64_decode(t->value.p, t->value.len, sig->bh, sizeof(sig->bh),
+			  &sig->bh_len) < 0) {
+		*reason_r = "bh= is not valid base64";
+		return false;
+	}
+	sig->header_canon = sig->body_canon = DKIM_CANON_SIMPLE;
+	if ((t = taglist_get(tl, "c")) != NULL &&
+	    !dkim_canon_parse(t->value.p, t->value.len, &sig->header_canon,
+			      &sig->body_canon)) {
+		*reason_r = "unknown canonicalization";
+		return false;
+	}
+	return true;
+}
+
+/* l=, t=, x=, q=. */
+static bool
+sig_limits(const struct taglist *tl, struct dkim_sig *sig,
+	   const char **reason_r)
+{
+	if (!sig_number(tl, "l", DKIM_SIG_LENGTH_DIGITS, &sig->has_length,
+			&sig->length)) {
+		*reason_r = "malformed or too large l=";
+		return false;
+	}
+	if (!sig_number(tl, "t", DKIM_SIG_TIME_DIGITS, &sig->has_timestamp,
+			&sig->timestamp) ||
+	    !sig_number(tl, "x", DKIM_SIG_TIME_DIGITS, &sig->has_expiry,
+			&sig->expiry)) {
+		*reason_r = "malformed t= or x=";
+		return false;
+	}
+	if (sig->has_timestamp && sig->has_expiry &&
+	    sig->expiry < sig->timestamp) {
+		*reason_r = "x= is earlier than t=";
+		return false;
+	}
+	if (!sig_query_methods(tl)) {
+		*reason_r = "unsupported query method (q=)";
+		return false;
+	}
+	return true;
+}
+
 bool
 dkim_sig_parse(struct arena *arena, const char *raw, size_t raw_len,
 	       struct dkim_sig *sig, const char **reason_r)
@@ -229,64 +294,18 @@ dkim_sig_parse(struct arena *arena, const char *raw, size_t raw_len,
 		*reason_r = err;
 		return false;
 	}
+	/* what the report shows, even if something else is wrong */
 	sig->domain = tag_dup(arena, &tl, "d");
 	sig->selector = tag_dup(arena, &tl, "s");
 	sig->algorithm = tag_dup(arena, &tl, "a");
 	if ((t = taglist_get(&tl, "b")) != NULL &&
 	    !sig_b(arena, t, sig, reason_r))
 		return false;
-	if (!sig_required(&tl, reason_r))
+	if (!sig_required(&tl, reason_r) || !sig_method(&tl, sig, reason_r) ||
+	    !sig_headers(arena, taglist_get(&tl, "h")->value, sig, reason_r) ||
+	    !sig_auid(arena, &tl, sig, reason_r) ||
+	    !sig_limits(&tl, sig, reason_r))
 		return false;
-	if (!tag_eq(taglist_get(&tl, "v"), "1")) {
-		*reason_r = "unsupported version (v= must be 1)";
-		return false;
-	}
-	if (*sig->domain == '\0' || *sig->selector == '\0') {
-		*reason_r = "empty d= or s=";
-		return false;
-	}
-	t = taglist_get(&tl, "a");
-	if (!dkim_alg_parse(t->value.p, t->value.len, &sig->alg)) {
-		*reason_r = "unknown algorithm";
-		return false;
-	}
-	t = taglist_get(&tl, "bh");
-	if (base64_decode(t->value.p, t->value.len, sig->bh, sizeof(sig->bh),
-			  &sig->bh_len) < 0) {
-		*reason_r = "bh= is not valid base64";
-		return false;
-	}
-	sig->header_canon = sig->body_canon = DKIM_CANON_SIMPLE;
-	if ((t = taglist_get(&tl, "c")) != NULL &&
-	    !dkim_canon_parse(t->value.p, t->value.len, &sig->header_canon,
-			      &sig->body_canon)) {
-		*reason_r = "unknown canonicalization";
-		return false;
-	}
-	if (!sig_headers(arena, taglist_get(&tl, "h")->value, sig, reason_r) ||
-	    !sig_auid(arena, &tl, sig, reason_r))
-		return false;
-	if (!sig_number(&tl, "l", DKIM_SIG_LENGTH_DIGITS, &sig->has_length,
-			&sig->length)) {
-		*reason_r = "malformed or too large l=";
-		return false;
-	}
-	if (!sig_number(&tl, "t", DKIM_SIG_TIME_DIGITS, &sig->has_timestamp,
-			&sig->timestamp) ||
-	    !sig_number(&tl, "x", DKIM_SIG_TIME_DIGITS, &sig->has_expiry,
-			&sig->expiry)) {
-		*reason_r = "malformed t= or x=";
-		return false;
-	}
-	if (sig->has_timestamp && sig->has_expiry &&
-	    sig->expiry < sig->timestamp) {
-		*reason_r = "x= is earlier than t=";
-		return false;
-	}
-	if (!sig_query_methods(&tl)) {
-		*reason_r = "unsupported query method (q=)";
-		return false;
-	}
 	sig_unsigned_text(arena, copy, raw_len, taglist_get(&tl, "b"), sig);
 	return true;
 }

@@ -13,6 +13,7 @@
 #include "dkim-canon.h"
 #include "dkim-crypto.h"
 #include "dkim-key.h"
+#include "dkim-keystore.h"
 #include "dkim-sig.h"
 #include "dkim-verify.h"
 #include "log.h"
@@ -38,6 +39,8 @@ struct verify_sig {
 	bool key_pending;
 };
 
+static const char dkim_sig_name[] = "DKIM-Signature";
+
 struct dkim_verify {
 	struct dkim_verify_settings set;
 	struct dkim_keystore *keys;
@@ -47,6 +50,7 @@ struct dkim_verify {
 	struct dkim_canon_field *fields;
 	size_t nfields, fields_cap, header_bytes;
 	bool header_too_large;
+	size_t dropped_sigs; /* DKIM-Signature fields too large to keep */
 	unsigned int from_count;
 	struct verify_sig sigs[DKIM_VERIFY_MAX_REPORTED];
 	struct dkim_verify_result results[DKIM_VERIFY_MAX_REPORTED];
@@ -56,9 +60,9 @@ struct dkim_verify {
 	unsigned int pending;
 	bool header_done, ended, done;
 	struct buf hbuf;
+	struct dkim_sha256 *hsha; /* header hashes, created when needed */
 };
 
-static const char dkim_sig_name[] = "DKIM-Signature";
 
 struct dkim_verify *
 dkim_verify_new(const struct dkim_verify_settings *set,
@@ -95,6 +99,7 @@ dkim_verify_free(struct dkim_verify **v_p)
 		free(v->bodies[i]);
 	}
 	msg_header_parser_free(&v->parser);
+	dkim_sha256_free(&v->hsha);
 	free(v->fields);
 	buf_free(&v->hbuf);
 	arena_free(&v->arena);
@@ -112,6 +117,9 @@ field_add(struct dkim_verify *v, const struct msg_header_field *f)
 	if (f->oversized || v->nfields == DKIM_VERIFY_MAX_FIELDS ||
 	    v->header_bytes + f->raw_len > DKIM_VERIFY_MAX_HEADER_BYTES) {
 		v->header_too_large = true;
+		if (f->name_len == sizeof(dkim_sig_name) - 1 &&
+		    strncasecmp(f->name, dkim_sig_name, f->name_len) == 0)
+			v->dropped_sigs++;
 		return;
 	}
 	if (f->name_len == 0)
@@ -142,7 +150,7 @@ body_hash_get(struct dkim_verify *v, enum dkim_canon canon, uint64_t limit)
 	b = ma_malloc(sizeof(*b));
 	b->canon = canon;
 	b->limit = limit;
-	b->sha = dkim_sha256_new();
+	b->sha = dkim_sha256_new_like(dkim_keystore_sha256(v->keys));
 	dkim_sha256_init(b->sha);
 	dkim_body_canon_init(&b->bc, canon, limit, dkim_sha256_sink, b->sha);
 	v->bodies[v->nbodies++] = b;
@@ -259,6 +267,17 @@ header_end(struct dkim_verify *v)
 		    strncasecmp(f->raw, dkim_sig_name, f->name_len) == 0)
 			sig_start(v, f, &evaluated);
 	}
+	/* signatures that could not even be kept still get a verdict */
+	for (i = 0; i < v->dropped_sigs; i++) {
+		if (v->nsigs == DKIM_VERIFY_MAX_REPORTED) {
+			v->ignored++;
+			continue;
+		}
+		v->sigs[v->nsigs].v = v;
+		v->sigs[v->nsigs].res = &v->results[v->nsigs];
+		sig_verdict(&v->sigs[v->nsigs++], DKIM_RESULT_PERMERROR,
+			    "signature field too large");
+	}
 }
 
 static void
@@ -322,8 +341,11 @@ static void
 header_hash(struct dkim_verify *v, const struct dkim_sig *sig,
 	    unsigned char out[DKIM_SHA256_LEN])
 {
-	struct dkim_sha256 *sha = dkim_sha256_new();
+	struct dkim_sha256 *sha;
 
+	if (v->hsha == NULL)
+		v->hsha = dkim_sha256_new_like(dkim_keystore_sha256(v->keys));
+	sha = v->hsha;
 	buf_reset(&v->hbuf);
 	dkim_canon_signed_headers(sig->header_canon, v->fields, v->nfields,
 				  sig->headers, sig->nheaders, &v->hbuf);
@@ -332,7 +354,6 @@ header_hash(struct dkim_verify *v, const struct dkim_sig *sig,
 	dkim_sha256_init(sha);
 	dkim_sha256_update(sha, v->hbuf.data, v->hbuf.len);
 	dkim_sha256_final(sha, out);
-	dkim_sha256_free(&sha);
 }
 
 static void

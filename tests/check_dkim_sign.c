@@ -17,9 +17,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
 #include "buf.h"
 #include "dkim-crypto.h"
 #include "dkim-key.h"
+#include "dkim-keystore.h"
 #include "dkim-sign.h"
 #include "dkim-test.h"
 #include "harness.h"
@@ -219,6 +223,14 @@ START_TEST(test_sign_errors)
 	ck_assert_int_eq(dkim_sign_end(s, &fields, &len, &err), -1);
 	ck_assert_str_eq(err, "the message has no From field");
 	dkim_sign_free(&s);
+	/* 1000+ fields: refused, not signed in part */
+	s = dkim_sign_new(&set, &p, 1, NULL, &err);
+	dkim_sign_push(s, "From: a@b.example\r\n", 19);
+	for (len = 0; len < 1001; len++)
+		dkim_sign_push(s, "X-Many: y\r\n", 11);
+	ck_assert_int_eq(dkim_sign_end(s, &fields, &len, &err), -1);
+	ck_assert_str_eq(err, "the header is too large to sign");
+	dkim_sign_free(&s);
 }
 END_TEST
 
@@ -282,6 +294,38 @@ START_TEST(test_privkey_files)
 }
 END_TEST
 
+/* PKCS#8 PEM ("BEGIN PRIVATE KEY") for both key types, as
+ * `openssl genpkey` writes them. */
+START_TEST(test_pkcs8_keys)
+{
+	static const char *types[] = {"RSA", "ED25519"};
+	struct dkim_privkey *k = NULL;
+	const char *err = NULL;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		EVP_PKEY *pkey = EVP_PKEY_Q_keygen(NULL, NULL, types[i],
+						   i == 0 ? (size_t)2048 : 0);
+		BIO *bio = BIO_new(BIO_s_mem());
+		char *pem;
+		long len;
+
+		ck_assert_ptr_nonnull(pkey);
+		ck_assert_int_eq(PEM_write_bio_PrivateKey(bio, pkey, NULL, NULL, 0,
+							  NULL, NULL), 1);
+		len = BIO_get_mem_data(bio, &pem);
+		ck_assert(strncmp(pem, "-----BEGIN PRIVATE KEY-----", 27) == 0);
+		ck_assert_msg(dkim_privkey_from_text(pem, (size_t)len, &k, &err) == 0,
+			      "%s: %s", types[i], err);
+		ck_assert_int_eq(k->type, i == 0 ? DKIM_KEY_RSA : DKIM_KEY_ED25519);
+		ck_assert_uint_eq(k->bits, i == 0 ? 2048 : 256);
+		dkim_privkey_free(&k);
+		BIO_free(bio);
+		EVP_PKEY_free(pkey);
+	}
+}
+END_TEST
+
 int
 main(void)
 {
@@ -295,6 +339,7 @@ main(void)
 	tcase_add_test(tc, test_deterministic_and_headers);
 	tcase_add_test(tc, test_sign_errors);
 	tcase_add_test(tc, test_privkey_files);
+	tcase_add_test(tc, test_pkcs8_keys);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -22,6 +22,7 @@
 #include "base64.h"
 #include "buf.h"
 #include "dkim-key.h"
+#include "dkim-keystore.h"
 #include "dkim-test.h"
 
 static struct dkim_keystore *keys;
@@ -331,9 +332,27 @@ START_TEST(test_key_flags)
 		"sed._domainkey.test.ex v=DKIM1; k=ed25519; t=y; "
 		"p=sPs07Vu29FpHT/80UXUcYHFOHifD4o2ZlP2+XUh9g6E=");
 
+	struct buf b = BUF_INIT;
+
 	ck_assert_uint_eq(dkim_test_verify(ks, msg, len, 0, 0, 0, res, 2), 1);
 	ck_assert_int_eq(res[0].result, DKIM_RESULT_PASS);
 	ck_assert(res[0].testing);
+	dkim_keystore_free(&ks);
+	/* t=s: no i= means i=@d, fine; i= in a subdomain is not */
+	ks = table_with("sed._domainkey.test.ex v=DKIM1; k=ed25519; t=s; "
+			"p=sPs07Vu29FpHT/80UXUcYHFOHifD4o2ZlP2+XUh9g6E=");
+	ck_assert_uint_eq(dkim_test_verify(ks, msg, len, 0, 0, 0, res, 2), 1);
+	ck_assert_int_eq(res[0].result, DKIM_RESULT_PASS);
+	ck_assert(!res[0].testing);
+	buf_append_str(&b, "DKIM-Signature: v=1; a=ed25519-sha256; d=test.ex; "
+			   "i=@sub.test.ex; s=sed; h=From; "
+			   "bh=/Ab0giHZitYQbDhFszoqQRUkgqueaX9zatJttIU/plc=; b=AAAA\r\n");
+	buf_append(&b, msg, len);
+	ck_assert_uint_eq(dkim_test_verify(ks, b.data, b.len, 0, 0, 0, res, 2), 2);
+	ck_assert_int_eq(res[0].result, DKIM_RESULT_PERMERROR);
+	ck_assert_str_eq(res[0].reason, "key t=s: i= domain must equal d=");
+	ck_assert_int_eq(res[1].result, DKIM_RESULT_PASS);
+	buf_free(&b);
 	dkim_keystore_free(&ks);
 	free(msg);
 }
@@ -409,6 +428,17 @@ START_TEST(test_giant_header_and_junk)
 	ck_assert_uint_eq(n, 2);
 	ck_assert_int_eq(res[0].result, DKIM_RESULT_PERMERROR);
 	ck_assert_str_eq(res[0].reason, "header too large");
+	/* a signature field too large to keep still gets a verdict */
+	buf_reset(&b);
+	buf_append_str(&b, "DKIM-Signature: v=1; z=");
+	for (i = 0; i < 40000; i++)
+		buf_append_str(&b, "xxxxxxx\r\n ");
+	buf_append_str(&b, "x\r\n");
+	buf_append(&b, msg, len);
+	n = dkim_test_verify(keys, b.data, b.len, 4096, 0, 0, res, 4);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_int_eq(res[2].result, DKIM_RESULT_PERMERROR);
+	ck_assert_str_eq(res[2].reason, "signature field too large");
 	/* no signature, empty message, header without end: dkim=none */
 	ck_assert_uint_eq(dkim_test_verify(keys, "", 0, 0, 0, 0, res, 4), 0);
 	ck_assert_uint_eq(dkim_test_verify(keys, "Subject: x", 10, 1, 0, 0,

@@ -16,6 +16,7 @@ import random
 import sys
 
 DOMAIN = "interop.example"
+SEED = 6376  # fixed: the same bytes on every run
 
 
 def headers(subject, extra=(), nl="\r\n"):
@@ -127,13 +128,17 @@ def case_list(rng, large):
             text_body(rng, 3 << 20, "\n") + "tail   ")
 
 
+def cases(large=True):
+    """Yield (name, text) for the whole corpus."""
+    return case_list(random.Random(SEED), large)
+
+
 def main():
     if len(sys.argv) < 2:
         sys.exit("usage: corpus.py DIR [--no-large]")
     outdir = sys.argv[1]
-    rng = random.Random(6376)
     os.makedirs(outdir, exist_ok=True)
-    for name, text in case_list(rng, "--no-large" not in sys.argv[2:]):
+    for name, text in cases("--no-large" not in sys.argv[2:]):
         with open(os.path.join(outdir, name + ".eml"), "wb") as f:
             f.write(text.encode("utf-8"))
         print(name)
