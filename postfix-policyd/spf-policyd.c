@@ -242,6 +242,9 @@ main(int argc, char **argv)
 		     o.log_stderr && !stdio ? LOGSINK_STDERR : LOGSINK_SYSLOG,
 		     d.cfg->syslog_facility,
 		     o.verbose || d.cfg->debug_level >= 2);
+	/* policyd-spf.conf(5): debugLevel 0 logs errors only */
+	if (d.cfg->debug_level == 0 && !o.verbose)
+		d.log.min_level = MA_LOG_WARN;
 	if (start(&o, &d, stdio, &err) < 0) {
 		ma_log_error(&d.log, "fatal: %s", err);
 		ret = 1;
