@@ -10,8 +10,8 @@
 #include "buf.h"
 #include "spf-addr.h"
 
-static const unsigned char v4_mapped_prefix[12] = {
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+static const unsigned char v4_mapped_prefix[12] = {0, 0, 0, 0, 0,    0,
+                                                   0, 0, 0, 0, 0xff, 0xff};
 
 int
 spf_addr_parse(const char *text, struct spf_addr *addr_r)
@@ -31,15 +31,15 @@ spf_addr_parse(const char *text, struct spf_addr *addr_r)
 		return 0;
 	}
 	addr_r->v6 = true;
-	addr_r->upper_hex = strpbrk(text, "ABCDEF") != NULL &&
-			    strpbrk(text, "abcdef") == NULL;
+	addr_r->upper_hex =
+	    strpbrk(text, "ABCDEF") != NULL && strpbrk(text, "abcdef") == NULL;
 	memcpy(addr_r->bytes, a6.s6_addr, 16);
 	return 0;
 }
 
 bool
 spf_addr_match(const struct spf_addr *client, const struct spf_addr *net,
-	       unsigned int prefix)
+               unsigned int prefix)
 {
 	unsigned int max = client->v6 ? SPF_ADDR_V6_BITS : SPF_ADDR_V4_BITS;
 	unsigned int full, rest;
@@ -63,15 +63,16 @@ void
 spf_addr_ntop(const struct spf_addr *addr, char *buf, size_t size)
 {
 	if (inet_ntop(addr->v6 ? AF_INET6 : AF_INET, addr->bytes, buf,
-		      (socklen_t)size) == NULL && size > 0)
+	              (socklen_t)size) == NULL &&
+	    size > 0)
 		buf[0] = '\0';
 }
 
 static void
 append_nibbles(struct buf *b, const struct spf_addr *addr, bool reverse)
 {
-	const char *hex = addr->upper_hex && !reverse ? "0123456789ABCDEF" :
-							"0123456789abcdef";
+	const char *hex = addr->upper_hex && !reverse ? "0123456789ABCDEF"
+	                                              : "0123456789abcdef";
 	int i;
 
 	for (i = 0; i < 32; i++) {
@@ -101,8 +102,8 @@ spf_addr_dotted(struct arena *arena, const struct spf_addr *addr)
 
 	if (!addr->v6)
 		return arena_printf(arena, "%u.%u.%u.%u", addr->bytes[0],
-				    addr->bytes[1], addr->bytes[2],
-				    addr->bytes[3]);
+		                    addr->bytes[1], addr->bytes[2],
+		                    addr->bytes[3]);
 	append_nibbles(&b, addr, false);
 	return buf_to_arena(arena, &b);
 }
@@ -114,8 +115,8 @@ spf_addr_reverse_name(struct arena *arena, const struct spf_addr *addr)
 
 	if (!addr->v6)
 		return arena_printf(arena, "%u.%u.%u.%u.in-addr.arpa",
-				    addr->bytes[3], addr->bytes[2],
-				    addr->bytes[1], addr->bytes[0]);
+		                    addr->bytes[3], addr->bytes[2],
+		                    addr->bytes[1], addr->bytes[0]);
 	append_nibbles(&b, addr, true);
 	buf_append_str(&b, ".ip6.arpa");
 	return buf_to_arena(arena, &b);

@@ -19,8 +19,8 @@ struct arena;
 #define SPF_ADDR_V6_BITS 128
 
 struct spf_addr {
-	bool v6;		  /* false: IPv4 in bytes[0..3] */
-	bool upper_hex;		  /* the text spelt hex digits in upper case */
+	bool v6;        /* false: IPv4 in bytes[0..3] */
+	bool upper_hex; /* the text spelt hex digits in upper case */
 	unsigned char bytes[16];
 };
 
@@ -31,7 +31,7 @@ int spf_addr_parse(const char *text, struct spf_addr *addr_r);
 /* Whether the first `prefix` bits of `client` and `net` agree and both
  * are the same family.  `prefix` larger than the family size is clamped. */
 bool spf_addr_match(const struct spf_addr *client, const struct spf_addr *net,
-		    unsigned int prefix);
+                    unsigned int prefix);
 
 /* The "c" macro form (inet_ntop); buffer of at least 46 bytes. */
 void spf_addr_ntop(const struct spf_addr *addr, char *buf, size_t size);

@@ -33,9 +33,9 @@ frame_result(struct spf_check *c, enum spf_result result, const char *mech)
 	if (f->parent == NULL) {
 		c->verdict.mechanism = mech;
 		spf_finish(c, result,
-			   strcmp(mech, "default") == 0 ?
-				   "no mechanism matched" :
-				   arena_printf(c->arena, "matched %s", mech));
+		           strcmp(mech, "default") == 0
+		               ? "no mechanism matched"
+		               : arena_printf(c->arena, "matched %s", mech));
 		return;
 	}
 	c->frame = f->parent;
@@ -55,8 +55,7 @@ term_matched(struct spf_check *c, const struct spf_term *t)
 /* 4.5: exactly one "v=spf1" record among the TXT records; 0 and the
  * record, 1 for none, -1 for more than one. */
 static int
-select_record(const struct dns_result *res, const char **text_r,
-	      size_t *len_r)
+select_record(const struct dns_result *res, const char **text_r, size_t *len_r)
 {
 	size_t i, found = 0;
 
@@ -105,32 +104,32 @@ on_record(struct spf_check *c, const struct dns_result *res)
 
 	if (action == SPF_DNS_TEMPERROR) {
 		spf_finish(c, SPF_TEMPERROR,
-			   arena_printf(c->arena, "DNS %s looking up %s",
-					dns_outcome_str(res->outcome),
-					c->target));
+		           arena_printf(c->arena, "DNS %s looking up %s",
+		                        dns_outcome_str(res->outcome),
+		                        c->target));
 		return;
 	}
 	if (action == SPF_DNS_USE)
 		sel = select_record(res, &text, &len);
 	if (sel < 0) {
 		spf_finish(c, SPF_PERMERROR,
-			   arena_printf(c->arena, "multiple SPF records for %s",
-					c->target));
+		           arena_printf(c->arena, "multiple SPF records for %s",
+		                        c->target));
 	} else if (sel > 0) {
 		if (c->purpose == SPF_RECORD_TOP)
 			spf_finish(c, SPF_NONE, "no SPF record");
 		else
 			spf_finish(c, SPF_PERMERROR,
-				   arena_printf(c->arena,
-						"no SPF record at %s %s",
-						c->purpose == SPF_RECORD_INCLUDE ?
-							"include" :
-							"redirect",
-						c->target));
+			           arena_printf(c->arena,
+			                        "no SPF record at %s %s",
+			                        c->purpose == SPF_RECORD_INCLUDE
+			                            ? "include"
+			                            : "redirect",
+			                        c->target));
 	} else if (spf_record_parse(c->arena, text, len, &rec, &error) < 0) {
 		spf_finish(c, SPF_PERMERROR,
-			   arena_printf(c->arena, "syntax error in %s: %s",
-					c->target, error));
+		           arena_printf(c->arena, "syntax error in %s: %s",
+		                        c->target, error));
 	} else {
 		use_record(c, rec);
 	}
@@ -138,7 +137,7 @@ on_record(struct spf_check *c, const struct dns_result *res)
 
 void
 spf_eval_lookup_record(struct spf_check *c, const char *domain,
-		       enum spf_record_purpose purpose)
+                       enum spf_record_purpose purpose)
 {
 	c->purpose = purpose;
 	c->target = domain;
@@ -149,9 +148,10 @@ static void
 term_temperror(struct spf_check *c, const struct dns_result *res)
 {
 	spf_finish(c, SPF_TEMPERROR,
-		   arena_printf(c->arena, "DNS %s looking up %s/%s for %s",
-				dns_outcome_str(res->outcome), res->qname,
-				dns_type_str(res->qtype), current_term(c)->text));
+	           arena_printf(c->arena, "DNS %s looking up %s/%s for %s",
+	                        dns_outcome_str(res->outcome), res->qname,
+	                        dns_type_str(res->qtype),
+	                        current_term(c)->text));
 }
 
 /* The common start of a/mx/exists results: false if handled. */
@@ -195,38 +195,32 @@ on_exists(struct spf_check *c, const struct dns_result *res)
 		term_matched(c, current_term(c));
 }
 
-static void on_mx_addr(struct spf_check *c, const struct dns_result *res);
-
+/* 5.4: the addresses of every MX name, looked at in MX order: the first
+ * match matches, a DNS error before it is temperror. */
 static void
-mx_next(struct spf_check *c)
-{
-	if (c->name_index >= c->nnames) {
-		term_no_match(c);
-		return;
-	}
-	spf_query(c, c->names[c->name_index++], spf_addr_type(c), on_mx_addr);
-}
-
-static void
-on_mx_addr(struct spf_check *c, const struct dns_result *res)
+on_mx_addrs(struct spf_check *c, struct dns_result *const *results, size_t n)
 {
 	const struct spf_term *t = current_term(c);
+	size_t i;
 
-	switch (spf_dns_action(res, SPF_LOOKUP_MX_ADDR)) {
-	case SPF_DNS_TEMPERROR:
-		term_temperror(c, res);
-		return;
-	case SPF_DNS_USE:
-		if (spf_answer_matches(res, &c->ip, t->cidr4, t->cidr6)) {
-			term_matched(c, t);
+	for (i = 0; i < n; i++) {
+		switch (spf_dns_action(results[i], SPF_LOOKUP_MX_ADDR)) {
+		case SPF_DNS_TEMPERROR:
+			term_temperror(c, results[i]);
 			return;
+		case SPF_DNS_USE:
+			if (spf_answer_matches(results[i], &c->ip, t->cidr4,
+			                       t->cidr6)) {
+				term_matched(c, t);
+				return;
+			}
+			break;
+		case SPF_DNS_VOID:
+		case SPF_DNS_SKIP:
+			break;
 		}
-		break;
-	case SPF_DNS_VOID:
-	case SPF_DNS_SKIP:
-		break;
 	}
-	mx_next(c);
+	term_no_match(c);
 }
 
 static void
@@ -238,22 +232,26 @@ on_mx(struct spf_check *c, const struct dns_result *res)
 		return;
 	if (res->count > SPF_MAX_NAMES_PER_LOOKUP) { /* 4.6.4 */
 		spf_finish(c, SPF_PERMERROR,
-			   arena_printf(c->arena, "more than %u MX records "
-						  "for %s",
-					SPF_MAX_NAMES_PER_LOOKUP, c->target));
+		           arena_printf(c->arena,
+		                        "more than %u MX records "
+		                        "for %s",
+		                        SPF_MAX_NAMES_PER_LOOKUP, c->target));
 		return;
 	}
 	c->names = arena_zalloc(c->arena, (res->count + 1) * sizeof(char *));
 	c->nnames = 0;
-	c->name_index = 0;
 	for (i = 0; i < res->count; i++) {
 		const struct dns_rr *rr = &res->rrs[i];
 
 		if (rr->type == DNS_T_MX && rr->u.mx.exchange[0] != '\0')
 			c->names[c->nnames++] =
-				arena_strdup(c->arena, rr->u.mx.exchange);
+			    arena_strdup(c->arena, rr->u.mx.exchange);
 	}
-	mx_next(c);
+	if (c->nnames == 0)
+		term_no_match(c);
+	else
+		spf_query_batch(c, c->names, c->nnames, spf_addr_type(c),
+		                on_mx_addrs);
 }
 
 static void
@@ -300,7 +298,8 @@ eval_dns_term(struct spf_check *c, const struct spf_term *t)
 	case SPF_MECH_EXISTS: /* 5.7: always an A query */
 		spf_query(c, target, DNS_T_A, on_exists);
 		break;
-	default:
+	default: /* all, ip4, ip6 never get here; never loop on them */
+		term_no_match(c);
 		break;
 	}
 }
@@ -315,7 +314,7 @@ eval_term(struct spf_check *c, const struct spf_term *t)
 	case SPF_MECH_IP4:
 	case SPF_MECH_IP6:
 		if (spf_addr_match(&c->ip, &t->network,
-				   t->network.v6 ? t->cidr6 : t->cidr4))
+		                   t->network.v6 ? t->cidr6 : t->cidr4))
 			term_matched(c, t);
 		else
 			term_no_match(c);
@@ -349,7 +348,7 @@ eval_end(struct spf_check *c)
 void
 spf_eval_run(struct spf_check *c)
 {
-	while (!c->done && c->query == NULL) {
+	while (!c->done && !spf_waiting(c)) {
 		struct spf_frame *f = c->frame;
 
 		if (f->next < f->record->nterms)

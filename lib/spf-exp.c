@@ -13,7 +13,7 @@
 #include "spf-check.h"
 
 /* The default when the record has none and the settings give none. */
-#define SPF_DEFAULT_EXPLANATION \
+#define SPF_DEFAULT_EXPLANATION                                                \
 	"%{i} is not one of %{d}'s designated mail servers."
 
 static void
@@ -26,7 +26,7 @@ exp_default(struct spf_check *c)
 		text = c->settings->default_explanation;
 	c->vars.ptr_name = c->ptr_done ? spf_ptr_pick(c, c->vars.domain) : NULL;
 	if (spf_macro_expand(c->arena, text, strlen(text), SPF_MACRO_EXPLAIN,
-			     &c->vars, &out, &error) < 0)
+	                     &c->vars, &out, &error) < 0)
 		out = arena_strdup(c->arena, text);
 	c->verdict.explanation = out;
 	c->verdict.explanation_is_default = true;
@@ -41,7 +41,7 @@ exp_expand(struct spf_check *c, const char *text, size_t len)
 
 	c->vars.ptr_name = c->ptr_done ? spf_ptr_pick(c, c->vars.domain) : NULL;
 	if (spf_macro_expand(c->arena, text, len, SPF_MACRO_EXPLAIN, &c->vars,
-			     &out, &error) < 0) {
+	                     &out, &error) < 0) {
 		exp_default(c);
 		return;
 	}
@@ -69,13 +69,13 @@ on_exp(struct spf_check *c, const struct dns_result *res)
 	}
 	rr = &res->rrs[0];
 	if (spf_macro_check(rr->u.txt.text, rr->u.txt.text_len,
-			    SPF_MACRO_EXPLAIN, &info, &error) < 0) {
+	                    SPF_MACRO_EXPLAIN, &info, &error) < 0) {
 		exp_default(c);
 		return;
 	}
 	if (info.uses_p && !c->ptr_done) {
-		c->exp_text = arena_memdup0(c->arena, rr->u.txt.text,
-					    rr->u.txt.text_len);
+		c->exp_text =
+		    arena_memdup0(c->arena, rr->u.txt.text, rr->u.txt.text_len);
 		spf_ptr_validate(c, false, exp_expand_saved);
 		return;
 	}
@@ -100,7 +100,7 @@ spf_exp_start(struct spf_check *c)
 	}
 	c->vars.ptr_name = c->ptr_done ? spf_ptr_pick(c, c->vars.domain) : NULL;
 	if (spf_macro_expand(c->arena, rec->exp, strlen(rec->exp),
-			     SPF_MACRO_DOMAIN, &c->vars, &out, &error) < 0) {
+	                     SPF_MACRO_DOMAIN, &c->vars, &out, &error) < 0) {
 		exp_default(c);
 		return;
 	}

@@ -91,7 +91,7 @@ macro_value(struct macro_walk *w, char letter)
  * `keep` parts (0 = all), join with ".", URL-escape if `escape`. */
 static void
 macro_transform(struct buf *out, const char *value, const char *delims,
-		unsigned long keep, bool reverse, bool escape)
+                unsigned long keep, bool reverse, bool escape)
 {
 	struct sp_slice *parts;
 	struct strparse sp;
@@ -158,7 +158,8 @@ macro_expand_braces(struct macro_walk *w, struct strparse *sp)
 	c = sp_peek(sp);
 	if (c >= 0 && sp_is_digit((unsigned char)c) &&
 	    (!sp_uint(sp, SPF_MACRO_MAX_DIGITS, SPF_MACRO_MAX_DIGIT_VALUE,
-		      &keep) || keep == 0)) {
+	              &keep) ||
+	     keep == 0)) {
 		w->error = "bad macro transformer digits";
 		return -1;
 	}
@@ -179,7 +180,7 @@ macro_expand_braces(struct macro_walk *w, struct strparse *sp)
 		strcpy(delims, ".");
 	if (w->vars != NULL)
 		macro_transform(w->out, macro_value(w, lower), delims,
-				(unsigned long)keep, reverse, letter != lower);
+		                (unsigned long)keep, reverse, letter != lower);
 	return 0;
 }
 
@@ -209,8 +210,8 @@ macro_expand_one(struct macro_walk *w, struct strparse *sp)
 static int
 macro_walk_run(struct macro_walk *w, const char *s, size_t len)
 {
-	sp_class_fn *literal = w->context == SPF_MACRO_EXPLAIN ?
-				       is_explain_literal : is_literal;
+	sp_class_fn *literal =
+	    w->context == SPF_MACRO_EXPLAIN ? is_explain_literal : is_literal;
 	struct strparse sp;
 	struct sp_slice lit;
 
@@ -239,7 +240,7 @@ macro_walk_run(struct macro_walk *w, const char *s, size_t len)
 
 int
 spf_macro_check(const char *s, size_t len, enum spf_macro_context context,
-		struct spf_macro_info *info_r, const char **error_r)
+                struct spf_macro_info *info_r, const char **error_r)
 {
 	struct macro_walk w;
 
@@ -256,9 +257,9 @@ spf_macro_check(const char *s, size_t len, enum spf_macro_context context,
 
 int
 spf_macro_expand(struct arena *arena, const char *s, size_t len,
-		 enum spf_macro_context context,
-		 const struct spf_macro_vars *vars, char **result_r,
-		 const char **error_r)
+                 enum spf_macro_context context,
+                 const struct spf_macro_vars *vars, char **result_r,
+                 const char **error_r)
 {
 	struct buf out = BUF_INIT;
 	struct macro_walk w;

@@ -14,8 +14,6 @@
 #include "arena.h"
 #include "spf-check.h"
 
-static void on_ptr_addr(struct spf_check *c, const struct dns_result *res);
-
 static void
 ptr_finish(struct spf_check *c)
 {
@@ -27,26 +25,20 @@ ptr_finish(struct spf_check *c)
 		after(c);
 }
 
+/* 5.5: keep the names one of whose addresses is the client's */
 static void
-ptr_next(struct spf_check *c)
+on_ptr_addrs(struct spf_check *c, struct dns_result *const *results, size_t n)
 {
-	if (c->name_index >= c->nnames) {
-		ptr_finish(c);
-		return;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (spf_dns_action(results[i], SPF_LOOKUP_PTR_ADDR) ==
+		        SPF_DNS_USE &&
+		    spf_answer_matches(results[i], &c->ip, SPF_ADDR_V4_BITS,
+		                       SPF_ADDR_V6_BITS))
+			c->ptr_valid[c->nptr_valid++] = c->names[i];
 	}
-	spf_query(c, c->names[c->name_index], spf_addr_type(c), on_ptr_addr);
-}
-
-static void
-on_ptr_addr(struct spf_check *c, const struct dns_result *res)
-{
-	const char *name = c->names[c->name_index++];
-
-	if (spf_dns_action(res, SPF_LOOKUP_PTR_ADDR) == SPF_DNS_USE &&
-	    spf_answer_matches(res, &c->ip, SPF_ADDR_V4_BITS,
-			       SPF_ADDR_V6_BITS))
-		c->ptr_valid[c->nptr_valid++] = name;
-	ptr_next(c);
+	ptr_finish(c);
 }
 
 static void
@@ -59,20 +51,23 @@ on_ptr(struct spf_check *c, const struct dns_result *res)
 	    !spf_count_void(c))
 		return;
 	c->names = arena_zalloc(c->arena, (SPF_MAX_NAMES_PER_LOOKUP + 1) *
-						  sizeof(char *));
+	                                      sizeof(char *));
 	c->ptr_valid = arena_zalloc(c->arena, (SPF_MAX_NAMES_PER_LOOKUP + 1) *
-						      sizeof(char *));
+	                                          sizeof(char *));
 	c->nnames = 0;
-	c->name_index = 0;
 	c->nptr_valid = 0;
 	for (i = 0; action == SPF_DNS_USE && i < res->count &&
-		    c->nnames < SPF_MAX_NAMES_PER_LOOKUP;
+	            c->nnames < SPF_MAX_NAMES_PER_LOOKUP;
 	     i++) {
 		if (res->rrs[i].type == DNS_T_PTR)
 			c->names[c->nnames++] =
-				arena_strdup(c->arena, res->rrs[i].u.name);
+			    arena_strdup(c->arena, res->rrs[i].u.name);
 	}
-	ptr_next(c);
+	if (c->nnames == 0)
+		ptr_finish(c);
+	else
+		spf_query_batch(c, c->names, c->nnames, spf_addr_type(c),
+		                on_ptr_addrs);
 }
 
 void
@@ -81,7 +76,7 @@ spf_ptr_validate(struct spf_check *c, bool for_mechanism, spf_resume_t *after)
 	c->ptr_for_mechanism = for_mechanism;
 	c->after_ptr = after;
 	spf_query(c, spf_addr_reverse_name(c->arena, &c->ip), DNS_T_PTR,
-		  on_ptr);
+	          on_ptr);
 }
 
 /* `name` is `domain` or a subdomain of it (case-insensitive, trailing

@@ -24,10 +24,9 @@ static const struct {
 	const char *name;
 	enum spf_mechanism mechanism;
 } spf_mechanisms[] = {
-	{"all", SPF_MECH_ALL},	   {"include", SPF_MECH_INCLUDE},
-	{"a", SPF_MECH_A},	   {"mx", SPF_MECH_MX},
-	{"ptr", SPF_MECH_PTR},	   {"ip4", SPF_MECH_IP4},
-	{"ip6", SPF_MECH_IP6},	   {"exists", SPF_MECH_EXISTS},
+    {"all", SPF_MECH_ALL}, {"include", SPF_MECH_INCLUDE}, {"a", SPF_MECH_A},
+    {"mx", SPF_MECH_MX},   {"ptr", SPF_MECH_PTR},         {"ip4", SPF_MECH_IP4},
+    {"ip6", SPF_MECH_IP6}, {"exists", SPF_MECH_EXISTS},
 };
 
 struct record_parse {
@@ -56,7 +55,8 @@ spf_record_is_spf1(const char *text, size_t len)
 {
 	size_t vlen = strlen(SPF_RECORD_VERSION);
 
-	return len >= vlen && strncasecmp(text, SPF_RECORD_VERSION, vlen) == 0 &&
+	return len >= vlen &&
+	       strncasecmp(text, SPF_RECORD_VERSION, vlen) == 0 &&
 	       (len == vlen || text[vlen] == ' ');
 }
 
@@ -123,7 +123,7 @@ spf_domain_is_valid(const char *domain)
  * domain-end  = ( "." toplabel [ "." ] ) / macro-expand */
 static int
 check_domain_spec(struct record_parse *rp, struct sp_slice spec,
-		  const char **spec_r, bool *uses_p_r)
+                  const char **spec_r, bool *uses_p_r)
 {
 	struct spf_macro_info info;
 	const char *tail, *dot;
@@ -134,7 +134,7 @@ check_domain_spec(struct record_parse *rp, struct sp_slice spec,
 		return -1;
 	}
 	if (spf_macro_check(spec.p, spec.len, SPF_MACRO_DOMAIN, &info,
-			    &rp->error) < 0)
+	                    &rp->error) < 0)
 		return -1;
 	if (!info.ends_with_expand) {
 		tail = spec.p + info.tail_start;
@@ -145,7 +145,7 @@ check_domain_spec(struct record_parse *rp, struct sp_slice spec,
 		if (dot == NULL ||
 		    !is_toplabel(dot + 1, (size_t)(tail + tlen - dot - 1))) {
 			rp->error = "domain-spec does not end in a valid "
-				    "top label or a macro";
+			            "top label or a macro";
 			return -1;
 		}
 	}
@@ -158,7 +158,7 @@ check_domain_spec(struct record_parse *rp, struct sp_slice spec,
  * nothing else. */
 static int
 parse_cidr_digits(struct sp_slice digits, unsigned int max,
-		  unsigned int *value_r)
+                  unsigned int *value_r)
 {
 	struct strparse sp;
 	uint64_t v;
@@ -195,7 +195,7 @@ take_slash_digits(struct sp_slice *s, struct sp_slice *digits_r)
  * taken off the end of *s. */
 static int
 take_dual_cidr(struct record_parse *rp, struct sp_slice *s,
-	       struct spf_term *term)
+               struct spf_term *term)
 {
 	struct sp_slice digits;
 
@@ -203,8 +203,8 @@ take_dual_cidr(struct record_parse *rp, struct sp_slice *s,
 		return 0;
 	if (s->len > 0 && s->p[s->len - 1] == '/') {
 		s->len--;
-		if (parse_cidr_digits(digits, SPF_ADDR_V6_BITS,
-				      &term->cidr6) < 0)
+		if (parse_cidr_digits(digits, SPF_ADDR_V6_BITS, &term->cidr6) <
+		    0)
 			goto bad;
 		if (take_slash_digits(s, &digits) == 0)
 			return 0;
@@ -219,7 +219,7 @@ bad:
 
 static int
 parse_ip_network(struct record_parse *rp, struct sp_slice rest,
-		 struct spf_term *term)
+                 struct spf_term *term)
 {
 	bool v6 = term->mechanism == SPF_MECH_IP6;
 	const char *slash;
@@ -237,18 +237,19 @@ parse_ip_network(struct record_parse *rp, struct sp_slice rest,
 		digits.p = slash + 1;
 		digits.len = (size_t)(net.p + net.len - slash - 1);
 		net.len = (size_t)(slash - net.p);
-		if (parse_cidr_digits(digits, v6 ? SPF_ADDR_V6_BITS :
-						  SPF_ADDR_V4_BITS,
-				      v6 ? &term->cidr6 : &term->cidr4) < 0) {
+		if (parse_cidr_digits(digits,
+		                      v6 ? SPF_ADDR_V6_BITS : SPF_ADDR_V4_BITS,
+		                      v6 ? &term->cidr6 : &term->cidr4) < 0) {
 			rp->error = "invalid CIDR length";
 			return -1;
 		}
 	}
 	addr = arena_memdup0(rp->arena, net.p, net.len);
 	term->network.v6 = v6;
-	if (strlen(addr) != net.len ||
-	    inet_pton(v6 ? AF_INET6 : AF_INET, addr, term->network.bytes) != 1) {
-		rp->error = v6 ? "invalid IPv6 network" : "invalid IPv4 network";
+	if (strlen(addr) != net.len || inet_pton(v6 ? AF_INET6 : AF_INET, addr,
+	                                         term->network.bytes) != 1) {
+		rp->error =
+		    v6 ? "invalid IPv6 network" : "invalid IPv4 network";
 		return -1;
 	}
 	return 0;
@@ -257,7 +258,7 @@ parse_ip_network(struct record_parse *rp, struct sp_slice rest,
 /* The part after the mechanism name. */
 static int
 parse_mechanism_args(struct record_parse *rp, struct sp_slice rest,
-		     struct spf_term *term)
+                     struct spf_term *term)
 {
 	enum spf_mechanism m = term->mechanism;
 	bool cidr = m == SPF_MECH_A || m == SPF_MECH_MX;
@@ -287,7 +288,7 @@ parse_mechanism_args(struct record_parse *rp, struct sp_slice rest,
 
 static int
 parse_modifier(struct record_parse *rp, struct sp_slice name,
-	       struct sp_slice value)
+               struct sp_slice value)
 {
 	struct spf_record *rec = rp->record;
 	const char **spec_r = NULL;
@@ -306,7 +307,7 @@ parse_modifier(struct record_parse *rp, struct sp_slice name,
 	}
 	if (spec_r == NULL) /* 6: unknown modifiers are checked, ignored */
 		return spf_macro_check(value.p, value.len, SPF_MACRO_ANY, NULL,
-				       &rp->error);
+		                       &rp->error);
 	if (*spec_r != NULL) {
 		rp->error = "modifier given twice";
 		return -1;
@@ -370,9 +371,24 @@ is_not_sp(unsigned char c)
 	return c != ' ';
 }
 
+static size_t
+count_tokens(struct strparse sp)
+{
+	size_t n = 0;
+
+	for (;;) {
+		while (sp_char(&sp, ' '))
+			;
+		if (sp_eof(&sp))
+			return n;
+		sp_span(&sp, is_not_sp, 0, NULL);
+		n++;
+	}
+}
+
 int
 spf_record_parse(struct arena *arena, const char *text, size_t len,
-		 struct spf_record **record_r, const char **error_r)
+                 struct spf_record **record_r, const char **error_r)
 {
 	struct record_parse rp;
 	struct strparse sp;
@@ -385,10 +401,12 @@ spf_record_parse(struct arena *arena, const char *text, size_t len,
 	memset(&rp, 0, sizeof(rp));
 	rp.arena = arena;
 	rp.record = arena_zalloc(arena, sizeof(*rp.record));
-	/* at most one term per two octets */
-	rp.terms = arena_zalloc(arena, (len / 2 + 1) * sizeof(*rp.terms));
 	sp_init(&sp, text + strlen(SPF_RECORD_VERSION),
-		len - strlen(SPF_RECORD_VERSION));
+	        len - strlen(SPF_RECORD_VERSION));
+	/* memory follows the record: one term per SP-separated token, and a
+	 * TXT record is at most one DNS message (64 KiB) */
+	rp.terms =
+	    arena_zalloc(arena, (count_tokens(sp) + 1) * sizeof(*rp.terms));
 	for (;;) {
 		while (sp_char(&sp, ' '))
 			;
@@ -396,9 +414,8 @@ spf_record_parse(struct arena *arena, const char *text, size_t len,
 			break;
 		sp_span(&sp, is_not_sp, 0, &term);
 		if (parse_term(&rp, term) < 0) {
-			*error_r = arena_printf(arena, "%s: %s",
-						term_text(arena, term),
-						rp.error);
+			*error_r = arena_printf(
+			    arena, "%s: %s", term_text(arena, term), rp.error);
 			return -1;
 		}
 	}
