@@ -72,6 +72,59 @@ out=$({ printf 'GET / HTTP/1.0\r\n\r\n'; sleep 1; req 192.0.2.1 mail.spf.test u@
 	"$policyd" -c "$work/policyd.conf")
 expect_eq "$out" "" "garbage: closed, nothing answered"
 
+# Domain_Whitelist (policyd-spf.conf(5)): the client passes SPF for a
+# listed domain -> not checked; another client is still checked
+run1() { # CLIENT HELO SENDER OPTIONS...
+	c=$1 h=$2 f=$3
+	shift 3
+	{ req "$c" "$h" "$f" w1; sleep 1; } | "$policyd" -c "$work/policyd.conf" "$@"
+}
+out=$(run1 203.0.113.5 mail.spf.test u@fail.spf.test -o Domain_Whitelist=trusted.spf.test)
+expect_eq "$out" "action=DUNNO" "Domain_Whitelist: client passing trusted.spf.test is not checked"
+out=$(run1 192.0.2.1 mail.spf.test u@fail.spf.test -o Domain_Whitelist=trusted.spf.test)
+expect_match "$out" '^action=550 5\.7\.23 ' "Domain_Whitelist: other clients are checked"
+# HELO_Whitelist: only when the HELO name's A record is the client
+out=$(run1 192.0.2.1 mail.spf.test u@fail.spf.test -o HELO_Whitelist=mail.spf.test)
+expect_eq "$out" "action=DUNNO" "HELO_Whitelist: HELO whose A record is the client is not checked"
+out=$(run1 198.51.100.7 mail.spf.test u@fail.spf.test -o HELO_Whitelist=mail.spf.test)
+expect_match "$out" '^action=550 5\.7\.23 ' "HELO_Whitelist: a forged HELO is checked"
+
+# the daemon: 200 connections at once, each with 3 pipelined requests,
+# all answered correctly on one event loop
+sock="$work/d.sock"
+"$policyd" -c "$work/policyd.conf" --listen "unix:$sock" </dev/null >/dev/null 2>&1 &
+d_pid=$!
+trap '"$srcdir/tests/harness/stop-pid.sh" $ub_pid $bh_pid $d_pid; rm -rf "$work"' EXIT
+i=0
+while [ ! -S "$sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+out=$(/usr/bin/python3 - "$sock" <<'PY'
+import socket, sys, collections
+def req(sender, inst):
+    return ("request=smtpd_access_policy\nprotocol_state=RCPT\n"
+            "client_address=192.0.2.1\nhelo_name=mail.spf.test\n"
+            "sender=%s\ninstance=%s\nsasl_username=\n\n" % (sender, inst)).encode()
+conns = []
+for i in range(200):
+    s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.settimeout(30)
+    s.sendall(req("u@pass.spf.test", "p%d" % i) + req("u@fail.spf.test", "f%d" % i)
+              + req("u@inc.spf.test", "i%d" % i))
+    conns.append(s)
+counts = collections.Counter()
+for s in conns:
+    data = b""
+    while data.count(b"\n\n") < 3:
+        chunk = s.recv(65536)
+        if not chunk: break
+        data += chunk
+    answers = [a.split(b" ")[0] + b" " + a.split(b" ")[1] for a in data.split(b"\n\n") if a]
+    counts[b"|".join(answers).decode()] += 1
+for k, v in counts.items(): print(v, k)
+PY
+)
+expect_eq "$out" "200 action=PREPEND Received-SPF:|action=550 5.7.23|action=PREPEND Received-SPF:" "200 concurrent pipelining connections: every answer right and in order"
+"$srcdir/tests/harness/stop-pid.sh" $d_pid
+expect_eq "$(kill -0 $d_pid 2>/dev/null && echo alive)" "" "daemon stops on SIGTERM"
+
 # -n: configuration check only
 printf 'Header_Type = XML\n' > "$work/bad.conf"
 out=$("$policyd" -n -c "$work/bad.conf" 2>&1)
