@@ -125,6 +125,12 @@ expect_eq "$out" "200 action=PREPEND Received-SPF:|action=550 5.7.23|action=PREP
 "$srcdir/tests/harness/stop-pid.sh" $d_pid
 expect_eq "$(kill -0 $d_pid 2>/dev/null && echo alive)" "" "daemon stops on SIGTERM"
 
+# a configured user that cannot be switched to: refuse to start
+out=$("$policyd" -e -c "$work/policyd.conf" -o user=no-such-user-mailauth \
+	--listen "unix:$work/u.sock" </dev/null 2>&1)
+expect_eq "$?" 1 "unknown user: refuses to start"
+expect_match "$out" 'fatal: user: no such user' "unknown user: says why"
+
 # -n: configuration check only
 printf 'Header_Type = XML\n' > "$work/bad.conf"
 out=$("$policyd" -n -c "$work/bad.conf" 2>&1)
