@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <event2/event.h>
 #include <grp.h>
 #include <pwd.h>
@@ -124,6 +125,29 @@ fd_is_socket(int fd)
 	return fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
 }
 
+/* spawn(8): fd 2 is the policy socket.  Whatever a library might print
+ * there (libunbound, libevent) would corrupt the protocol, so it goes
+ * to /dev/null; our own lines go to syslog. */
+static void
+silence_stderr(void)
+{
+	int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		dup2(fd, 2);
+		close(fd);
+	}
+}
+
+static const struct ma_log *event_log;
+
+static void
+on_event_log(int severity, const char *msg)
+{
+	ma_log(event_log, severity >= EVENT_LOG_WARN ? MA_LOG_WARN : MA_LOG_DEBUG,
+	       "libevent: %s", msg);
+}
+
 static void
 on_signal(evutil_socket_t sig, short what, void *context)
 {
@@ -217,6 +241,9 @@ main(int argc, char **argv)
 	parse_args(argc, argv, &o);
 	memset(&d, 0, sizeof(d));
 	d.arena = arena_new(0);
+	/* a config error in spawn mode must not reach fd 2 either */
+	if (!o.check_only && o.nlisten == 0 && !o.log_stderr && fd_is_socket(0))
+		silence_stderr();
 	signal(SIGPIPE, SIG_IGN);
 	if (load_config(&o, &d, &err) < 0) {
 		/* spawn mode: stderr is the policy socket, never write it */
@@ -242,6 +269,13 @@ main(int argc, char **argv)
 		     o.log_stderr && !stdio ? LOGSINK_STDERR : LOGSINK_SYSLOG,
 		     d.cfg->syslog_facility,
 		     o.verbose || d.cfg->debug_level >= 2);
+	/* policyd-spf.conf(5): debugLevel 0 logs errors only */
+	if (d.cfg->debug_level == 0 && !o.verbose)
+		d.log.min_level = MA_LOG_WARN;
+	if (stdio)
+		silence_stderr();
+	event_log = &d.log;
+	event_set_log_callback(on_event_log);
 	if (start(&o, &d, stdio, &err) < 0) {
 		ma_log_error(&d.log, "fatal: %s", err);
 		ret = 1;

@@ -23,7 +23,7 @@ done
 
 policyd="$MAILAUTH_BUILDDIR/postfix-policyd/spf-policyd"
 BASE=$(harness_tmpdir postfix-spf)
-ub_pid= daemon_pid= master_pid=
+ub_pid= daemon_pid= both_pid= master_pid=
 
 free_port() {
 	/usr/bin/python3 -c 'import socket
@@ -34,7 +34,7 @@ cleanup() {
 	if [ -f "$BASE/spool/pid/master.pid" ]; then
 		/usr/sbin/postfix -c "$BASE/etc" stop >/dev/null 2>&1
 	fi
-	"$srcdir/tests/harness/stop-pid.sh" $daemon_pid $ub_pid
+	"$srcdir/tests/harness/stop-pid.sh" $daemon_pid $both_pid $ub_pid
 	# whatever is left of the instance (smtpd, spawn children)
 	if [ -n "$master_pid" ]; then
 		for pid in $(ps -eo sid=,pid= | awk -v s="$master_pid" '$1 == s { print $2 }'); do
@@ -85,9 +85,16 @@ i=0
 while [ ! -S "$sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 [ -S "$sock" ] || { cat "$BASE/log/daemon.log"; fail "spf-policyd did not listen"; }
 expect_eq "$(ps -o uid= -p "$daemon_pid" | tr -d ' ')" "$uid" "daemon dropped root for user = nobody"
+# a second daemon with Header_Type = both (--listen overrides listen)
+both="$BASE/run/both.sock"
+"$policyd" -e -c "$BASE/etc/spf-policyd.conf" -o Header_Type=both \
+	--listen "unix:$both" </dev/null >"$BASE/log/both.log" 2>&1 &
+both_pid=$!
+i=0
+while [ ! -S "$both" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 
 # --- Postfix ---
-port_d=$(free_port) port_s=$(free_port)
+port_d=$(free_port) port_s=$(free_port) port_b=$(free_port)
 cat > "$BASE/etc/main.cf" <<CF
 compatibility_level = 3.6
 config_directory = $BASE/etc
@@ -123,6 +130,10 @@ cat > "$BASE/etc/master.cf" <<CF
   -o syslog_name=postfix/inbound-spawn
   -o smtpd_authorized_xclient_hosts=127.0.0.1
   -o { smtpd_recipient_restrictions = reject_unauth_destination, check_policy_service unix:private/spf-policyd }
+127.0.0.1:$port_b inet n - n - - smtpd
+  -o syslog_name=postfix/inbound-both
+  -o smtpd_authorized_xclient_hosts=127.0.0.1
+  -o { smtpd_recipient_restrictions = reject_unauth_destination, check_policy_service unix:$both, check_policy_service unix:$both }
 CF
 # the shipped spawn entry (uncommented lines only), paths substituted
 grep -v '^#' "$srcdir/configs/spf-policyd-master.cf" | sed \
@@ -220,6 +231,12 @@ out=$(swaks --server "127.0.0.1:$port_d" --helo mail.spf.test --from u@pass.spf.
 msg=$(delivered tworcpt)
 expect_eq "$(printf '%s\n' "$msg" | grep -c '^Received-SPF:')" 1 "two recipients: one header (same instance answered DUNNO)"
 
+# --- Header_Type = both: the service listed twice gives both fields ---
+out=$(send "$port_b" both mail.spf.test u@pass.spf.test 192.0.2.1)
+msg=$(delivered both)
+expect_match "$msg" '^Received-SPF: pass ' "Header_Type = both: Received-SPF"
+expect_match "$msg" '^Authentication-Results: mx\.test\.example; spf=pass smtp\.mailfrom=pass\.spf\.test; spf=pass smtp\.helo=mail\.spf\.test$' "Header_Type = both: Authentication-Results (RFC 8601)"
+
 # --- spawn(8) mode ---
 out=$(send "$port_s" spawnfail mail.spf.test u@fail.spf.test 192.0.2.1)
 expect_match "$out" '^<\*\* +550 5\.7\.23 ' "spawn mode: fail rejected"
@@ -235,8 +252,8 @@ expect_no_match "$(cat "$BASE/log/postfix.log")" 'warning: .*policy' "no policy 
 
 # --- stop everything and check nothing is left ---
 /usr/sbin/postfix -c "$BASE/etc" stop >/dev/null 2>&1
-"$srcdir/tests/harness/stop-pid.sh" "$daemon_pid"
-expect_eq "$(kill -0 "$daemon_pid" 2>/dev/null && echo alive)" "" "daemon stopped"
+"$srcdir/tests/harness/stop-pid.sh" "$daemon_pid" "$both_pid"
+expect_eq "$({ kill -0 "$daemon_pid" || kill -0 "$both_pid"; } 2>/dev/null && echo alive)" "" "daemons stopped"
 i=0
 while [ $i -lt 50 ]; do
 	left=$(ps -eo sid=,stat=,pid= | awk -v s="$master_pid" '$1 == s && $2 !~ /^Z/ { print $3 }')
@@ -246,5 +263,5 @@ while [ $i -lt 50 ]; do
 	i=$((i + 1))
 done
 expect_eq "$left$spawned" "" "no Postfix or spf-policyd process left"
-daemon_pid=
+daemon_pid= both_pid=
 finish

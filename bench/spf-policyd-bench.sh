@@ -1,0 +1,136 @@
+#!/bin/sh
+# spf-policyd-bench.sh [BUILDDIR] - spf-policyd (daemon and spawn modes)
+# against Debian's policyd-spf (postfix-policyd-spf-python) on this
+# machine, one run, the same local unbound for both.  Not part of make
+# check: it prints numbers, it asserts nothing.
+#
+# Measures req/s and p50/p99 latency of a mixed workload (pass, fail,
+# softfail, 3-deep include, mx, redirect; HELO checked too) with warm and
+# cold caches, 500 concurrent connections to the daemon, and start-up
+# time (fork to the first answer).  Needs root: policyd-spf reads
+# /etc/resolv.conf, so the run happens in a private mount namespace where
+# that file points at the benchmark's unbound (127.0.0.153:53); the host
+# file is not touched.  Our processes are pinned to CPU 0 (taskset), the
+# load generator to CPU 1.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=$(cd "${1:-$top/build}" && pwd)
+N=${N:-20000}      # requests per spf-policyd run
+NPY=${NPY:-3000}   # requests per policyd-spf run (it is slow)
+
+if [ "${MAILAUTH_BENCH_NS:-}" != 1 ]; then
+	[ "$(id -u)" = 0 ] || { echo "bench: needs root (mount namespace)"; exit 1; }
+	export MAILAUTH_BENCH_NS=1
+	exec unshare --mount --propagation private "$0" "$build"
+fi
+
+W=$(mktemp -d /tmp/mailauth-bench-XXXXXX)
+chmod 755 "$W"
+ub_pid= d_pid=
+trap '[ -n "$d_pid" ] && kill $d_pid 2>/dev/null; [ -n "$ub_pid" ] && kill $ub_pid 2>/dev/null; sleep 0.2; rm -rf "$W"' EXIT
+
+cc -O2 -o "$W/load" "$top/bench/policyd-load.c"
+load=$W/load
+policyd=$build/postfix-policyd/spf-policyd
+
+# --- unbound on 127.0.0.153:53, the zones of the integration test ---
+cat > "$W/unbound.conf" <<CONF
+server:
+	interface: 127.0.0.153
+	port: 53
+	do-ip6: no
+	do-daemonize: no
+	username: ""
+	chroot: ""
+	directory: "$W"
+	pidfile: ""
+	use-syslog: no
+	logfile: "$W/unbound.log"
+	verbosity: 0
+	access-control: 127.0.0.0/8 allow
+	module-config: "iterator"
+	local-zone: "." refuse
+	include: "$top/tests/fixtures/policyd-zones.conf"
+	include: "$top/bench/zones-cold.conf"
+remote-control:
+	control-enable: no
+CONF
+taskset -c 1 unbound -d -c "$W/unbound.conf" </dev/null >"$W/unbound.out" 2>&1 &
+ub_pid=$!
+sleep 0.5
+echo "nameserver 127.0.0.153" > "$W/resolv.conf"
+mount --bind "$W/resolv.conf" /etc/resolv.conf
+
+cat > "$W/lib.conf" <<CONF
+server:
+	do-not-query-localhost: no
+	do-ip6: no
+	local-zone: "test." nodefault
+forward-zone:
+	name: "."
+	forward-addr: 127.0.0.153@53
+CONF
+cat > "$W/ours.conf" <<CONF
+resolver_config = $W/lib.conf
+Authserv_Id = mx.bench.example
+debugLevel = 0
+syslog_facility = local7
+CONF
+cp /etc/postfix-policyd-spf-python/policyd-spf.conf "$W/py.conf"
+sed -i 's/^debugLevel.*/debugLevel = 0/' "$W/py.conf"
+
+ours_spawn="taskset -c 0 $policyd -c $W/ours.conf"
+py_spawn="taskset -c 0 /usr/bin/policyd-spf $W/py.conf"
+sock=$W/ours.sock
+
+row() { # NAME MODE CACHE CONNS RESULT-LINE
+	echo "$5" | awk -v n="$1" -v m="$2" -v c="$3" -v k="$4" '{
+		for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		printf "%-15s %-7s %-5s %6s %9s %9s %9s %5s\n", n, m, c, k, v["rps"], v["p50_ms"], v["p99_ms"], v["bad"] }'
+}
+
+start_daemon() {
+	rm -f "$sock"
+	taskset -c 0 "$policyd" -c "$W/ours.conf" -o max_connections=2000 \
+		--listen "unix:$sock" </dev/null >/dev/null 2>&1 &
+	d_pid=$!
+	while [ ! -S "$sock" ]; do sleep 0.01; done
+}
+stop_daemon() { kill "$d_pid"; wait "$d_pid" 2>/dev/null || true; d_pid=; }
+
+ulimit -n 8192
+printf '%-15s %-7s %-5s %6s %9s %9s %9s %5s\n' implementation mode cache conns req/s p50_ms p99_ms bad
+printf '%s\n' "--------------------------------------------------------------------------"
+L="taskset -c 1 $load"
+w=$top/bench/workload-warm.txt c=$top/bench/workload-cold.txt
+
+# policyd-spf: spawn-style (stdin/stdout), one process per connection
+$L --exec "$py_spawn" -c 1 -n 60 -w "$w" >/dev/null   # warm unbound
+row policyd-spf spawn warm 1 "$($L --exec "$py_spawn" -c 1 -n "$NPY" -w "$w")"
+row policyd-spf spawn cold 1 "$($L --exec "$py_spawn" -c 1 -n "$NPY" -w "$c" --cold)"
+row policyd-spf spawn warm 4 "$($L --exec "$py_spawn" -c 4 -n "$NPY" -w "$w")"
+
+# ours, spawn mode (fresh process = cold libunbound cache per run)
+row spf-policyd spawn cold 1 "$($L --exec "$ours_spawn" -c 1 -n "$N" -w "$c" --cold)"
+row spf-policyd spawn warm 1 "$($L --exec "$ours_spawn" -c 1 -n "$N" -w "$w")"
+
+# ours, standalone daemon on one core
+start_daemon
+row spf-policyd daemon cold 1 "$($L --unix "$sock" -c 1 -n "$N" -w "$c" --cold)"
+row spf-policyd daemon cold 50 "$($L --unix "$sock" -c 50 -n "$N" -w "$c" --cold)"
+$L --unix "$sock" -c 1 -n 100 -w "$w" >/dev/null
+row spf-policyd daemon warm 1 "$($L --unix "$sock" -c 1 -n "$N" -w "$w")"
+row spf-policyd daemon warm 50 "$($L --unix "$sock" -c 50 -n "$((N * 3))" -w "$w")"
+row spf-policyd daemon warm 500 "$($L --unix "$sock" -c 500 -n "$((N * 3))" -w "$w")"
+row spf-policyd daemon cold 500 "$($L --unix "$sock" -c 500 -n "$N" -w "$c" --cold)"
+rss=$(awk '/VmHWM/ { print $2 }' /proc/$d_pid/status)
+stop_daemon
+
+echo
+echo "start-up (fork to first answer, request needing no DNS), median of 20:"
+# plain exec (no taskset) so that only the program's own start is timed
+printf '  %-28s %s\n' "policyd-spf (spawn)" "$($L --startup "exec /usr/bin/policyd-spf $W/py.conf" -n 20)"
+printf '  %-28s %s\n' "spf-policyd (spawn)" "$($L --startup "exec $policyd -c $W/ours.conf" -n 20)"
+printf '  %-28s %s\n' "spf-policyd (daemon)" "$($L --startup "exec $policyd -c $W/ours.conf --listen unix:$sock </dev/null >/dev/null 2>&1" --unix "$sock" -n 20)"
+echo "spf-policyd daemon peak RSS after the runs above: ${rss} kB"
+echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores; policy servers on CPU 0, load generator and unbound on CPU 1"

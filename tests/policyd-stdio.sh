@@ -1,0 +1,139 @@
+#!/bin/sh
+# policyd-stdio.sh - the spf-policyd binary in stdin/stdout mode (as
+# spawn(8) runs it, here on pipes) against a real unbound: pipelined
+# requests answered in order, the instance de-duplication, a DNS server
+# that never answers (the request is still answered, with temperror, by
+# Lookup_Time), a bad request (DUNNO) and garbage (connection closed).
+set -u
+. "$srcdir/tests/harness/lib.sh"
+
+policyd="$MAILAUTH_BUILDDIR/postfix-policyd/spf-policyd"
+work=$(harness_tmpdir policyd-stdio)
+set -- $("$srcdir/tests/harness/unbound-start.sh" "$work/unbound" \
+	"$srcdir/tests/fixtures/policyd-zones.conf") || fail "unbound did not start"
+ub_pid=$1 ub_port=$2
+# a DNS server that drops every query, for slow.example.
+bh_port=$(/usr/bin/python3 -c 'import socket
+s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+/usr/bin/python3 -c 'import socket, sys, time
+p = int(sys.argv[1])
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("127.0.0.1", p))
+t = socket.socket(); t.bind(("127.0.0.1", p)); t.listen(8)
+time.sleep(120)' "$bh_port" &
+bh_pid=$!
+trap '"$srcdir/tests/harness/stop-pid.sh" $ub_pid $bh_pid; rm -rf "$work"' EXIT
+
+{
+	"$srcdir/tests/harness/libunbound-forward.sh" "$ub_port"
+	printf 'forward-zone:\n\tname: "slow.example."\n\tforward-addr: 127.0.0.1@%s\n' "$bh_port"
+} > "$work/lib.conf"
+cat > "$work/policyd.conf" <<CONF
+resolver_config = $work/lib.conf
+Authserv_Id = mx.test.example
+Lookup_Time = 1s
+dns_timeout = 5s
+CONF
+
+req() { # CLIENT HELO SENDER INSTANCE
+	printf 'request=smtpd_access_policy\nprotocol_state=RCPT\nclient_address=%s\nclient_name=unknown\nhelo_name=%s\nsender=%s\nrecipient=a@test.example\ninstance=%s\nsasl_username=\n\n' "$@"
+}
+
+# four requests in one write: answered in order; the repeated instance
+# gets DUNNO (its header was given already)
+out=$({ req 192.0.2.1 mail.spf.test u@pass.spf.test i1
+	req 192.0.2.1 mail.spf.test u@pass.spf.test i1
+	req 192.0.2.1 mail.spf.test u@fail.spf.test i2
+	req 192.0.2.1 mail.spf.test u@softfail.spf.test i3; sleep 2; } |
+	"$policyd" -c "$work/policyd.conf")
+expect_eq "$(printf '%s\n' "$out" | grep -c '^action=')" 4 "four pipelined requests, four answers"
+expect_eq "$(printf '%s\n' "$out" | grep '^action=' | cut -c1-36 | tr '\n' '|')" \
+	"action=PREPEND Received-SPF: pass (d|action=DUNNO|action=550 5.7.23 192.0.2.1 is not a|action=PREPEND Received-SPF: softfai|" \
+	"answers in request order"
+expect_eq "$(printf '%s\n' "$out" | awk 'NR % 2 == 0' | tr -d '\n')" "" "each answer ends with an empty line"
+
+# a DNS server that never answers: temperror by Lookup_Time, not a hang
+start=$(date +%s)
+out=$({ req 192.0.2.1 mail.spf.test u@x.slow.example i4; sleep 4; } |
+	"$policyd" -c "$work/policyd.conf")
+end=$(date +%s)
+expect_match "$out" '^action=DEFER_IF_PERMIT 4\.7\.24 SPF temperror: SPF check timed out$' "unanswered DNS: 4.7.24 deferral"
+expect_eq "$([ $((end - start)) -le 5 ] && echo in-time)" "in-time" "answered before the stdin side closed"
+
+# a request over max_request_size: DUNNO, and the next one still works
+big=$(head -c 20000 /dev/zero | tr '\0' x)
+out=$({ printf 'request=smtpd_access_policy\nccert_subject=%s\n\n' "$big"
+	req 192.0.2.1 mail.spf.test u@pass.spf.test i5; sleep 1; } |
+	"$policyd" -c "$work/policyd.conf")
+expect_match "$out" '^action=DUNNO$' "oversized request: DUNNO"
+expect_match "$out" '^action=PREPEND Received-SPF: pass ' "the next request is answered"
+
+# garbage: the connection is closed without an answer
+out=$({ printf 'GET / HTTP/1.0\r\n\r\n'; sleep 1; req 192.0.2.1 mail.spf.test u@pass.spf.test i6; } |
+	"$policyd" -c "$work/policyd.conf")
+expect_eq "$out" "" "garbage: closed, nothing answered"
+
+# Domain_Whitelist (policyd-spf.conf(5)): the client passes SPF for a
+# listed domain -> not checked; another client is still checked
+run1() { # CLIENT HELO SENDER OPTIONS...
+	c=$1 h=$2 f=$3
+	shift 3
+	{ req "$c" "$h" "$f" w1; sleep 1; } | "$policyd" -c "$work/policyd.conf" "$@"
+}
+out=$(run1 203.0.113.5 mail.spf.test u@fail.spf.test -o Domain_Whitelist=trusted.spf.test)
+expect_eq "$out" "action=DUNNO" "Domain_Whitelist: client passing trusted.spf.test is not checked"
+out=$(run1 192.0.2.1 mail.spf.test u@fail.spf.test -o Domain_Whitelist=trusted.spf.test)
+expect_match "$out" '^action=550 5\.7\.23 ' "Domain_Whitelist: other clients are checked"
+# HELO_Whitelist: only when the HELO name's A record is the client
+out=$(run1 192.0.2.1 mail.spf.test u@fail.spf.test -o HELO_Whitelist=mail.spf.test)
+expect_eq "$out" "action=DUNNO" "HELO_Whitelist: HELO whose A record is the client is not checked"
+out=$(run1 198.51.100.7 mail.spf.test u@fail.spf.test -o HELO_Whitelist=mail.spf.test)
+expect_match "$out" '^action=550 5\.7\.23 ' "HELO_Whitelist: a forged HELO is checked"
+
+# the daemon: 200 connections at once, each with 3 pipelined requests,
+# all answered correctly on one event loop
+sock="$work/d.sock"
+"$policyd" -c "$work/policyd.conf" --listen "unix:$sock" </dev/null >/dev/null 2>&1 &
+d_pid=$!
+trap '"$srcdir/tests/harness/stop-pid.sh" $ub_pid $bh_pid $d_pid; rm -rf "$work"' EXIT
+i=0
+while [ ! -S "$sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+out=$(/usr/bin/python3 - "$sock" <<'PY'
+import socket, sys, collections
+def req(sender, inst):
+    return ("request=smtpd_access_policy\nprotocol_state=RCPT\n"
+            "client_address=192.0.2.1\nhelo_name=mail.spf.test\n"
+            "sender=%s\ninstance=%s\nsasl_username=\n\n" % (sender, inst)).encode()
+conns = []
+for i in range(200):
+    s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.settimeout(30)
+    s.sendall(req("u@pass.spf.test", "p%d" % i) + req("u@fail.spf.test", "f%d" % i)
+              + req("u@inc.spf.test", "i%d" % i))
+    conns.append(s)
+counts = collections.Counter()
+for s in conns:
+    data = b""
+    while data.count(b"\n\n") < 3:
+        chunk = s.recv(65536)
+        if not chunk: break
+        data += chunk
+    answers = [a.split(b" ")[0] + b" " + a.split(b" ")[1] for a in data.split(b"\n\n") if a]
+    counts[b"|".join(answers).decode()] += 1
+for k, v in counts.items(): print(v, k)
+PY
+)
+expect_eq "$out" "200 action=PREPEND Received-SPF:|action=550 5.7.23|action=PREPEND Received-SPF:" "200 concurrent pipelining connections: every answer right and in order"
+"$srcdir/tests/harness/stop-pid.sh" $d_pid
+expect_eq "$(kill -0 $d_pid 2>/dev/null && echo alive)" "" "daemon stops on SIGTERM"
+
+# a configured user that cannot be switched to: refuse to start
+out=$("$policyd" -e -c "$work/policyd.conf" -o user=no-such-user-mailauth \
+	--listen "unix:$work/u.sock" </dev/null 2>&1)
+expect_eq "$?" 1 "unknown user: refuses to start"
+expect_match "$out" 'fatal: user: no such user' "unknown user: says why"
+
+# -n: configuration check only
+printf 'Header_Type = XML\n' > "$work/bad.conf"
+out=$("$policyd" -n -c "$work/bad.conf" 2>&1)
+expect_eq "$?" 78 "-n with a bad config exits 78 (EX_CONFIG)"
+expect_match "$out" "bad.conf:1: Header_Type: " "-n reports FILE:LINE: option: problem"
+finish
