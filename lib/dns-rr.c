@@ -1,6 +1,7 @@
 /*
  * dns-rr.c - RDATA decoding for A, AAAA, MX, PTR, CNAME, TXT (RFC 1035
- * section 3.3, RFC 3596).  See dns-rr.h.
+ * section 3.3, RFC 3596), with name decompression (RFC 1035 4.1.4).
+ * See dns-rr.h.
  */
 #include "config.h"
 
@@ -13,6 +14,8 @@
 /* RFC 1035 section 2.3.4 */
 #define DNS_NAME_WIRE_MAX 255
 #define DNS_LABEL_MAX 63
+/* RFC 1035 4.1.4: the two high bits of a length octet mark a pointer */
+#define DNS_POINTER_MASK 0xc0
 
 static void
 name_append_label(struct buf *out, const unsigned char *label, size_t len)
@@ -32,29 +35,50 @@ name_append_label(struct buf *out, const unsigned char *label, size_t len)
 }
 
 const char *
-dns_rr_name_decode(struct arena *arena, const unsigned char *data, size_t len,
-		   size_t *used_r)
+dns_rr_name_decode(struct arena *arena, const unsigned char *msg,
+		   size_t msg_len, size_t off, size_t *end_r)
 {
 	struct buf out = BUF_INIT;
-	size_t pos = 0;
+	size_t pos = off, wire = 0, end = 0, limit = off;
+	bool jumped = false;
 	const char *name;
 
 	for (;;) {
 		size_t l;
 
-		if (pos >= len || pos >= DNS_NAME_WIRE_MAX)
+		if (pos >= msg_len)
 			goto fail;
-		l = data[pos++];
+		l = msg[pos];
+		if ((l & DNS_POINTER_MASK) == DNS_POINTER_MASK) {
+			size_t target;
+
+			if (pos + 1 >= msg_len)
+				goto fail;
+			target = ((l & 0x3f) << 8) | msg[pos + 1];
+			/* strictly backwards: no loops, bounded work */
+			if (target >= limit)
+				goto fail;
+			if (!jumped)
+				end = pos + 2;
+			jumped = true;
+			limit = target;
+			pos = target;
+			continue;
+		}
+		if (l > DNS_LABEL_MAX)
+			goto fail;
+		wire += l + 1;
+		if (wire > DNS_NAME_WIRE_MAX || l > msg_len - pos - 1)
+			goto fail;
+		pos++;
 		if (l == 0)
 			break;
-		if (l > DNS_LABEL_MAX || l > len - pos)
-			goto fail; /* also rejects compression pointers */
-		name_append_label(&out, data + pos, l);
+		name_append_label(&out, msg + pos, l);
 		pos += l;
 	}
 	name = arena_memdup0(arena, buf_cstr(&out), out.len);
 	buf_free(&out);
-	*used_r = pos;
+	*end_r = jumped ? end : pos;
 	return name;
 fail:
 	buf_free(&out);
@@ -100,14 +124,28 @@ dns_rr_decode_txt(struct arena *arena, const unsigned char *rdata, size_t len,
 	return 0;
 }
 
+/* A name that must fill msg[off .. off+len) exactly. */
+static const char *
+dns_rr_rdata_name(struct arena *arena, const unsigned char *msg,
+		  size_t msg_len, size_t off, size_t len)
+{
+	size_t end;
+	const char *name = dns_rr_name_decode(arena, msg, msg_len, off, &end);
+
+	return name != NULL && end == off + len ? name : NULL;
+}
+
 int
 dns_rr_decode(struct arena *arena, enum dns_type type,
-	      const unsigned char *rdata, size_t len, struct dns_rr *rr)
+	      const unsigned char *msg, size_t msg_len, size_t off, size_t len,
+	      struct dns_rr *rr)
 {
-	size_t used;
+	const unsigned char *rdata = msg + off;
 
 	memset(rr, 0, sizeof(*rr));
 	rr->type = type;
+	if (off > msg_len || len > msg_len - off)
+		return -1;
 	switch (type) {
 	case DNS_T_A:
 		if (len != sizeof(rr->u.a))
@@ -124,12 +162,12 @@ dns_rr_decode(struct arena *arena, enum dns_type type,
 			return -1;
 		rr->u.mx.preference = (uint16_t)((rdata[0] << 8) | rdata[1]);
 		rr->u.mx.exchange =
-			dns_rr_name_decode(arena, rdata + 2, len - 2, &used);
-		return rr->u.mx.exchange != NULL && used == len - 2 ? 0 : -1;
+			dns_rr_rdata_name(arena, msg, msg_len, off + 2, len - 2);
+		return rr->u.mx.exchange != NULL ? 0 : -1;
 	case DNS_T_PTR:
 	case DNS_T_CNAME:
-		rr->u.name = dns_rr_name_decode(arena, rdata, len, &used);
-		return rr->u.name != NULL && used == len ? 0 : -1;
+		rr->u.name = dns_rr_rdata_name(arena, msg, msg_len, off, len);
+		return rr->u.name != NULL ? 0 : -1;
 	case DNS_T_TXT:
 	case DNS_T_SPF:
 		return dns_rr_decode_txt(arena, rdata, len, rr);

@@ -1,7 +1,10 @@
 /*
- * dns-rr.h - decoding of libunbound's answer data (wire-format RDATA with
- * uncompressed names) into struct dns_rr (see dns.h).  Kept apart from the
- * resolver so that it can be unit-tested and fuzzed on raw bytes.
+ * dns-rr.h - decoding of one resource record's RDATA (RFC 1035 section
+ * 3.3, RFC 3596) into struct dns_rr (see dns.h).  Names inside RDATA may
+ * be compressed (RFC 1035 4.1.4), so decoding works on the whole message:
+ * `msg` is the DNS message and the RDATA is msg[off .. off+len).
+ * Kept apart from the resolver so that it can be unit-tested and fuzzed
+ * on raw bytes.
  *
  * Memory: everything is allocated from the arena passed in.
  */
@@ -12,15 +15,18 @@
 
 #include "dns.h"
 
-/* Decode one RDATA of `type`.  Returns 0, or -1 if the RDATA is malformed
- * for its type (the record is then skipped by the caller). */
+/* Decode the RDATA of `type` at msg[off .. off+len).  Returns 0, or -1 if
+ * it is malformed for its type (the caller then skips the record). */
 int dns_rr_decode(struct arena *arena, enum dns_type type,
-		  const unsigned char *rdata, size_t len, struct dns_rr *rr);
+		  const unsigned char *msg, size_t msg_len, size_t off,
+		  size_t len, struct dns_rr *rr);
 
-/* A wire-format name (sequence of length-prefixed labels ending with the
- * root label) at data[0..len) as presentation text without the final dot;
- * *used_r is set to the octets consumed.  Returns NULL if malformed. */
-const char *dns_rr_name_decode(struct arena *arena, const unsigned char *data,
-			       size_t len, size_t *used_r);
+/* The (possibly compressed) name at msg[off] as presentation text without
+ * the final dot (the root is ""); *end_r is set to the offset just past
+ * the name's own octets (not past any pointer target).  Returns NULL if
+ * malformed: truncated, a label over 63 octets, a name over 255 octets,
+ * or a compression pointer that does not point backwards. */
+const char *dns_rr_name_decode(struct arena *arena, const unsigned char *msg,
+			       size_t msg_len, size_t off, size_t *end_r);
 
 #endif

@@ -1,6 +1,14 @@
 /*
- * dns.c - the resolver: libunbound in its own thread, woken through
- * ub_fd() on a libevent loop, one timer per query (see dns.h).
+ * dns.c - the resolver: libunbound driven by our own libevent loop
+ * (ub_ctx_create_event / ub_resolve_event: no thread, no pipe, no fork),
+ * one timer per query for its deadline (see dns.h).
+ *
+ * libunbound hands over the answer as a wire-format message, decoded by
+ * dns-packet.c.  A query whose deadline passed, or that was cancelled,
+ * stays allocated ("abandoned") until libunbound reports it, because
+ * libunbound's event interface has no cancel; its result is dropped.
+ * libunbound may also answer from inside ub_resolve_event() (local data,
+ * cache): that result is kept and delivered from the loop, as promised.
  */
 #include "config.h"
 
@@ -10,10 +18,11 @@
 #include <strings.h>
 #include <sys/time.h>
 #include <time.h>
+#include <unbound-event.h>
 #include <unbound.h>
 
 #include "arena.h"
-#include "dns-rr.h"
+#include "dns-packet.h"
 #include "dns.h"
 #include "log.h"
 #include "xalloc.h"
@@ -30,7 +39,10 @@ struct dns_query {
 	struct dns_query *prev, *next;
 	char *name;
 	enum dns_type type;
-	int async_id;	    /* libunbound's id; 0 once finished */
+	bool in_unbound;    /* libunbound still owes us a callback */
+	bool starting;	    /* inside ub_resolve_event() */
+	bool abandoned;	    /* timed out or cancelled: drop the answer */
+	struct dns_result *early; /* answered during ub_resolve_event() */
 	struct event *timer;
 	struct timespec started;
 	dns_callback_t *callback;
@@ -41,12 +53,14 @@ struct dns_resolver {
 	struct ub_ctx *ub;
 	struct event_base *base;
 	bool own_base;
-	struct event *ub_event;
 	const struct ma_log *log;
 	unsigned int timeout_ms;
 	bool validating;
 	struct dns_query *queries; /* pending, doubly linked */
 	unsigned int pending;
+	struct dns_query *abandoned; /* waiting for libunbound, singly linked
+					through next */
+	bool closing;
 };
 
 static unsigned int
@@ -93,17 +107,49 @@ dns_query_unlink(struct dns_query *q)
 		r->queries = q->next;
 	if (q->next != NULL)
 		q->next->prev = q->prev;
+	q->prev = q->next = NULL;
 	r->pending--;
 }
 
 static void
-dns_query_destroy(struct dns_query *q)
+dns_query_free(struct dns_query *q)
 {
-	dns_query_unlink(q);
 	if (q->timer != NULL)
 		event_free(q->timer);
+	dns_result_free(&q->early);
 	free(q->name);
 	free(q);
+}
+
+/* The query is finished for the caller: off the pending list; freed now,
+ * or parked until libunbound calls back. */
+static void
+dns_query_retire(struct dns_query *q)
+{
+	struct dns_resolver *r = q->resolver;
+
+	dns_query_unlink(q);
+	if (!q->in_unbound) {
+		dns_query_free(q);
+		return;
+	}
+	q->abandoned = true;
+	evtimer_del(q->timer);
+	q->next = r->abandoned;
+	r->abandoned = q;
+}
+
+static void
+dns_abandoned_remove(struct dns_query *q)
+{
+	struct dns_query **p;
+
+	for (p = &q->resolver->abandoned; *p != NULL; p = &(*p)->next) {
+		if (*p == q) {
+			*p = q->next;
+			return;
+		}
+	}
 }
 
 static struct dns_result *
@@ -121,54 +167,57 @@ dns_result_new(const struct dns_query *q, enum dns_outcome outcome)
 	return res;
 }
 
-static enum dns_outcome
-dns_classify(const struct ub_result *ub)
+/* libunbound's event callback arguments -> our result (RFC 1035 rcodes;
+ * sec: 0 insecure or unchecked, 1 bogus, 2 secure). */
+static struct dns_result *
+dns_result_from_packet(const struct dns_query *q, int rcode,
+		       const unsigned char *msg, size_t len, int sec,
+		       const char *why_bogus)
 {
-	if (ub->bogus)
-		return DNS_SERVFAIL;
-	if (ub->nxdomain || ub->rcode == DNS_RCODE_NXDOMAIN)
-		return DNS_NXDOMAIN;
-	if (ub->rcode != DNS_RCODE_NOERROR)
-		return DNS_SERVFAIL;
-	return ub->havedata ? DNS_ANSWER : DNS_NODATA;
-}
+	struct dns_resolver *r = q->resolver;
+	struct dns_packet_answer ans;
+	struct dns_result *res;
+	const char *error;
 
-static void
-dns_result_fill(struct dns_result *res, const struct dns_resolver *r,
-		const struct ub_result *ub)
-{
-	struct dns_rr *rrs;
-	size_t n = 0, i;
-
-	if (ub->bogus)
+	if (sec == 1) {
+		res = dns_result_new(q, DNS_SERVFAIL);
 		res->security = DNS_SEC_BOGUS;
-	else if (ub->secure)
-		res->security = DNS_SEC_SECURE;
-	else if (r->validating)
-		res->security = DNS_SEC_INSECURE;
-	if (ub->why_bogus != NULL)
-		res->why_bogus = arena_strdup(res->arena, ub->why_bogus);
-	if (ub->canonname != NULL)
-		res->canonname = arena_strdup(res->arena, ub->canonname);
-	if (res->outcome != DNS_ANSWER)
-		return;
-	res->ttl = ub->ttl < 0 ? 0 : (uint32_t)ub->ttl;
-	while (ub->data[n] != NULL)
-		n++;
-	rrs = arena_zalloc(res->arena, (n == 0 ? 1 : n) * sizeof(*rrs));
-	for (i = 0; i < n; i++) {
-		if (dns_rr_decode(res->arena, res->qtype,
-				  (const unsigned char *)ub->data[i],
-				  (size_t)ub->len[i], &rrs[res->count]) < 0) {
-			ma_log_warn(r->log, "dns: %s/%s: malformed record skipped",
-				    res->qname, dns_type_str(res->qtype));
-			continue;
-		}
-		res->count++;
+		if (why_bogus != NULL)
+			res->why_bogus = arena_strdup(res->arena, why_bogus);
+		return res;
 	}
-	res->rrs = rrs;
-	if (res->count == 0)
-		res->outcome = DNS_NODATA;
+	if (rcode == DNS_RCODE_NXDOMAIN)
+		return dns_result_new(q, DNS_NXDOMAIN);
+	if (rcode != DNS_RCODE_NOERROR || msg == NULL)
+		return dns_result_new(q, DNS_SERVFAIL);
+	res = dns_result_new(q, DNS_NODATA);
+	if (dns_packet_parse(res->arena, msg, len, q->type, &ans, &error) < 0) {
+		ma_log_warn(r->log, "dns: %s/%s: malformed answer: %s", q->name,
+			    dns_type_str(q->type), error);
+		res->outcome = DNS_SERVFAIL;
+		return res;
+	}
+	res->security = sec == 2 ? DNS_SEC_SECURE :
+			r->validating ? DNS_SEC_INSECURE : DNS_SEC_UNCHECKED;
+	if (ans.rcode == DNS_RCODE_NXDOMAIN) {
+		res->outcome = DNS_NXDOMAIN;
+		return res;
+	}
+	if (ans.rcode != DNS_RCODE_NOERROR) {
+		res->outcome = DNS_SERVFAIL;
+		return res;
+	}
+	if (ans.skipped > 0)
+		ma_log_warn(r->log, "dns: %s/%s: %zu malformed records skipped",
+			    q->name, dns_type_str(q->type), ans.skipped);
+	res->canonname = ans.canonname;
+	if (ans.count > 0) {
+		res->outcome = DNS_ANSWER;
+		res->count = ans.count;
+		res->rrs = ans.rrs;
+		res->ttl = ans.ttl;
+	}
+	return res;
 }
 
 static void
@@ -181,66 +230,52 @@ dns_query_finish(struct dns_query *q, struct dns_result *res)
 		     res->qname, dns_type_str(res->qtype),
 		     dns_outcome_str(res->outcome), (unsigned)res->count,
 		     res->elapsed_ms);
-	dns_query_destroy(q);
+	dns_query_retire(q);
 	callback(res, context);
 }
 
 static void
-dns_ub_callback(void *mydata, int err, struct ub_result *ub)
+dns_ub_event_cb(void *mydata, int rcode, void *packet, int packet_len,
+		int sec, char *why_bogus, int was_ratelimited)
 {
 	struct dns_query *q = mydata;
 	struct dns_result *res;
 
-	q->async_id = 0;
-	if (err != 0 || ub == NULL) {
-		ma_log_warn(q->resolver->log, "dns: %s/%s: %s", q->name,
-			    dns_type_str(q->type),
-			    err != 0 ? ub_strerror(err) : "no result");
-		res = dns_result_new(q, DNS_SERVFAIL);
-	} else {
-		res = dns_result_new(q, dns_classify(ub));
-		dns_result_fill(res, q->resolver, ub);
+	(void)was_ratelimited;
+	q->in_unbound = false;
+	if (q->abandoned || q->resolver->closing) {
+		if (q->abandoned) {
+			dns_abandoned_remove(q);
+			dns_query_free(q);
+		}
+		return;
 	}
-	if (ub != NULL)
-		ub_resolve_free(ub);
+	res = dns_result_from_packet(q, rcode, packet,
+				     packet_len < 0 ? 0 : (size_t)packet_len,
+				     sec, why_bogus);
+	if (q->starting) {
+		/* answered from inside ub_resolve_event(): deliver later */
+		q->early = res;
+		return;
+	}
 	dns_query_finish(q, res);
 }
 
+/* The query's timer: an early answer (or a known-bad name) to deliver,
+ * or the deadline. */
 static void
-dns_timeout_cb(evutil_socket_t fd, short what, void *context)
+dns_timer_cb(evutil_socket_t fd, short what, void *context)
 {
 	struct dns_query *q = context;
+	struct dns_result *res = q->early;
 
 	(void)fd;
 	(void)what;
-	if (q->async_id != 0)
-		ub_cancel(q->resolver->ub, q->async_id);
-	q->async_id = 0;
-	dns_query_finish(q, dns_result_new(q, DNS_TIMEOUT));
-}
-
-/* A result that is known without asking (bad name), delivered from the
- * loop as promised by dns_lookup_async(). */
-static void
-dns_immediate_cb(evutil_socket_t fd, short what, void *context)
-{
-	struct dns_query *q = context;
-
-	(void)fd;
-	(void)what;
-	dns_query_finish(q, dns_result_new(q, DNS_BADNAME));
-}
-
-static void
-dns_ub_readable(evutil_socket_t fd, short what, void *context)
-{
-	struct dns_resolver *r = context;
-	int err;
-
-	(void)fd;
-	(void)what;
-	if ((err = ub_process(r->ub)) != 0)
-		ma_log_error(r->log, "dns: ub_process: %s", ub_strerror(err));
+	q->early = NULL;
+	if (res == NULL)
+		res = dns_result_new(q, dns_name_is_valid(q->name) ?
+						DNS_TIMEOUT : DNS_BADNAME);
+	dns_query_finish(q, res);
 }
 
 static int
@@ -255,14 +290,15 @@ dns_configure(struct ub_ctx *ub, const struct dns_settings *set,
 	else if (set->forwarders != NULL && set->forwarders[0] != NULL) {
 		for (i = 0; err == 0 && set->forwarders[i] != NULL; i++)
 			err = ub_ctx_set_fwd(ub, set->forwarders[i]);
+		/* a forwarder on this host (a local unbound) must be allowed */
+		if (err == 0)
+			err = ub_ctx_set_option(ub, "do-not-query-localhost:", "no");
 	} else
 		err = ub_ctx_resolvconf(ub, NULL);
 	if (err == 0 && set->use_hosts)
 		err = ub_ctx_hosts(ub, NULL);
 	if (err == 0 && set->trust_anchor_file != NULL)
 		err = ub_ctx_add_ta_file(ub, set->trust_anchor_file);
-	if (err == 0)
-		err = ub_ctx_async(ub, 1); /* a thread, not a forked process */
 	if (err != 0) {
 		*error_r = ub_strerror(err);
 		return -1;
@@ -275,19 +311,8 @@ dns_resolver_new(const struct dns_settings *settings, struct event_base *base,
 		 const struct ma_log *log, struct dns_resolver **resolver_r,
 		 const char **error_r)
 {
-	struct dns_resolver *r;
-	struct ub_ctx *ub;
+	struct dns_resolver *r = ma_calloc(1, sizeof(*r));
 
-	if ((ub = ub_ctx_create()) == NULL) {
-		*error_r = "could not create libunbound context";
-		return -1;
-	}
-	if (dns_configure(ub, settings, error_r) < 0) {
-		ub_ctx_delete(ub);
-		return -1;
-	}
-	r = ma_calloc(1, sizeof(*r));
-	r->ub = ub;
 	r->log = log;
 	r->timeout_ms = settings->timeout_ms != 0 ? settings->timeout_ms :
 						    DNS_DEFAULT_TIMEOUT_MS;
@@ -296,17 +321,18 @@ dns_resolver_new(const struct dns_settings *settings, struct event_base *base,
 	if (base == NULL) {
 		r->base = event_base_new();
 		r->own_base = true;
-		if (r->base == NULL) {
-			*error_r = "could not create event loop";
-			ub_ctx_delete(ub);
-			free(r);
-			return -1;
-		}
 	}
-	r->ub_event = event_new(r->base, ub_fd(ub), EV_READ | EV_PERSIST,
-				dns_ub_readable, r);
-	if (r->ub_event == NULL || event_add(r->ub_event, NULL) < 0) {
-		*error_r = "could not watch libunbound's descriptor";
+	if (r->base == NULL) {
+		*error_r = "could not create event loop";
+		free(r);
+		return -1;
+	}
+	if ((r->ub = ub_ctx_create_event(r->base)) == NULL) {
+		*error_r = "could not create libunbound context";
+		dns_resolver_free(&r);
+		return -1;
+	}
+	if (dns_configure(r->ub, settings, error_r) < 0) {
 		dns_resolver_free(&r);
 		return -1;
 	}
@@ -321,14 +347,23 @@ dns_resolver_free(struct dns_resolver **resolver_p)
 
 	if (r == NULL)
 		return;
+	/* libunbound may call back for its outstanding queries while it is
+	 * deleted; `closing` makes those callbacks no-ops */
+	r->closing = true;
+	if (r->ub != NULL)
+		ub_ctx_delete(r->ub);
 	while (r->queries != NULL) {
 		struct dns_query *q = r->queries;
 
-		dns_query_cancel(&q);
+		dns_query_unlink(q);
+		dns_query_free(q);
 	}
-	if (r->ub_event != NULL)
-		event_free(r->ub_event);
-	ub_ctx_delete(r->ub);
+	while (r->abandoned != NULL) {
+		struct dns_query *q = r->abandoned;
+
+		r->abandoned = q->next;
+		dns_query_free(q);
+	}
 	if (r->own_base)
 		event_base_free(r->base);
 	free(r);
@@ -349,7 +384,6 @@ dns_lookup_async(struct dns_resolver *r, const char *name, enum dns_type type,
 		 struct dns_query **query_r, const char **error_r)
 {
 	struct dns_query *q = ma_calloc(1, sizeof(*q));
-	bool valid = dns_name_is_valid(name);
 	int err;
 
 	q->resolver = r;
@@ -358,23 +392,28 @@ dns_lookup_async(struct dns_resolver *r, const char *name, enum dns_type type,
 	q->callback = callback;
 	q->context = context;
 	clock_gettime(CLOCK_MONOTONIC, &q->started);
+	q->timer = evtimer_new(r->base, dns_timer_cb, q);
 	q->next = r->queries;
 	if (r->queries != NULL)
 		r->queries->prev = q;
 	r->queries = q;
 	r->pending++;
-	q->timer = evtimer_new(r->base, valid ? dns_timeout_cb : dns_immediate_cb, q);
-	if (!valid) {
-		dns_set_deadline(q, 0);
+	if (!dns_name_is_valid(name)) {
+		dns_set_deadline(q, 0); /* BADNAME, from the loop */
 	} else {
-		err = ub_resolve_async(r->ub, name, (int)type, 1 /* IN */, q,
-				       dns_ub_callback, &q->async_id);
+		q->starting = true;
+		q->in_unbound = true;
+		err = ub_resolve_event(r->ub, name, (int)type, 1 /* IN */, q,
+				       dns_ub_event_cb, NULL);
+		q->starting = false;
 		if (err != 0) {
 			*error_r = ub_strerror(err);
-			dns_query_destroy(q);
+			q->in_unbound = false;
+			dns_query_unlink(q);
+			dns_query_free(q);
 			return -1;
 		}
-		dns_set_deadline(q, r->timeout_ms);
+		dns_set_deadline(q, q->early != NULL ? 0 : r->timeout_ms);
 	}
 	if (query_r != NULL)
 		*query_r = q;
@@ -388,9 +427,7 @@ dns_query_cancel(struct dns_query **query_p)
 
 	if (q == NULL)
 		return;
-	if (q->async_id != 0)
-		ub_cancel(q->resolver->ub, q->async_id);
-	dns_query_destroy(q);
+	dns_query_retire(q);
 	*query_p = NULL;
 }
 

@@ -147,7 +147,7 @@ START_TEST(test_ptr_cname)
 	dns_result_free(&res);
 	res = lookup("alias.test.example", DNS_T_A);
 	assert_outcome(res, DNS_ANSWER);
-	ck_assert_str_eq(res->canonname, "host.test.example.");
+	ck_assert_str_eq(res->canonname, "host.test.example");
 	ck_assert_uint_eq(res->count, 2);
 	dns_result_free(&res);
 }
