@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "dmarc-discover.h"
@@ -664,6 +665,93 @@ START_TEST(test_query_limit)
 }
 END_TEST
 
+struct async_ctx {
+	unsigned int calls;
+	enum dmarc_result results[4];
+};
+
+static void
+async_cb(const struct dmarc_verdict *v, void *context)
+{
+	struct async_ctx *c = context;
+
+	c->results[c->calls++] = v->result;
+}
+
+/* Several checks at once on one resolver; a cancelled one never calls
+ * back; the callback never runs inside dmarc_check_start(). */
+START_TEST(test_async_concurrent_cancel)
+{
+	struct dns_resolver *r = dmarc_test_resolver(B4_ZONE);
+	struct dmarc_request req;
+	struct dmarc_check *chk[3];
+	struct async_ctx ctx;
+	const char *err;
+	size_t i;
+	static const char *const authors[] = { "example.com", "nothing.example",
+					       "x.signing.example.com" };
+
+	memset(&ctx, 0, sizeof(ctx));
+	memset(&req, 0, sizeof(req));
+	req.spf_result = SPF_PASS;
+	req.spf_domain = "example.com";
+	for (i = 0; i < 3; i++) {
+		req.author_domain = authors[i];
+		ck_assert_int_eq(dmarc_check_start(r, &walk_settings, &req,
+						   NULL, async_cb, &ctx,
+						   &chk[i], &err), 0);
+		ck_assert_uint_eq(ctx.calls, 0);
+	}
+	dmarc_check_cancel(&chk[1]);
+	ck_assert_ptr_null(chk[1]);
+	ck_assert_int_eq(dns_resolver_run(r), 0);
+	ck_assert_uint_eq(ctx.calls, 2);
+	/* example.com: SPF example.com aligned; x.signing.example.com: org
+	   example.com (fewest labels), SPF aligned relaxed */
+	ck_assert_str_eq(dmarc_result_str(ctx.results[0]), "pass");
+	ck_assert_str_eq(dmarc_result_str(ctx.results[1]), "pass");
+	/* unusable requests are refused at once */
+	req.author_domain = NULL;
+	ck_assert_int_lt(dmarc_check_start(r, &walk_settings, &req, NULL,
+					   async_cb, &ctx, NULL, &err), 0);
+	dns_resolver_free(&r);
+}
+END_TEST
+
+/* A DNS server that never answers: temperror within the timeout. */
+START_TEST(test_timeout_temperror)
+{
+	int fds[2], port = harness_blackhole(fds);
+	char *dir = harness_tmpdir("dmarc-to"), *conf;
+	struct dns_settings set;
+	struct dns_resolver *r = NULL;
+	struct arena *a = arena_new(0);
+	struct dmarc_verdict v;
+	struct dmarc_test_trace t;
+	const char *err;
+
+	ck_assert_int_gt(port, 0);
+	conf = harness_forward_config(dir, port);
+	ck_assert_ptr_nonnull(conf);
+	memset(&set, 0, sizeof(set));
+	set.resolver_config = conf;
+	set.timeout_ms = 300;
+	ck_assert_int_eq(dns_resolver_new(&set, NULL, NULL, &r, &err), 0);
+	dmarc_test_eval(r, &walk_settings, "a@example.com", NULL, 0,
+			"example.com", true, a, &v, &t);
+	ck_assert_str_eq(dmarc_result_str(v.result), "temperror");
+	ck_assert_str_eq(dmarc_policy_str(v.disposition), "none");
+	dns_resolver_free(&r);
+	arena_free(&a);
+	close(fds[0]);
+	close(fds[1]);
+	unlink(conf);
+	rmdir(dir);
+	free(conf);
+	free(dir);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -691,6 +779,8 @@ main(void)
 	tcase_add_test(tc, test_hostile_from);
 	tcase_add_test(tc, test_psl_method);
 	tcase_add_test(tc, test_query_limit);
+	tcase_add_test(tc, test_async_concurrent_cancel);
+	tcase_add_test(tc, test_timeout_temperror);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
