@@ -34,6 +34,7 @@ const char authcheck_dns_usage[] =
 	"  --resolver-config FILE  libunbound configuration (local-data, forwarders)\n"
 	"  --forwarder ADDR[@PORT] send queries to this resolver (repeatable)\n"
 	"  --dnssec                validate with " DNS_DEBIAN_ROOT_KEY "\n"
+	"  --trust-anchor FILE     validate with the DS/DNSKEY records in FILE\n"
 	"  --timeout SECONDS       per-query timeout (default 10)\n";
 
 static void
@@ -60,6 +61,7 @@ authcheck_dns_option(struct authcheck *ac, int argc, char **argv, int *i)
 		return 1;
 	}
 	if (strcmp(opt, "--resolver-config") != 0 &&
+	    strcmp(opt, "--trust-anchor") != 0 &&
 	    strcmp(opt, "--forwarder") != 0 && strcmp(opt, "--timeout") != 0)
 		return 0;
 	if (val == NULL) {
@@ -69,6 +71,8 @@ authcheck_dns_option(struct authcheck *ac, int argc, char **argv, int *i)
 	(*i)++;
 	if (strcmp(opt, "--resolver-config") == 0) {
 		ac->dns.resolver_config = val;
+	} else if (strcmp(opt, "--trust-anchor") == 0) {
+		ac->dns.trust_anchor_file = val;
 	} else if (strcmp(opt, "--forwarder") == 0) {
 		if (nfwd + 1 >= sizeof(fwd) / sizeof(fwd[0])) {
 			fprintf(stderr, "authcheck: too many --forwarder\n");

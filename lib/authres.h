@@ -48,9 +48,11 @@ void authres_add(struct authres *ar, const char *method, const char *result,
 		 const struct authres_prop *props, size_t nprops);
 
 /* With no method added the value is "authserv-id; none" (RFC 8601 2.2). */
-/* The header value (after "Authentication-Results:"), folded with CRLF +
+/* The header value, to be written after "Authentication-Results: " (the
+ * value has no leading space), folded with CRLF +
  * TAB so that no line of the whole field exceeds 78 octets where the
- * tokens allow; `crlf` selects "\r\n" or "\n" line ends. */
+ * tokens allow; `crlf` selects "\r\n" or "\n" line ends.  With several
+ * methods each starts on its own line.  Allocated from the arena. */
 const char *authres_format(const struct authres *ar, int crlf);
 
 #endif

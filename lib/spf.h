@@ -87,6 +87,8 @@ struct spf_verdict {
 				    otherwise NULL */
 	unsigned int dns_lookups; /* DNS-querying terms evaluated */
 	unsigned int void_lookups;
+	bool explanation_is_default; /* SPF_FAIL: no usable exp= (6.2), the
+					explanation is the default text */
 };
 
 struct spf_check;

@@ -39,6 +39,11 @@ server:
 	access-control: 127.0.0.0/8 allow
 	module-config: "iterator"
 	local-zone: "." refuse
+	local-zone: "test." nodefault
+	local-zone: "invalid." nodefault
+	local-zone: "2.0.192.in-addr.arpa." nodefault
+	local-zone: "100.51.198.in-addr.arpa." nodefault
+	local-zone: "113.0.203.in-addr.arpa." nodefault
 	include: "$zones"
 $( [ -n "$extra" ] && cat "$extra" )
 remote-control:

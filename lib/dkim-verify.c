@@ -1,0 +1,415 @@
+/*
+ * dkim-verify.c - the streaming DKIM verifier (dkim-verify.h), RFC 6376
+ * section 6.1 with RFC 8463 and RFC 8301.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "dkim-canon.h"
+#include "dkim-crypto.h"
+#include "dkim-key.h"
+#include "dkim-sig.h"
+#include "dkim-verify.h"
+#include "log.h"
+#include "msg-header.h"
+#include "xalloc.h"
+
+/* One body hash per distinct (canonicalization, l=). */
+struct body_hash {
+	enum dkim_canon canon;
+	uint64_t limit;
+	struct dkim_sha256 *sha;
+	unsigned char digest[DKIM_SHA256_LEN];
+	struct dkim_body_canon bc;
+};
+
+struct verify_sig {
+	struct dkim_verify *v;
+	struct dkim_sig *sig;		/* NULL when not evaluated */
+	struct dkim_verify_result *res;
+	struct body_hash *body;
+	struct dkim_key_lookup *lookup;
+	struct dkim_key *key;
+	bool key_pending;
+};
+
+struct dkim_verify {
+	struct dkim_verify_settings set;
+	struct dkim_keystore *keys;
+	const struct ma_log *log;
+	struct arena *arena;
+	struct msg_header_parser *parser;
+	struct dkim_canon_field *fields;
+	size_t nfields, fields_cap, header_bytes;
+	bool header_too_large;
+	unsigned int from_count;
+	struct verify_sig sigs[DKIM_VERIFY_MAX_REPORTED];
+	struct dkim_verify_result results[DKIM_VERIFY_MAX_REPORTED];
+	size_t nsigs, ignored;
+	struct body_hash *bodies[DKIM_VERIFY_MAX_REPORTED];
+	size_t nbodies;
+	unsigned int pending;
+	bool header_done, ended, done;
+	struct buf hbuf;
+};
+
+static const char dkim_sig_name[] = "DKIM-Signature";
+
+struct dkim_verify *
+dkim_verify_new(const struct dkim_verify_settings *set,
+		struct dkim_keystore *keys, const struct ma_log *log)
+{
+	struct dkim_verify *v = ma_calloc(1, sizeof(*v));
+
+	v->set = *set;
+	if (v->set.max_signatures == 0)
+		v->set.max_signatures = DKIM_VERIFY_DEFAULT_MAX_SIGNATURES;
+	if (v->set.now == 0)
+		v->set.now = time(NULL);
+	v->keys = keys;
+	v->log = log;
+	v->arena = arena_new(16384);
+	v->parser = msg_header_parser_new(0);
+	return v;
+}
+
+void
+dkim_verify_free(struct dkim_verify **v_p)
+{
+	struct dkim_verify *v = *v_p;
+	size_t i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < v->nsigs; i++) {
+		dkim_key_lookup_cancel(&v->sigs[i].lookup);
+		dkim_key_unref(&v->sigs[i].key);
+	}
+	for (i = 0; i < v->nbodies; i++) {
+		dkim_sha256_free(&v->bodies[i]->sha);
+		free(v->bodies[i]);
+	}
+	msg_header_parser_free(&v->parser);
+	free(v->fields);
+	buf_free(&v->hbuf);
+	arena_free(&v->arena);
+	free(v);
+	*v_p = NULL;
+}
+
+static void
+field_add(struct dkim_verify *v, const struct msg_header_field *f)
+{
+	struct dkim_canon_field *vf;
+
+	if (f->name_len == 4 && strncasecmp(f->name, "From", 4) == 0)
+		v->from_count++;
+	if (f->oversized || v->nfields == DKIM_VERIFY_MAX_FIELDS ||
+	    v->header_bytes + f->raw_len > DKIM_VERIFY_MAX_HEADER_BYTES) {
+		v->header_too_large = true;
+		return;
+	}
+	if (f->name_len == 0)
+		return; /* not a header field; nothing can sign it */
+	if (v->nfields == v->fields_cap) {
+		v->fields_cap = v->fields_cap == 0 ? 32 : v->fields_cap * 2;
+		v->fields = ma_reallocarray(v->fields, v->fields_cap,
+					    sizeof(*v->fields));
+	}
+	vf = &v->fields[v->nfields++];
+	vf->raw = arena_memdup0(v->arena, f->raw, f->raw_len);
+	vf->len = f->raw_len;
+	vf->name_len = f->name_len;
+	v->header_bytes += f->raw_len;
+}
+
+static struct body_hash *
+body_hash_get(struct dkim_verify *v, enum dkim_canon canon, uint64_t limit)
+{
+	struct body_hash *b;
+	size_t i;
+
+	for (i = 0; i < v->nbodies; i++) {
+		b = v->bodies[i];
+		if (b->canon == canon && b->limit == limit)
+			return b;
+	}
+	b = ma_malloc(sizeof(*b));
+	b->canon = canon;
+	b->limit = limit;
+	b->sha = dkim_sha256_new();
+	dkim_sha256_init(b->sha);
+	dkim_body_canon_init(&b->bc, canon, limit, dkim_sha256_sink, b->sha);
+	v->bodies[v->nbodies++] = b;
+	return b;
+}
+
+static void
+sig_verdict(struct verify_sig *vs, enum dkim_result result, const char *reason)
+{
+	if (vs->res->result != DKIM_RESULT_NONE)
+		return; /* the first verdict stands */
+	vs->res->result = result;
+	vs->res->reason = reason;
+}
+
+static void
+check_done(struct dkim_verify *v);
+
+static void
+sig_key_answer(const struct dkim_key_answer *answer, void *context)
+{
+	struct verify_sig *vs = context;
+
+	vs->lookup = NULL;
+	vs->key_pending = false;
+	vs->v->pending--;
+	if (answer->result == DKIM_RESULT_PASS)
+		vs->key = dkim_key_ref(answer->key);
+	else
+		sig_verdict(vs, answer->result, answer->reason);
+	check_done(vs->v);
+}
+
+/* Checks that need no key and no body; false if a verdict was given. */
+static bool
+sig_precheck(struct dkim_verify *v, struct verify_sig *vs)
+{
+	const struct dkim_sig *sig = vs->sig;
+
+	if (sig->alg == DKIM_ALG_RSA_SHA1)
+		sig_verdict(vs, DKIM_RESULT_POLICY,
+			    "rsa-sha1 is not accepted (RFC 8301)");
+	else if (sig->bh_len != DKIM_SHA256_LEN)
+		sig_verdict(vs, DKIM_RESULT_PERMERROR,
+			    "bh= has the wrong length");
+	else if (v->from_count > 1)
+		sig_verdict(vs, DKIM_RESULT_FAIL, "multiple From fields");
+	else if (v->header_too_large)
+		sig_verdict(vs, DKIM_RESULT_PERMERROR, "header too large");
+	else if (sig->has_expiry && (uint64_t)v->set.now > sig->expiry)
+		sig_verdict(vs, DKIM_RESULT_FAIL, "signature expired");
+	return vs->res->result == DKIM_RESULT_NONE;
+}
+
+static void
+sig_start(struct dkim_verify *v, const struct dkim_canon_field *f,
+	  unsigned int *evaluated)
+{
+	struct verify_sig *vs;
+	struct dkim_verify_result *res;
+	struct dkim_sig *sig = arena_zalloc(v->arena, sizeof(*sig));
+	const char *reason = NULL;
+	bool ok;
+
+	if (v->nsigs == DKIM_VERIFY_MAX_REPORTED) {
+		v->ignored++;
+		return;
+	}
+	vs = &v->sigs[v->nsigs];
+	res = &v->results[v->nsigs++];
+	vs->v = v;
+	vs->res = res;
+	ok = dkim_sig_parse(v->arena, f->raw, f->len, sig, &reason);
+	res->domain = sig->domain;
+	res->auid = sig->auid;
+	res->selector = sig->selector;
+	res->algorithm = sig->algorithm;
+	res->b_prefix = sig->b_prefix;
+	res->has_length = sig->has_length;
+	res->length = sig->length;
+	if (*evaluated >= v->set.max_signatures) {
+		sig_verdict(vs, DKIM_RESULT_NEUTRAL,
+			    "not evaluated: too many signatures");
+		return;
+	}
+	(*evaluated)++;
+	if (!ok) {
+		sig_verdict(vs, DKIM_RESULT_PERMERROR, reason);
+		return;
+	}
+	vs->sig = sig;
+	if (!sig_precheck(v, vs))
+		return;
+	vs->body = body_hash_get(v, sig->body_canon,
+				 sig->has_length ? sig->length :
+						   DKIM_CANON_NO_LIMIT);
+	vs->key_pending = true;
+	v->pending++;
+	dkim_keystore_lookup(v->keys, sig->selector, sig->domain, v->set.now,
+			     sig_key_answer, vs, &vs->lookup);
+}
+
+static void
+header_end(struct dkim_verify *v)
+{
+	unsigned int evaluated = 0;
+	size_t i;
+
+	v->header_done = true;
+	for (i = 0; i < v->nfields; i++) {
+		const struct dkim_canon_field *f = &v->fields[i];
+
+		if (f->name_len == sizeof(dkim_sig_name) - 1 &&
+		    strncasecmp(f->raw, dkim_sig_name, f->name_len) == 0)
+			sig_start(v, f, &evaluated);
+	}
+}
+
+static void
+body_update(struct dkim_verify *v, const char *data, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < v->nbodies; i++)
+		dkim_body_canon_update(&v->bodies[i]->bc, data, len);
+}
+
+static void
+drain(struct dkim_verify *v)
+{
+	struct msg_header_field f;
+	enum msg_header_event ev;
+
+	while ((ev = msg_header_next(v->parser, &f)) != MSG_HEADER_NEED_MORE &&
+	       ev != MSG_HEADER_EOF) {
+		if (ev == MSG_HEADER_FIELD)
+			field_add(v, &f);
+		else if (ev == MSG_HEADER_END)
+			header_end(v);
+		else if (ev == MSG_HEADER_BODY)
+			body_update(v, f.raw, f.raw_len);
+	}
+}
+
+void
+dkim_verify_push(struct dkim_verify *v, const void *data, size_t len)
+{
+	if (v->ended || len == 0)
+		return;
+	msg_header_push(v->parser, data, len);
+	drain(v);
+}
+
+void
+dkim_verify_end(struct dkim_verify *v)
+{
+	size_t i;
+
+	if (v->ended)
+		return;
+	msg_header_push_eof(v->parser);
+	drain(v);
+	for (i = 0; i < v->nbodies; i++) {
+		struct body_hash *b = v->bodies[i];
+
+		dkim_body_canon_final(&b->bc);
+		dkim_sha256_final(b->sha, b->digest);
+	}
+	v->ended = true;
+	check_done(v);
+}
+
+/* RFC 6376 5.4.2: fields named in h= taken from the bottom up, each
+ * instance once; absent names contribute nothing.  Then the signature
+ * field itself, b= emptied, without the final CRLF (3.7). */
+static void
+header_hash(struct dkim_verify *v, const struct dkim_sig *sig,
+	    unsigned char out[DKIM_SHA256_LEN])
+{
+	struct dkim_sha256 *sha = dkim_sha256_new();
+
+	buf_reset(&v->hbuf);
+	dkim_canon_signed_headers(sig->header_canon, v->fields, v->nfields,
+				  sig->headers, sig->nheaders, &v->hbuf);
+	dkim_canon_header(sig->header_canon, sig->raw_unsigned,
+			  sig->raw_unsigned_len, false, &v->hbuf);
+	dkim_sha256_init(sha);
+	dkim_sha256_update(sha, v->hbuf.data, v->hbuf.len);
+	dkim_sha256_final(sha, out);
+	dkim_sha256_free(&sha);
+}
+
+static void
+sig_evaluate(struct dkim_verify *v, struct verify_sig *vs)
+{
+	const struct dkim_sig *sig = vs->sig;
+	const struct dkim_key *key = vs->key;
+	unsigned char hash[DKIM_SHA256_LEN];
+
+	if (vs->res->result != DKIM_RESULT_NONE || key == NULL)
+		return;
+	vs->res->testing = key->testing;
+	if (key->revoked)
+		sig_verdict(vs, DKIM_RESULT_FAIL, "key revoked");
+	else if (key->type != dkim_alg_key_type(sig->alg))
+		sig_verdict(vs, DKIM_RESULT_PERMERROR,
+			    "key type does not match a=");
+	else if (key->type == DKIM_KEY_RSA && key->bits < DKIM_KEY_RSA_MIN_BITS)
+		sig_verdict(vs, DKIM_RESULT_FAIL, "key too short");
+	else if (key->type == DKIM_KEY_RSA && key->bits > DKIM_KEY_RSA_MAX_BITS)
+		sig_verdict(vs, DKIM_RESULT_FAIL, "key too long");
+	else if (key->strict && strcasecmp(sig->auid_domain, sig->domain) != 0)
+		sig_verdict(vs, DKIM_RESULT_PERMERROR,
+			    "key t=s: i= domain must equal d=");
+	else if (sig->has_length && vs->body->bc.length < sig->length)
+		sig_verdict(vs, DKIM_RESULT_FAIL, "body shorter than l=");
+	else if (memcmp(vs->body->digest, sig->bh, DKIM_SHA256_LEN) != 0)
+		sig_verdict(vs, DKIM_RESULT_FAIL, "body hash did not verify");
+	if (vs->res->result != DKIM_RESULT_NONE)
+		return;
+	header_hash(v, sig, hash);
+	if (dkim_crypto_verify(key->type, key->pkey, key->verify_ctx, hash,
+			       sig->b, sig->b_len))
+		sig_verdict(vs, DKIM_RESULT_PASS, NULL);
+	else
+		sig_verdict(vs, DKIM_RESULT_FAIL, "signature did not verify");
+}
+
+static void
+check_done(struct dkim_verify *v)
+{
+	size_t i;
+
+	if (!v->ended || v->pending > 0 || v->done)
+		return;
+	for (i = 0; i < v->nsigs; i++)
+		sig_evaluate(v, &v->sigs[i]);
+	v->done = true;
+	for (i = 0; i < v->nsigs; i++) {
+		const struct dkim_verify_result *r = &v->results[i];
+
+		ma_log_info(v->log, "dkim d=%s s=%s: %s%s%s",
+			    r->domain != NULL ? r->domain : "?",
+			    r->selector != NULL ? r->selector : "?",
+			    dkim_result_str(r->result),
+			    r->reason != NULL ? " - " : "",
+			    r->reason != NULL ? r->reason : "");
+	}
+	if (v->set.done_callback != NULL)
+		v->set.done_callback(v, v->set.done_context);
+}
+
+bool
+dkim_verify_done(const struct dkim_verify *v)
+{
+	return v->done;
+}
+
+const struct dkim_verify_result *
+dkim_verify_results(const struct dkim_verify *v, size_t *count_r)
+{
+	*count_r = v->done ? v->nsigs : 0;
+	return v->results;
+}
+
+size_t
+dkim_verify_ignored(const struct dkim_verify *v)
+{
+	return v->ignored;
+}

@@ -1,0 +1,139 @@
+/*
+ * spf-check.h - private to the SPF evaluator (spf.c, spf-eval.c,
+ * spf-ptr.c, spf-exp.c): the state of one check_host() evaluation.
+ *
+ * One evaluation is a chain of DNS queries, at most one in flight at a
+ * time.  Each query names the function that takes its result (on_dns);
+ * after it ran, spf_check_resume() evaluates terms until the next query
+ * is needed or the verdict is known (`done`), then delivers it.
+ *
+ * Record frames: the record being evaluated is the top frame; "include"
+ * pushes a frame (5.2), "redirect" replaces the record of the current
+ * frame (6.1).  Depth is bounded by the DNS term limit (4.6.4).
+ *
+ * Memory: everything hangs off the check's arena, freed with the check.
+ */
+#ifndef MA_SPF_CHECK_H
+#define MA_SPF_CHECK_H
+
+#include "dns.h"
+#include "spf-addr.h"
+#include "spf-macro.h"
+#include "spf-record.h"
+#include "spf.h"
+
+struct spf_check;
+
+typedef void spf_dns_handler_t(struct spf_check *check,
+			       const struct dns_result *result);
+typedef void spf_resume_t(struct spf_check *check);
+
+/* What a DNS outcome means in the context of the query (see
+ * spf_dns_action()). */
+enum spf_lookup_context {
+	SPF_LOOKUP_RECORD,    /* TXT of <domain> (4.4) */
+	SPF_LOOKUP_TERM,      /* a, mx, exists (5) */
+	SPF_LOOKUP_MX_ADDR,   /* addresses of an MX host (5.4) */
+	SPF_LOOKUP_PTR,	      /* PTR of the client (5.5) */
+	SPF_LOOKUP_PTR_ADDR,  /* addresses of a PTR name (5.5) */
+	SPF_LOOKUP_EXP,	      /* explanation TXT (6.2) */
+};
+
+enum spf_dns_action {
+	SPF_DNS_USE,	   /* records to look at */
+	SPF_DNS_VOID,	   /* no records: no match, a void lookup (4.6.4) */
+	SPF_DNS_SKIP,	   /* no usable records, not counted */
+	SPF_DNS_TEMPERROR, /* the evaluation ends in temperror (2.6.6) */
+};
+
+enum spf_record_purpose {
+	SPF_RECORD_TOP,
+	SPF_RECORD_INCLUDE,
+	SPF_RECORD_REDIRECT,
+};
+
+struct spf_frame {
+	struct spf_frame *parent;
+	const struct spf_record *record;
+	const char *domain;		     /* <domain> of this record */
+	size_t next;			     /* next term to evaluate */
+	const struct spf_term *include_term; /* in the parent; NULL on top */
+};
+
+struct spf_check {
+	struct arena *arena;
+	struct dns_resolver *resolver;
+	const struct spf_settings *settings;
+	const struct ma_log *log;
+	spf_callback_t *callback;
+	void *context;
+
+	struct spf_addr ip;
+	struct spf_macro_vars vars; /* vars.domain follows the frame */
+	struct spf_frame *frame;
+	unsigned int max_dns, max_void;
+
+	struct dns_query *query;
+	spf_dns_handler_t *on_dns;
+	enum spf_record_purpose purpose; /* of the pending record lookup */
+	const char *target;		 /* expanded name of the current term */
+	const char **names;		 /* MX or PTR names being checked */
+	size_t nnames, name_index;
+	bool name_matched;
+
+	bool ptr_done;		  /* PTR validation finished (5.5) */
+	bool ptr_for_mechanism;	  /* count a void PTR lookup */
+	const char **ptr_valid;	  /* validated names */
+	size_t nptr_valid;
+	spf_resume_t *after_ptr;  /* NULL: back to term evaluation */
+	const char *exp_text;	  /* fetched explanation awaiting %{p} */
+
+	bool in_exp;		  /* fetching the explanation (6.2) */
+	bool done;
+	struct spf_verdict verdict;
+};
+
+/* spf.c */
+enum spf_dns_action spf_dns_action(const struct dns_result *result,
+				   enum spf_lookup_context context);
+/* Start a query whose result goes to `handler`.  On failure the check
+ * ends in temperror. */
+void spf_query(struct spf_check *check, const char *name, enum dns_type type,
+	       spf_dns_handler_t *handler);
+/* Whether any A/AAAA record of `result` is within cidr4 / cidr6 bits of
+ * the client address. */
+bool spf_answer_matches(const struct dns_result *result,
+			const struct spf_addr *ip, unsigned int cidr4,
+			unsigned int cidr6);
+/* The address record type for the client (A or AAAA, 5.3). */
+enum dns_type spf_addr_type(const struct spf_check *check);
+/* The verdict is known (FAIL goes on to fetch the explanation). */
+void spf_finish(struct spf_check *check, enum spf_result result,
+		const char *reason);
+/* Count one DNS-querying term / void lookup; false (and permerror) if
+ * that exceeds the limit. */
+bool spf_count_lookup(struct spf_check *check);
+bool spf_count_void(struct spf_check *check);
+/* Expand a domain-spec for the current frame into a query name (7.3
+ * truncation applied).  -1: the check ended (permerror). */
+int spf_expand_domain(struct spf_check *check, const char *spec,
+		      const char **name_r);
+
+/* spf-eval.c */
+void spf_eval_lookup_record(struct spf_check *check, const char *domain,
+			    enum spf_record_purpose purpose);
+/* Evaluate until a query is pending or the check is done. */
+void spf_eval_run(struct spf_check *check);
+
+/* spf-ptr.c */
+void spf_ptr_validate(struct spf_check *check, bool for_mechanism,
+		      spf_resume_t *after);
+/* Whether a validated name is `domain` or below it (5.5). */
+bool spf_ptr_matches(const struct spf_check *check, const char *domain);
+/* The %{p} value for `domain` (7.3), or NULL ("unknown"). */
+const char *spf_ptr_pick(const struct spf_check *check, const char *domain);
+
+/* spf-exp.c */
+void spf_exp_start(struct spf_check *check);
+
+#endif

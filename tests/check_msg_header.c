@@ -1,0 +1,137 @@
+/*
+ * check_msg_header.c - the RFC 5322 header push parser: fields with
+ * folding (RFC 5322 2.2.3), WSP before the colon (obs-ftext, 4.5), CRLF
+ * and LF-only input, the end of the header, body pass-through, lines that
+ * are not fields, oversized fields, and the same results whatever the
+ * split of the input (whole, one byte at a time, every split point).
+ */
+#include "config.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "msg-header.h"
+
+/* Render the event stream as text: "F[name|raw]" per field, "E" for the
+ * end of the header, then the body, then "$". */
+static void
+run_parser(const char *msg, size_t len, size_t step, size_t max,
+	   struct buf *out)
+{
+	struct msg_header_parser *p = msg_header_parser_new(max);
+	struct msg_header_field f;
+	enum msg_header_event ev;
+	size_t off = 0;
+	bool eof = false;
+
+	buf_reset(out);
+	for (;;) {
+		ev = msg_header_next(p, &f);
+		if (ev == MSG_HEADER_NEED_MORE) {
+			size_t n = len - off < step ? len - off : step;
+
+			ck_assert_msg(!eof, "NEED_MORE after EOF");
+			if (n == 0) {
+				msg_header_push_eof(p);
+				eof = true;
+			} else {
+				msg_header_push(p, msg + off, n);
+				off += n;
+			}
+			continue;
+		}
+		if (ev == MSG_HEADER_EOF)
+			break;
+		if (ev == MSG_HEADER_FIELD)
+			buf_printf(out, "F[%.*s|%.*s%s]", (int)f.name_len, f.name,
+				   (int)f.raw_len, f.raw, f.oversized ? "|big" : "");
+		else if (ev == MSG_HEADER_END)
+			buf_append_str(out, "E");
+		else
+			buf_append(out, f.raw, f.raw_len);
+	}
+	buf_append_str(out, "$");
+	msg_header_parser_free(&p);
+	ck_assert_ptr_null(p);
+}
+
+static const struct {
+	const char *in, *want;
+} cases[] = {
+	{"A: 1\r\nB: 2\r\n\r\nbody\r\n", "F[A|A: 1]F[B|B: 2]Ebody\r\n$"},
+	/* LF-only: raw text normalised to CRLF, body untouched */
+	{"A: 1\n two\nB: 2\n\nx\ny", "F[A|A: 1\r\n two]F[B|B: 2]Ex\ny$"},
+	/* RFC 6376 3.4.6 example header: WSP before the colon, folding */
+	{"A: X\r\nB : Y\t\r\n\tZ  \r\n\r\n C \r\n",
+	 "F[A|A: X]F[B|B : Y\t\r\n\tZ  ]E C \r\n$"},
+	/* no body, no empty line: end of header at EOF */
+	{"Subject: x", "F[Subject|Subject: x]E$"},
+	{"Subject: x\r\n", "F[Subject|Subject: x]E$"},
+	{"", "E$"},
+	{"\r\nbody", "Ebody$"},
+	/* a line that is not a field has an empty name */
+	{"From someone Mon\nTo: a\n\n", "F[|From someone Mon]F[To|To: a]E$"},
+	{": empty name\n\n", "F[|: empty name]E$"},
+	/* a bare CR stays inside the line */
+	{"A: x\ry\r\n\r\n", "F[A|A: x\ry]E$"},
+	/* empty value, colon inside the value */
+	{"X:\r\nY: a:b\r\n\r\n", "F[X|X:]F[Y|Y: a:b]E$"},
+};
+
+START_TEST(test_cases)
+{
+	struct buf out = BUF_INIT;
+	size_t len = strlen(cases[_i].in), step;
+
+	for (step = 1; step <= len + 1; step++) {
+		run_parser(cases[_i].in, len, step, 0, &out);
+		ck_assert_msg(strcmp(buf_cstr(&out), cases[_i].want) == 0,
+			      "step %zu: got '%s', want '%s'", step,
+			      buf_cstr(&out), cases[_i].want);
+	}
+	buf_free(&out);
+}
+END_TEST
+
+START_TEST(test_oversized)
+{
+	struct buf out = BUF_INIT;
+	const char msg[] = "Big: 0123456789\r\n more\r\nSmall: x\r\n\r\nb";
+
+	run_parser(msg, strlen(msg), 3, 8, &out);
+	ck_assert_str_eq(buf_cstr(&out),
+			 "F[Big|Big: 012|big]F[Small|Small: x]Eb$");
+	buf_free(&out);
+}
+END_TEST
+
+START_TEST(test_field_is)
+{
+	struct msg_header_field f = {"from", 4, NULL, 0, NULL, 0, false};
+
+	ck_assert(msg_header_field_is(&f, "From"));
+	ck_assert(!msg_header_field_is(&f, "Fro"));
+	ck_assert(!msg_header_field_is(&f, "Fromm"));
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("msg_header");
+	TCase *tc = tcase_create("rfc5322");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_loop_test(tc, test_cases, 0, sizeof(cases) / sizeof(cases[0]));
+	tcase_add_test(tc, test_oversized);
+	tcase_add_test(tc, test_field_is);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,308 @@
+/*
+ * check_policyd.c - spf-policyd's configuration (policyd-spf.conf names,
+ * FILE:LINE errors, address lists) and decision table.
+ *
+ * Expected decisions come from policyd-spf.conf(5) (what each
+ * HELO_reject / Mail_From_reject / PermError_reject / TempError_Defer /
+ * TestOnly value means) and the RFC 7372 3.2 enhanced status codes;
+ * header layouts from RFC 7208 9.1 and RFC 8601 2.7.2 / B.3.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "harness.h"
+#include "policyd-config.h"
+#include "policyd-decide.h"
+
+/* Debian's /etc/postfix-policyd-spf-python/policyd-spf.conf (3.0.2),
+ * the file users migrate from. */
+static const char debian_conf[] =
+	"#  For a fully commented sample config file see "
+	"policyd-spf.conf.commented\n"
+	"\n"
+	"debugLevel = 1 \n"
+	"TestOnly = 1\n"
+	"\n"
+	"HELO_reject = Fail\n"
+	"Mail_From_reject = Fail\n"
+	"\n"
+	"PermError_reject = False\n"
+	"TempError_Defer = False\n"
+	"\n"
+	"skip_addresses = 127.0.0.0/8,::ffff:127.0.0.0/104,::1\n"
+	"\n";
+
+static char *
+write_conf(const char *text)
+{
+	char *dir = harness_tmpdir("check-policyd");
+
+	char *path = harness_write_file(dir, "policyd-spf.conf", text);
+
+	free(dir);
+	return path;
+}
+
+static void
+remove_conf(char *path)
+{
+	unlink(path);
+	*strrchr(path, '/') = '\0';
+	rmdir(path);
+	free(path);
+}
+
+START_TEST(test_debian_conf)
+{
+	struct arena *a = arena_new(0);
+	struct policyd_config *c;
+	const char *err = NULL;
+	char *path = write_conf(debian_conf);
+
+	ck_assert_msg(policyd_config_load(a, path, &c, &err) == 0, "got %s",
+		      err);
+	ck_assert_uint_eq(c->helo_reject, POLICYD_REJECT_FAIL);
+	ck_assert_uint_eq(c->mail_from_reject, POLICYD_REJECT_FAIL);
+	ck_assert(!c->permerror_reject);
+	ck_assert(!c->temperror_defer);
+	ck_assert_uint_eq(c->n_skip_nets, 3);
+	ck_assert(policyd_net_match(c->skip_nets, c->n_skip_nets, "127.0.0.1"));
+	ck_assert(policyd_net_match(c->skip_nets, c->n_skip_nets, "::1"));
+	ck_assert(!policyd_net_match(c->skip_nets, c->n_skip_nets,
+				     "192.0.2.1"));
+	remove_conf(path);
+	arena_free(&a);
+}
+END_TEST
+
+struct bad_conf {
+	const char *text;
+	const char *want; /* after "PATH:" */
+};
+
+static const struct bad_conf bad_confs[] = {
+	{"HELO_reject = Fail\nHELO_reject = Sometimes\n", "2: HELO_reject: "},
+	{"# x\nNo_Such_Option = 1\n", "2: No_Such_Option: unknown option"},
+	{"debugLevel = 9\n", "1: debugLevel: "},
+	{"\nWhitelist = 192.0.2.0/24, 192.0.2.0/33\n",
+	 "2: Whitelist: bad address or network '192.0.2.0/33'"},
+	{"skip_addresses = localhost\n",
+	 "1: skip_addresses: bad address or network 'localhost'"},
+	{"Lookup_Time = forever\n", "1: Lookup_Time: "},
+};
+
+START_TEST(test_bad_conf)
+{
+	const struct bad_conf *b = &bad_confs[_i];
+	struct arena *a = arena_new(0);
+	struct policyd_config *c;
+	const char *err = NULL;
+	char *path = write_conf(b->text);
+	char *want = arena_printf(a, "%s:%s", path, b->want);
+
+	ck_assert_int_eq(policyd_config_load(a, path, &c, &err), -1);
+	ck_assert_msg(strncmp(err, want, strlen(want)) == 0, "got %s, want %s",
+		      err, want);
+	remove_conf(path);
+	arena_free(&a);
+}
+END_TEST
+
+struct net_case {
+	const char *net, *ip;
+	bool want;
+};
+
+static const struct net_case net_cases[] = {
+	{"192.0.2.0/24", "192.0.2.255", true},
+	{"192.0.2.0/24", "192.0.3.0", false},
+	{"192.0.2.128/25", "192.0.2.127", false},
+	{"192.0.2.7", "192.0.2.7", true},
+	{"0.0.0.0/0", "203.0.113.1", true},
+	{"0.0.0.0/0", "2001:db8::1", false},
+	{"::ffff:127.0.0.0/104", "127.0.0.1", true},
+	{"2001:db8::/32", "2001:db8:ffff::1", true},
+	{"2001:db8::/33", "2001:db8:8000::1", false},
+	{"::1", "::1", true},
+	{"::1", "127.0.0.1", false},
+	{"192.0.2.0/24", "not-an-ip", false},
+};
+
+START_TEST(test_net)
+{
+	const struct net_case *c = &net_cases[_i];
+	struct policyd_net net;
+
+	ck_assert_int_eq(policyd_net_parse(c->net, &net), 0);
+	ck_assert_msg(policyd_net_match(&net, 1, c->ip) == c->want,
+		      "%s in %s: got %d, want %d", c->ip, c->net, !c->want,
+		      c->want);
+}
+END_TEST
+
+struct decide_case {
+	const char *what;
+	const char *settings; /* config file text */
+	const char *sender;
+	int helo_result, mf_result; /* -1: not checked */
+	const char *explanation;
+	const char *want[3]; /* actions 0, 1, 2 */
+};
+
+#define NC (-1)
+static const struct decide_case decide_cases[] = {
+	{"fail rejects (RFC 7372 5.7.23, exp= text)", "", "u@example.com",
+	 SPF_PASS, SPF_FAIL, "not our server",
+	 {"550 5.7.23 not our server", "550 5.7.23 not our server",
+	  "550 5.7.23 not our server"}},
+	{"softfail accepts with header", "", "u@example.com", SPF_PASS,
+	 SPF_SOFTFAIL, NULL,
+	 {"PREPEND Received-SPF: softfail (domain of transitioning "
+	  "u@example.com does not designate 192.0.2.1 as permitted sender) "
+	  "identity=mailfrom; client-ip=192.0.2.1; "
+	  "envelope-from=\"u@example.com\"; helo=mail.example.com;",
+	  "DUNNO", "DUNNO"}},
+	{"neutral accepts", "", "u@example.com", NC, SPF_NEUTRAL, NULL,
+	 {"PREPEND Received-SPF: neutral ", "DUNNO", "DUNNO"}},
+	{"none accepts with header", "", "u@example.com", NC, SPF_NONE, NULL,
+	 {"PREPEND Received-SPF: none ", "DUNNO", "DUNNO"}},
+	{"temperror defers (4.7.24)", "", "u@example.com", NC, SPF_TEMPERROR,
+	 NULL,
+	 {"DEFER_IF_PERMIT 4.7.24 SPF temperror: r",
+	  "DEFER_IF_PERMIT 4.7.24 SPF temperror: r", NULL}},
+	{"TempError_Defer = False", "TempError_Defer = False\n",
+	 "u@example.com", NC, SPF_TEMPERROR, NULL,
+	 {"PREPEND Received-SPF: temperror ", "DUNNO", NULL}},
+	{"permerror: header only by default", "", "u@example.com", NC,
+	 SPF_PERMERROR, NULL, {"PREPEND Received-SPF: permerror ", NULL, NULL}},
+	{"PermError_reject = True (5.7.24)", "PermError_reject = True\n",
+	 "u@example.com", NC, SPF_PERMERROR, NULL,
+	 {"550 5.7.24 SPF permerror: r", NULL, NULL}},
+	{"Mail_From_reject = Softfail", "Mail_From_reject = Softfail\n",
+	 "u@example.com", NC, SPF_SOFTFAIL, NULL,
+	 {"550 5.7.23 SPF softfail: example.com does not designate "
+	  "192.0.2.1 as permitted sender",
+	  NULL, NULL}},
+	{"Mail_From_reject = SPF_Not_Pass, neutral",
+	 "Mail_From_reject = SPF_Not_Pass\n", "u@example.com", NC,
+	 SPF_NEUTRAL, NULL, {"550 5.7.23 SPF neutral: ", NULL, NULL}},
+	{"Mail_From_reject = SPF_Not_Pass, none",
+	 "Mail_From_reject = SPF_Not_Pass\n", "u@example.com", NC, SPF_NONE,
+	 NULL, {"PREPEND Received-SPF: none ", NULL, NULL}},
+	{"Mail_From_reject = False", "Mail_From_reject = False\n",
+	 "u@example.com", NC, SPF_FAIL, NULL,
+	 {"PREPEND Received-SPF: fail ", NULL, NULL}},
+	{"HELO fail rejects", "", "u@example.com", SPF_FAIL, NC, "bad helo",
+	 {"550 5.7.23 bad helo", NULL, NULL}},
+	{"HELO_reject = Null, real sender", "HELO_reject = Null\n",
+	 "u@example.com", SPF_FAIL, SPF_PASS, NULL,
+	 {"PREPEND Received-SPF: pass ", NULL, NULL}},
+	{"HELO_reject = Null, null sender", "HELO_reject = Null\n", "",
+	 SPF_FAIL, NC, "x", {"550 5.7.23 x", NULL, NULL}},
+	{"TestOnly = 0 never rejects", "TestOnly = 0\n", "u@example.com",
+	 SPF_PASS, SPF_FAIL, "x", {"PREPEND Received-SPF: fail ", NULL, NULL}},
+	{"Reject_Not_Pass_Domains", "Reject_Not_Pass_Domains = example.com\n",
+	 "u@example.com", NC, SPF_SOFTFAIL, NULL,
+	 {"550 5.7.23 SPF softfail", NULL, NULL}},
+	{"SPF_Enhanced_Status_Codes = No", "SPF_Enhanced_Status_Codes = No\n",
+	 "u@example.com", NC, SPF_FAIL, "x", {"550 5.7.1 x", NULL, NULL}},
+	{"Header_Type = AR (RFC 8601 B.3 layout)", "Header_Type = AR\n",
+	 "u@example.com", SPF_PASS, SPF_PASS, NULL,
+	 {"PREPEND Authentication-Results: mx.example.org; spf=pass "
+	  "smtp.mailfrom=example.com; spf=pass smtp.helo=mail.example.com",
+	  "DUNNO", NULL}},
+	{"Header_Type = both: one field per answer", "Header_Type = both\n",
+	 "u@example.com", NC, SPF_PASS, NULL,
+	 {"PREPEND Received-SPF: pass ",
+	  "PREPEND Authentication-Results: mx.example.org; spf=pass "
+	  "smtp.mailfrom=example.com",
+	  "DUNNO"}},
+	{"Hide_Receiver = No names the verifier (9.1 receiver=)",
+	 "Hide_Receiver = No\n", "u@example.com", NC, SPF_PASS, NULL,
+	 {"PREPEND Received-SPF: pass (mx.example.org: domain of "
+	  "u@example.com designates 192.0.2.1 as permitted sender) "
+	  "identity=mailfrom; receiver=mx.example.org; client-ip=192.0.2.1;",
+	  NULL, NULL}},
+	{"explanation from DNS is sanitized", "", "u@example.com", NC,
+	 SPF_FAIL, "go\r\naway \xc3\xa9", {"550 5.7.23 go??away ??", NULL,
+					   NULL}},
+};
+
+static void
+fill(struct policyd_check *c, int result, const char *expl)
+{
+	memset(c, 0, sizeof(*c));
+	if (result == NC)
+		return;
+	c->checked = true;
+	c->result = (enum spf_result)result;
+	c->domain = "example.com";
+	c->sender = "u@example.com";
+	c->reason = "r";
+	c->explanation = result == SPF_FAIL ? expl : NULL;
+}
+
+START_TEST(test_decide)
+{
+	const struct decide_case *t = &decide_cases[_i];
+	struct arena *a = arena_new(0);
+	struct policyd_config *cfg;
+	struct policyd_check helo, mf;
+	struct policyd_facts f = {"192.0.2.1", "mail.example.com", t->sender};
+	struct policyd_decision d;
+	const char *err = NULL;
+	char *text = arena_printf(a, "Authserv_Id = mx.example.org\n%s",
+				  t->settings);
+	char *path = write_conf(text);
+	unsigned int n;
+
+	ck_assert_msg(policyd_config_load(a, path, &cfg, &err) == 0, "%s",
+		      err);
+	fill(&helo, t->helo_result, t->explanation);
+	fill(&mf, t->mf_result, t->explanation);
+	policyd_decide(a, cfg, &f, &helo, &mf, &d);
+	for (n = 0; n < 3; n++) {
+		const char *got = policyd_decision_action(a, &d, n);
+
+		if (t->want[n] == NULL)
+			continue;
+		ck_assert_msg(strncmp(got, t->want[n], strlen(t->want[n])) ==
+				      0,
+			      "%s, answer %u: got %s, want %s...", t->what, n,
+			      got, t->want[n]);
+	}
+	remove_conf(path);
+	arena_free(&a);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("policyd");
+	TCase *tc = tcase_create("config");
+	TCase *td = tcase_create("decide");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, test_debian_conf);
+	tcase_add_loop_test(tc, test_bad_conf, 0,
+			    sizeof(bad_confs) / sizeof(bad_confs[0]));
+	tcase_add_loop_test(tc, test_net, 0,
+			    sizeof(net_cases) / sizeof(net_cases[0]));
+	tcase_add_loop_test(td, test_decide, 0,
+			    sizeof(decide_cases) / sizeof(decide_cases[0]));
+	suite_add_tcase(s, tc);
+	suite_add_tcase(s, td);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,32 @@
+/*
+ * dkim-test.h - helpers shared by the DKIM test programs: test data
+ * files and running the verifier over a message in pieces.
+ */
+#ifndef DKIM_TEST_H
+#define DKIM_TEST_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "dkim-verify.h"
+
+struct dkim_keystore;
+
+/* A file under ../shared/testdata/dkim/ (malloc()ed, NUL added). */
+char *dkim_test_read(const char *rel, size_t *len_r);
+
+/* One verification outcome, copied out of the verifier. */
+struct dkim_test_result {
+	enum dkim_result result;
+	char reason[96];
+	char domain[64], selector[64];
+	int testing;
+};
+
+/* Verify `len` bytes fed `step` at a time (0 = whole) at time `now` (0 =
+ * real time).  Fills up to `max` results; returns the count. */
+size_t dkim_test_verify(struct dkim_keystore *ks, const char *msg, size_t len,
+			size_t step, time_t now, unsigned int max_sigs,
+			struct dkim_test_result *res, size_t max);
+
+#endif

@@ -1,0 +1,250 @@
+#!/bin/sh
+# postfix-spf.sh - spf-policyd behind a real private Postfix instance on
+# loopback, with a real unbound serving the SPF zones
+# (tests/fixtures/policyd-zones.conf).  Uses the shipped configs/ files
+# (main.cf snippet, master.cf spawn entry, spf-policyd.conf) with only
+# the paths substituted.  Two smtpd services: one asks the standalone
+# daemon (started here), one asks spawn(8) mode.  Mail is sent with swaks
+# through XCLIENT so that the client address can be chosen; accepted mail
+# is read back from the virtual(8) Maildir.
+#
+# Needs root (Postfix); exit 77 (SKIP) otherwise.  Everything started is
+# stopped by PID on exit and checked to be gone.
+set -u
+. "$srcdir/tests/harness/lib.sh"
+
+if [ "$(id -u)" != 0 ]; then
+	echo "SKIP: needs root to run a private Postfix instance"
+	exit 77
+fi
+for p in /usr/sbin/postfix /usr/bin/swaks; do
+	[ -x "$p" ] || { echo "SKIP: $p not installed"; exit 77; }
+done
+
+policyd="$MAILAUTH_BUILDDIR/postfix-policyd/spf-policyd"
+BASE=$(harness_tmpdir postfix-spf)
+ub_pid= daemon_pid= master_pid=
+
+free_port() {
+	/usr/bin/python3 -c 'import socket
+s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+cleanup() {
+	if [ -f "$BASE/spool/pid/master.pid" ]; then
+		/usr/sbin/postfix -c "$BASE/etc" stop >/dev/null 2>&1
+	fi
+	"$srcdir/tests/harness/stop-pid.sh" $daemon_pid $ub_pid
+	# whatever is left of the instance (smtpd, spawn children)
+	if [ -n "$master_pid" ]; then
+		for pid in $(ps -eo sid=,pid= | awk -v s="$master_pid" '$1 == s { print $2 }'); do
+			kill -9 "$pid" 2>/dev/null
+		done
+	fi
+	if [ "${KEEP:-0}" = 1 ]; then echo "# kept $BASE"; else rm -rf "$BASE"; fi
+}
+trap cleanup EXIT
+
+mkdir -p "$BASE/etc" "$BASE/spool" "$BASE/data" "$BASE/log" "$BASE/mail" "$BASE/run"
+chmod 755 "$BASE" "$BASE/etc" "$BASE/log" "$BASE/mail" "$BASE/run"
+chown postfix "$BASE/data"
+chown nobody:nogroup "$BASE/mail"
+uid=$(id -u nobody) gid=$(id -g nobody)
+
+# --- DNS ---
+set -- $("$srcdir/tests/harness/unbound-start.sh" "$BASE/unbound" \
+	"$srcdir/tests/fixtures/policyd-zones.conf") || fail "unbound did not start"
+ub_pid=$1 ub_port=$2
+"$srcdir/tests/harness/libunbound-forward.sh" "$ub_port" > "$BASE/etc/resolver.conf"
+chmod 644 "$BASE/etc/resolver.conf"
+
+# --- spf-policyd config: the shipped file, paths substituted, plus the
+# test's resolver and short time limits (later lines override) ---
+sock="$BASE/run/spf-policyd.sock"
+sed -e "s|^listen = .*|listen = unix:$sock|" -e "s|^user = .*|user = nobody|" \
+	"$srcdir/configs/spf-policyd.conf" > "$BASE/etc/spf-policyd.conf"
+cat >> "$BASE/etc/spf-policyd.conf" <<CONF
+resolver_config = $BASE/etc/resolver.conf
+Authserv_Id = mx.test.example
+Whitelist = 203.0.113.0/24
+dns_timeout = 2s
+request_timeout = 10s
+CONF
+chmod 644 "$BASE/etc/spf-policyd.conf"
+
+out=$("$policyd" -n -c "$BASE/etc/spf-policyd.conf" 2>&1)
+expect_eq "$?:$out" "0:" "spf-policyd -n accepts the shipped config"
+printf 'HELO_reject = Sometimes\n' > "$BASE/etc/bad.conf"
+out=$("$policyd" -n -c "$BASE/etc/bad.conf" 2>&1)
+expect_match "$out" "bad.conf:1: HELO_reject: " "a bad value is FILE:LINE: option: problem"
+
+# --- the standalone daemon (stdin is not a socket: daemon mode) ---
+"$policyd" -e -c "$BASE/etc/spf-policyd.conf" </dev/null >"$BASE/log/daemon.log" 2>&1 &
+daemon_pid=$!
+i=0
+while [ ! -S "$sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+[ -S "$sock" ] || { cat "$BASE/log/daemon.log"; fail "spf-policyd did not listen"; }
+expect_eq "$(ps -o uid= -p "$daemon_pid" | tr -d ' ')" "$uid" "daemon dropped root for user = nobody"
+
+# --- Postfix ---
+port_d=$(free_port) port_s=$(free_port)
+cat > "$BASE/etc/main.cf" <<CF
+compatibility_level = 3.6
+config_directory = $BASE/etc
+queue_directory = $BASE/spool
+data_directory = $BASE/data
+maillog_file = $BASE/log/postfix.log
+maillog_file_prefixes = $BASE/log
+myhostname = mx.test.example
+mydomain = test.example
+myorigin = \$mydomain
+mydestination = \$myhostname, localhost
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4, ipv6
+mynetworks = 127.0.0.0/8
+smtp_dns_support_level = disabled
+alias_maps =
+alias_database =
+virtual_mailbox_domains = test.example
+virtual_mailbox_base = $BASE/mail
+virtual_mailbox_maps = texthash:$BASE/etc/vmailbox
+virtual_uid_maps = static:$uid
+virtual_gid_maps = static:$gid
+CF
+# the shipped main.cf snippet; the daemon socket is outside the spool
+sed -e "s|unix:private/spf-policyd|unix:$sock|" "$srcdir/configs/spf-policyd-main.cf" >> "$BASE/etc/main.cf"
+printf 'alice@test.example test.example/alice/\nbob@test.example test.example/bob/\n' > "$BASE/etc/vmailbox"
+
+cat > "$BASE/etc/master.cf" <<CF
+127.0.0.1:$port_d inet n - n - - smtpd
+  -o syslog_name=postfix/inbound
+  -o smtpd_authorized_xclient_hosts=127.0.0.1
+127.0.0.1:$port_s inet n - n - - smtpd
+  -o syslog_name=postfix/inbound-spawn
+  -o smtpd_authorized_xclient_hosts=127.0.0.1
+  -o { smtpd_recipient_restrictions = reject_unauth_destination, check_policy_service unix:private/spf-policyd }
+CF
+# the shipped spawn entry (uncommented lines only), paths substituted
+grep -v '^#' "$srcdir/configs/spf-policyd-master.cf" | sed \
+	-e "s|user=spf-policyd|user=nobody|" \
+	-e "s|/usr/sbin/spf-policyd|$policyd|" \
+	-e "s|/etc/mailauth/spf-policyd.conf|$BASE/etc/spf-policyd.conf|" >> "$BASE/etc/master.cf"
+for svc in "pickup unix n - n 60 1 pickup" "cleanup unix n - n - 0 cleanup" \
+	"qmgr unix n - n 300 1 qmgr" "rewrite unix - - n - - trivial-rewrite" \
+	"bounce unix - - n - 0 bounce" "defer unix - - n - 0 bounce" \
+	"trace unix - - n - 0 bounce" "verify unix - - n - 1 verify" \
+	"flush unix n - n 1000? 0 flush" "proxymap unix - - n - - proxymap" \
+	"proxywrite unix - - n - 1 proxymap" "smtp unix - - n - - smtp" \
+	"relay unix - - n - - smtp" "showq unix n - n - - showq" \
+	"error unix - - n - - error" "retry unix - - n - - error" \
+	"discard unix - - n - - discard" "local unix - n n - - local" \
+	"virtual unix - n n - - virtual" "lmtp unix - - n - - lmtp" \
+	"anvil unix - - n - 1 anvil" "scache unix - - n - 1 scache" \
+	"postlog unix-dgram n - n - 1 postlogd"; do
+	echo "$svc" >> "$BASE/etc/master.cf"
+done
+
+/usr/sbin/postfix -c "$BASE/etc" check >/dev/null 2>&1 ||
+	{ tail "$BASE/log/postfix.log"; fail "postfix check failed"; }
+/usr/sbin/postfix -c "$BASE/etc" start >/dev/null 2>&1 ||
+	{ tail "$BASE/log/postfix.log"; fail "postfix start failed"; }
+master_pid=$(tr -d ' ' < "$BASE/spool/pid/master.pid")
+
+# send PORT CASE HELO FROM ADDR [more swaks args]: prints the transcript
+send() {
+	port=$1 case=$2 helo=$3 from=$4 addr=$5
+	shift 5
+	swaks --server "127.0.0.1:$port" --helo "$helo" --from "$from" \
+		--to alice@test.example --xclient-addr "$addr" \
+		--xclient-name '[UNAVAILABLE]' --xclient-reverse-name '[UNAVAILABLE]' \
+		--header "Subject: $case" --body "case $case" "$@" 2>&1
+}
+
+# delivered CASE: the delivered message of that case (waits up to 10 s)
+delivered() {
+	i=0
+	while [ $i -lt 100 ]; do
+		f=$(grep -l "^Subject: $1\$" "$BASE/mail/test.example/alice/new/"* 2>/dev/null | head -1)
+		if [ -n "$f" ]; then cat "$f"; return 0; fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo "(case $1 not delivered)"
+	return 1
+}
+
+# --- the cases, through the standalone daemon ---
+out=$(send "$port_d" pass mail.spf.test u@pass.spf.test 192.0.2.1)
+expect_match "$out" '^<- +250 .*queued as' "pass: accepted"
+msg=$(delivered pass)
+expect_match "$msg" '^Received-SPF: pass .*client-ip=192\.0\.2\.1; envelope-from="u@pass\.spf\.test"; helo=mail\.spf\.test;' "pass: Received-SPF header (RFC 7208 9.1)"
+
+out=$(send "$port_d" fail mail.spf.test u@fail.spf.test 192.0.2.1)
+expect_match "$out" '^<\*\* +550 5\.7\.23 <alice@test\.example>: Recipient address rejected: 192\.0\.2\.1 is not a mail server of fail\.spf\.test' "fail: 550 5.7.23 with the domain's exp= text at RCPT"
+
+out=$(send "$port_d" softfail mail.spf.test u@softfail.spf.test 192.0.2.1)
+expect_match "$out" '^<- +250 .*queued as' "softfail: accepted"
+msg=$(delivered softfail)
+expect_match "$msg" '^Received-SPF: softfail ' "softfail: header in the delivered message"
+
+out=$(send "$port_d" neutral mail.spf.test u@neutral.spf.test 192.0.2.1)
+msg=$(delivered neutral)
+expect_match "$msg" '^Received-SPF: neutral ' "neutral: accepted with header"
+
+out=$(send "$port_d" temperror mail.spf.test u@temperror.example 192.0.2.1)
+expect_match "$out" '^<\*\* +450 4\.7\.24 .*SPF temperror' "temperror (SERVFAIL): 450 4.7.24"
+
+out=$(send "$port_d" permerror mail.spf.test u@permerror.spf.test 192.0.2.1)
+expect_match "$out" '^<- +250 .*queued as' "permerror: accepted (PermError_reject = False)"
+msg=$(delivered permerror)
+expect_match "$msg" '^Received-SPF: permerror .*problem=' "permerror: header with problem="
+
+out=$(send "$port_d" none mail.spf.test u@nospf.spf.test 192.0.2.1)
+msg=$(delivered none)
+expect_match "$msg" '^Received-SPF: none ' "none: accepted with header"
+
+out=$(send "$port_d" helofail badhelo.spf.test u@pass.spf.test 192.0.2.1)
+expect_match "$out" '^<\*\* +550 5\.7\.23 .*badhelo\.spf\.test' "HELO fail: rejected before MAIL FROM is looked at"
+
+out=$(send "$port_d" sasl mail.spf.test u@fail.spf.test 192.0.2.1 --xclient-login bob)
+expect_match "$out" '^<- +250 .*queued as' "SASL-authenticated client (XCLIENT LOGIN=): not checked"
+msg=$(delivered sasl)
+expect_no_match "$msg" '^Received-SPF:' "SASL-authenticated client: no header"
+
+out=$(send "$port_d" whitelist mail.spf.test u@fail.spf.test 203.0.113.9)
+expect_match "$out" '^<- +250 .*queued as' "Whitelist client: not checked"
+
+out=$(swaks --server "127.0.0.1:$port_d" --helo mail.spf.test --from u@pass.spf.test \
+	--to alice@test.example,bob@test.example --xclient-addr 192.0.2.1 \
+	--xclient-name '[UNAVAILABLE]' --header "Subject: tworcpt" 2>&1)
+msg=$(delivered tworcpt)
+expect_eq "$(printf '%s\n' "$msg" | grep -c '^Received-SPF:')" 1 "two recipients: one header (same instance answered DUNNO)"
+
+# --- spawn(8) mode ---
+out=$(send "$port_s" spawnfail mail.spf.test u@fail.spf.test 192.0.2.1)
+expect_match "$out" '^<\*\* +550 5\.7\.23 ' "spawn mode: fail rejected"
+out=$(send "$port_s" spawnpass mail.spf.test u@inc.spf.test 192.0.2.1)
+msg=$(delivered spawnpass)
+expect_match "$msg" '^Received-SPF: pass .*mechanism="include:inc2\.spf\.test";' "spawn mode: pass through a 3-deep include"
+
+# --- logs ---
+log=$(cat "$BASE/log/daemon.log")
+expect_match "$log" 'spf-policyd\[[0-9]+\]: NOQUEUE: client=.*\[192\.0\.2\.1\], helo=<mail\.spf\.test>, from=<u@fail\.spf\.test>, .*mailfrom_spf=fail, action=550 5\.7\.23 .*, [0-9]+ms' "one log line per decision"
+expect_match "$log" 'skipped: SASL authenticated' "the SASL skip is logged"
+expect_no_match "$(cat "$BASE/log/postfix.log")" 'warning: .*policy' "no policy warnings in the Postfix log"
+
+# --- stop everything and check nothing is left ---
+/usr/sbin/postfix -c "$BASE/etc" stop >/dev/null 2>&1
+"$srcdir/tests/harness/stop-pid.sh" "$daemon_pid"
+expect_eq "$(kill -0 "$daemon_pid" 2>/dev/null && echo alive)" "" "daemon stopped"
+i=0
+while [ $i -lt 50 ]; do
+	left=$(ps -eo sid=,stat=,pid= | awk -v s="$master_pid" '$1 == s && $2 !~ /^Z/ { print $3 }')
+	spawned=$(ps -eo uid=,stat=,args= | awk -v u="$uid" -v p="$policyd" '$1 == u && $2 !~ /^Z/ && index($0, p) { print }')
+	[ -z "$left$spawned" ] && break
+	sleep 0.1
+	i=$((i + 1))
+done
+expect_eq "$left$spawned" "" "no Postfix or spf-policyd process left"
+daemon_pid=
+finish

@@ -1,0 +1,217 @@
+/*
+ * spf_suite.c - run an openspf YAML conformance suite (RFC 7208 or 4408)
+ * through spf_check_run() and the real libunbound code path.
+ *
+ * usage: spf_suite SUITE.yml [KNOWN-DIFFERENCES-FILE]
+ *
+ * tests/spf-suite.py turns the YAML into one libunbound configuration per
+ * scenario (zone data as local-data, TIMEOUT names forwarded to a socket
+ * that never answers) and a table of expected results; this program
+ * evaluates every test and compares.  Expected values are the suite's own.
+ * A known-differences file lists test ids (one per line) whose expectation
+ * contradicts RFC 7208; they are reported apart and never counted as
+ * passed.  Prints "spf-suite: N passed, N failed"; exit 1 if any failed.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "dns.h"
+#include "harness.h"
+#include "spf.h"
+
+/* Short: the TIMEOUT cases wait for it. */
+#define SUITE_DNS_TIMEOUT_MS 400
+#define MAX_FIELDS 7
+
+struct counts {
+	unsigned int passed, failed, known;
+};
+
+/* Undo tests/spf-suite.py's \xHH escaping in place. */
+static char *
+unescape(char *s)
+{
+	char *r = s, *w = s;
+
+	while (*r != '\0') {
+		unsigned int v;
+
+		if (r[0] == '\\' && r[1] == 'x' && sscanf(r + 2, "%2x", &v) == 1) {
+			*w++ = (char)v;
+			r += 4;
+		} else
+			*w++ = *r++;
+	}
+	*w = '\0';
+	return s;
+}
+
+static bool
+result_listed(const char *list, enum spf_result got)
+{
+	char *copy = strdup(list), *tok, *save = NULL;
+	bool found = false;
+
+	for (tok = strtok_r(copy, ",", &save); tok != NULL;
+	     tok = strtok_r(NULL, ",", &save))
+		found = found || spf_result_parse(tok) == (int)got;
+	free(copy);
+	return found;
+}
+
+static bool
+is_known_difference(const char *known, const char *id)
+{
+	char line[512];
+	FILE *fp;
+	bool found = false;
+
+	if (known == NULL || (fp = fopen(known, "r")) == NULL)
+		return false;
+	while (!found && fgets(line, sizeof(line), fp) != NULL) {
+		line[strcspn(line, " \t\r\n#")] = '\0';
+		found = strcmp(line, id) == 0;
+	}
+	fclose(fp);
+	return found;
+}
+
+static struct dns_resolver *
+scenario_resolver(const char *dir, const char *scenario)
+{
+	struct dns_settings set;
+	struct dns_resolver *r = NULL;
+	const char *error;
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/scen%s.conf", dir, scenario);
+	memset(&set, 0, sizeof(set));
+	set.resolver_config = path;
+	set.timeout_ms = SUITE_DNS_TIMEOUT_MS;
+	if (dns_resolver_new(&set, NULL, NULL, &r, &error) < 0) {
+		fprintf(stderr, "spf-suite: %s: %s\n", path, error);
+		return NULL;
+	}
+	return r;
+}
+
+static bool
+run_one(struct dns_resolver *r, char **f, char *why, size_t whylen)
+{
+	struct spf_request req = {SPF_IDENTITY_MAILFROM, f[3], f[2], f[4],
+				  NULL};
+	struct arena *arena = arena_new(0);
+	struct spf_verdict v;
+	const char *error, *exp = f[6];
+	bool ok;
+
+	if (spf_check_run(r, NULL, &req, NULL, arena, &v, &error) < 0) {
+		snprintf(why, whylen, "could not run: %s", error);
+		arena_free(&arena);
+		return false;
+	}
+	ok = result_listed(f[5], v.result);
+	if (ok && strcmp(exp, "-") != 0) {
+		if (strcmp(exp, "DEFAULT") == 0)
+			ok = v.explanation_is_default;
+		else
+			ok = v.explanation != NULL &&
+			     strcmp(v.explanation, exp) == 0;
+	}
+	snprintf(why, whylen, "got %s (%s) exp \"%s\", want %s exp \"%s\"",
+		 spf_result_str(v.result), v.reason != NULL ? v.reason : "",
+		 v.explanation != NULL ? v.explanation : "", f[5], exp);
+	arena_free(&arena);
+	return ok;
+}
+
+static int
+run_table(const char *dir, const char *known, struct counts *n)
+{
+	char path[4096], line[8192], scenario[32] = "", why[2048];
+	struct dns_resolver *r = NULL;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/tests.tsv", dir);
+	if ((fp = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		char *f[MAX_FIELDS], *save = NULL, *p = line;
+		int i;
+
+		line[strcspn(line, "\n")] = '\0';
+		for (i = 0; i < MAX_FIELDS; i++, p = NULL) {
+			f[i] = strsep(i == 0 ? &p : &save, "\t");
+			if (i == 0)
+				save = p;
+			if (f[i] == NULL)
+				break;
+			unescape(f[i]);
+		}
+		if (i < MAX_FIELDS)
+			continue;
+		if (strcmp(scenario, f[0]) != 0) {
+			dns_resolver_free(&r);
+			snprintf(scenario, sizeof(scenario), "%s", f[0]);
+			if ((r = scenario_resolver(dir, scenario)) == NULL) {
+				fclose(fp);
+				return -1;
+			}
+		}
+		if (run_one(r, f, why, sizeof(why))) {
+			n->passed++;
+		} else if (is_known_difference(known, f[1])) {
+			n->known++;
+			printf("KNOWN DIFFERENCE %s: %s\n", f[1], why);
+		} else {
+			n->failed++;
+			printf("FAIL %s: %s\n", f[1], why);
+		}
+	}
+	dns_resolver_free(&r);
+	fclose(fp);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct counts n = {0, 0, 0};
+	char *dir, cmd[8192], *yaml;
+	int fds[2], port;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: spf_suite SUITE.yml [KNOWN]\n");
+		return 2;
+	}
+	if (asprintf(&yaml, "%s/spf/%s", harness_testdata(), argv[1]) < 0 ||
+	    (port = harness_blackhole(fds)) <= 0 ||
+	    (dir = harness_tmpdir("spf-suite")) == NULL)
+		return 99;
+	snprintf(cmd, sizeof(cmd), "/usr/bin/python3 %s/tests/spf-suite.py "
+		 "'%s' '%s' %d", harness_srcdir(), yaml, dir, port);
+	if (system(cmd) != 0 || run_table(dir, argc > 2 ? argv[2] : NULL,
+					  &n) < 0) {
+		fprintf(stderr, "spf-suite: could not set up %s\n", yaml);
+		return 99;
+	}
+	printf("spf-suite %s: %u passed, %u failed", argv[1], n.passed,
+	       n.failed);
+	if (n.known > 0)
+		printf(", %u known differences (not counted as passed)",
+		       n.known);
+	printf("\n");
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "spf-suite: could not remove %s\n", dir);
+	close(fds[0]);
+	close(fds[1]);
+	free(dir);
+	free(yaml);
+	return n.failed > 0 ? 1 : 0;
+}
