@@ -43,6 +43,21 @@ dkim_sha256_new(void)
 	return s;
 }
 
+struct dkim_sha256 *
+dkim_sha256_new_like(const struct dkim_sha256 *proto)
+{
+	struct dkim_sha256 *s;
+
+	if (proto == NULL)
+		return dkim_sha256_new();
+	s = ma_calloc(1, sizeof(*s));
+	s->ctx = EVP_MD_CTX_new();
+	if (s->ctx == NULL || EVP_MD_up_ref(proto->md) != 1)
+		ma_malloc(SIZE_MAX);
+	s->md = proto->md;
+	return s;
+}
+
 void
 dkim_sha256_free(struct dkim_sha256 **ctx_p)
 {
@@ -194,6 +209,7 @@ privkey_set(EVP_PKEY *pkey, struct dkim_privkey **key_r, const char **error_r)
 		free(k);
 		goto fail;
 	}
+	k->sha = dkim_sha256_new();
 	*key_r = k;
 	return 0;
 fail:
@@ -310,6 +326,7 @@ dkim_privkey_free(struct dkim_privkey **key_p)
 		return;
 	EVP_PKEY_CTX_free(k->sign_ctx);
 	EVP_PKEY_free(k->pkey);
+	dkim_sha256_free(&k->sha);
 	free(k);
 	*key_p = NULL;
 }

@@ -161,11 +161,10 @@ dkim_key_dns_result(const struct dns_result *res,
 	case DNS_ANSWER:
 		for (i = 0; i < res->count && *key_r == NULL; i++) {
 			const struct dns_rr *rr = &res->rrs[i];
+			const char *why = NULL;
 
 			if (rr->type != DNS_T_TXT)
 				continue;
-			const char *why = NULL;
-
 			*key_r = dkim_key_parse(rr->u.txt.text,
 						rr->u.txt.text_len, &why);
 			if (reason == NULL)
@@ -213,6 +212,7 @@ struct dkim_keystore {
 	struct dns_resolver *resolver; /* NULL: key table only */
 	const struct ma_log *log;
 	size_t count;
+	struct dkim_sha256 *sha;
 	struct keycache_entry *buckets[KEYCACHE_BUCKETS];
 };
 
@@ -336,6 +336,7 @@ dkim_keystore_new_dns(struct dns_resolver *resolver, const struct ma_log *log)
 
 	ks->resolver = resolver;
 	ks->log = log;
+	ks->sha = dkim_sha256_new();
 	return ks;
 }
 
@@ -370,6 +371,7 @@ dkim_keystore_new_table_text(const char *text, size_t len)
 	const char *p = text, *end = text + len, *nl;
 	size_t n;
 
+	ks->sha = dkim_sha256_new();
 	while (p < end) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		n = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
@@ -418,8 +420,15 @@ dkim_keystore_free(struct dkim_keystore **store_p)
 	if (ks == NULL)
 		return;
 	cache_clear(ks, 0, true);
+	dkim_sha256_free(&ks->sha);
 	free(ks);
 	*store_p = NULL;
+}
+
+const struct dkim_sha256 *
+dkim_keystore_sha256(const struct dkim_keystore *ks)
+{
+	return ks->sha;
 }
 
 static void

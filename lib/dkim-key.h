@@ -33,6 +33,7 @@
 
 #include "dkim.h"
 
+struct dkim_sha256;
 struct dns_resolver;
 struct dns_result;
 struct ma_log;
@@ -87,15 +88,19 @@ typedef void dkim_key_callback_t(const struct dkim_key_answer *answer,
  * store), with a cache. */
 struct dkim_keystore *dkim_keystore_new_dns(struct dns_resolver *resolver,
 					    const struct ma_log *log);
-/* A store answering from a key table file.  NULL and *error_r (static,
- * or "LINE: problem" in a buffer the store... ) on an unreadable file:
- * *error_r is written into `errbuf` of `errbuf_size` bytes. */
+/* A store answering from a key table file (names not in it: permerror
+ * "no key for signature"; records that do not parse: permerror with the
+ * parser's reason).  NULL with "FILE: problem" in errbuf (errbuf_size
+ * bytes) if the file cannot be read or exceeds 16 MiB. */
 struct dkim_keystore *dkim_keystore_new_table(const char *path, char *errbuf,
 					      size_t errbuf_size);
 /* The same from text already in memory (copied). */
 struct dkim_keystore *dkim_keystore_new_table_text(const char *text,
 						   size_t len);
 void dkim_keystore_free(struct dkim_keystore **store_p);
+/* A SHA-256 context owned by the store, for dkim_sha256_new_like(): the
+ * verifiers using the store share its digest implementation. */
+const struct dkim_sha256 *dkim_keystore_sha256(const struct dkim_keystore *ks);
 
 /* Look up SELECTOR._domainkey.DOMAIN at time `now` (cache expiry).  The
  * callback runs exactly once: synchronously from this call for cache

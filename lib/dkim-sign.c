@@ -21,8 +21,10 @@
 
 /* RFC 5322 2.1.1: lines SHOULD stay within 78 characters. */
 #define DKIM_SIGN_LINE_MAX 78
-/* Header fields the signer keeps at most (hostile input). */
+/* Header fields and header bytes the signer keeps at most (hostile
+ * input): more is refused rather than signed in part. */
 #define DKIM_SIGN_MAX_FIELDS 1000
+#define DKIM_SIGN_MAX_HEADER_BYTES (1024 * 1024)
 
 const char *const dkim_sign_default_headers[] = {
 	"from", "reply-to", "subject", "date", "to", "cc", "resent-date",
@@ -56,8 +58,8 @@ struct dkim_sign {
 	struct sign_body *bodies[2];
 	size_t nbodies;
 	struct dkim_canon_field *fields;
-	size_t nfields, fields_cap;
-	bool ended;
+	size_t nfields, fields_cap, header_bytes;
+	bool ended, header_too_large;
 	struct buf out, hbuf;
 	size_t col; /* column of the field being written */
 };
@@ -74,7 +76,7 @@ sign_body_get(struct dkim_sign *s, enum dkim_canon canon)
 	}
 	b = ma_malloc(sizeof(*b));
 	b->canon = canon;
-	b->sha = dkim_sha256_new();
+	b->sha = dkim_sha256_new_like(s->params[0].key->sha);
 	dkim_sha256_init(b->sha);
 	dkim_body_canon_init(&b->bc, canon, DKIM_CANON_NO_LIMIT,
 			     dkim_sha256_sink, b->sha);
@@ -150,8 +152,14 @@ sign_field_add(struct dkim_sign *s, const struct msg_header_field *f)
 {
 	struct dkim_canon_field *cf;
 
-	if (f->name_len == 0 || s->nfields == DKIM_SIGN_MAX_FIELDS)
+	if (f->oversized || s->nfields == DKIM_SIGN_MAX_FIELDS ||
+	    s->header_bytes + f->raw_len > DKIM_SIGN_MAX_HEADER_BYTES) {
+		s->header_too_large = true;
 		return;
+	}
+	if (f->name_len == 0)
+		return;
+	s->header_bytes += f->raw_len;
 	if (s->nfields == s->fields_cap) {
 		s->fields_cap = s->fields_cap == 0 ? 32 : s->fields_cap * 2;
 		s->fields = ma_reallocarray(s->fields, s->fields_cap,
@@ -344,7 +352,7 @@ sign_one(struct dkim_sign *s, size_t idx, const char **error_r)
 				  names, nnames, &s->hbuf);
 	dkim_canon_header(p->header_canon, s->out.data + start,
 			  s->out.len - start, false, &s->hbuf);
-	sha = dkim_sha256_new();
+	sha = dkim_sha256_new_like(p->key->sha);
 	dkim_sha256_init(sha);
 	dkim_sha256_update(sha, s->hbuf.data, s->hbuf.len);
 	dkim_sha256_final(sha, hash);
@@ -387,6 +395,10 @@ dkim_sign_end(struct dkim_sign *s, const char **fields_r, size_t *len_r,
 					  s->bodies[i]->digest);
 		}
 		s->ended = true;
+	}
+	if (s->header_too_large) {
+		*error_r = "the header is too large to sign";
+		return -1;
 	}
 	if (field_count(s, "from") == 0) {
 		*error_r = "the message has no From field";

@@ -72,7 +72,8 @@ void dkim_sign_push(struct dkim_sign *s, const void *data, size_t len);
 /* End of message: compute the signatures.  Returns 0 and in *fields_r
  * the DKIM-Signature header fields (each ending in a line end; the
  * first param's field first) to put above the message, or -1 with
- * *error_r (no From field, crypto failure). */
+ * *error_r (no From field, header over 1 MiB or 1000 fields, crypto
+ * failure). */
 int dkim_sign_end(struct dkim_sign *s, const char **fields_r,
 		  size_t *len_r, const char **error_r);
 

@@ -56,6 +56,7 @@ struct dkim_verify {
 	unsigned int pending;
 	bool header_done, ended, done;
 	struct buf hbuf;
+	struct dkim_sha256 *hsha; /* header hashes, created when needed */
 };
 
 static const char dkim_sig_name[] = "DKIM-Signature";
@@ -95,6 +96,7 @@ dkim_verify_free(struct dkim_verify **v_p)
 		free(v->bodies[i]);
 	}
 	msg_header_parser_free(&v->parser);
+	dkim_sha256_free(&v->hsha);
 	free(v->fields);
 	buf_free(&v->hbuf);
 	arena_free(&v->arena);
@@ -142,7 +144,7 @@ body_hash_get(struct dkim_verify *v, enum dkim_canon canon, uint64_t limit)
 	b = ma_malloc(sizeof(*b));
 	b->canon = canon;
 	b->limit = limit;
-	b->sha = dkim_sha256_new();
+	b->sha = dkim_sha256_new_like(dkim_keystore_sha256(v->keys));
 	dkim_sha256_init(b->sha);
 	dkim_body_canon_init(&b->bc, canon, limit, dkim_sha256_sink, b->sha);
 	v->bodies[v->nbodies++] = b;
@@ -322,8 +324,11 @@ static void
 header_hash(struct dkim_verify *v, const struct dkim_sig *sig,
 	    unsigned char out[DKIM_SHA256_LEN])
 {
-	struct dkim_sha256 *sha = dkim_sha256_new();
+	struct dkim_sha256 *sha;
 
+	if (v->hsha == NULL)
+		v->hsha = dkim_sha256_new_like(dkim_keystore_sha256(v->keys));
+	sha = v->hsha;
 	buf_reset(&v->hbuf);
 	dkim_canon_signed_headers(sig->header_canon, v->fields, v->nfields,
 				  sig->headers, sig->nheaders, &v->hbuf);
@@ -332,7 +337,6 @@ header_hash(struct dkim_verify *v, const struct dkim_sig *sig,
 	dkim_sha256_init(sha);
 	dkim_sha256_update(sha, v->hbuf.data, v->hbuf.len);
 	dkim_sha256_final(sha, out);
-	dkim_sha256_free(&sha);
 }
 
 static void

@@ -219,6 +219,14 @@ START_TEST(test_sign_errors)
 	ck_assert_int_eq(dkim_sign_end(s, &fields, &len, &err), -1);
 	ck_assert_str_eq(err, "the message has no From field");
 	dkim_sign_free(&s);
+	/* 1000+ fields: refused, not signed in part */
+	s = dkim_sign_new(&set, &p, 1, NULL, &err);
+	dkim_sign_push(s, "From: a@b.example\r\n", 19);
+	for (len = 0; len < 1001; len++)
+		dkim_sign_push(s, "X-Many: y\r\n", 11);
+	ck_assert_int_eq(dkim_sign_end(s, &fields, &len, &err), -1);
+	ck_assert_str_eq(err, "the header is too large to sign");
+	dkim_sign_free(&s);
 }
 END_TEST
 

@@ -1,0 +1,103 @@
+#!/bin/sh
+# authcheck-dkim.sh - `authcheck dkim-sign` and `authcheck verify` end to
+# end: keys served by a real unbound on loopback (local-data generated
+# from ../shared/testdata/dkim/keytable.txt), signatures checked by
+# dkimpy (Debian's python3-dkim) as the independent verifier, the
+# published vectors verified through DNS, tampering, unsigned mail, key
+# file permissions and usage errors.
+set -u
+. "$srcdir/tests/harness/lib.sh"
+
+td=${MAILAUTH_TESTDATA:-$srcdir/../shared/testdata}/dkim
+[ -f "$td/keytable.txt" ] || td=$srcdir/../shared/testdata/dkim
+work=$(harness_tmpdir authcheck-dkim)
+# keytable lines -> local-data, TXT split into 255-octet strings
+/usr/bin/python3 - "$td/keytable.txt" > "$work/zones.conf" <<'PY'
+import sys
+print('local-zone: "example.org." static')
+print('local-zone: "football.example.com." static')
+for l in open(sys.argv[1]):
+    l = l.rstrip("\n")
+    if not l or l.startswith("#"):
+        continue
+    name, rec = l.split(None, 1)
+    parts = " ".join('"%s"' % rec[i:i + 255] for i in range(0, len(rec), 255))
+    print("local-data: '%s. 300 IN TXT %s'" % (name, parts))
+PY
+set -- $("$srcdir/tests/harness/unbound-start.sh" "$work/unbound" "$work/zones.conf") || fail "unbound did not start"
+ub_pid=$1 ub_port=$2
+trap '"$srcdir/tests/harness/stop-pid.sh" $ub_pid; rm -rf "$work"' EXIT
+"$srcdir/tests/harness/libunbound-forward.sh" "$ub_port" > "$work/lib.conf"
+ac="$MAILAUTH_BUILDDIR/cli/authcheck"
+verify() { "$ac" verify --authserv-id mx.test --resolver-config "$work/lib.conf" "$@"; }
+
+# the published vectors, keys through DNS
+for f in rfc8463/signed-ed25519+rsa.eml third-party/exim-ed25519.eml third-party/gmail-2012-rsa.eml; do
+	out=$(verify "$td/$f")
+	expect_match "$out" '^Authentication-Results: mx\.test;' "$f: one A-R field"
+	expect_no_match "$out" 'dkim=(fail|permerror|temperror|neutral|none)' "$f: every signature passes"
+done
+out=$(verify "$td/rfc8463/signed-ed25519+rsa.eml")
+expect_match "$out" 'dkim=pass header\.d=football\.example\.com header\.i=@football\.example\.com header\.s=brisbane header\.a=ed25519-sha256 header\.b=9/dsDChY' "ed25519 result properties"
+expect_match "$out" 'dkim=pass .*header\.s=test header\.a=rsa-sha256 header\.b=icKcLSEZ' "rsa result properties"
+
+# dual signing in one pass, LF-only input kept LF-only
+cp "$td/rfc8463/test.rsa1024.pem" "$work/rsa.pem"
+cp "$td/rfc8463/brisbane.ed25519.seed.b64" "$work/ed.seed"
+chmod 600 "$work/rsa.pem" "$work/ed.seed"
+"$ac" dkim-sign --domain football.example.com --selector test --key "$work/rsa.pem" \
+	--selector brisbane --key "$work/ed.seed" "$td/rfc8463/unsigned.eml" > "$work/signed.eml"
+expect_eq "$?" 0 "dkim-sign exit status"
+expect_eq "$(grep -c '^DKIM-Signature:' "$work/signed.eml")" 2 "two signatures"
+expect_eq "$(grep -c "$(printf '\r')" "$work/signed.eml")" 0 "LF-only message stays LF-only"
+expect_eq "$(awk 'length > 78' "$work/signed.eml" | wc -l)" 0 "folded at 78 columns"
+out=$(verify "$work/signed.eml")
+expect_eq "$(echo "$out" | grep -c 'dkim=pass')" 2 "both our signatures pass"
+out=$(/usr/bin/python3 - "$td/keytable.txt" "$work/signed.eml" <<'PY'
+import sys, dkim
+kt = {}
+for l in open(sys.argv[1]):
+    if l.strip() and not l.startswith("#"):
+        n, r = l.split(None, 1)
+        kt[n + "."] = r.strip().encode()
+msg = open(sys.argv[2], "rb").read()
+d = dkim.DKIM(msg)
+dns = lambda name, timeout=5: kt.get(name.decode() if isinstance(name, bytes) else name)
+print("dkimpy", d.verify(idx=0, dnsfunc=dns), d.verify(idx=1, dnsfunc=dns))
+PY
+)
+expect_eq "$out" "dkimpy True True" "dkimpy verifies both our signatures"
+
+# simple/simple, CRLF input, from stdin, with --keytable
+tr -d '\r' < "$td/rfc8463/unsigned.eml" | sed 's/$/\r/' |
+	"$ac" dkim-sign --domain football.example.com --selector brisbane --key "$work/ed.seed" \
+	--canon simple/simple - > "$work/crlf.eml"
+expect_match "$(head -1 "$work/crlf.eml")" "$(printf '\r')\$" "CRLF message gets CRLF signature"
+out=$("$ac" verify --keytable "$td/keytable.txt" < "$work/crlf.eml")
+expect_match "$out" 'dkim=pass' "simple/simple via key table"
+
+# tampering and unsigned mail
+sed 's/We lost the game/We won the game/' "$work/signed.eml" > "$work/tampered.eml"
+out=$(verify "$work/tampered.eml")
+expect_eq "$(echo "$out" | grep -c 'dkim=fail reason="body hash did not verify"')" 2 "tampered body fails"
+out=$(verify "$td/rfc8463/unsigned.eml")
+expect_match "$out" 'dkim=none' "unsigned message"
+sed 's/s=test;/s=nokey;/' "$td/rfc8463/signed-rsa.eml" > "$work/nokey.eml"
+out=$(verify "$work/nokey.eml")
+expect_match "$out" 'dkim=permerror reason="no key for signature"' "NXDOMAIN key"
+
+# key permissions and usage
+chmod 644 "$work/rsa.pem"
+"$ac" dkim-sign --domain d.example --selector s --key "$work/rsa.pem" "$td/rfc8463/unsigned.eml" >/dev/null 2>"$work/err"
+expect_eq "$?" 1 "group/other-readable key refused"
+expect_match "$(cat "$work/err")" 'readable by group/others' "clear error for an open key file"
+"$ac" dkim-sign --insecure-key --domain d.example --selector s --key "$work/rsa.pem" "$td/rfc8463/unsigned.eml" >/dev/null 2>&1
+expect_eq "$?" 0 "--insecure-key overrides"
+"$ac" dkim-sign --domain d.example "$td/rfc8463/unsigned.eml" >/dev/null 2>&1
+expect_eq "$?" 2 "dkim-sign without --selector is a usage error"
+"$ac" verify --bogus >/dev/null 2>&1
+expect_eq "$?" 2 "verify: unknown option is a usage error"
+"$ac" verify --keytable "$td/keytable.txt" /nonexistent.eml >/dev/null 2>&1
+expect_eq "$?" 1 "verify: unreadable file"
+
+finish

@@ -1,0 +1,221 @@
+/*
+ * check_dkim_dns.c - DKIM key records through the real DNS layer:
+ * libunbound with local-data generated from
+ * ../shared/testdata/dkim/keytable.txt (records over 255 octets split
+ * into several character-strings, RFC 6376 3.6.2.2), NXDOMAIN -> no key
+ * (permerror), a server that never answers -> temperror (RFC 6376
+ * 6.1.2), and the key cache.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "dkim-key.h"
+#include "dkim-test.h"
+#include "dns.h"
+#include "harness.h"
+
+static char *dir, *conf;
+
+/* keytable.txt -> a libunbound config with local-data lines. */
+static void
+setup(void)
+{
+	size_t len, i;
+	char *kt = dkim_test_read("keytable.txt", &len), *line, *save = NULL;
+	struct buf b = BUF_INIT;
+
+	buf_append_str(&b, "server:\n\tlocal-zone: \"example.org.\" static\n");
+	for (line = strtok_r(kt, "\n", &save); line != NULL;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *rec = strchr(line, ' ');
+
+		if (line[0] == '#' || rec == NULL)
+			continue;
+		*rec++ = '\0';
+		buf_printf(&b, "\tlocal-data: '%s. 300 IN TXT", line);
+		for (i = 0; i < strlen(rec); i += 255)
+			buf_printf(&b, " \"%.255s\"", rec + i);
+		buf_append_str(&b, "'\n");
+	}
+	dir = harness_tmpdir("dkim-dns");
+	conf = harness_write_file(dir, "local.conf", buf_cstr(&b));
+	ck_assert_ptr_nonnull(conf);
+	buf_free(&b);
+	free(kt);
+}
+
+static void
+teardown(void)
+{
+	unlink(conf);
+	rmdir(dir);
+	free(conf);
+	free(dir);
+}
+
+static struct dns_resolver *
+resolver(const char *config, unsigned int timeout_ms)
+{
+	struct dns_settings set;
+	struct dns_resolver *r = NULL;
+	const char *err = NULL;
+
+	memset(&set, 0, sizeof(set));
+	set.resolver_config = config;
+	set.timeout_ms = timeout_ms;
+	ck_assert_msg(dns_resolver_new(&set, NULL, NULL, &r, &err) == 0, "%s",
+		      err);
+	return r;
+}
+
+/* Verify through the DNS key store, running the resolver's loop. */
+static size_t
+verify_dns(struct dkim_keystore *ks, struct dns_resolver *r, const char *msg,
+	   size_t len, struct dkim_test_result *res, size_t max)
+{
+	struct dkim_verify_settings set;
+	const struct dkim_verify_result *vr;
+	struct dkim_verify *v;
+	size_t n, i;
+
+	memset(&set, 0, sizeof(set));
+	v = dkim_verify_new(&set, ks, NULL);
+	dkim_verify_push(v, msg, len);
+	dkim_verify_end(v);
+	(void)dns_resolver_run(r);
+	ck_assert(dkim_verify_done(v));
+	vr = dkim_verify_results(v, &n);
+	for (i = 0; i < n && i < max; i++) {
+		res[i].result = vr[i].result;
+		snprintf(res[i].reason, sizeof(res[i].reason), "%s",
+			 vr[i].reason != NULL ? vr[i].reason : "");
+	}
+	dkim_verify_free(&v);
+	return n;
+}
+
+START_TEST(test_vectors_through_dns)
+{
+	static const char *files[] = {
+		"rfc8463/signed-ed25519+rsa.eml", "rfc8463/signed-rsa.eml",
+		"third-party/exim-ed25519.eml", "third-party/gmail-2012-rsa.eml",
+	};
+	struct dns_resolver *r = resolver(conf, 3000);
+	struct dkim_keystore *ks = dkim_keystore_new_dns(r, NULL);
+	struct dkim_test_result res[4];
+	size_t f, n, i, len;
+
+	for (f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+		char *msg = dkim_test_read(files[f], &len);
+
+		n = verify_dns(ks, r, msg, len, res, 4);
+		ck_assert_uint_ge(n, 1);
+		for (i = 0; i < n; i++)
+			ck_assert_msg(res[i].result == DKIM_RESULT_PASS,
+				      "%s: got %s (%s)", files[f],
+				      dkim_result_str(res[i].result), res[i].reason);
+		free(msg);
+	}
+	dkim_keystore_free(&ks);
+	dns_resolver_free(&r);
+}
+END_TEST
+
+static void
+answer_cb(const struct dkim_key_answer *a, void *context)
+{
+	struct dkim_test_result *res = context;
+
+	res->result = a->result;
+	snprintf(res->reason, sizeof(res->reason), "%s",
+		 a->reason != NULL ? a->reason : "");
+	res->testing++; /* counts calls */
+}
+
+START_TEST(test_nxdomain_and_cache)
+{
+	struct dns_resolver *r = resolver(conf, 3000);
+	struct dkim_keystore *ks = dkim_keystore_new_dns(r, NULL);
+	struct dkim_test_result res;
+	struct dkim_key_lookup *l;
+
+	memset(&res, 0, sizeof(res));
+	dkim_keystore_lookup(ks, "missing", "example.org", 1000, answer_cb,
+			     &res, &l);
+	ck_assert_ptr_nonnull(l); /* DNS: later, from the loop */
+	ck_assert_int_eq(res.testing, 0);
+	(void)dns_resolver_run(r);
+	ck_assert_int_eq(res.testing, 1);
+	ck_assert_int_eq(res.result, DKIM_RESULT_PERMERROR);
+	ck_assert_str_eq(res.reason, "no key for signature");
+	/* a found key is cached: the second answer comes synchronously */
+	dkim_keystore_lookup(ks, "brisbane", "football.example.com", 1000,
+			     answer_cb, &res, &l);
+	(void)dns_resolver_run(r);
+	ck_assert_int_eq(res.result, DKIM_RESULT_PASS);
+	dkim_keystore_lookup(ks, "BRISBANE", "Football.Example.com.", 1100,
+			     answer_cb, &res, &l);
+	ck_assert_ptr_null(l);
+	ck_assert_int_eq(res.testing, 3);
+	ck_assert_int_eq(res.result, DKIM_RESULT_PASS);
+	/* after the TTL (300 s) it is asked again */
+	dkim_keystore_lookup(ks, "brisbane", "football.example.com", 1400,
+			     answer_cb, &res, &l);
+	ck_assert_ptr_nonnull(l);
+	dkim_key_lookup_cancel(&l);
+	ck_assert_ptr_null(l);
+	ck_assert_int_eq(res.testing, 3);
+	dkim_keystore_free(&ks);
+	dns_resolver_free(&r);
+}
+END_TEST
+
+START_TEST(test_timeout_is_temperror)
+{
+	int fds[2], port = harness_blackhole(fds);
+	char *fwd = harness_forward_config(dir, port);
+	struct dns_resolver *r = resolver(fwd, 500);
+	struct dkim_keystore *ks = dkim_keystore_new_dns(r, NULL);
+	struct dkim_test_result res[4];
+	size_t len, n;
+	char *msg = dkim_test_read("rfc8463/signed-rsa.eml", &len);
+
+	n = verify_dns(ks, r, msg, len, res, 4);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(res[0].result, DKIM_RESULT_TEMPERROR);
+	ck_assert_str_eq(res[0].reason, "key lookup timed out");
+	free(msg);
+	dkim_keystore_free(&ks);
+	dns_resolver_free(&r);
+	close(fds[0]);
+	close(fds[1]);
+	unlink(fwd);
+	free(fwd);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("dkim_dns");
+	TCase *tc = tcase_create("rfc6376-3.6.2");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_vectors_through_dns);
+	tcase_add_test(tc, test_nxdomain_and_cache);
+	tcase_add_test(tc, test_timeout_is_temperror);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
