@@ -69,6 +69,7 @@ struct dmarc_check {
 	struct dmarc_walk walk;
 	const struct dmarc_record *policy_record;
 	bool policy_from_parent;
+	bool org_unknown; /* the author walk failed past its own record */
 	struct dmarc_verdict v;
 };
 
@@ -291,10 +292,18 @@ author_walk_done(struct dmarc_check *c)
 	const char *err;
 	int idx;
 
-	if (w->temperror) {
+	if (w->temperror && (w->idx <= 1 || w->steps[0].record == NULL)) {
 		finish(c, DMARC_RESULT_TEMPERROR,
 		       "DNS failure during DMARC policy discovery");
 		return;
+	}
+	if (w->temperror) {
+		/* The Author Domain's own record is the policy; only its
+		   Organizational Domain is unknown, which matters only for
+		   relaxed alignment of other domains (4.10.2). */
+		c->org_unknown =
+			c->settings->org_method == DMARC_ORG_TREE_WALK;
+		w->idx = 1;
 	}
 	c->v.org_domain = walk_org_domain(c, c->v.author_domain);
 	idx = dmarc_policy_select(w->steps, w->idx, c->v.org_domain);
@@ -380,6 +389,12 @@ align_next(struct dmarc_check *c)
 		id = &c->idents[c->ident_idx];
 		mode = id->is_spf ? c->v.aspf : c->v.adkim;
 		aligned = dmarc_domain_eq(id->domain, c->v.author_domain);
+		if (!aligned && mode == DMARC_ALIGN_RELAXED &&
+		    dmarc_domains_related(id->domain, c->v.author_domain) &&
+		    c->org_unknown) {
+			c->ident_temperror = true;
+			continue;
+		}
 		if (!aligned && mode == DMARC_ALIGN_RELAXED &&
 		    dmarc_domains_related(id->domain, c->v.author_domain)) {
 			walk_begin(c, id->domain);

@@ -665,6 +665,39 @@ START_TEST(test_query_limit)
 }
 END_TEST
 
+/* The Author Domain's own record answers but a parent fails: the policy
+ * is known; identical identifiers still align (4.10.2 "no need to perform
+ * Identifier Alignment Evaluations"), relaxed ones cannot be decided. */
+START_TEST(test_parent_failure)
+{
+	struct dns_resolver *r = dmarc_test_resolver(
+		"\tlocal-zone: \"refused.\" always_refuse\n"
+		"\tlocal-zone: \"ok.refused.\" static\n"
+		"\tlocal-data: '_dmarc.ok.refused. 300 IN TXT \"v=DMARC1; p=reject\"'\n");
+	struct arena *a = arena_new(0);
+	struct dmarc_dkim dkim = { "mail.ok.refused", "s", true };
+	struct dmarc_verdict v;
+	struct dmarc_test_trace t;
+
+	dmarc_test_eval(r, &walk_settings, "a@ok.refused", NULL, 0,
+			"ok.refused", true, a, &v, &t);
+	ck_assert_str_eq(dmarc_result_str(v.result), "pass");
+	dmarc_test_eval(r, &walk_settings, "a@ok.refused", &dkim, 1, NULL,
+			false, a, &v, &t);
+	ck_assert_str_eq(dmarc_result_str(v.result), "temperror");
+	dmarc_test_eval(r, &walk_settings, "a@ok.refused", NULL, 0, NULL,
+			false, a, &v, &t);
+	ck_assert_str_eq(dmarc_result_str(v.result), "fail");
+	ck_assert_str_eq(dmarc_policy_str(v.disposition), "reject");
+	/* without a record of its own the walk cannot continue */
+	dmarc_test_eval(r, &walk_settings, "a@x.ok.refused", NULL, 0,
+			"x.ok.refused", true, a, &v, &t);
+	ck_assert_str_eq(dmarc_result_str(v.result), "temperror");
+	arena_free(&a);
+	dns_resolver_free(&r);
+}
+END_TEST
+
 struct async_ctx {
 	unsigned int calls;
 	enum dmarc_result results[4];
@@ -779,6 +812,7 @@ main(void)
 	tcase_add_test(tc, test_hostile_from);
 	tcase_add_test(tc, test_psl_method);
 	tcase_add_test(tc, test_query_limit);
+	tcase_add_test(tc, test_parent_failure);
 	tcase_add_test(tc, test_async_concurrent_cancel);
 	tcase_add_test(tc, test_timeout_temperror);
 	suite_add_tcase(s, tc);
