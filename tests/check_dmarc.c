@@ -343,6 +343,16 @@ START_TEST(test_b_4_1_simple)
 			"example.com", false, a, &v, &t);
 	ck_assert_str_eq(dmarc_result_str(v.result), "fail");
 	ck_assert_str_eq(dmarc_policy_str(v.disposition), "reject");
+	/* 4.10.2: identifiers all the Author Domain, which has a record:
+	   "no need to perform Identifier Alignment Evaluations" - one
+	   query, and the common domain is the Organizational Domain */
+	dkim.domain = "example.com";
+	dkim.pass = true;
+	dmarc_test_eval(r, &walk_settings, "sender@example.com", &dkim, 1,
+			"example.com", true, a, &v, &t);
+	ck_assert_str_eq(dmarc_result_str(v.result), "pass");
+	ck_assert_uint_eq(t.count, 1);
+	ck_assert_str_eq(v.org_domain, "example.com");
 	arena_free(&a);
 	dns_resolver_free(&r);
 }
