@@ -1,12 +1,12 @@
 /*
  * cmd-verify.c - `authcheck verify`: verify the DKIM signatures of a
  * message and print one Authentication-Results field (RFC 8601) with a
- * dkim= result per signature, a dmarc= result (RFC 9989, verify-auth.c)
- * and, when --ip / --mail-from / --helo are given, an spf= result.
+ * dkim= result per signature, with --dmarc a dmarc= result (RFC 9989,
+ * verify-auth.c) and with --ip / --mail-from / --helo an spf= result.
  *
  *   authcheck verify [--keytable FILE] [--authserv-id ID]
  *       [--max-signatures N] [--time UNIX] [--ip ADDR --mail-from ADDR
- *       --helo NAME] [--no-dmarc] [--dmarc-psl] [--psl-file FILE]
+ *       --helo NAME] [--dmarc] [--dmarc-psl] [--psl-file FILE]
  *       [DNS options] [FILE|-]
  *
  * The message is streamed to the verifier in 64 KiB pieces; key lookups
@@ -37,7 +37,7 @@ verify_usage(FILE *fp)
 	fprintf(fp,
 		"usage: authcheck verify [--keytable FILE] [--authserv-id ID]\n"
 		"         [--max-signatures N] [--time UNIX] [--ip ADDR]\n"
-		"         [--mail-from ADDR] [--helo NAME] [--no-dmarc]\n"
+		"         [--mail-from ADDR] [--helo NAME] [--dmarc]\n"
 		"         [--dmarc-psl] [--psl-file FILE] [DNS options] [FILE|-]\n"
 		"Prints one Authentication-Results field.\n"
 		"options:\n%s%s",
@@ -138,16 +138,10 @@ verify_auth_after(struct authcheck *ac, struct verify_auth *va,
 	struct dmarc_dkim *dk = arena_zalloc(arena, (n + 1) * sizeof(*dk));
 	size_t i;
 
-	if (*resolver_p == NULL) {
-		/* --keytable: offline DKIM keys; DMARC and SPF then need an
-		   explicit resolver, never the system one behind the user's
-		   back */
-		if (ac->dns.resolver_config == NULL &&
-		    ac->dns.forwarders == NULL && !verify_auth_spf_wanted(va))
-			return 0;
-		if (authcheck_resolver(ac, resolver_p) < 0)
-			return -1;
-	}
+	if (!verify_auth_wanted(va))
+		return 0;
+	if (*resolver_p == NULL && authcheck_resolver(ac, resolver_p) < 0)
+		return -1; /* --keytable: DKIM keys offline, DMARC/SPF not */
 	for (i = 0; i < n; i++) {
 		dk[i].domain = r[i].domain;
 		dk[i].selector = r[i].selector;

@@ -27,7 +27,7 @@ struct verify_auth {
 
 	struct spf_request spf_req;
 	bool spf_wanted;
-	bool no_dmarc;
+	bool dmarc_wanted;
 	const char *psl_file;
 	bool use_psl;
 
@@ -41,8 +41,7 @@ const char verify_auth_usage[] =
 	"  --ip ADDR              SMTP client address: also check SPF\n"
 	"  --mail-from ADDR       MAIL FROM (\"\" or \"<>\": null sender)\n"
 	"  --helo NAME            HELO/EHLO name\n"
-	"  --no-dmarc             no dmarc= result (with --keytable, dmarc=\n"
-	"                         needs --resolver-config or --forwarder)\n"
+	"  --dmarc                also evaluate DMARC (RFC 9989)\n"
 	"  --dmarc-psl            RFC 7489 Public Suffix List instead of the\n"
 	"                         RFC 9989 tree walk (Debian's list)\n"
 	"  --psl-file FILE        the same with this list\n";
@@ -72,15 +71,17 @@ verify_auth_option(struct verify_auth *va, int argc, char **argv, int *i)
 {
 	const char *opt = argv[*i], *val = *i + 1 < argc ? argv[*i + 1] : NULL;
 
-	if (strcmp(opt, "--no-dmarc") == 0) {
-		va->no_dmarc = true;
+	if (strcmp(opt, "--dmarc") == 0) {
+		va->dmarc_wanted = true;
 		return 1;
 	}
 	if (strcmp(opt, "--dmarc-psl") == 0) {
+		va->dmarc_wanted = true;
 		va->use_psl = true;
 		return 1;
 	}
 	if (strcmp(opt, "--psl-file") == 0 && val != NULL) {
+		va->dmarc_wanted = true;
 		va->use_psl = true;
 		va->psl_file = val;
 		++*i;
@@ -105,9 +106,9 @@ verify_auth_option(struct verify_auth *va, int argc, char **argv, int *i)
 }
 
 bool
-verify_auth_spf_wanted(const struct verify_auth *va)
+verify_auth_wanted(const struct verify_auth *va)
 {
-	return va->spf_wanted;
+	return va->spf_wanted || va->dmarc_wanted;
 }
 
 static void
@@ -183,7 +184,7 @@ verify_auth_run(struct verify_auth *va, struct authcheck *ac,
 
 	if (va->spf_wanted && run_spf(va, ac, resolver) < 0)
 		return -1;
-	if (va->no_dmarc)
+	if (!va->dmarc_wanted)
 		return 0;
 	memset(&set, 0, sizeof(set));
 	memset(&req, 0, sizeof(req));
