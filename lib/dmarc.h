@@ -156,7 +156,8 @@ void dmarc_check_cancel(struct dmarc_check **check_p);
  * `why` as reason (strings from `arena`). */
 void dmarc_verdict_hostile(const struct dmarc_settings *settings,
 			   enum msg_author_status status, const char *why,
-			   struct arena *arena, struct dmarc_verdict *verdict_r);
+			   struct arena *arena,
+			   struct dmarc_verdict *verdict_r);
 
 /* Blocking, on a private-loop resolver: extract the Author Domain from
  * the From field values (`nfrom` of them, NUL-terminated), then evaluate
