@@ -1,10 +1,13 @@
 /*
  * cmd-verify.c - `authcheck verify`: verify the DKIM signatures of a
  * message and print one Authentication-Results field (RFC 8601) with a
- * dkim= result per signature.
+ * dkim= result per signature, with --dmarc a dmarc= result (RFC 9989,
+ * verify-auth.c) and with --ip / --mail-from / --helo an spf= result.
  *
  *   authcheck verify [--keytable FILE] [--authserv-id ID]
- *       [--max-signatures N] [--time UNIX] [DNS options] [FILE|-]
+ *       [--max-signatures N] [--time UNIX] [--ip ADDR --mail-from ADDR
+ *       --helo NAME] [--dmarc] [--dmarc-psl] [--psl-file FILE]
+ *       [DNS options] [FILE|-]
  *
  * The message is streamed to the verifier in 64 KiB pieces; key lookups
  * go through the DNS layer (libunbound) unless --keytable is given.
@@ -19,10 +22,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "authcheck.h"
 #include "buf.h"
 #include "dkim-key.h"
 #include "dkim-verify.h"
+#include "verify-auth.h"
 
 #define VERIFY_CHUNK 65536
 
@@ -31,10 +36,12 @@ verify_usage(FILE *fp)
 {
 	fprintf(fp,
 		"usage: authcheck verify [--keytable FILE] [--authserv-id ID]\n"
-		"         [--max-signatures N] [--time UNIX] [DNS options] [FILE|-]\n"
+		"         [--max-signatures N] [--time UNIX] [--ip ADDR]\n"
+		"         [--mail-from ADDR] [--helo NAME] [--dmarc]\n"
+		"         [--dmarc-psl] [--psl-file FILE] [DNS options] [FILE|-]\n"
 		"Prints one Authentication-Results field.\n"
-		"options:\n%s",
-		authcheck_dns_usage);
+		"options:\n%s%s",
+		verify_auth_usage, authcheck_dns_usage);
 }
 
 /* Append " name=value" if value is set; quoted unless an RFC 2045 token
@@ -58,12 +65,16 @@ ar_prop(struct buf *b, const char *name, const char *value)
  * here until the shared writer (lib/authres.h) lands on this branch. */
 static void
 print_authres(const char *authserv_id, const struct dkim_verify_result *r,
-	      size_t n, size_t ignored)
+	      size_t n, size_t ignored, const struct verify_auth *va)
 {
 	struct buf b = BUF_INIT;
+	const char *spf = verify_auth_spf_entry(va);
+	const char *dmarc = verify_auth_dmarc_entry(va);
 	size_t i;
 
 	buf_printf(&b, "Authentication-Results: %s", authserv_id);
+	if (spf != NULL)
+		buf_printf(&b, ";\n\t%s", spf);
 	if (n == 0)
 		buf_append_str(&b, ";\n\tdkim=none");
 	for (i = 0; i < n; i++) {
@@ -80,12 +91,14 @@ print_authres(const char *authserv_id, const struct dkim_verify_result *r,
 	}
 	if (ignored > 0)
 		buf_printf(&b, " (%zu more signatures not reported)", ignored);
+	if (dmarc != NULL)
+		buf_printf(&b, ";\n\t%s", dmarc);
 	printf("%s\n", buf_cstr(&b));
 	buf_free(&b);
 }
 
 static int
-verify_stream(struct dkim_verify *v, const char *path)
+verify_stream(struct dkim_verify *v, struct verify_auth *va, const char *path)
 {
 	FILE *fp = path == NULL || strcmp(path, "-") == 0 ? stdin :
 							      fopen(path, "rb");
@@ -98,8 +111,10 @@ verify_stream(struct dkim_verify *v, const char *path)
 		return -1;
 	}
 	chunk = malloc(VERIFY_CHUNK);
-	while (chunk != NULL && (n = fread(chunk, 1, VERIFY_CHUNK, fp)) > 0)
+	while (chunk != NULL && (n = fread(chunk, 1, VERIFY_CHUNK, fp)) > 0) {
 		dkim_verify_push(v, chunk, n);
+		verify_auth_push(va, chunk, n);
+	}
 	if (chunk == NULL || ferror(fp)) {
 		fprintf(stderr, "authcheck: %s: read error\n",
 			path != NULL ? path : "stdin");
@@ -109,13 +124,37 @@ verify_stream(struct dkim_verify *v, const char *path)
 	if (fp != stdin)
 		fclose(fp);
 	dkim_verify_end(v);
+	verify_auth_end(va);
 	return ret;
+}
+
+/* DMARC and SPF after the DKIM verdicts: each signature's d= and
+ * whether it passed (RFC 9989 5.3.3). */
+static int
+verify_auth_after(struct authcheck *ac, struct verify_auth *va,
+		  struct dns_resolver **resolver_p,
+		  const struct dkim_verify_result *r, size_t n,
+		  struct arena *arena)
+{
+	struct dmarc_dkim *dk = arena_zalloc(arena, (n + 1) * sizeof(*dk));
+	size_t i;
+
+	if (!verify_auth_wanted(va))
+		return 0;
+	if (*resolver_p == NULL && authcheck_resolver(ac, resolver_p) < 0)
+		return -1; /* --keytable: DKIM keys offline, DMARC/SPF not */
+	for (i = 0; i < n; i++) {
+		dk[i].domain = r[i].domain;
+		dk[i].selector = r[i].selector;
+		dk[i].pass = r[i].result == DKIM_RESULT_PASS;
+	}
+	return verify_auth_run(va, ac, *resolver_p, dk, n);
 }
 
 static int
 verify_run(struct authcheck *ac, const char *keytable,
 	   struct dkim_verify_settings *set, const char *authserv_id,
-	   const char *input)
+	   struct verify_auth *va, struct arena *arena, const char *input)
 {
 	struct dns_resolver *resolver = NULL;
 	struct dkim_keystore *keys;
@@ -137,13 +176,17 @@ verify_run(struct authcheck *ac, const char *keytable,
 		keys = dkim_keystore_new_dns(resolver, &ac->log);
 	}
 	v = dkim_verify_new(set, keys, &ac->log);
-	if (verify_stream(v, input) == 0) {
+	if (verify_stream(v, va, input) == 0) {
 		if (resolver != NULL)
 			(void)dns_resolver_run(resolver);
 		if (dkim_verify_done(v)) {
 			r = dkim_verify_results(v, &n);
-			print_authres(authserv_id, r, n, dkim_verify_ignored(v));
-			ret = AUTHCHECK_EXIT_OK;
+			if (verify_auth_after(ac, va, &resolver, r, n,
+					      arena) == 0) {
+				print_authres(authserv_id, r, n,
+					      dkim_verify_ignored(v), va);
+				ret = AUTHCHECK_EXIT_OK;
+			}
 		} else {
 			fprintf(stderr, "authcheck: verify: lookups unfinished\n");
 		}
@@ -160,7 +203,9 @@ cmd_verify(struct authcheck *ac, int argc, char **argv)
 	struct dkim_verify_settings set;
 	const char *input = NULL, *keytable = NULL, *authserv_id = NULL;
 	char host[256], *end;
-	int i, r;
+	struct arena *arena = arena_new(0);
+	struct verify_auth *va = verify_auth_new(arena);
+	int i, r, ret = AUTHCHECK_EXIT_USAGE;
 
 	memset(&set, 0, sizeof(set));
 	for (i = 1; i < argc; i++) {
@@ -168,10 +213,15 @@ cmd_verify(struct authcheck *ac, int argc, char **argv)
 
 		if (strcmp(arg, "--help") == 0) {
 			verify_usage(stdout);
-			return AUTHCHECK_EXIT_OK;
+			ret = AUTHCHECK_EXIT_OK;
+			goto out;
 		}
 		if ((r = authcheck_dns_option(ac, argc, argv, &i)) < 0)
-			return AUTHCHECK_EXIT_USAGE;
+			goto out;
+		if (r > 0)
+			continue;
+		if ((r = verify_auth_option(va, argc, argv, &i)) < 0)
+			goto out;
 		if (r > 0)
 			continue;
 		if (val != NULL && strcmp(arg, "--keytable") == 0) {
@@ -200,8 +250,12 @@ cmd_verify(struct authcheck *ac, int argc, char **argv)
 		host[sizeof(host) - 1] = '\0';
 		authserv_id = host;
 	}
-	return verify_run(ac, keytable, &set, authserv_id, input);
+	ret = verify_run(ac, keytable, &set, authserv_id, va, arena, input);
+	goto out;
 usage:
 	verify_usage(stderr);
-	return AUTHCHECK_EXIT_USAGE;
+out:
+	verify_auth_free(&va);
+	arena_free(&arena);
+	return ret;
 }

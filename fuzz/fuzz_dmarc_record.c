@@ -22,7 +22,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	enum dmarc_policy p;
 
 	if (dmarc_record_parse((const char *)data, size, a, &rec, &err) == 0) {
-		if (rec.p > DMARC_POLICY_INVALID || rec.sp > DMARC_POLICY_INVALID ||
+		if (rec.p > DMARC_POLICY_INVALID ||
+		    rec.sp > DMARC_POLICY_INVALID ||
 		    rec.np > DMARC_POLICY_INVALID || rec.psd > DMARC_PSD_N ||
 		    rec.pct > 100 || rec.pct < DMARC_PCT_ABSENT)
 			abort();

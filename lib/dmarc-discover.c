@@ -73,7 +73,8 @@ dmarc_lookup_classify(const struct dns_result *res, struct arena *arena,
 	    dmarc_record_parse(found->u.txt.text, found->u.txt.text_len, arena,
 			       record_r, &err) < 0)
 		return DMARC_LOOKUP_NONE;
-	*text_r = arena_memdup0(arena, found->u.txt.text, found->u.txt.text_len);
+	*text_r = arena_memdup0(arena, found->u.txt.text,
+			       found->u.txt.text_len);
 	return DMARC_LOOKUP_RECORD;
 }
 

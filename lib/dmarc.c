@@ -69,6 +69,7 @@ struct dmarc_check {
 	struct dmarc_walk walk;
 	const struct dmarc_record *policy_record;
 	bool policy_from_parent;
+	bool org_unknown; /* the author walk failed past its own record */
 	struct dmarc_verdict v;
 };
 
@@ -202,6 +203,29 @@ walk_begin(struct dmarc_check *c, const char *domain)
 
 static void walk_done(struct dmarc_check *c);
 
+/* RFC 9989 4.10.2: "There is no need to perform Identifier Alignment
+ * Evaluations" when the Author Domain has its own record and every
+ * authenticated identifier is that same domain or is checked strictly
+ * (or shares no label with it): then the author walk can stop at its
+ * first query, and "this common domain is treated as the Organizational
+ * Domain". */
+static bool
+author_org_needed(const struct dmarc_check *c, const struct dmarc_record *rec)
+{
+	size_t i;
+
+	for (i = 0; i < c->nidents; i++) {
+		const struct dmarc_ident *id = &c->idents[i];
+		enum dmarc_alignment mode = id->is_spf ? rec->aspf : rec->adkim;
+
+		if (mode == DMARC_ALIGN_RELAXED &&
+		    !dmarc_domain_eq(id->domain, c->v.author_domain) &&
+		    dmarc_domains_related(id->domain, c->v.author_domain))
+			return true;
+	}
+	return false;
+}
+
 /* Advance the current walk through cached lookups; start the next query
  * or conclude the walk. */
 static void
@@ -228,6 +252,11 @@ walk_step(struct dmarc_check *c)
 		w->temperror = e->state == DMARC_LOOKUP_TEMPERROR;
 		w->stopped = dmarc_walk_stops(w->steps[w->idx].record) &&
 			c->settings->org_method == DMARC_ORG_TREE_WALK;
+		if (c->phase == DMARC_PHASE_AUTHOR && w->idx == 0 &&
+		    w->steps[0].record != NULL &&
+		    c->settings->org_method == DMARC_ORG_TREE_WALK &&
+		    !author_org_needed(c, w->steps[0].record))
+			w->stopped = true;
 		w->idx++;
 	}
 	walk_done(c);
@@ -291,10 +320,18 @@ author_walk_done(struct dmarc_check *c)
 	const char *err;
 	int idx;
 
-	if (w->temperror) {
+	if (w->temperror && (w->idx <= 1 || w->steps[0].record == NULL)) {
 		finish(c, DMARC_RESULT_TEMPERROR,
 		       "DNS failure during DMARC policy discovery");
 		return;
+	}
+	if (w->temperror) {
+		/* The Author Domain's own record is the policy; only its
+		   Organizational Domain is unknown, which matters only for
+		   relaxed alignment of other domains (4.10.2). */
+		c->org_unknown =
+			c->settings->org_method == DMARC_ORG_TREE_WALK;
+		w->idx = 1;
 	}
 	c->v.org_domain = walk_org_domain(c, c->v.author_domain);
 	idx = dmarc_policy_select(w->steps, w->idx, c->v.org_domain);
@@ -380,6 +417,12 @@ align_next(struct dmarc_check *c)
 		id = &c->idents[c->ident_idx];
 		mode = id->is_spf ? c->v.aspf : c->v.adkim;
 		aligned = dmarc_domain_eq(id->domain, c->v.author_domain);
+		if (!aligned && mode == DMARC_ALIGN_RELAXED &&
+		    dmarc_domains_related(id->domain, c->v.author_domain) &&
+		    c->org_unknown) {
+			c->ident_temperror = true;
+			continue;
+		}
 		if (!aligned && mode == DMARC_ALIGN_RELAXED &&
 		    dmarc_domains_related(id->domain, c->v.author_domain)) {
 			walk_begin(c, id->domain);

@@ -117,7 +117,10 @@ struct dmarc_verdict {
 	enum dmarc_policy disposition;
 	const char *author_domain;
 	const char *policy_domain; /* where the applied record was found */
-	const char *org_domain;	   /* of the Author Domain */
+	const char *org_domain;	   /* of the Author Domain (the Author
+				      Domain itself when it has a record and
+				      no relaxed alignment needs more,
+				      4.10.2) */
 	const char *record;	   /* its text, or NULL */
 	bool testing;
 	enum dmarc_alignment adkim, aspf;
@@ -144,7 +147,8 @@ int dmarc_check_start(struct dns_resolver *resolver,
 		      const struct ma_log *log, dmarc_callback_t *callback,
 		      void *context, struct dmarc_check **check_r,
 		      const char **error_r);
-/* Stop a running check and its DNS query; *check_p = NULL. */
+/* Stop a running check and its DNS query; *check_p = NULL.  Only before
+ * the callback ran: the check frees itself after calling back. */
 void dmarc_check_cancel(struct dmarc_check **check_p);
 
 /* The verdict for a message whose From header fields yield no single
@@ -152,7 +156,8 @@ void dmarc_check_cancel(struct dmarc_check **check_p);
  * `why` as reason (strings from `arena`). */
 void dmarc_verdict_hostile(const struct dmarc_settings *settings,
 			   enum msg_author_status status, const char *why,
-			   struct arena *arena, struct dmarc_verdict *verdict_r);
+			   struct arena *arena,
+			   struct dmarc_verdict *verdict_r);
 
 /* Blocking, on a private-loop resolver: extract the Author Domain from
  * the From field values (`nfrom` of them, NUL-terminated), then evaluate

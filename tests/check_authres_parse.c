@@ -264,6 +264,52 @@ START_TEST(test_trusted_spf)
 }
 END_TEST
 
+/* What our writer (authres.h, used by spf-policyd) produces is read back
+ * exactly: folding, quoted values, comments. */
+START_TEST(test_writer_round_trip)
+{
+	static const struct authres_prop spf_props[] = {
+		{ "smtp", "mailfrom", "bounce+x=y@Example.COM" },
+		{ "smtp", "helo", "out.example.com" },
+	};
+	static const struct authres_prop dmarc_props[] = {
+		{ "header", "from", "example.com" },
+	};
+	struct arena *a = arena_new(0);
+	struct authres *w = authres_new(a, "mx.example.org");
+	struct authres_parsed *ar;
+	struct authres_field f;
+	struct authres_trusted_spf t;
+	const char *value, *err = NULL;
+
+	authres_add(w, "spf", "pass", NULL, "looks \"fine\"; really",
+		    spf_props, 2);
+	authres_add(w, "dmarc", "fail", "p=reject dis=quarantine", NULL,
+		    dmarc_props, 1);
+	value = authres_format(w, 1);
+	ck_assert_msg(authres_parse(value, strlen(value), a, &ar, &err) == 0,
+		      "%s: %s", value, err);
+	eq("authserv-id", ar->authserv_id, "mx.example.org");
+	ck_assert_uint_eq(ar->nresults, 2);
+	eq("method", ar->results[0].method, "spf");
+	eq("reason", ar->results[0].reason, "looks \"fine\"; really");
+	eq("mailfrom", authres_parsed_prop(&ar->results[0], "smtp",
+					   "mailfrom"), "bounce+x=y@Example.COM");
+	eq("result", ar->results[1].result, "fail");
+	eq("from", authres_parsed_prop(&ar->results[1], "header", "from"),
+	   "example.com");
+	f.name = "Authentication-Results";
+	f.value = value;
+	f.value_len = strlen(value);
+	authres_trusted_spf(&f, 1, "mx.example.org", a, &t);
+	ck_assert(t.found);
+	eq("trusted result", t.result, "pass");
+	eq("trusted domain", t.mailfrom_domain, "Example.COM");
+	eq("trusted helo", t.helo, "out.example.com");
+	arena_free(&a);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -282,6 +328,7 @@ main(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("trust");
 	tcase_add_test(tc, test_trusted_spf);
+	tcase_add_test(tc, test_writer_round_trip);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

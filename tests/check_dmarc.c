@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "dmarc-discover.h"
@@ -342,6 +343,16 @@ START_TEST(test_b_4_1_simple)
 			"example.com", false, a, &v, &t);
 	ck_assert_str_eq(dmarc_result_str(v.result), "fail");
 	ck_assert_str_eq(dmarc_policy_str(v.disposition), "reject");
+	/* 4.10.2: identifiers all the Author Domain, which has a record:
+	   "no need to perform Identifier Alignment Evaluations" - one
+	   query, and the common domain is the Organizational Domain */
+	dkim.domain = "example.com";
+	dkim.pass = true;
+	dmarc_test_eval(r, &walk_settings, "sender@example.com", &dkim, 1,
+			"example.com", true, a, &v, &t);
+	ck_assert_str_eq(dmarc_result_str(v.result), "pass");
+	ck_assert_uint_eq(t.count, 1);
+	ck_assert_str_eq(v.org_domain, "example.com");
 	arena_free(&a);
 	dns_resolver_free(&r);
 }
@@ -664,6 +675,126 @@ START_TEST(test_query_limit)
 }
 END_TEST
 
+/* The Author Domain's own record answers but a parent fails: the policy
+ * is known; identical identifiers still align (4.10.2 "no need to perform
+ * Identifier Alignment Evaluations"), relaxed ones cannot be decided. */
+START_TEST(test_parent_failure)
+{
+	struct dns_resolver *r = dmarc_test_resolver(
+		"\tlocal-zone: \"refused.\" always_refuse\n"
+		"\tlocal-zone: \"ok.refused.\" static\n"
+		"\tlocal-data: '_dmarc.ok.refused. 300 IN TXT \"v=DMARC1; p=reject\"'\n");
+	struct arena *a = arena_new(0);
+	struct dmarc_dkim dkim = { "mail.ok.refused", "s", true };
+	struct dmarc_verdict v;
+	struct dmarc_test_trace t;
+
+	dmarc_test_eval(r, &walk_settings, "a@ok.refused", NULL, 0,
+			"ok.refused", true, a, &v, &t);
+	ck_assert_str_eq(dmarc_result_str(v.result), "pass");
+	dmarc_test_eval(r, &walk_settings, "a@ok.refused", &dkim, 1, NULL,
+			false, a, &v, &t);
+	ck_assert_str_eq(dmarc_result_str(v.result), "temperror");
+	dmarc_test_eval(r, &walk_settings, "a@ok.refused", NULL, 0, NULL,
+			false, a, &v, &t);
+	ck_assert_str_eq(dmarc_result_str(v.result), "fail");
+	ck_assert_str_eq(dmarc_policy_str(v.disposition), "reject");
+	/* without a record of its own the walk cannot continue */
+	dmarc_test_eval(r, &walk_settings, "a@x.ok.refused", NULL, 0,
+			"x.ok.refused", true, a, &v, &t);
+	ck_assert_str_eq(dmarc_result_str(v.result), "temperror");
+	arena_free(&a);
+	dns_resolver_free(&r);
+}
+END_TEST
+
+struct async_ctx {
+	unsigned int calls;
+	enum dmarc_result results[4];
+};
+
+static void
+async_cb(const struct dmarc_verdict *v, void *context)
+{
+	struct async_ctx *c = context;
+
+	c->results[c->calls++] = v->result;
+}
+
+/* Several checks at once on one resolver; a cancelled one never calls
+ * back; the callback never runs inside dmarc_check_start(). */
+START_TEST(test_async_concurrent_cancel)
+{
+	struct dns_resolver *r = dmarc_test_resolver(B4_ZONE);
+	struct dmarc_request req;
+	struct dmarc_check *chk[3];
+	struct async_ctx ctx;
+	const char *err;
+	size_t i;
+	static const char *const authors[] = { "example.com", "nothing.example",
+					       "x.signing.example.com" };
+
+	memset(&ctx, 0, sizeof(ctx));
+	memset(&req, 0, sizeof(req));
+	req.spf_result = SPF_PASS;
+	req.spf_domain = "example.com";
+	for (i = 0; i < 3; i++) {
+		req.author_domain = authors[i];
+		ck_assert_int_eq(dmarc_check_start(r, &walk_settings, &req,
+						   NULL, async_cb, &ctx,
+						   &chk[i], &err), 0);
+		ck_assert_uint_eq(ctx.calls, 0);
+	}
+	dmarc_check_cancel(&chk[1]);
+	ck_assert_ptr_null(chk[1]);
+	ck_assert_int_eq(dns_resolver_run(r), 0);
+	ck_assert_uint_eq(ctx.calls, 2);
+	/* example.com: SPF example.com aligned; x.signing.example.com: org
+	   example.com (fewest labels), SPF aligned relaxed */
+	ck_assert_str_eq(dmarc_result_str(ctx.results[0]), "pass");
+	ck_assert_str_eq(dmarc_result_str(ctx.results[1]), "pass");
+	/* unusable requests are refused at once */
+	req.author_domain = NULL;
+	ck_assert_int_lt(dmarc_check_start(r, &walk_settings, &req, NULL,
+					   async_cb, &ctx, NULL, &err), 0);
+	dns_resolver_free(&r);
+}
+END_TEST
+
+/* A DNS server that never answers: temperror within the timeout. */
+START_TEST(test_timeout_temperror)
+{
+	int fds[2], port = harness_blackhole(fds);
+	char *dir = harness_tmpdir("dmarc-to"), *conf;
+	struct dns_settings set;
+	struct dns_resolver *r = NULL;
+	struct arena *a = arena_new(0);
+	struct dmarc_verdict v;
+	struct dmarc_test_trace t;
+	const char *err;
+
+	ck_assert_int_gt(port, 0);
+	conf = harness_forward_config(dir, port);
+	ck_assert_ptr_nonnull(conf);
+	memset(&set, 0, sizeof(set));
+	set.resolver_config = conf;
+	set.timeout_ms = 300;
+	ck_assert_int_eq(dns_resolver_new(&set, NULL, NULL, &r, &err), 0);
+	dmarc_test_eval(r, &walk_settings, "a@example.com", NULL, 0,
+			"example.com", true, a, &v, &t);
+	ck_assert_str_eq(dmarc_result_str(v.result), "temperror");
+	ck_assert_str_eq(dmarc_policy_str(v.disposition), "none");
+	dns_resolver_free(&r);
+	arena_free(&a);
+	close(fds[0]);
+	close(fds[1]);
+	unlink(conf);
+	rmdir(dir);
+	free(conf);
+	free(dir);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -691,6 +822,9 @@ main(void)
 	tcase_add_test(tc, test_hostile_from);
 	tcase_add_test(tc, test_psl_method);
 	tcase_add_test(tc, test_query_limit);
+	tcase_add_test(tc, test_parent_failure);
+	tcase_add_test(tc, test_async_concurrent_cancel);
+	tcase_add_test(tc, test_timeout_temperror);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
