@@ -165,6 +165,7 @@ verify_run(struct authcheck *ac, const char *keytable,
 	int ret = AUTHCHECK_EXIT_FAIL;
 
 	if (keytable != NULL) {
+		verify_auth_offline(va);
 		keys = dkim_keystore_new_table(keytable, err, sizeof(err));
 		if (keys == NULL) {
 			fprintf(stderr, "authcheck: verify: %s\n", err);

@@ -28,6 +28,7 @@ struct verify_auth {
 	struct spf_request spf_req;
 	bool spf_wanted;
 	bool dmarc_wanted;
+	bool dmarc_explicit; /* --dmarc, --no-dmarc or a PSL option given */
 	const char *psl_file;
 	bool use_psl;
 
@@ -41,7 +42,8 @@ const char verify_auth_usage[] =
 	"  --ip ADDR              SMTP client address: also check SPF\n"
 	"  --mail-from ADDR       MAIL FROM (\"\" or \"<>\": null sender)\n"
 	"  --helo NAME            HELO/EHLO name\n"
-	"  --dmarc                also evaluate DMARC (RFC 9989)\n"
+	"  --no-dmarc             DKIM (and SPF) only: no DMARC evaluation\n"
+	"                         (the default with --keytable; --dmarc forces it)\n"
 	"  --dmarc-psl            RFC 7489 Public Suffix List instead of the\n"
 	"                         RFC 9989 tree walk (Debian's list)\n"
 	"  --psl-file FILE        the same with this list\n";
@@ -54,6 +56,7 @@ verify_auth_new(struct arena *arena)
 	va->arena = arena;
 	va->parser = msg_header_parser_new(0);
 	va->spf_req.identity = SPF_IDENTITY_MAILFROM;
+	va->dmarc_wanted = true; /* RFC 9989 by default, --no-dmarc to skip */
 	return va;
 }
 
@@ -71,17 +74,18 @@ verify_auth_option(struct verify_auth *va, int argc, char **argv, int *i)
 {
 	const char *opt = argv[*i], *val = *i + 1 < argc ? argv[*i + 1] : NULL;
 
-	if (strcmp(opt, "--dmarc") == 0) {
-		va->dmarc_wanted = true;
+	if (strcmp(opt, "--dmarc") == 0 || strcmp(opt, "--no-dmarc") == 0) {
+		va->dmarc_wanted = strcmp(opt, "--dmarc") == 0;
+		va->dmarc_explicit = true;
 		return 1;
 	}
 	if (strcmp(opt, "--dmarc-psl") == 0) {
-		va->dmarc_wanted = true;
+		va->dmarc_explicit = va->dmarc_wanted = true;
 		va->use_psl = true;
 		return 1;
 	}
 	if (strcmp(opt, "--psl-file") == 0 && val != NULL) {
-		va->dmarc_wanted = true;
+		va->dmarc_explicit = va->dmarc_wanted = true;
 		va->use_psl = true;
 		va->psl_file = val;
 		++*i;
@@ -103,6 +107,13 @@ verify_auth_option(struct verify_auth *va, int argc, char **argv, int *i)
 	else
 		va->spf_req.helo = val;
 	return 1;
+}
+
+void
+verify_auth_offline(struct verify_auth *va)
+{
+	if (!va->dmarc_explicit)
+		va->dmarc_wanted = false;
 }
 
 bool

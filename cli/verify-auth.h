@@ -38,6 +38,9 @@ extern const char verify_auth_usage[];
 
 /* Whether SPF (--ip / --mail-from / --helo) or DMARC (--dmarc,
  * --dmarc-psl, --psl-file) was asked for. */
+/* Keys come from a key table (no DNS): DMARC is off unless --dmarc or a
+ * PSL option asked for it. */
+void verify_auth_offline(struct verify_auth *va);
 bool verify_auth_wanted(const struct verify_auth *va);
 
 /* The message bytes, in order (only the header is looked at). */

@@ -89,9 +89,12 @@ sed 's/^From: .*/From: a@football.example.com, b@example.net/' "$td/rfc8463/unsi
 out=$(verify "$work/twodom.eml")
 expect_match "$out" 'dmarc=permerror reason="From addresses of different domains"' "two domains"
 
-# without --dmarc: DKIM only, as before
+# --no-dmarc: DKIM only
+out=$("$ac" verify --no-dmarc --authserv-id mx.test --resolver-config "$work/lib.conf" "$work/signed.eml")
+expect_no_match "$out" 'dmarc=' "--no-dmarc: no dmarc="
+# DMARC is on by default (RFC 9989 result for the signed message)
 out=$("$ac" verify --authserv-id mx.test --resolver-config "$work/lib.conf" "$work/signed.eml")
-expect_no_match "$out" 'dmarc=' "no --dmarc: no dmarc="
+expect_match "$out" 'dmarc=' "default: dmarc= present"
 out=$("$ac" verify --authserv-id mx.test --keytable "$td/keytable.txt" "$work/signed.eml")
 expect_no_match "$out" 'dmarc=' "--keytable alone: no dmarc="
 finish

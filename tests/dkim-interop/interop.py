@@ -106,7 +106,10 @@ def make_keys(work):
     keytable = os.path.join(work, "keytable.txt")
     conf = os.path.join(work, "libunbound.conf")
     with open(keytable, "w") as kt, open(conf, "w") as uc:
-        uc.write('server:\n\tlocal-zone: "%s." static\n' % DOMAIN)
+        # every other name (the _dmarc lookups of `authcheck verify`) is a
+        # quick NXDOMAIN: nothing leaves the machine, nothing waits
+        uc.write('server:\n\tlocal-zone: "." static\n')
+        uc.write('\tlocal-zone: "%s." static\n' % DOMAIN)
         uc.write('\tlocal-data: "%s. 300 IN SOA ns.%s. h.%s. 1 3600 600 '
                  '86400 300"\n' % (DOMAIN, DOMAIN, DOMAIN))
         for alg, rec in records.items():
