@@ -32,10 +32,10 @@ void
 dkim_canon_header(enum dkim_canon canon, const char *raw, size_t len,
 		  bool crlf, struct buf *out)
 {
-	const char *colon, *p, *end = raw + len;
+	const char *colon, *p, *run, *end = raw + len;
 	size_t n, i;
 	bool wsp = false, any = false;
-	char *dst;
+	char *dst, *o;
 
 	if (canon == DKIM_CANON_SIMPLE ||
 	    (colon = memchr(raw, ':', len)) == NULL) {
@@ -55,22 +55,26 @@ dkim_canon_header(enum dkim_canon canon, const char *raw, size_t len,
 		dst[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 	}
 	dst[n] = ':';
-	out->len += n + 1;
-	for (p = colon + 1; p < end; p++) {
+	o = dst + n + 1;
+	for (p = colon + 1; p < end;) {
 		unsigned char c = (unsigned char)*p;
 
-		if (c == '\r' || c == '\n')
-			continue;
-		if (is_wsp(c)) {
-			wsp = true;
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+			/* CRLF is unfolded away; WSP runs become one SP */
+			wsp |= c == ' ' || c == '\t';
+			p++;
 			continue;
 		}
 		if (wsp && any)
-			out->data[out->len++] = ' ';
-		out->data[out->len++] = (char)c;
+			*o++ = ' ';
 		wsp = false;
 		any = true;
+		for (run = p++; p < end && (unsigned char)*p > ' '; p++)
+			;
+		memcpy(o, run, (size_t)(p - run));
+		o += p - run;
 	}
+	out->len = (size_t)(o - out->data);
 	out->data[out->len] = '\0';
 done:
 	if (crlf)
