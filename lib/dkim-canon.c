@@ -18,6 +18,10 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define CANON_HAVE_AVX2 1
+#endif
 
 #include "dkim-canon.h"
 #include "xalloc.h"
@@ -116,6 +120,9 @@ dkim_body_canon_init(struct dkim_body_canon *bc, enum dkim_canon canon,
 	bc->limit = limit;
 	bc->sink = sink;
 	bc->sink_context = sink_context;
+#ifdef CANON_HAVE_AVX2
+	bc->avx2 = canon == DKIM_CANON_RELAXED && __builtin_cpu_supports("avx2");
+#endif
 }
 
 /* Hand canonical bytes to the sink, cut at the l= limit. */
@@ -249,6 +256,38 @@ relaxed_scan(const char *p, const char *end)
 	return end;
 }
 
+#ifdef CANON_HAVE_AVX2
+/* relaxed_scan() 32 bytes at a time, on CPUs with AVX2 (chosen once per
+ * body in dkim_body_canon_init()). */
+__attribute__((target("avx2"))) static const char *
+relaxed_scan_avx2(const char *p, const char *end)
+{
+	const __m256i sp = _mm256_set1_epi8(' '), tab = _mm256_set1_epi8('\t');
+	const __m256i lf = _mm256_set1_epi8('\n'), cr = _mm256_set1_epi8('\r');
+
+	while (end - p > 32) {
+		__m256i v = _mm256_loadu_si256((const __m256i *)(const void *)p);
+		__m256i n = _mm256_loadu_si256(
+			(const __m256i *)(const void *)(p + 1));
+		__m256i hit = _mm256_or_si256(_mm256_cmpeq_epi8(v, tab),
+					      _mm256_cmpeq_epi8(v, lf));
+		__m256i next = _mm256_or_si256(
+			_mm256_cmpeq_epi8(n, sp),
+			_mm256_or_si256(_mm256_cmpeq_epi8(n, cr),
+					_mm256_cmpeq_epi8(n, lf)));
+		unsigned int bits;
+
+		hit = _mm256_or_si256(hit, _mm256_and_si256(
+						   _mm256_cmpeq_epi8(v, sp), next));
+		bits = (unsigned int)_mm256_movemask_epi8(hit);
+		if (bits != 0)
+			return p + __builtin_ctz(bits);
+		p += 32;
+	}
+	return relaxed_scan(p, end);
+}
+#endif
+
 /* One line by the general rules: from p up to and including its LF, or
  * to end for a partial line.  Returns where the next line starts. */
 static const char *
@@ -334,7 +373,12 @@ canon_update_relaxed(struct dkim_body_canon *bc, const char *p,
 			continue;
 		}
 		for (run = line = p;; p = line = q + 1) {
+#ifdef CANON_HAVE_AVX2
+			q = bc->avx2 ? relaxed_scan_avx2(p, end) :
+				       relaxed_scan(p, end);
+#else
 			q = relaxed_scan(p, end);
+#endif
 			if (q == end || *q != '\n' || q == line ||
 			    (q[-1] == '\r' && q - 1 == line))
 				break;
