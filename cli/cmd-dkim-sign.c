@@ -247,7 +247,6 @@ cmd_dkim_sign(struct authcheck *ac, int argc, char **argv)
 		} else if (strcmp(arg, "--insecure-key") == 0) {
 			key_flags |= DKIM_PRIVKEY_ALLOW_INSECURE;
 		} else if (strcmp(arg, "--no-timestamp") == 0) {
-			def.expire = NULL;
 			for (i = 0; i < DKIM_SIGN_MAX_SIGNATURES; i++)
 				params[i].no_timestamp = true;
 		} else if (strcmp(arg, "--timestamp") == 0 && a + 1 < argc) {

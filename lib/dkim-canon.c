@@ -18,6 +18,10 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define CANON_HAVE_AVX2 1
+#endif
 
 #include "dkim-canon.h"
 #include "xalloc.h"
@@ -32,10 +36,10 @@ void
 dkim_canon_header(enum dkim_canon canon, const char *raw, size_t len,
 		  bool crlf, struct buf *out)
 {
-	const char *colon, *p, *end = raw + len;
+	const char *colon, *p, *run, *end = raw + len;
 	size_t n, i;
 	bool wsp = false, any = false;
-	char *dst;
+	char *dst, *o;
 
 	if (canon == DKIM_CANON_SIMPLE ||
 	    (colon = memchr(raw, ':', len)) == NULL) {
@@ -55,22 +59,26 @@ dkim_canon_header(enum dkim_canon canon, const char *raw, size_t len,
 		dst[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 	}
 	dst[n] = ':';
-	out->len += n + 1;
-	for (p = colon + 1; p < end; p++) {
+	o = dst + n + 1;
+	for (p = colon + 1; p < end;) {
 		unsigned char c = (unsigned char)*p;
 
-		if (c == '\r' || c == '\n')
-			continue;
-		if (is_wsp(c)) {
-			wsp = true;
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+			/* CRLF is unfolded away; WSP runs become one SP */
+			wsp |= c == ' ' || c == '\t';
+			p++;
 			continue;
 		}
 		if (wsp && any)
-			out->data[out->len++] = ' ';
-		out->data[out->len++] = (char)c;
+			*o++ = ' ';
 		wsp = false;
 		any = true;
+		for (run = p++; p < end && (unsigned char)*p > ' '; p++)
+			;
+		memcpy(o, run, (size_t)(p - run));
+		o += p - run;
 	}
+	out->len = (size_t)(o - out->data);
 	out->data[out->len] = '\0';
 done:
 	if (crlf)
@@ -112,6 +120,9 @@ dkim_body_canon_init(struct dkim_body_canon *bc, enum dkim_canon canon,
 	bc->limit = limit;
 	bc->sink = sink;
 	bc->sink_context = sink_context;
+#ifdef CANON_HAVE_AVX2
+	bc->avx2 = canon == DKIM_CANON_RELAXED && __builtin_cpu_supports("avx2");
+#endif
 }
 
 /* Hand canonical bytes to the sink, cut at the l= limit. */
@@ -245,6 +256,38 @@ relaxed_scan(const char *p, const char *end)
 	return end;
 }
 
+#ifdef CANON_HAVE_AVX2
+/* relaxed_scan() 32 bytes at a time, on CPUs with AVX2 (chosen once per
+ * body in dkim_body_canon_init()). */
+__attribute__((target("avx2"))) static const char *
+relaxed_scan_avx2(const char *p, const char *end)
+{
+	const __m256i sp = _mm256_set1_epi8(' '), tab = _mm256_set1_epi8('\t');
+	const __m256i lf = _mm256_set1_epi8('\n'), cr = _mm256_set1_epi8('\r');
+
+	while (end - p > 32) {
+		__m256i v = _mm256_loadu_si256((const __m256i *)(const void *)p);
+		__m256i n = _mm256_loadu_si256(
+			(const __m256i *)(const void *)(p + 1));
+		__m256i hit = _mm256_or_si256(_mm256_cmpeq_epi8(v, tab),
+					      _mm256_cmpeq_epi8(v, lf));
+		__m256i next = _mm256_or_si256(
+			_mm256_cmpeq_epi8(n, sp),
+			_mm256_or_si256(_mm256_cmpeq_epi8(n, cr),
+					_mm256_cmpeq_epi8(n, lf)));
+		unsigned int bits;
+
+		hit = _mm256_or_si256(hit, _mm256_and_si256(
+						   _mm256_cmpeq_epi8(v, sp), next));
+		bits = (unsigned int)_mm256_movemask_epi8(hit);
+		if (bits != 0)
+			return p + __builtin_ctz(bits);
+		p += 32;
+	}
+	return relaxed_scan(p, end);
+}
+#endif
+
 /* One line by the general rules: from p up to and including its LF, or
  * to end for a partial line.  Returns where the next line starts. */
 static const char *
@@ -330,7 +373,12 @@ canon_update_relaxed(struct dkim_body_canon *bc, const char *p,
 			continue;
 		}
 		for (run = line = p;; p = line = q + 1) {
+#ifdef CANON_HAVE_AVX2
+			q = bc->avx2 ? relaxed_scan_avx2(p, end) :
+				       relaxed_scan(p, end);
+#else
 			q = relaxed_scan(p, end);
+#endif
 			if (q == end || *q != '\n' || q == line ||
 			    (q[-1] == '\r' && q - 1 == line))
 				break;

@@ -65,6 +65,7 @@ struct dkim_body_canon {
 	bool in_line;	      /* the current line has canonical content */
 	bool cr_pending;      /* last byte seen was CR (maybe of CRLF) */
 	bool wsp_pending;     /* relaxed: WSP seen, not yet written */
+	bool avx2;	      /* relaxed: scan with AVX2 (x86-64 CPUs that have it) */
 	size_t staged;
 	unsigned char stage[DKIM_CANON_STAGE_SIZE];
 };

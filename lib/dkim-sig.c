@@ -93,13 +93,21 @@ sig_number(const struct taglist *tl, const char *name, unsigned digits,
 	return sp_uint(&sp, digits, UINT64_MAX, value_r) && sp_eof(&sp);
 }
 
+bool
+dkim_sig_domain_within(const char *sub, const char *domain)
+{
+	size_t slen = strlen(sub), dlen = strlen(domain);
+
+	return slen >= dlen && strcasecmp(sub + slen - dlen, domain) == 0 &&
+	       (slen == dlen || sub[slen - dlen - 1] == '.');
+}
+
 /* i=: [local-part] "@" domain, the domain equal to d= or below it. */
 static bool
 sig_auid(struct arena *arena, const struct taglist *tl, struct dkim_sig *sig,
 	 const char **reason_r)
 {
-	const char *at, *dom;
-	size_t dlen, alen;
+	const char *at;
 
 	sig->auid = tag_dup(arena, tl, "i");
 	if (sig->auid == NULL) {
@@ -111,12 +119,8 @@ sig_auid(struct arena *arena, const struct taglist *tl, struct dkim_sig *sig,
 		*reason_r = "i= without '@'";
 		return false;
 	}
-	dom = at + 1;
-	sig->auid_domain = dom;
-	alen = strlen(dom);
-	dlen = strlen(sig->domain);
-	if (alen < dlen || strcasecmp(dom + alen - dlen, sig->domain) != 0 ||
-	    (alen > dlen && dom[alen - dlen - 1] != '.')) {
+	sig->auid_domain = at + 1;
+	if (!dkim_sig_domain_within(sig->auid_domain, sig->domain)) {
 		*reason_r = "i= domain is not d= or a subdomain of it";
 		return false;
 	}

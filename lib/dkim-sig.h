@@ -65,4 +65,8 @@ struct dkim_sig {
 bool dkim_sig_parse(struct arena *arena, const char *raw, size_t raw_len,
 		    struct dkim_sig *sig, const char **reason_r);
 
+/* RFC 6376 3.5 i=: whether `sub` (the part after '@') is `domain` or a
+ * subdomain of it, ASCII case-insensitively. */
+bool dkim_sig_domain_within(const char *sub, const char *domain);
+
 #endif

@@ -14,6 +14,7 @@
 #include "buf.h"
 #include "dkim-canon.h"
 #include "dkim-crypto.h"
+#include "dkim-sig.h"
 #include "dkim-sign.h"
 #include "log.h"
 #include "msg-header.h"
@@ -84,6 +85,15 @@ sign_body_get(struct dkim_sign *s, enum dkim_canon canon)
 	return b;
 }
 
+/* RFC 6376 3.5 i=: the domain after '@' is d= or a subdomain of it. */
+static bool
+auid_in_domain(const char *auid, const char *domain)
+{
+	const char *at = strrchr(auid, '@');
+
+	return at != NULL && dkim_sig_domain_within(at + 1, domain);
+}
+
 struct dkim_sign *
 dkim_sign_new(const struct dkim_sign_settings *set,
 	      const struct dkim_sign_params *params, size_t count,
@@ -102,6 +112,10 @@ dkim_sign_new(const struct dkim_sign_settings *set,
 		if (p->domain == NULL || *p->domain == '\0' ||
 		    p->selector == NULL || *p->selector == '\0') {
 			*error_r = "domain and selector are required";
+			return NULL;
+		}
+		if (p->auid != NULL && !auid_in_domain(p->auid, p->domain)) {
+			*error_r = "i= must be in d= or a subdomain of it";
 			return NULL;
 		}
 		if (p->key == NULL || (p->alg != DKIM_ALG_RSA_SHA256 &&

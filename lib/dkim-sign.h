@@ -60,7 +60,7 @@ struct dkim_sign_settings {
 
 /* A signer making `count` signatures (1..DKIM_SIGN_MAX_SIGNATURES).
  * Returns NULL with *error_r (static) on bad parameters (key type does
- * not match the algorithm, empty domain/selector). */
+ * not match the algorithm, empty domain/selector, i= outside d=). */
 struct dkim_sign *dkim_sign_new(const struct dkim_sign_settings *set,
 				const struct dkim_sign_params *params,
 				size_t count, const struct ma_log *log,

@@ -228,6 +228,30 @@ START_TEST(test_external_loop_callback)
 }
 END_TEST
 
+/* Freeing a verifier whose key lookups are in flight cancels them: no
+ * callback runs afterwards (ASan would see a use after free). */
+START_TEST(test_free_with_pending_lookups)
+{
+	struct dns_resolver *r = resolver(conf, 3000);
+	struct dkim_keystore *ks = dkim_keystore_new_dns(r, NULL);
+	struct dkim_verify_settings set;
+	struct dkim_verify *v;
+	size_t len;
+	char *msg = dkim_test_read("rfc8463/signed-ed25519+rsa.eml", &len);
+
+	memset(&set, 0, sizeof(set));
+	v = dkim_verify_new(&set, ks, NULL);
+	dkim_verify_push(v, msg, len);
+	ck_assert_uint_eq(dns_resolver_pending(r), 2);
+	dkim_verify_free(&v);
+	ck_assert_uint_eq(dns_resolver_pending(r), 0);
+	ck_assert_int_eq(dns_resolver_run(r), 0);
+	dkim_keystore_free(&ks);
+	dns_resolver_free(&r);
+	free(msg);
+}
+END_TEST
+
 START_TEST(test_timeout_is_temperror)
 {
 	int fds[2], port = harness_blackhole(fds);
@@ -265,6 +289,7 @@ main(void)
 	tcase_add_test(tc, test_nxdomain_and_cache);
 	tcase_add_test(tc, test_timeout_is_temperror);
 	tcase_add_test(tc, test_external_loop_callback);
+	tcase_add_test(tc, test_free_with_pending_lookups);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -218,6 +218,12 @@ START_TEST(test_sign_errors)
 	params_init(&p, "", rsa_key, DKIM_ALG_RSA_SHA256);
 	ck_assert_ptr_null(dkim_sign_new(&set, &p, 1, NULL, &err));
 	params_init(&p, "test", rsa_key, DKIM_ALG_RSA_SHA256);
+	p.auid = "joe@example.football.example.com.evil";
+	ck_assert_ptr_null(dkim_sign_new(&set, &p, 1, NULL, &err));
+	ck_assert_str_eq(err, "i= must be in d= or a subdomain of it");
+	p.auid = "joe@xfootball.example.com";
+	ck_assert_ptr_null(dkim_sign_new(&set, &p, 1, NULL, &err));
+	params_init(&p, "test", rsa_key, DKIM_ALG_RSA_SHA256);
 	s = dkim_sign_new(&set, &p, 1, NULL, &err);
 	dkim_sign_push(s, "Subject: no from\r\n\r\nbody\r\n", 26);
 	ck_assert_int_eq(dkim_sign_end(s, &fields, &len, &err), -1);
