@@ -24,6 +24,7 @@
 
 #include "arena.h"
 #include "authcheck.h"
+#include "authres.h"
 #include "buf.h"
 #include "dkim-key.h"
 #include "dkim-verify.h"
@@ -44,57 +45,52 @@ verify_usage(FILE *fp)
 		verify_auth_usage, authcheck_dns_usage);
 }
 
-/* Append " name=value" if value is set; quoted unless an RFC 2045 token
- * ('@' stays bare: RFC 8601 2.3 allows local-part@domain). */
+/* One dkim= result: its comment ("test mode", and on the last one how
+ * many signatures were not reported) and its RFC 8601 properties. */
 static void
-ar_prop(struct buf *b, const char *name, const char *value)
+add_dkim(struct authres *ar, struct arena *arena,
+	 const struct dkim_verify_result *r, size_t ignored)
 {
-	const char *p;
-	bool quote = false;
+	const char *values[] = {r->domain, r->auid, r->selector, r->algorithm,
+				r->b_prefix};
+	static const char *const names[] = {"d", "i", "s", "a", "b"};
+	struct authres_prop props[5];
+	const char *comment = r->testing ? "test mode" : NULL;
+	size_t i, n = 0;
 
-	if (value == NULL || *value == '\0')
-		return;
-	for (p = value; *p != '\0'; p++)
-		quote |= strchr(" \t\"()<>,;:\\[]=/?", *p) != NULL ||
-			 (unsigned char)*p < 0x21 || (unsigned char)*p > 0x7e;
-	buf_printf(b, " %s=%s%s%s", name, quote ? "\"" : "", value,
-		   quote ? "\"" : "");
+	for (i = 0; i < 5; i++) {
+		if (values[i] == NULL || *values[i] == '\0')
+			continue;
+		props[n].ptype = "header";
+		props[n].property = names[i];
+		props[n++].value = values[i];
+	}
+	if (ignored > 0)
+		comment = arena_printf(arena, "%s%s%zu more signatures not reported",
+				       comment != NULL ? comment : "",
+				       comment != NULL ? "; " : "", ignored);
+	authres_add(ar, "dkim", dkim_result_str(r->result), comment, r->reason,
+		    props, n);
 }
 
-/* The Authentication-Results value, one "dkim=" per signature.  Written
- * here until the shared writer (lib/authres.h) lands on this branch. */
+/* The Authentication-Results field: spf= (when asked), one dkim= per
+ * signature (dkim=none without any), dmarc= (unless --no-dmarc). */
 static void
 print_authres(const char *authserv_id, const struct dkim_verify_result *r,
 	      size_t n, size_t ignored, const struct verify_auth *va)
 {
-	struct buf b = BUF_INIT;
-	const char *spf = verify_auth_spf_entry(va);
-	const char *dmarc = verify_auth_dmarc_entry(va);
+	struct arena *arena = arena_new(0);
+	struct authres *ar = authres_new(arena, authserv_id);
 	size_t i;
 
-	buf_printf(&b, "Authentication-Results: %s", authserv_id);
-	if (spf != NULL)
-		buf_printf(&b, ";\n\t%s", spf);
+	verify_auth_add_spf(va, ar);
 	if (n == 0)
-		buf_append_str(&b, ";\n\tdkim=none");
-	for (i = 0; i < n; i++) {
-		buf_printf(&b, ";\n\tdkim=%s", dkim_result_str(r[i].result));
-		if (r[i].testing)
-			buf_append_str(&b, " (test mode)");
-		if (r[i].reason != NULL)
-			buf_printf(&b, " reason=\"%s\"", r[i].reason);
-		ar_prop(&b, "header.d", r[i].domain);
-		ar_prop(&b, "header.i", r[i].auid);
-		ar_prop(&b, "header.s", r[i].selector);
-		ar_prop(&b, "header.a", r[i].algorithm);
-		ar_prop(&b, "header.b", r[i].b_prefix);
-	}
-	if (ignored > 0)
-		buf_printf(&b, " (%zu more signatures not reported)", ignored);
-	if (dmarc != NULL)
-		buf_printf(&b, ";\n\t%s", dmarc);
-	printf("%s\n", buf_cstr(&b));
-	buf_free(&b);
+		authres_add(ar, "dkim", "none", NULL, NULL, NULL, 0);
+	for (i = 0; i < n; i++)
+		add_dkim(ar, arena, &r[i], i + 1 == n ? ignored : 0);
+	verify_auth_add_dmarc(va, ar);
+	printf("Authentication-Results: %s\n", authres_format(ar, 0));
+	arena_free(&arena);
 }
 
 static int

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "authres.h"
 #include "authcheck.h"
 #include "dmarc.h"
 #include "msg-address.h"
@@ -226,32 +227,40 @@ verify_auth_run(struct verify_auth *va, struct authcheck *ac,
 	return ret;
 }
 
-const char *
-verify_auth_spf_entry(const struct verify_auth *va)
+void
+verify_auth_add_spf(const struct verify_auth *va, struct authres *ar)
 {
+	struct authres_prop prop;
+
 	if (!va->spf_done)
-		return NULL;
-	return arena_printf(va->arena, "spf=%s %s=%s",
-			    spf_result_str(va->spf.result),
-			    va->spf.identity == SPF_IDENTITY_HELO ?
-			    "smtp.helo" : "smtp.mailfrom",
-			    va->spf.domain != NULL ? va->spf.domain : "");
+		return;
+	prop.ptype = "smtp";
+	prop.property = va->spf.identity == SPF_IDENTITY_HELO ? "helo" :
+								"mailfrom";
+	prop.value = va->spf.domain != NULL ? va->spf.domain : "";
+	authres_add(ar, "spf", spf_result_str(va->spf.result), NULL, NULL,
+		    &prop, 1);
 }
 
-const char *
-verify_auth_dmarc_entry(const struct verify_auth *va)
+void
+verify_auth_add_dmarc(const struct verify_auth *va, struct authres *ar)
 {
 	const struct dmarc_verdict *v = &va->dmarc;
+	struct authres_prop prop = {"header", "from", v->author_domain};
+	const char *comment;
 
 	if (!va->dmarc_done)
-		return NULL;
-	if (v->hostile)
-		return arena_printf(va->arena, "dmarc=%s reason=\"%s\"",
-				    dmarc_result_str(v->result), v->reason);
-	return arena_printf(va->arena, "dmarc=%s (p=%s dis=%s) header.from=%s",
-			    dmarc_result_str(v->result),
-			    v->policy == DMARC_POLICY_UNSET ? "none" :
-			    dmarc_policy_str(v->policy),
-			    dmarc_policy_str(v->disposition),
-			    v->author_domain);
+		return;
+	if (v->hostile) {
+		authres_add(ar, "dmarc", dmarc_result_str(v->result), NULL,
+			    v->reason, NULL, 0);
+		return;
+	}
+	/* OpenDMARC's comment, which admins and Sieve rules match on */
+	comment = arena_printf(va->arena, "p=%s dis=%s",
+			       v->policy == DMARC_POLICY_UNSET ? "none" :
+			       dmarc_policy_str(v->policy),
+			       dmarc_policy_str(v->disposition));
+	authres_add(ar, "dmarc", dmarc_result_str(v->result), comment, NULL,
+		    &prop, 1);
 }

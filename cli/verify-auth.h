@@ -24,6 +24,7 @@ struct arena;
 struct authcheck;
 struct dns_resolver;
 
+struct authres;
 struct verify_auth;
 
 struct verify_auth *verify_auth_new(struct arena *arena);
@@ -55,7 +56,8 @@ int verify_auth_run(struct verify_auth *va, struct authcheck *ac,
 
 /* The "spf=..." entry or NULL when SPF was not asked for; the "dmarc=..."
  * entry or NULL when DMARC was not asked for.  Arena strings, without ';'. */
-const char *verify_auth_spf_entry(const struct verify_auth *va);
-const char *verify_auth_dmarc_entry(const struct verify_auth *va);
+/* Add the spf= / dmarc= result (when it was evaluated) to the A-R field. */
+void verify_auth_add_spf(const struct verify_auth *va, struct authres *ar);
+void verify_auth_add_dmarc(const struct verify_auth *va, struct authres *ar);
 
 #endif

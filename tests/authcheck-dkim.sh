@@ -30,8 +30,7 @@ trap '"$srcdir/tests/harness/stop-pid.sh" $ub_pid; rm -rf "$work"' EXIT
 "$srcdir/tests/harness/libunbound-forward.sh" "$ub_port" > "$work/lib.conf"
 ac="$MAILAUTH_BUILDDIR/cli/authcheck"
 # unfolded, one method result per line
-unfold() { tr -d '\n' | tr '\t' ' ' | sed 's/; */;\n/g'; echo; }
-verify() { "$ac" verify --authserv-id mx.test --resolver-config "$work/lib.conf" "$@" | unfold; }
+verify() { "$ac" verify --authserv-id mx.test --resolver-config "$work/lib.conf" "$@" | unfold_ar; }
 
 # the published vectors, keys through DNS
 for f in rfc8463/signed-ed25519+rsa.eml third-party/exim-ed25519.eml third-party/gmail-2012-rsa.eml; do
@@ -75,7 +74,7 @@ tr -d '\r' < "$td/rfc8463/unsigned.eml" | sed 's/$/\r/' |
 	"$ac" dkim-sign --domain football.example.com --selector brisbane --key "$work/ed.seed" \
 	--canon simple/simple - > "$work/crlf.eml"
 expect_match "$(head -1 "$work/crlf.eml")" "$(printf '\r')\$" "CRLF message gets CRLF signature"
-out=$("$ac" verify --keytable "$td/keytable.txt" < "$work/crlf.eml" | unfold)
+out=$("$ac" verify --keytable "$td/keytable.txt" < "$work/crlf.eml" | unfold_ar)
 expect_match "$out" 'dkim=pass' "simple/simple via key table"
 
 # tampering and unsigned mail

@@ -27,7 +27,7 @@ trap '"$srcdir/tests/harness/stop-pid.sh" $ub_pid; rm -rf "$work"' EXIT
 "$srcdir/tests/harness/libunbound-forward.sh" "$ub_port" > "$work/lib.conf"
 ac="$MAILAUTH_BUILDDIR/cli/authcheck"
 oracle="$MAILAUTH_BUILDDIR/tests/opendmarc-oracle"
-verify() { "$ac" verify --dmarc --authserv-id mx.test --resolver-config "$work/lib.conf" "$@"; }
+verify() { "$ac" verify --dmarc --authserv-id mx.test --resolver-config "$work/lib.conf" "$@" | unfold_ar; }
 # OpenDMARC's policy for RECORD FROM ORG DKIM-D DKIM-RESULT SPF-D SPF-RESULT
 opendmarc() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" | "$oracle" | cut -d' ' -f1; }
 

@@ -51,6 +51,14 @@ expect_no_match() {
 	fi
 }
 
+# unfold_ar: an Authentication-Results field as one line per method
+# result (RFC 5322 unfolding; the folding itself is free to change)
+unfold_ar() {
+	awk 'NR > 1 && /^[ \t]/ { sub(/^[ \t]+/, " "); printf "%s", $0; next }
+	     NR > 1 { print "" } { printf "%s", $0 } END { print "" }' |
+		sed 's/; */;\n/g'
+}
+
 finish() {
 	echo "$((_n - _failed)) passed, $_failed failed"
 	[ "$_failed" -eq 0 ]
