@@ -18,6 +18,7 @@
 #include "authres.h"
 #include "hdrfold.h"
 #include "spf-received.h"
+#include "harness.h"
 
 /* Unfold and collapse runs of white space (outside of nothing: the RFC
  * examples have no multi-space runs inside quoted strings). */
@@ -287,7 +288,6 @@ main(void)
 {
 	Suite *s = suite_create("authres");
 	TCase *tc = tcase_create("writer");
-	SRunner *sr;
 	int failed;
 
 	tcase_add_loop_test(tc, test_authres_rfc8601, 0,
@@ -299,9 +299,6 @@ main(void)
 	tcase_add_test(tc, test_received_spf_quoting);
 	tcase_add_test(tc, test_unfold);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	failed = harness_run_suite(s);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

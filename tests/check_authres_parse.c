@@ -15,6 +15,7 @@
 
 #include "arena.h"
 #include "authres-parse.h"
+#include "harness.h"
 
 struct want_result {
 	const char *method, *version, *result, *reason;
@@ -315,7 +316,6 @@ main(void)
 {
 	Suite *s = suite_create("authres_parse");
 	TCase *tc = tcase_create("rfc8601");
-	SRunner *sr;
 	int failed;
 
 	tcase_add_loop_test(tc, test_ar, 0,
@@ -330,9 +330,6 @@ main(void)
 	tcase_add_test(tc, test_trusted_spf);
 	tcase_add_test(tc, test_writer_round_trip);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	failed = harness_run_suite(s);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "base64.h"
+#include "harness.h"
 
 static const struct {
 	const char *plain, *encoded;
@@ -81,16 +82,12 @@ main(void)
 {
 	Suite *s = suite_create("base64");
 	TCase *tc = tcase_create("rfc4648");
-	SRunner *sr;
 	int failed;
 
 	tcase_add_loop_test(tc, test_rfc4648_vectors, 0,
 			    sizeof(rfc4648) / sizeof(rfc4648[0]));
 	tcase_add_test(tc, test_fws_and_errors);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	failed = harness_run_suite(s);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -12,6 +12,7 @@
 
 #include "arena.h"
 #include "conf.h"
+#include "harness.h"
 
 struct test_settings {
 	const char *authserv_id;
@@ -136,7 +137,6 @@ main(void)
 {
 	Suite *s = suite_create("conf");
 	TCase *tc = tcase_create("reader");
-	SRunner *sr;
 	int failed;
 
 	tcase_add_test(tc, test_defaults);
@@ -144,9 +144,6 @@ main(void)
 	tcase_add_loop_test(tc, test_errors, 0, sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(tc, test_missing_file);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	failed = harness_run_suite(s);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

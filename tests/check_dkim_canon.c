@@ -19,26 +19,9 @@
 #include "buf.h"
 #include "dkim-canon.h"
 #include "dkim-crypto.h"
+#include "dkim-test.h"
 #include "harness.h"
 #include "msg-header.h"
-
-static char *
-read_testdata(const char *rel, size_t *len_r)
-{
-	char path[1024];
-	struct buf b = BUF_INIT;
-	char chunk[4096];
-	size_t n;
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "%s/dkim/%s", harness_testdata(), rel);
-	fp = fopen(path, "rb");
-	ck_assert_msg(fp != NULL, "cannot open %s", path);
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		buf_append(&b, chunk, n);
-	fclose(fp);
-	return buf_steal(&b, len_r);
-}
 
 /* The body of a message: what follows the first empty line. */
 static const char *
@@ -107,7 +90,7 @@ body_hash_b64(enum dkim_canon canon, const char *in, size_t len, size_t step,
 START_TEST(test_rfc6376_346_headers)
 {
 	size_t len, want_len;
-	char *msg = read_testdata("rfc6376/sec3.4.6-input.eml", &len);
+	char *msg = dkim_test_read("rfc6376/sec3.4.6-input.eml", &len);
 	const char *files[2] = {"rfc6376/sec3.4.6-simple.headers",
 				"rfc6376/sec3.4.6-relaxed.headers"};
 	struct msg_header_parser *p = msg_header_parser_new(0);
@@ -125,7 +108,7 @@ START_TEST(test_rfc6376_346_headers)
 					  true, &out[c]);
 	}
 	for (c = 0; c < 2; c++) {
-		char *want = read_testdata(files[c], &want_len);
+		char *want = dkim_test_read(files[c], &want_len);
 
 		ck_assert_msg(out[c].len == want_len &&
 				      memcmp(out[c].data, want, want_len) == 0,
@@ -144,13 +127,13 @@ START_TEST(test_rfc6376_346_body)
 	const char *files[2] = {"rfc6376/sec3.4.6-simple.body",
 				"rfc6376/sec3.4.6-relaxed.body"};
 	size_t len, blen, want_len, step;
-	char *msg = read_testdata("rfc6376/sec3.4.6-input.eml", &len);
+	char *msg = dkim_test_read("rfc6376/sec3.4.6-input.eml", &len);
 	const char *body = body_of(msg, len, &blen);
 	struct buf out = BUF_INIT;
 	int c;
 
 	for (c = 0; c < 2; c++) {
-		char *want = read_testdata(files[c], &want_len);
+		char *want = dkim_test_read(files[c], &want_len);
 
 		for (step = 1; step <= blen; step++) {
 			canon_body((enum dkim_canon)c, DKIM_CANON_NO_LIMIT, body,
@@ -173,7 +156,7 @@ static void
 want_hash(const char *key, char out[64])
 {
 	size_t len, klen = strlen(key);
-	char *text = read_testdata("rfc6376/sec3.4.6-bodyhashes.txt", &len);
+	char *text = dkim_test_read("rfc6376/sec3.4.6-bodyhashes.txt", &len);
 	const char *p = text;
 
 	for (; p != NULL && *p != '\0'; p = strchr(p, '\n'), p = p ? p + 1 : p) {
@@ -193,9 +176,9 @@ START_TEST(test_body_hashes)
 {
 	size_t len, blen, steps[] = {1, 2, 3, 7, 64, 100000}, i;
 	char got[64], want[64];
-	char *msg = read_testdata("rfc6376/sec3.4.6-input.eml", &len);
+	char *msg = dkim_test_read("rfc6376/sec3.4.6-input.eml", &len);
 	const char *body = body_of(msg, len, &blen);
-	char *ex = read_testdata("rfc8463/unsigned.eml", &len);
+	char *ex = dkim_test_read("rfc8463/unsigned.eml", &len);
 	size_t exlen;
 	const char *exbody = body_of(ex, len, &exlen);
 
@@ -361,7 +344,6 @@ main(void)
 {
 	Suite *s = suite_create("dkim_canon");
 	TCase *tc = tcase_create("rfc6376-3.4");
-	SRunner *sr;
 	int failed;
 
 	tcase_add_test(tc, test_rfc6376_346_headers);
@@ -372,9 +354,6 @@ main(void)
 	tcase_add_loop_test(tc, test_random_against_reference, 0, 2);
 	tcase_add_test(tc, test_header_relaxed);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	failed = harness_run_suite(s);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

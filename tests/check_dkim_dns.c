@@ -281,7 +281,6 @@ main(void)
 {
 	Suite *s = suite_create("dkim_dns");
 	TCase *tc = tcase_create("rfc6376-3.6.2");
-	SRunner *sr;
 	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
@@ -291,9 +290,6 @@ main(void)
 	tcase_add_test(tc, test_external_loop_callback);
 	tcase_add_test(tc, test_free_with_pending_lookups);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	failed = harness_run_suite(s);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -337,7 +337,6 @@ main(void)
 {
 	Suite *s = suite_create("dkim_sign");
 	TCase *tc = tcase_create("rfc6376-5");
-	SRunner *sr;
 	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
@@ -347,9 +346,6 @@ main(void)
 	tcase_add_test(tc, test_privkey_files);
 	tcase_add_test(tc, test_pkcs8_keys);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	failed = harness_run_suite(s);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

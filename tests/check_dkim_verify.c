@@ -24,6 +24,7 @@
 #include "dkim-key.h"
 #include "dkim-keystore.h"
 #include "dkim-test.h"
+#include "harness.h"
 
 static struct dkim_keystore *keys;
 
@@ -457,7 +458,6 @@ main(void)
 {
 	Suite *s = suite_create("dkim_verify");
 	TCase *tc = tcase_create("rfc6376-6");
-	SRunner *sr;
 	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
@@ -475,9 +475,6 @@ main(void)
 	tcase_add_test(tc, test_multiple_from);
 	tcase_add_test(tc, test_giant_header_and_junk);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	failed = harness_run_suite(s);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -800,7 +800,6 @@ main(void)
 {
 	Suite *s = suite_create("dmarc");
 	TCase *tc = tcase_create("record");
-	SRunner *sr;
 	int failed;
 
 	tcase_add_loop_test(tc, test_record, 0,
@@ -826,9 +825,6 @@ main(void)
 	tcase_add_test(tc, test_async_concurrent_cancel);
 	tcase_add_test(tc, test_timeout_temperror);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	failed = harness_run_suite(s);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -247,15 +247,11 @@ main(void)
 {
 	Suite *s = suite_create("dmarc_oracle");
 	TCase *tc = tcase_create("opendmarc");
-	SRunner *sr;
 	int failed;
 
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, test_matrix_vs_opendmarc);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	failed = harness_run_suite(s);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -368,7 +368,6 @@ main(void)
 {
 	Suite *s = suite_create("dns");
 	TCase *tc = tcase_create("unbound");
-	SRunner *sr;
 	int failed;
 	char *dir;
 
@@ -395,10 +394,7 @@ main(void)
 	tcase_add_test(tc, test_bad_config);
 	tcase_add_test(tc, test_strings);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	failed = harness_run_suite(s);
 	harness_unbound_stop(&server);
 	unlink(fwd_config);
 	rmdir(dir);

@@ -16,6 +16,7 @@
 
 #include "arena.h"
 #include "msg-address.h"
+#include "harness.h"
 
 struct want_addr {
 	const char *display, *local, *domain, *group;
@@ -219,7 +220,6 @@ main(void)
 {
 	Suite *s = suite_create("msg_address");
 	TCase *tc = tcase_create("rfc5322");
-	SRunner *sr;
 	int failed;
 
 	tcase_add_loop_test(tc, test_list, 0,
@@ -232,9 +232,6 @@ main(void)
 	tcase_add_loop_test(tc, test_author, 0,
 			    sizeof(author_cases) / sizeof(author_cases[0]));
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	failed = harness_run_suite(s);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

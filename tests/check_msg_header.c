@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "msg-header.h"
+#include "harness.h"
 
 /* Render the event stream as text: "F[name|raw]" per field, "E" for the
  * end of the header, then the body, then "$". */
@@ -122,16 +123,12 @@ main(void)
 {
 	Suite *s = suite_create("msg_header");
 	TCase *tc = tcase_create("rfc5322");
-	SRunner *sr;
 	int failed;
 
 	tcase_add_loop_test(tc, test_cases, 0, sizeof(cases) / sizeof(cases[0]));
 	tcase_add_test(tc, test_oversized);
 	tcase_add_test(tc, test_field_is);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	failed = harness_run_suite(s);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -12,6 +12,7 @@
 
 #include "arena.h"
 #include "policy-request.h"
+#include "harness.h"
 
 static const char real_request[] =
 	"request=smtpd_access_policy\n"
@@ -220,7 +221,6 @@ main(void)
 {
 	Suite *s = suite_create("policy_request");
 	TCase *tc = tcase_create("parser");
-	SRunner *sr;
 	int failed;
 
 	tcase_add_loop_test(tc, test_chunks, 0, 5);
@@ -229,9 +229,6 @@ main(void)
 			    sizeof(bad_cases) / sizeof(bad_cases[0]));
 	tcase_add_test(tc, test_bounded);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	failed = harness_run_suite(s);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -288,7 +288,6 @@ main(void)
 	Suite *s = suite_create("policyd");
 	TCase *tc = tcase_create("config");
 	TCase *td = tcase_create("decide");
-	SRunner *sr;
 	int failed;
 
 	tcase_add_test(tc, test_debian_conf);
@@ -300,9 +299,6 @@ main(void)
 			    sizeof(decide_cases) / sizeof(decide_cases[0]));
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, td);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	failed = harness_run_suite(s);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -400,7 +400,6 @@ main(void)
 {
 	Suite *s = suite_create("spf");
 	TCase *tc = tcase_create("check_host");
-	SRunner *sr;
 	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
@@ -413,9 +412,6 @@ main(void)
 	tcase_add_test(tc, test_concurrent_and_cancel);
 	tcase_add_test(tc, test_cancel_midway);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	failed = harness_run_suite(s);
 	return failed == 0 ? 0 : 1;
 }

@@ -18,6 +18,7 @@
 #include "spf-macro.h"
 #include "spf-record.h"
 #include "spf.h"
+#include "harness.h"
 
 static const struct {
 	const char *record;
@@ -359,7 +360,6 @@ main(void)
 {
 	Suite *s = suite_create("spf_record");
 	TCase *tc = tcase_create("parse");
-	SRunner *sr;
 	int failed;
 
 	tcase_add_loop_test(tc, test_record_parse, 0,
@@ -376,9 +376,6 @@ main(void)
 	tcase_add_test(tc, test_addr_forms);
 	tcase_add_test(tc, test_result_str);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	failed = harness_run_suite(s);
 	return failed == 0 ? 0 : 1;
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "taglist.h"
+#include "harness.h"
 
 static void
 assert_tag(const struct taglist *l, const char *name, const char *want)
@@ -135,7 +136,6 @@ main(void)
 {
 	Suite *s = suite_create("taglist");
 	TCase *tc = tcase_create("rfc6376-3.2");
-	SRunner *sr;
 	int failed;
 
 	tcase_add_test(tc, test_rfc6376_signature);
@@ -143,9 +143,6 @@ main(void)
 	tcase_add_loop_test(tc, test_bad_lists, 0, sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(tc, test_edge_cases);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	failed = harness_run_suite(s);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

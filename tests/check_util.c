@@ -12,6 +12,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "strparse.h"
+#include "harness.h"
 
 START_TEST(test_arena_basic)
 {
@@ -162,11 +163,5 @@ util_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(util_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return harness_run_suite(util_suite()) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

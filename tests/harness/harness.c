@@ -17,6 +17,18 @@
 
 #include "harness.h"
 
+int
+harness_run_suite(Suite *suite)
+{
+	SRunner *sr = srunner_create(suite);
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed;
+}
+
 const char *
 harness_srcdir(void)
 {

@@ -10,6 +10,7 @@
 #ifndef HARNESS_H
 #define HARNESS_H
 
+#include <check.h>
 #include <sys/types.h>
 
 struct harness_unbound {
@@ -18,6 +19,9 @@ struct harness_unbound {
 	char *dir;
 };
 
+/* Run every test of the suite (libcheck, forking mode, normal output) and
+ * return the number that failed; the runner and the suite are freed. */
+int harness_run_suite(Suite *suite);
 /* A fresh world-traversable temporary directory (mode 755). */
 char *harness_tmpdir(const char *tag);
 /* Write `text` to DIR/NAME; returns the path. */
