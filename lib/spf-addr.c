@@ -8,6 +8,7 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "dns.h"
 #include "spf-addr.h"
 
 static const unsigned char v4_mapped_prefix[12] = {0, 0, 0, 0, 0,    0,
@@ -57,6 +58,30 @@ spf_addr_match(const struct spf_addr *client, const struct spf_addr *net,
 		return true;
 	mask = (unsigned char)(0xff << (8 - rest));
 	return (client->bytes[full] & mask) == (net->bytes[full] & mask);
+}
+
+bool
+spf_addr_in_answer(const struct dns_result *result, const struct spf_addr *ip,
+                   unsigned int cidr4, unsigned int cidr6)
+{
+	struct spf_addr a;
+	size_t i;
+
+	for (i = 0; i < result->count; i++) {
+		const struct dns_rr *rr = &result->rrs[i];
+
+		memset(&a, 0, sizeof(a));
+		if (rr->type == DNS_T_A)
+			memcpy(a.bytes, &rr->u.a, 4);
+		else if (rr->type == DNS_T_AAAA) {
+			a.v6 = true;
+			memcpy(a.bytes, &rr->u.aaaa, 16);
+		} else
+			continue;
+		if (spf_addr_match(ip, &a, a.v6 ? cidr6 : cidr4))
+			return true;
+	}
+	return false;
 }
 
 void

@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 struct arena;
+struct dns_result;
 
 #define SPF_ADDR_V4_BITS 32
 #define SPF_ADDR_V6_BITS 128
@@ -32,6 +33,13 @@ int spf_addr_parse(const char *text, struct spf_addr *addr_r);
  * are the same family.  `prefix` larger than the family size is clamped. */
 bool spf_addr_match(const struct spf_addr *client, const struct spf_addr *net,
                     unsigned int prefix);
+
+/* Whether any A/AAAA record of `result` is within cidr4 / cidr6 bits of
+ * `ip` (the a and mx mechanisms, PTR validation, and spf-policyd's
+ * HELO_Whitelist check). */
+bool spf_addr_in_answer(const struct dns_result *result,
+                        const struct spf_addr *ip, unsigned int cidr4,
+                        unsigned int cidr6);
 
 /* The "c" macro form (inet_ntop); buffer of at least 46 bytes. */
 void spf_addr_ntop(const struct spf_addr *addr, char *buf, size_t size);

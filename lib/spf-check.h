@@ -126,11 +126,6 @@ void spf_query_batch(struct spf_check *check, const char *const *names,
                      spf_batch_handler_t *handler);
 /* Whether a DNS step is in flight. */
 bool spf_waiting(const struct spf_check *check);
-/* Whether any A/AAAA record of `result` is within cidr4 / cidr6 bits of
- * the client address. */
-bool spf_answer_matches(const struct dns_result *result,
-                        const struct spf_addr *ip, unsigned int cidr4,
-                        unsigned int cidr6);
 /* The address record type for the client (A or AAAA, 5.3). */
 enum dns_type spf_addr_type(const struct spf_check *check);
 

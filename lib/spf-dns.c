@@ -49,30 +49,6 @@ spf_dns_action(const struct dns_result *result, enum spf_lookup_context context)
 	return lenient ? SPF_DNS_SKIP : SPF_DNS_TEMPERROR;
 }
 
-bool
-spf_answer_matches(const struct dns_result *result, const struct spf_addr *ip,
-                   unsigned int cidr4, unsigned int cidr6)
-{
-	struct spf_addr a;
-	size_t i;
-
-	for (i = 0; i < result->count; i++) {
-		const struct dns_rr *rr = &result->rrs[i];
-
-		memset(&a, 0, sizeof(a));
-		if (rr->type == DNS_T_A)
-			memcpy(a.bytes, &rr->u.a, 4);
-		else if (rr->type == DNS_T_AAAA) {
-			a.v6 = true;
-			memcpy(a.bytes, &rr->u.aaaa, 16);
-		} else
-			continue;
-		if (spf_addr_match(ip, &a, a.v6 ? cidr6 : cidr4))
-			return true;
-	}
-	return false;
-}
-
 enum dns_type
 spf_addr_type(const struct spf_check *check)
 {

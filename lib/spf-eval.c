@@ -182,7 +182,7 @@ on_a(struct spf_check *c, const struct dns_result *res)
 
 	if (!term_answer(c, res))
 		return;
-	if (spf_answer_matches(res, &c->ip, t->cidr4, t->cidr6))
+	if (spf_addr_in_answer(res, &c->ip, t->cidr4, t->cidr6))
 		term_matched(c, t);
 	else
 		term_no_match(c);
@@ -209,7 +209,7 @@ on_mx_addrs(struct spf_check *c, struct dns_result *const *results, size_t n)
 			term_temperror(c, results[i]);
 			return;
 		case SPF_DNS_USE:
-			if (spf_answer_matches(results[i], &c->ip, t->cidr4,
+			if (spf_addr_in_answer(results[i], &c->ip, t->cidr4,
 			                       t->cidr6)) {
 				term_matched(c, t);
 				return;

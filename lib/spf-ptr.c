@@ -34,7 +34,7 @@ on_ptr_addrs(struct spf_check *c, struct dns_result *const *results, size_t n)
 	for (i = 0; i < n; i++) {
 		if (spf_dns_action(results[i], SPF_LOOKUP_PTR_ADDR) ==
 		        SPF_DNS_USE &&
-		    spf_answer_matches(results[i], &c->ip, SPF_ADDR_V4_BITS,
+		    spf_addr_in_answer(results[i], &c->ip, SPF_ADDR_V4_BITS,
 		                       SPF_ADDR_V6_BITS))
 			c->ptr_valid[c->nptr_valid++] = c->names[i];
 	}

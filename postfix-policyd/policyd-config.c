@@ -100,54 +100,44 @@ policyd_net_parse(const char *text, struct policyd_net *net_r)
 	char addr[INET6_ADDRSTRLEN + 1];
 	const char *slash = strchr(text, '/');
 	size_t len = slash != NULL ? (size_t)(slash - text) : strlen(text);
-	struct in_addr a4;
-	bool ok = true;
+	bool ok = true, mapped;
 
 	if (len == 0 || len >= sizeof(addr))
 		return -1;
 	memcpy(addr, text, len);
 	addr[len] = '\0';
 	memset(net_r, 0, sizeof(*net_r));
-	if (inet_pton(AF_INET, addr, &a4) == 1) {
-		net_r->addr[10] = net_r->addr[11] = 0xff;
-		memcpy(net_r->addr + 12, &a4, 4);
-		net_r->prefix = 96 + (slash != NULL
-					      ? parse_prefix(slash + 1, 32, &ok)
-					      : 32);
-	} else if (inet_pton(AF_INET6, addr, net_r->addr) == 1) {
-		net_r->prefix = slash != NULL
-					? parse_prefix(slash + 1, 128, &ok)
-					: 128;
-	} else {
+	if (spf_addr_parse(addr, &net_r->addr) < 0)
 		return -1;
+	/* written as IPv6 but folded to IPv4: its prefix counts 96 more */
+	mapped = !net_r->addr.v6 && strchr(addr, ':') != NULL;
+	if (slash == NULL) {
+		net_r->prefix = net_r->addr.v6 ? SPF_ADDR_V6_BITS :
+						 SPF_ADDR_V4_BITS;
+		return 0;
+	}
+	net_r->prefix = parse_prefix(slash + 1, mapped || net_r->addr.v6 ?
+					 SPF_ADDR_V6_BITS : SPF_ADDR_V4_BITS,
+				     &ok);
+	if (mapped) {
+		/* a mapped network wider than ::ffff:0:0/96 is not IPv4 */
+		if (net_r->prefix < SPF_ADDR_V6_BITS - SPF_ADDR_V4_BITS)
+			return -1;
+		net_r->prefix -= SPF_ADDR_V6_BITS - SPF_ADDR_V4_BITS;
 	}
 	return ok ? 0 : -1;
-}
-
-static bool
-net_contains(const struct policyd_net *net, const uint8_t addr[16])
-{
-	unsigned int full = net->prefix / 8, bits = net->prefix % 8;
-
-	if (memcmp(net->addr, addr, full) != 0)
-		return false;
-	if (bits == 0)
-		return true;
-	return ((net->addr[full] ^ addr[full]) & (0xff00 >> bits) & 0xff) ==
-	       0;
 }
 
 bool
 policyd_net_match(const struct policyd_net *nets, size_t n, const char *ip)
 {
-	struct policyd_net client;
+	struct spf_addr client;
 	size_t i;
 
-	if (ip == NULL || strchr(ip, '/') != NULL ||
-	    policyd_net_parse(ip, &client) < 0)
+	if (ip == NULL || spf_addr_parse(ip, &client) < 0)
 		return false;
 	for (i = 0; i < n; i++) {
-		if (net_contains(&nets[i], client.addr))
+		if (spf_addr_match(&client, &nets[i].addr, nets[i].prefix))
 			return true;
 	}
 	return false;

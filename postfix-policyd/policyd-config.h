@@ -26,6 +26,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "spf-addr.h"
+
 struct arena;
 
 /* HELO_reject / Mail_From_reject values (policyd-spf.conf(5)). */
@@ -45,10 +47,11 @@ enum policyd_header_type {
 	POLICYD_HEADER_NONE,
 };
 
-/* An IPv4 or IPv6 network; IPv4 is stored as IPv4-mapped IPv6
- * (::ffff:a.b.c.d, prefix + 96) so that one comparison serves both. */
+/* An IPv4 or IPv6 network, in lib/spf-addr.h's form: an IPv4-mapped
+ * IPv6 network (::ffff:127.0.0.0/104) is stored as the IPv4 one (/8), as
+ * an IPv4-mapped client address is matched as IPv4. */
 struct policyd_net {
-	uint8_t addr[16];
+	struct spf_addr addr;
 	unsigned int prefix;
 };
 

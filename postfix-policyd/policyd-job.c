@@ -4,7 +4,6 @@
  */
 #include "config.h"
 
-#include <arpa/inet.h>
 #include <event2/event.h>
 #include <string.h>
 #include <strings.h>
@@ -212,25 +211,27 @@ on_domain_whitelist(const struct spf_verdict *v, void *context)
 	job_run(job);
 }
 
+/* HELO_Whitelist: the HELO name resolves to the client's own address
+ * (an IPv4-mapped client is IPv4, as in SPF).  A or AAAA to ask for, or
+ * 0 when the client address does not parse. */
+static enum dns_type
+client_addr_type(const char *ip)
+{
+	struct spf_addr client;
+
+	if (spf_addr_parse(ip, &client) < 0)
+		return 0;
+	return client.v6 ? DNS_T_AAAA : DNS_T_A;
+}
+
 static bool
 addr_matches(const struct dns_result *r, const char *ip)
 {
-	struct in6_addr a6;
-	struct in_addr a4;
-	size_t i;
-	bool v4 = inet_pton(AF_INET, ip, &a4) == 1;
+	struct spf_addr client;
 
-	if (!v4 && inet_pton(AF_INET6, ip, &a6) != 1)
-		return false;
-	for (i = 0; i < r->count; i++) {
-		if (v4 && r->rrs[i].type == DNS_T_A &&
-		    memcmp(&r->rrs[i].u.a, &a4, sizeof(a4)) == 0)
-			return true;
-		if (!v4 && r->rrs[i].type == DNS_T_AAAA &&
-		    memcmp(&r->rrs[i].u.aaaa, &a6, sizeof(a6)) == 0)
-			return true;
-	}
-	return false;
+	return spf_addr_parse(ip, &client) == 0 &&
+	       spf_addr_in_answer(r, &client, SPF_ADDR_V4_BITS,
+				  SPF_ADDR_V6_BITS);
 }
 
 static void
@@ -327,14 +328,13 @@ job_run(struct policyd_job *job)
 			job->wl_index++;
 			break;
 		case STEP_HELO_WHITELIST:
-			if (!listed(cfg->helo_whitelist, helo)) {
+			if (!listed(cfg->helo_whitelist, helo) ||
+			    client_addr_type(job->facts.client_ip) == 0) {
 				job->step++;
 				break;
 			}
 			if (dns_lookup_async(job->env->resolver, helo,
-					     strchr(job->facts.client_ip, ':')
-						     ? DNS_T_AAAA
-						     : DNS_T_A,
+					     client_addr_type(job->facts.client_ip),
 					     on_helo_whitelist, job,
 					     &job->query, &err) == 0) {
 				arm_timer(job, cfg->whitelist_lookup_time_ms);

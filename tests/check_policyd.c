@@ -132,7 +132,26 @@ static const struct net_case net_cases[] = {
 	{"::1", "::1", true},
 	{"::1", "127.0.0.1", false},
 	{"192.0.2.0/24", "not-an-ip", false},
+	/* IPv4-mapped on either side is IPv4 (RFC 7208 5, as SPF sees it) */
+	{"::ffff:192.0.2.0/120", "192.0.2.5", true},
+	{"::ffff:192.0.2.0/120", "192.0.3.5", false},
+	{"192.0.2.0/24", "::ffff:192.0.2.9", true},
 };
+
+/* Networks that are not networks: refused at configuration time. */
+static const char *const bad_nets[] = {
+	"192.0.2.0/33", "2001:db8::/129", "::ffff:0.0.0.0/64", "/24",
+	"192.0.2.0/", "192.0.2.0/x", "example.com",
+};
+
+START_TEST(test_bad_net)
+{
+	struct policyd_net net;
+
+	ck_assert_msg(policyd_net_parse(bad_nets[_i], &net) == -1,
+		      "%s: got accepted, want refused", bad_nets[_i]);
+}
+END_TEST
 
 START_TEST(test_net)
 {
@@ -293,6 +312,8 @@ main(void)
 	tcase_add_test(tc, test_debian_conf);
 	tcase_add_loop_test(tc, test_bad_conf, 0,
 			    sizeof(bad_confs) / sizeof(bad_confs[0]));
+	tcase_add_loop_test(tc, test_bad_net, 0,
+			    sizeof(bad_nets) / sizeof(bad_nets[0]));
 	tcase_add_loop_test(tc, test_net, 0,
 			    sizeof(net_cases) / sizeof(net_cases[0]));
 	tcase_add_loop_test(td, test_decide, 0,
