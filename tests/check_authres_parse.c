@@ -93,17 +93,6 @@ static const struct ar_case ar_cases[] = {
 	  { { "dkim", NULL, "pass", NULL, "header", "b", "gfT/i2HB" } } },
 };
 
-static void
-eq(const char *what, const char *got, const char *want)
-{
-	if (want == NULL)
-		ck_assert_msg(got == NULL, "%s: got %s, want NULL", what, got);
-	else
-		ck_assert_msg(got != NULL && strcmp(got, want) == 0,
-			      "%s: got %s, want %s", what,
-			      got != NULL ? got : "NULL", want);
-}
-
 START_TEST(test_ar)
 {
 	const struct ar_case *c = &ar_cases[_i];
@@ -114,19 +103,19 @@ START_TEST(test_ar)
 
 	ck_assert_msg(authres_parse(c->value, strlen(c->value), a, &ar,
 				    &err) == 0, "%s: %s", c->value, err);
-	eq("authserv-id", ar->authserv_id, c->authserv_id);
-	eq("version", ar->version, c->version);
+	harness_assert_str("authserv-id", ar->authserv_id, c->authserv_id);
+	harness_assert_str("version", ar->version, c->version);
 	ck_assert_int_eq(ar->none, c->none);
 	ck_assert_msg(ar->nresults == c->nresults, "got %zu results, want %zu",
 		      ar->nresults, c->nresults);
 	for (i = 0; i < c->nresults; i++) {
 		const struct authres_parsed_result *r = &ar->results[i];
 
-		eq("method", r->method, c->r[i].method);
-		eq("method version", r->method_version, c->r[i].version);
-		eq("result", r->result, c->r[i].result);
-		eq("reason", r->reason, c->r[i].reason);
-		eq("property", authres_parsed_prop(r, c->r[i].ptype,
+		harness_assert_str("method", r->method, c->r[i].method);
+		harness_assert_str("method version", r->method_version, c->r[i].version);
+		harness_assert_str("result", r->result, c->r[i].result);
+		harness_assert_str("reason", r->reason, c->r[i].reason);
+		harness_assert_str("property", authres_parsed_prop(r, c->r[i].ptype,
 						   c->r[i].property),
 		   c->r[i].value);
 	}
@@ -176,17 +165,17 @@ START_TEST(test_received_spf)
 
 	ck_assert_msg(received_spf_parse(ex1, strlen(ex1), a, &spf, &err) == 0,
 		      "%s", err);
-	eq("result", spf->result, "pass");
+	harness_assert_str("result", spf->result, "pass");
 	ck_assert_ptr_nonnull(strstr(spf->comment, "designates 192.0.2.1"));
-	eq("receiver", received_spf_get(spf, "receiver"), "mybox.example.org");
-	eq("client-ip", received_spf_get(spf, "client-ip"), "192.0.2.1");
-	eq("envelope-from", received_spf_get(spf, "envelope-from"),
+	harness_assert_str("receiver", received_spf_get(spf, "receiver"), "mybox.example.org");
+	harness_assert_str("client-ip", received_spf_get(spf, "client-ip"), "192.0.2.1");
+	harness_assert_str("envelope-from", received_spf_get(spf, "envelope-from"),
 	   "myname@example.com");
-	eq("helo", received_spf_get(spf, "helo"), "foo.example.com");
+	harness_assert_str("helo", received_spf_get(spf, "helo"), "foo.example.com");
 	ck_assert_msg(received_spf_parse(ex2, strlen(ex2), a, &spf, &err) == 0,
 		      "%s", err);
-	eq("result", spf->result, "fail");
-	eq("identity", received_spf_get(spf, "identity"), "mailfrom");
+	harness_assert_str("result", spf->result, "fail");
+	harness_assert_str("identity", received_spf_get(spf, "identity"), "mailfrom");
 	ck_assert_uint_eq(spf->npairs, 3);
 	ck_assert_int_lt(received_spf_parse("", 0, a, &spf, &err), 0);
 	ck_assert_int_lt(received_spf_parse("pass (x", 7, a, &spf, &err), 0);
@@ -238,9 +227,9 @@ START_TEST(test_trusted_spf)
 
 	authres_trusted_spf(msg1, 5, "mx.example.org", a, &t);
 	ck_assert(t.found);
-	eq("result", t.result, "pass");
-	eq("mailfrom domain", t.mailfrom_domain, "Example.COM");
-	eq("helo", t.helo, "out.example.com");
+	harness_assert_str("result", t.result, "pass");
+	harness_assert_str("mailfrom domain", t.mailfrom_domain, "Example.COM");
+	harness_assert_str("helo", t.helo, "out.example.com");
 	ck_assert_uint_eq(t.trusted_index, 0);
 	ck_assert_uint_eq(t.nforged, 1);
 	ck_assert_uint_eq(t.forged[0], 2);
@@ -252,9 +241,9 @@ START_TEST(test_trusted_spf)
 
 	authres_trusted_spf(msg3, 3, "mx.example.org", a, &t);
 	ck_assert(t.found);
-	eq("result", t.result, "pass");
-	eq("mailfrom domain", t.mailfrom_domain, "example.com");
-	eq("helo", t.helo, "out.example.com");
+	harness_assert_str("result", t.result, "pass");
+	harness_assert_str("mailfrom domain", t.mailfrom_domain, "example.com");
+	harness_assert_str("helo", t.helo, "out.example.com");
 	ck_assert_uint_eq(t.nforged, 1);
 	ck_assert_uint_eq(t.forged[0], 1);
 
@@ -290,23 +279,23 @@ START_TEST(test_writer_round_trip)
 	value = authres_format(w, 1);
 	ck_assert_msg(authres_parse(value, strlen(value), a, &ar, &err) == 0,
 		      "%s: %s", value, err);
-	eq("authserv-id", ar->authserv_id, "mx.example.org");
+	harness_assert_str("authserv-id", ar->authserv_id, "mx.example.org");
 	ck_assert_uint_eq(ar->nresults, 2);
-	eq("method", ar->results[0].method, "spf");
-	eq("reason", ar->results[0].reason, "looks \"fine\"; really");
-	eq("mailfrom", authres_parsed_prop(&ar->results[0], "smtp",
+	harness_assert_str("method", ar->results[0].method, "spf");
+	harness_assert_str("reason", ar->results[0].reason, "looks \"fine\"; really");
+	harness_assert_str("mailfrom", authres_parsed_prop(&ar->results[0], "smtp",
 					   "mailfrom"), "bounce+x=y@Example.COM");
-	eq("result", ar->results[1].result, "fail");
-	eq("from", authres_parsed_prop(&ar->results[1], "header", "from"),
+	harness_assert_str("result", ar->results[1].result, "fail");
+	harness_assert_str("from", authres_parsed_prop(&ar->results[1], "header", "from"),
 	   "example.com");
 	f.name = "Authentication-Results";
 	f.value = value;
 	f.value_len = strlen(value);
 	authres_trusted_spf(&f, 1, "mx.example.org", a, &t);
 	ck_assert(t.found);
-	eq("trusted result", t.result, "pass");
-	eq("trusted domain", t.mailfrom_domain, "Example.COM");
-	eq("trusted helo", t.helo, "out.example.com");
+	harness_assert_str("trusted result", t.result, "pass");
+	harness_assert_str("trusted domain", t.mailfrom_domain, "Example.COM");
+	harness_assert_str("trusted helo", t.helo, "out.example.com");
 	arena_free(&a);
 }
 END_TEST

@@ -77,17 +77,6 @@ static const struct list_case list_cases[] = {
 	    { NULL, "x", "[192.0.2.1]", NULL } } },
 };
 
-static void
-assert_str(const char *what, const char *got, const char *want)
-{
-	if (want == NULL)
-		ck_assert_msg(got == NULL, "%s: got %s, want NULL", what, got);
-	else
-		ck_assert_msg(got != NULL && strcmp(got, want) == 0,
-			      "%s: got %s, want %s", what,
-			      got != NULL ? got : "NULL", want);
-}
-
 START_TEST(test_list)
 {
 	const struct list_case *c = &list_cases[_i];
@@ -102,11 +91,11 @@ START_TEST(test_list)
 	ck_assert_msg(n == c->count, "%s: got %zu addresses, want %zu",
 		      c->value, n, c->count);
 	for (i = 0; i < n; i++) {
-		assert_str("display", addrs[i].display_name,
+		harness_assert_str("display", addrs[i].display_name,
 			   c->addrs[i].display);
-		assert_str("local", addrs[i].local_part, c->addrs[i].local);
-		assert_str("domain", addrs[i].domain, c->addrs[i].domain);
-		assert_str("group", addrs[i].group, c->addrs[i].group);
+		harness_assert_str("local", addrs[i].local_part, c->addrs[i].local);
+		harness_assert_str("domain", addrs[i].domain, c->addrs[i].domain);
+		harness_assert_str("group", addrs[i].group, c->addrs[i].group);
 	}
 	/* every prefix: no crash, no read past the end (ASan) */
 	for (i = 0; i < strlen(c->value); i++) {

@@ -29,6 +29,17 @@ harness_run_suite(Suite *suite)
 	return failed;
 }
 
+void
+harness_assert_str(const char *what, const char *got, const char *want)
+{
+	if (want == NULL)
+		ck_assert_msg(got == NULL, "%s: got %s, want NULL", what, got);
+	else
+		ck_assert_msg(got != NULL && strcmp(got, want) == 0,
+			      "%s: got %s, want %s", what,
+			      got != NULL ? got : "NULL", want);
+}
+
 const char *
 harness_srcdir(void)
 {

@@ -22,6 +22,9 @@ struct harness_unbound {
 /* Run every test of the suite (libcheck, forking mode, normal output) and
  * return the number that failed; the runner and the suite are freed. */
 int harness_run_suite(Suite *suite);
+/* Fail the running test unless `got` equals `want` (both may be NULL),
+ * with "WHAT: got X, want Y". */
+void harness_assert_str(const char *what, const char *got, const char *want);
 /* A fresh world-traversable temporary directory (mode 755). */
 char *harness_tmpdir(const char *tag);
 /* Write `text` to DIR/NAME; returns the path. */
