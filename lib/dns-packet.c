@@ -30,14 +30,14 @@ get32(const unsigned char *p)
 	       ((uint32_t)p[2] << 8) | p[3];
 }
 
-/* Offset just past the name at msg[off], or 0 if malformed. */
+/* Offset just past the name at msg[off], or 0 if malformed (checked,
+ * not decoded: owner names are not kept). */
 static size_t
-skip_name(struct arena *arena, const unsigned char *msg, size_t len,
-	  size_t off)
+skip_name(const unsigned char *msg, size_t len, size_t off)
 {
 	size_t end;
 
-	return dns_rr_name_decode(arena, msg, len, off, &end) != NULL ? end : 0;
+	return dns_rr_name_decode(NULL, msg, len, off, &end) != NULL ? end : 0;
 }
 
 static int
@@ -45,7 +45,7 @@ dns_packet_record(struct arena *arena, const unsigned char *msg, size_t len,
 		  size_t *pos, enum dns_type qtype,
 		  struct dns_packet_answer *answer, const char **error_r)
 {
-	size_t off = skip_name(arena, msg, len, *pos), rdlen;
+	size_t off = skip_name(msg, len, *pos), rdlen;
 	unsigned int type, class;
 	uint32_t ttl;
 
@@ -107,7 +107,7 @@ dns_packet_parse(struct arena *arena, const unsigned char *msg, size_t len,
 		return -1;
 	}
 	for (i = 0; i < qdcount; i++) {
-		pos = skip_name(arena, msg, len, pos);
+		pos = skip_name(msg, len, pos);
 		if (pos == 0 || len - pos < DNS_QUESTION_FIXED) {
 			*error_r = "truncated question";
 			return -1;

@@ -73,10 +73,12 @@ dns_rr_name_decode(struct arena *arena, const unsigned char *msg,
 		pos++;
 		if (l == 0)
 			break;
-		name_append_label(&out, msg + pos, l);
+		if (arena != NULL)
+			name_append_label(&out, msg + pos, l);
 		pos += l;
 	}
-	name = arena_memdup0(arena, buf_cstr(&out), out.len);
+	name = arena == NULL ? "" :
+		arena_memdup0(arena, buf_cstr(&out), out.len);
 	buf_free(&out);
 	*end_r = jumped ? end : pos;
 	return name;

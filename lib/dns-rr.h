@@ -25,7 +25,8 @@ int dns_rr_decode(struct arena *arena, enum dns_type type,
  * the final dot (the root is ""); *end_r is set to the offset just past
  * the name's own octets (not past any pointer target).  Returns NULL if
  * malformed: truncated, a label over 63 octets, a name over 255 octets,
- * or a compression pointer that does not point backwards. */
+ * or a compression pointer that does not point backwards.  With `arena`
+ * NULL the name is only checked and skipped (the result is ""). */
 const char *dns_rr_name_decode(struct arena *arena, const unsigned char *msg,
 			       size_t msg_len, size_t off, size_t *end_r);
 
