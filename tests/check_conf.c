@@ -7,8 +7,10 @@
 
 #include <check.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "conf.h"
@@ -120,6 +122,33 @@ START_TEST(test_errors)
 }
 END_TEST
 
+/* A configuration file over 4 MiB is refused, not read into memory. */
+START_TEST(test_file_too_large)
+{
+	char path[] = "/tmp/mailauth-conf-XXXXXX";
+	struct arena *a = arena_new(0);
+	struct test_settings s;
+	const char *err = NULL, *want;
+	char line[1024];
+	FILE *fp;
+	int fd = mkstemp(path), i;
+
+	ck_assert_int_ge(fd, 0);
+	fp = fdopen(fd, "w");
+	memset(line, '#', sizeof(line) - 1);
+	line[sizeof(line) - 1] = '\n';
+	for (i = 0; i < 4 * 1024 + 1; i++)
+		fwrite(line, 1, sizeof(line), fp);
+	fclose(fp);
+	ck_assert_int_eq(conf_defaults(table, &s, a, &err), 0);
+	ck_assert_int_eq(conf_read_file(table, &s, a, path, &err), -1);
+	want = arena_printf(a, "%s: file too large", path);
+	ck_assert_msg(strcmp(err, want) == 0, "got '%s', want '%s'", err, want);
+	unlink(path);
+	arena_free(&a);
+}
+END_TEST
+
 START_TEST(test_missing_file)
 {
 	struct arena *a = arena_new(0);
@@ -143,6 +172,7 @@ main(void)
 	tcase_add_test(tc, test_file);
 	tcase_add_loop_test(tc, test_errors, 0, sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(tc, test_missing_file);
+	tcase_add_test(tc, test_file_too_large);
 	suite_add_tcase(s, tc);
 	failed = harness_run_suite(s);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
