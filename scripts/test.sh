@@ -70,13 +70,6 @@ build_and_check() {
 	return 0
 }
 
-# The shared test data (RFC 7208 suite, DKIM vectors) lives beside the
-# checkout; name it absolutely so that the distcheck tree finds it too.
-if [ -z "${MAILAUTH_TESTDATA:-}" ] && [ -d "$top/../shared/testdata" ]; then
-	MAILAUTH_TESTDATA=$(cd "$top/../shared/testdata" && pwd)
-	export MAILAUTH_TESTDATA
-fi
-
 step "dependencies"
 "$top/scripts/install-deps.sh" || exit 1
 

@@ -11,7 +11,8 @@ local-data: "example.test. 300 IN SOA ns.example.test. h.example.test. 1 3600 60
 local-data: 'example.test. 300 IN TXT "v=spf1 " "mx -all"'
 local-data: "example.test. 300 IN MX 10 mx.example.test."
 Z
-set -- $("$srcdir/tests/harness/unbound-start.sh" "$work/unbound" "$work/zones.conf") || fail "unbound did not start"
+ub=$("$srcdir/tests/harness/unbound-start.sh" "$work/unbound" "$work/zones.conf") || fail "unbound did not start (log tail above)"
+set -- $ub
 ub_pid=$1 ub_port=$2
 trap '"$srcdir/tests/harness/stop-pid.sh" $ub_pid; rm -rf "$work"' EXIT
 "$srcdir/tests/harness/libunbound-forward.sh" "$ub_port" > "$work/lib.conf"

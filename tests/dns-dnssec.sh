@@ -39,7 +39,8 @@ cat > zones.conf <<'Z'
 local-zone: "plain.test." static
 local-data: "plain.test. 300 IN TXT \"unsigned\""
 Z
-set -- $("$srcdir/tests/harness/unbound-start.sh" "$work/unbound" "$work/zones.conf" "$work/extra.conf") || fail "unbound did not start"
+ub=$("$srcdir/tests/harness/unbound-start.sh" "$work/unbound" "$work/zones.conf" "$work/extra.conf") || fail "unbound did not start (log tail above)"
+set -- $ub
 ub_pid=$1
 trap '"$srcdir/tests/harness/stop-pid.sh" $ub_pid; rm -rf "$work"' EXIT
 "$srcdir/tests/harness/libunbound-forward.sh" "$2" > lib.conf

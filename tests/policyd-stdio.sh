@@ -9,8 +9,9 @@ set -u
 
 policyd="$MAILAUTH_BUILDDIR/postfix-policyd/spf-policyd"
 work=$(harness_tmpdir policyd-stdio)
-set -- $("$srcdir/tests/harness/unbound-start.sh" "$work/unbound" \
-	"$srcdir/tests/fixtures/policyd-zones.conf") || fail "unbound did not start"
+ub=$("$srcdir/tests/harness/unbound-start.sh" "$work/unbound" \
+	"$srcdir/tests/fixtures/policyd-zones.conf") || fail "unbound did not start (log tail above)"
+set -- $ub
 ub_pid=$1 ub_port=$2
 # a DNS server that drops every query, for slow.example.
 bh_port=$(/usr/bin/python3 -c 'import socket

@@ -52,11 +52,8 @@ const char *
 harness_testdata(void)
 {
 	static char path[4096];
-	const char *env = getenv("MAILAUTH_TESTDATA");
 
-	if (env != NULL)
-		return env;
-	snprintf(path, sizeof(path), "%s/../shared/testdata", harness_srcdir());
+	snprintf(path, sizeof(path), "%s/tests/fixtures", harness_srcdir());
 	return path;
 }
 

@@ -39,8 +39,8 @@ char *harness_forward_config(const char *dir, int port);
 /* A UDP + TCP socket pair bound on 127.0.0.1 that never answers (a DNS
  * server that drops every query); returns the port, fds in fds_r[2]. */
 int harness_blackhole(int fds_r[2]);
-/* Directory of the shared test data (../shared/testdata, or
- * $MAILAUTH_TESTDATA). */
+/* Directory of the test data in the tree: $srcdir/tests/fixtures
+ * (tests/fixtures/README.md names each file's origin and licence). */
 const char *harness_testdata(void);
 /* Source directory ($srcdir or ".") */
 const char *harness_srcdir(void);
