@@ -23,9 +23,7 @@ for l in open(sys.argv[1]):
     parts = " ".join('"%s"' % rec[i:i + 255] for i in range(0, len(rec), 255))
     print("local-data: '%s. 300 IN TXT %s'" % (name, parts))
 PY
-ub=$("$srcdir/tests/harness/unbound-start.sh" "$work/unbound" "$work/zones.conf") || fail "unbound did not start (log tail above)"
-set -- $ub
-ub_pid=$1 ub_port=$2
+harness_unbound "$work/unbound" "$work/zones.conf"
 trap '"$srcdir/tests/harness/stop-pid.sh" $ub_pid; rm -rf "$work"' EXIT
 "$srcdir/tests/harness/libunbound-forward.sh" "$ub_port" > "$work/lib.conf"
 ac="$MAILAUTH_BUILDDIR/cli/authcheck"

@@ -10,6 +10,10 @@ if ! "$py" -c 'import dkim, nacl' 2>/dev/null; then
 	echo "SKIP: python3-dkim/python3-nacl not installed (apt-get install python3-dkim python3-nacl)"
 	exit 77
 fi
+if [ ! -x "$MAILAUTH_BUILDDIR/tests/peers/opendkim-peer" ]; then
+	echo "SKIP: tests/peers/opendkim-peer not built (apt-get install libopendkim-dev, then configure)"
+	exit 77
+fi
 PYTHONDONTWRITEBYTECODE=1
 export PYTHONDONTWRITEBYTECODE
 exec "$py" "$srcdir/tests/dkim-interop/interop.py" \

@@ -9,10 +9,8 @@ set -u
 
 policyd="$MAILAUTH_BUILDDIR/postfix-policyd/spf-policyd"
 work=$(harness_tmpdir policyd-stdio)
-ub=$("$srcdir/tests/harness/unbound-start.sh" "$work/unbound" \
-	"$srcdir/tests/fixtures/policyd-zones.conf") || fail "unbound did not start (log tail above)"
-set -- $ub
-ub_pid=$1 ub_port=$2
+harness_unbound "$work/unbound" \
+	"$srcdir/tests/fixtures/policyd-zones.conf"
 # a DNS server that drops every query, for slow.example.
 bh_port=$(/usr/bin/python3 -c 'import socket
 s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

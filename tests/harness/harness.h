@@ -29,7 +29,8 @@ void harness_assert_str(const char *what, const char *got, const char *want);
 char *harness_tmpdir(const char *tag);
 /* Write `text` to DIR/NAME; returns the path. */
 char *harness_write_file(const char *dir, const char *name, const char *text);
-/* Start unbound serving the local-data in `zones_text`.  0 or -1. */
+/* Start unbound serving the local-data in `zones_text`.  0 or -1; exits
+ * 77 (SKIP) when there is no unbound program. */
 int harness_unbound_start(const char *zones_text, struct harness_unbound *ub);
 /* Stop it by PID and remove its directory. */
 void harness_unbound_stop(struct harness_unbound *ub);

@@ -58,10 +58,8 @@ policyd=$harness_sbindir/spf-policyd
 [ -x "$policyd" ] || fail "no $policyd after make install"
 
 # --- DNS ---
-ub=$("$srcdir/tests/harness/unbound-start.sh" "$BASE/unbound" \
-	"$srcdir/tests/fixtures/policyd-zones.conf") || fail "unbound did not start (log tail above)"
-set -- $ub
-ub_pid=$1 ub_port=$2
+harness_unbound "$BASE/unbound" \
+	"$srcdir/tests/fixtures/policyd-zones.conf"
 "$srcdir/tests/harness/libunbound-forward.sh" "$ub_port" > "$BASE/etc/resolver.conf"
 chmod 644 "$BASE/etc/resolver.conf"
 
