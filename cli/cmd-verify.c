@@ -143,6 +143,7 @@ verify_auth_after(struct authcheck *ac, struct verify_auth *va,
 		dk[i].domain = r[i].domain;
 		dk[i].selector = r[i].selector;
 		dk[i].pass = r[i].result == DKIM_RESULT_PASS;
+		dk[i].temperror = r[i].result == DKIM_RESULT_TEMPERROR;
 	}
 	return verify_auth_run(va, ac, *resolver_p, dk, n);
 }
