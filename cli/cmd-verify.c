@@ -5,7 +5,8 @@
  * verify-auth.c) and with --ip / --mail-from / --helo an spf= result.
  *
  *   authcheck verify [--keytable FILE] [--authserv-id ID]
- *       [--max-signatures N] [--time UNIX] [--ip ADDR --mail-from ADDR
+ *       [--max-signatures N] [--accept-partial-body] [--time UNIX]
+ *       [--ip ADDR --mail-from ADDR
  *       --helo NAME] [--dmarc] [--dmarc-psl] [--psl-file FILE]
  *       [DNS options] [FILE|-]
  *
@@ -37,11 +38,16 @@ verify_usage(FILE *fp)
 {
 	fprintf(fp,
 		"usage: authcheck verify [--keytable FILE] [--authserv-id ID]\n"
-		"         [--max-signatures N] [--time UNIX] [--ip ADDR]\n"
+		"         [--max-signatures N] [--accept-partial-body]\n"
+		"         [--time UNIX] [--ip ADDR]\n"
 		"         [--mail-from ADDR] [--helo NAME] [--dmarc]\n"
 		"         [--dmarc-psl] [--psl-file FILE] [DNS options] [FILE|-]\n"
 		"Prints one Authentication-Results field.\n"
-		"options:\n%s%s",
+		"options:\n"
+		"  --accept-partial-body  a signature whose l= leaves part of\n"
+		"                         the body unsigned passes (default:\n"
+		"                         dkim=policy, not counted for DMARC)\n"
+		"%s%s",
 		verify_auth_usage, authcheck_dns_usage);
 }
 
@@ -231,6 +237,8 @@ cmd_verify(struct authcheck *ac, int argc, char **argv)
 			if (*end != '\0' || set.max_signatures == 0)
 				goto usage;
 			i++;
+		} else if (strcmp(arg, "--accept-partial-body") == 0) {
+			set.accept_partial_body = true;
 		} else if (val != NULL && strcmp(arg, "--time") == 0) {
 			set.now = (time_t)strtoll(val, &end, 10);
 			if (*end != '\0' || set.now <= 0)
