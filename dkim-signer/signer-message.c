@@ -100,11 +100,14 @@ signer_message_push(struct signer_message *m, const void *data, size_t len,
 	if (!m->eol_known) {
 		const char *lf = memchr(data, '\n', len);
 
-		/* the first line end decides; a CR at the end of the
-		 * previous chunk is rare enough to ignore here */
+		/* the first line end decides (its CR may have come in the
+		 * previous chunk) */
 		if (lf != NULL) {
 			m->eol_known = true;
-			m->lf = lf == (const char *)data || lf[-1] != '\r';
+			m->lf = lf == (const char *)data ? !m->last_cr :
+							   lf[-1] != '\r';
+		} else if (len > 0) {
+			m->last_cr = ((const char *)data)[len - 1] == '\r';
 		}
 	}
 	if (signer_spool_write(&m->spool, data, len, error_r) < 0)

@@ -64,7 +64,7 @@ struct signer_message {
 	struct arena *arena;
 	struct signer_spool spool;
 	struct msg_header_parser *parser;
-	bool header_done, eol_known, lf;
+	bool header_done, eol_known, lf, last_cr;
 	size_t from_count;
 	struct buf from;
 	struct signer_existing existing[SIGNER_MAX_EXISTING];
