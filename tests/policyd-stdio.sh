@@ -128,7 +128,7 @@ expect_eq "$(kill -0 $d_pid 2>/dev/null && echo alive)" "" "daemon stops on SIGT
 # a configured user that cannot be switched to: refuse to start
 out=$("$policyd" -e -c "$work/policyd.conf" -o user=no-such-user-mailauth \
 	--listen "unix:$work/u.sock" </dev/null 2>&1)
-expect_eq "$?" 1 "unknown user: refuses to start"
+expect_eq "$?" 78 "unknown user: refuses to start (78, a configuration error, as -n says)"
 expect_match "$out" 'fatal: user: no such user' "unknown user: says why"
 
 # -n: configuration check only
