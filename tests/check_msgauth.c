@@ -31,16 +31,16 @@
 
 static char *dir;
 
-/* keytable.txt as local-data, plus `extra` lines; returns the config. */
+/* keytable.txt as local-zone / local-data lines, plus `extra` lines
+ * (malloc()ed text). */
 static char *
-zone_config(const char *extra)
+zone_lines(const char *extra)
 {
 	size_t len, i;
 	char *kt = dkim_test_read("keytable.txt", &len), *line, *save = NULL;
-	char *conf;
 	struct buf b = BUF_INIT;
 
-	buf_append_str(&b, "server:\n\tlocal-zone: \"com.\" static\n"
+	buf_append_str(&b, "\tlocal-zone: \"com.\" static\n"
 			   "\tlocal-zone: \"net.\" static\n");
 	for (line = strtok_r(kt, "\n", &save); line != NULL;
 	     line = strtok_r(NULL, "\n", &save)) {
@@ -55,10 +55,21 @@ zone_config(const char *extra)
 		buf_append_str(&b, "'\n");
 	}
 	buf_append_str(&b, extra);
-	conf = harness_write_file(dir, "zones.conf", buf_cstr(&b));
-	ck_assert_ptr_nonnull(conf);
-	buf_free(&b);
 	free(kt);
+	return buf_steal(&b, NULL);
+}
+
+/* A libunbound config serving those zones itself; returns its path. */
+static char *
+zone_config(const char *extra)
+{
+	char *lines = zone_lines(extra), *text, *conf;
+
+	ck_assert_int_ge(asprintf(&text, "server:\n%s", lines), 0);
+	conf = harness_write_file(dir, "zones.conf", text);
+	ck_assert_ptr_nonnull(conf);
+	free(text);
+	free(lines);
 	return conf;
 }
 
@@ -614,6 +625,47 @@ START_TEST(test_unsigned_and_table_keys)
 }
 END_TEST
 
+START_TEST(test_cache_across_messages)
+{
+	/* Keys and DMARC answers are cached across messages of a process
+	   (the key store for key records, libunbound for the rest, for
+	   their TTL of 300 s): with the only DNS server stopped after the
+	   first message, the second one still gets dkim=pass and
+	   dmarc=pass instead of temperror. */
+	struct harness_unbound server;
+	char *lines = zone_lines(DMARC_REJECT), *fwd, *msg, *ar;
+	struct dns_resolver *r;
+	struct dkim_keystore *ks;
+	struct msgauth_settings set;
+	struct msgauth *ma;
+	int round;
+
+	ck_assert_int_eq(harness_unbound_start(lines, &server), 0);
+	fwd = harness_forward_config(dir, server.port);
+	r = resolver_on(fwd, NULL, 1000);
+	ks = dkim_keystore_new_dns(r, NULL);
+	settings_init(&set, "mx.test");
+	set.time_budget_ms = 3000;
+	msg = message(false, "", false);
+	for (round = 0; round < 2; round++) {
+		ma = run(&set, r, ks, NULL, msg, 0);
+		ar = unfolded(ma);
+		ck_assert(!msgauth_result(ma)->budget_expired);
+		assert_contains(ar, "dkim=pass");
+		assert_contains(ar, "dmarc=pass");
+		free(ar);
+		msgauth_free(&ma);
+		if (round == 0)
+			harness_unbound_stop(&server);
+	}
+	free(msg);
+	dkim_keystore_free(&ks);
+	dns_resolver_free(&r);
+	free(fwd);
+	free(lines);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -630,6 +682,7 @@ main(void)
 	tcase_add_test(tc, test_budget_blackhole);
 	tcase_add_test(tc, test_async_external_base);
 	tcase_add_test(tc, test_unsigned_and_table_keys);
+	tcase_add_test(tc, test_cache_across_messages);
 	suite_add_tcase(s, tc);
 	return harness_run_suite(s) == 0 ? 0 : 1;
 }
