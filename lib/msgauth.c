@@ -22,6 +22,7 @@
 #include "dns.h"
 #include "log.h"
 #include "msg-address.h"
+#include "msg-header.h"
 #include "msgauth-authres.h"
 #include "msgauth-header.h"
 #include "msgauth.h"
@@ -156,6 +157,7 @@ dmarc_dkim_list(struct msgauth *ma)
 		dk[i].domain = r->dkim[i].domain;
 		dk[i].selector = r->dkim[i].selector;
 		dk[i].pass = r->dkim[i].result == DKIM_RESULT_PASS;
+		dk[i].temperror = r->dkim[i].result == DKIM_RESULT_TEMPERROR;
 	}
 	return dk;
 }
@@ -206,10 +208,17 @@ maybe_start_dmarc(struct msgauth *ma)
 	st = msg_address_author_domain(from, NULL, count > kept ? kept : count,
 				       ma->arena, &ma->result.from_domain,
 				       &why);
+	if (msgauth_header_hidden_from(ma->header)) {
+		/* one more From field a mail reader may show: RFC 9989
+		   5.3.1 / RFC 7489 6.6.1 multiple From, hostile */
+		st = MSG_AUTHOR_MULTIPLE_FROM;
+		why = MSG_HEADER_HIDDEN_FROM_REASON;
+	} else if (st != MSG_AUTHOR_UNPARSEABLE) {
+		why = NULL;
+	}
 	if (st != MSG_AUTHOR_OK) {
 		ma->result.from_domain = NULL;
-		dmarc_verdict_hostile(&ma->dmarc_set, st,
-				      st == MSG_AUTHOR_UNPARSEABLE ? why : NULL,
+		dmarc_verdict_hostile(&ma->dmarc_set, st, why,
 				      ma->arena, &ma->result.dmarc);
 		return;
 	}
@@ -350,6 +359,7 @@ msgauth_new(const struct msgauth_settings *settings,
 	ma->header = msgauth_header_new(arena, &ma->set);
 	memset(&dset, 0, sizeof(dset));
 	dset.max_signatures = settings->max_signatures;
+	dset.accept_partial_body = settings->dkim_accept_partial_body;
 	dset.now = settings->now;
 	dset.done_callback = dkim_done;
 	dset.done_context = ma;
