@@ -9,7 +9,10 @@
  * trusted authserv-id; DMARC pass / fail / temperror / permerror (RFC
  * 9989); SPF checked from the envelope; the time budget against a
  * forwarder that never answers (temperror, RFC 6376 6.1.2, RFC 9989
- * 5.3.6); the async form on the caller's event base.
+ * 5.3.6); the async form on the caller's event base; an aligned key
+ * lookup failing (DMARC temperror), a From hidden behind a bare CR
+ * (permerror), l= covering part of the body (dkim=policy unless
+ * accepted); key and DMARC answers cached across messages.
  */
 #include "config.h"
 
@@ -77,6 +80,8 @@ zone_config(const char *extra)
 	"\tlocal-data: '_dmarc." DOMAIN ". 300 IN TXT \"v=DMARC1; p=reject\"'\n" \
 	"\tlocal-data: 'bounce." DOMAIN ". 300 IN TXT \"v=spf1 ip4:192.0.2.1 -all\"'\n"
 #define DMARC_REFUSED "\tlocal-zone: \"_dmarc." DOMAIN ".\" always_refuse\n"
+#define KEYS_REFUSED                                                    \
+	"\tlocal-zone: \"_domainkey." DOMAIN ".\" always_refuse\n"
 
 static struct dns_resolver *
 resolver_on(const char *conf, struct event_base *base, unsigned int timeout)
@@ -406,6 +411,15 @@ static const struct dmarc_case dmarc_cases[] = {
 	{"two From fields", DMARC_REJECT,
 	 "From: Mallory <m@evil.example>\n", false, "permerror", "" /* unset */,
 	 "reject"},
+	/* 5.3.6: "DNS queries required for DMARC validation do not
+	   complete" - the aligned d='s key: neither pass nor fail */
+	{"aligned key lookup fails", DMARC_REJECT KEYS_REFUSED, "", false,
+	 "temperror", "reject", "none"},
+	/* a bare CR makes a mail reader show a second From (RFC 5322 2.2
+	   fields end at CRLF only): hostile as two From fields */
+	{"From hidden behind a bare CR", DMARC_REJECT,
+	 "X-Note: hi\rFrom: Mallory <m@evil.example>\n", false, "permerror",
+	 "" /* unset */, "reject"},
 };
 
 START_TEST(test_dmarc_results)
@@ -625,6 +639,52 @@ START_TEST(test_unsigned_and_table_keys)
 }
 END_TEST
 
+START_TEST(test_partial_body)
+{
+	/* RFC 6376 8.2: with l= the appended HTML part is unsigned; it is
+	   reported dkim=policy and does not count for DMARC (RFC 9989
+	   5.3.3 needs a pass), unless the site accepts such signatures.
+	   The fixture was signed by dkimpy (tests/fixtures/dkim-l). */
+	char *conf = zone_config(DMARC_REJECT), *path, *ar;
+	struct dns_resolver *r = resolver_on(conf, NULL, 5000);
+	struct dkim_keystore *ks = dkim_keystore_new_dns(r, NULL);
+	struct msgauth_settings set;
+	struct msgauth *ma;
+	struct buf b = BUF_INIT;
+	char chunk[4096];
+	size_t n;
+	FILE *fp;
+
+	ck_assert_int_ge(asprintf(&path, "%s/tests/fixtures/dkim-l/"
+				  "l-appended.eml", harness_srcdir()), 0);
+	fp = fopen(path, "rb");
+	ck_assert_msg(fp != NULL, "cannot open %s", path);
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		buf_append(&b, chunk, n);
+	fclose(fp);
+	buf_append(&b, "", 1);
+	settings_init(&set, "mx.test");
+	ma = run(&set, r, ks, NULL, b.data, 0);
+	ck_assert_str_eq(dkim_result_str(msgauth_result(ma)->dkim[0].result),
+			 "policy");
+	ck_assert_str_eq(dmarc_result_str(msgauth_result(ma)->dmarc.result),
+			 "fail");
+	msgauth_free(&ma);
+	set.dkim_accept_partial_body = true;
+	ma = run(&set, r, ks, NULL, b.data, 0);
+	ar = unfolded(ma);
+	assert_contains(ar, "dkim=pass");
+	assert_contains(ar, "dmarc=pass");
+	free(ar);
+	msgauth_free(&ma);
+	buf_free(&b);
+	free(path);
+	dkim_keystore_free(&ks);
+	dns_resolver_free(&r);
+	free(conf);
+}
+END_TEST
+
 START_TEST(test_cache_across_messages)
 {
 	/* Keys and DMARC answers are cached across messages of a process
@@ -683,6 +743,7 @@ main(void)
 	tcase_add_test(tc, test_async_external_base);
 	tcase_add_test(tc, test_unsigned_and_table_keys);
 	tcase_add_test(tc, test_cache_across_messages);
+	tcase_add_test(tc, test_partial_body);
 	suite_add_tcase(s, tc);
 	return harness_run_suite(s) == 0 ? 0 : 1;
 }
