@@ -280,6 +280,20 @@ budget_cb(evutil_socket_t fd, short what, void *context)
 	maybe_finish(ma);
 }
 
+static bool
+trusted_ids_ok(const struct msgauth_settings *set)
+{
+	size_t i;
+
+	if (set->ntrusted_authserv_ids > MSGAUTH_MAX_TRUSTED_IDS)
+		return false;
+	for (i = 0; i < set->ntrusted_authserv_ids; i++)
+		if (set->trusted_authserv_ids[i] == NULL ||
+		    set->trusted_authserv_ids[i][0] == '\0')
+			return false;
+	return true;
+}
+
 static int
 check_settings(const struct msgauth_settings *set,
 	       struct dns_resolver *resolver, struct dkim_keystore *keys,
@@ -289,8 +303,8 @@ check_settings(const struct msgauth_settings *set,
 		*error_r = "no authserv-id";
 	else if (keys == NULL)
 		*error_r = "no DKIM key store";
-	else if (set->ntrusted_authserv_ids > MSGAUTH_MAX_TRUSTED_IDS)
-		*error_r = "too many trusted authserv-ids";
+	else if (!trusted_ids_ok(set))
+		*error_r = "trusted authserv-ids: more than 16, or an empty one";
 	else if (resolver == NULL && (!set->dmarc_off ||
 				      set->spf_source == MSGAUTH_SPF_CHECK))
 		*error_r = "DMARC and SPF checks need a resolver";

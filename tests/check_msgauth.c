@@ -343,6 +343,37 @@ START_TEST(test_cache_across_messages)
 }
 END_TEST
 
+START_TEST(test_settings_refused)
+{
+	/* Unusable settings are an error at once (never a verdict): no
+	   authserv-id (RFC 8601 2.5 requires one), an empty trusted id,
+	   DMARC without a resolver. */
+	static const char *const empty[] = {""};
+	struct dkim_keystore *ks = dkim_keystore_new_table_text("", 0);
+	struct msgauth_settings set;
+	struct msgauth *ma = NULL;
+	const char *err = NULL;
+
+	msgauth_test_settings(&set, NULL);
+	set.dmarc_off = true;
+	ck_assert_int_eq(msgauth_new(&set, NULL, ks, NULL, NULL, &ma, &err), -1);
+	ck_assert_ptr_nonnull(err);
+	msgauth_test_settings(&set, "mx.test");
+	set.dmarc_off = true;
+	set.trusted_authserv_ids = empty;
+	set.ntrusted_authserv_ids = 1;
+	ck_assert_int_eq(msgauth_new(&set, NULL, ks, NULL, NULL, &ma, &err), -1);
+	msgauth_test_settings(&set, "mx.test");
+	ck_assert_int_eq(msgauth_new(&set, NULL, ks, NULL, NULL, &ma, &err), -1);
+	ck_assert_ptr_null(ma);
+	set.dmarc_off = true;
+	ck_assert_int_eq(msgauth_new(&set, NULL, ks, NULL, NULL, &ma, &err), 0);
+	msgauth_free(&ma);
+	ck_assert_ptr_null(ma);
+	dkim_keystore_free(&ks);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -357,6 +388,7 @@ main(void)
 	tcase_add_test(tc, test_async_external_base);
 	tcase_add_test(tc, test_unsigned_and_table_keys);
 	tcase_add_test(tc, test_cache_across_messages);
+	tcase_add_test(tc, test_settings_refused);
 	suite_add_tcase(s, tc);
 	return harness_run_suite(s) == 0 ? 0 : 1;
 }
