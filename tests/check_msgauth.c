@@ -374,6 +374,47 @@ START_TEST(test_settings_refused)
 }
 END_TEST
 
+START_TEST(test_many_trace_fields)
+{
+	/* Hostile input: more trace fields than are kept
+	   (MSGAUTH_MAX_TRACE_FIELDS).  Every field claiming our id below
+	   the trusted one is still listed (RFC 8601 5), in message order,
+	   and the others stay. */
+	struct dkim_keystore *ks = dkim_keystore_new_table_text("", 0);
+	struct msgauth_settings set;
+	const struct msgauth_result *res;
+	struct msgauth *ma;
+	struct buf b = BUF_INIT;
+	size_t i, n = MSGAUTH_MAX_TRACE_FIELDS + 44, want = 0;
+
+	buf_append_str(&b, "Authentication-Results: mx.test; spf=pass "
+			   "smtp.mailfrom=a@" DOMAIN "\n");
+	for (i = 1; i < n; i++)
+		buf_printf(&b, "Authentication-Results: %s; spf=pass\n",
+			   i % 3 == 0 ? "other.test" : "mx.test");
+	buf_append_str(&b, "From: a@" DOMAIN "\n\nbody\n");
+	msgauth_test_settings(&set, "mx.test");
+	set.dmarc_off = true;
+	ma = msgauth_test_run(&set, NULL, ks, NULL, buf_cstr(&b), 0);
+	res = msgauth_result(ma);
+	for (i = 1; i < n; i++)
+		want += i % 3 != 0;
+	/* + 1: the trusted field itself, replaced */
+	ck_assert_uint_eq(res->ndrop, want + 1);
+	ck_assert_str_eq(spf_result_str(res->spf.result), "pass");
+	for (i = 1; i < res->ndrop; i++) {
+		ck_assert_uint_gt(res->drop[i].index, res->drop[i - 1].index);
+		ck_assert_uint_ne(res->drop[i].index % 3, 0);
+		ck_assert_str_eq(res->drop[i].authserv_id, "mx.test");
+		ck_assert(strncmp(buf_cstr(&b) + res->drop[i].offset,
+				  "Authentication-Results: mx.test;", 32) == 0);
+	}
+	msgauth_free(&ma);
+	buf_free(&b);
+	dkim_keystore_free(&ks);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -389,6 +430,7 @@ main(void)
 	tcase_add_test(tc, test_unsigned_and_table_keys);
 	tcase_add_test(tc, test_cache_across_messages);
 	tcase_add_test(tc, test_settings_refused);
+	tcase_add_test(tc, test_many_trace_fields);
 	suite_add_tcase(s, tc);
 	return harness_run_suite(s) == 0 ? 0 : 1;
 }
