@@ -36,6 +36,10 @@ void verify_auth_free(struct verify_auth **va_p);
 int verify_auth_option(struct verify_auth *va, int argc, char **argv,
 		       int *i);
 extern const char verify_auth_usage[];
+/* After the options: SPF options that cannot be evaluated (--mail-from
+ * or --helo without --ip; --ip with neither) are a usage error: -1 with
+ * the message printed, else 0. */
+int verify_auth_check(const struct verify_auth *va);
 
 /* Whether SPF (--ip / --mail-from / --helo) or DMARC (--dmarc,
  * --dmarc-psl, --psl-file) was asked for. */

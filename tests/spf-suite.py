@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """spf-suite.py YAML OUTDIR BLACKHOLE_PORT [server]
 
-Turn an openspf YAML test suite (../shared/testdata/spf/README.md) into
+Turn an openspf YAML test suite (tests/fixtures/spf/README.md) into
 what tests/spf_suite.c runs through the real libunbound code path:
 
   OUTDIR/scenN.conf  one libunbound configuration per scenario: the zone

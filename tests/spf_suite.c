@@ -2,7 +2,7 @@
  * spf_suite.c - run an openspf YAML conformance suite (RFC 7208 or 4408)
  * through spf_check_run() and the real libunbound code path.
  *
- * usage: spf_suite [--forwarder] SUITE.yml [KNOWN-DIFFERENCES-FILE]
+ * usage: spf_suite [--forwarder] SUITE.yml COUNT [KNOWN-DIFFERENCES-FILE]
  *
  * tests/spf-suite.py turns the YAML into one libunbound configuration per
  * scenario (zone data as local-data, TIMEOUT names forwarded to a socket
@@ -17,8 +17,12 @@
  * bytes-bug).
  * A known-differences file lists test ids (one per line) whose expectation
  * contradicts RFC 7208; they are reported apart and never counted as
- * passed.  Prints "spf-suite: N passed, N failed"; exit 1 if any failed,
- * 77 (SKIP) when the suite file is absent (not in the tarball).
+ * passed.  COUNT is the number of tests the suite holds (203 for RFC
+ * 7208, 191 for RFC 4408, as counted in the YAML): a row that cannot be
+ * read is a failure, and a total other than COUNT fails the run, so a
+ * truncated file or a converter that drops tests cannot pass.  Prints
+ * "spf-suite: N passed, N failed"; exit 1 if any failed or the count is
+ * wrong, 99 when the suite (tests/fixtures/spf/) cannot be read.
  */
 #include "config.h"
 
@@ -46,6 +50,13 @@ struct server {
 	char fwd[32];
 	const char *fwds[2];
 };
+
+/* Tests of the suite seen in the table, whatever their outcome. */
+static unsigned int
+counts_total(const struct counts *n)
+{
+	return n->passed + n->failed + n->known;
+}
 
 /* Undo tests/spf-suite.py's \xHH escaping in place. */
 static char *
@@ -219,8 +230,12 @@ run_table(const char *dir, const char *known, struct server *srv,
 				break;
 			unescape(f[i]);
 		}
-		if (i < MAX_FIELDS)
+		if (i < MAX_FIELDS) {
+			n->failed++;
+			printf("FAIL malformed row (%d of %d fields): %s\n",
+			       i, MAX_FIELDS, line);
 			continue;
+		}
 		if (strcmp(scenario, f[0]) != 0) {
 			dns_resolver_free(&r);
 			snprintf(scenario, sizeof(scenario), "%s", f[0]);
@@ -252,26 +267,27 @@ main(int argc, char **argv)
 {
 	struct counts n = {0, 0, 0};
 	struct server server = {0, 0, "", {NULL, NULL}}, *srv = NULL;
-	char *dir, cmd[8192], *yaml;
+	char *dir, cmd[8192], *yaml, *end;
 	int fds[2], port;
+	unsigned long want;
 
 	if (argc > 1 && strcmp(argv[1], "--forwarder") == 0) {
 		srv = &server;
 		argv++;
 		argc--;
 	}
-	if (argc < 2) {
-		fprintf(stderr,
-			"usage: spf_suite [--forwarder] SUITE.yml [KNOWN]\n");
+	if (argc < 3 || (want = strtoul(argv[2], &end, 10)) == 0 ||
+	    *end != '\0') {
+		fprintf(stderr, "usage: spf_suite [--forwarder] SUITE.yml "
+			"COUNT [KNOWN]\n");
 		return 2;
 	}
 	if (asprintf(&yaml, "%s/spf/%s", harness_testdata(), argv[1]) < 0)
 		return 99;
 	if (access(yaml, R_OK) != 0) {
-		/* e.g. `make distcheck`: the shared test data is not part of
-		 * the tarball; say so and SKIP rather than pretend */
-		printf("spf-suite: %s not found: SKIP\n", yaml);
-		return 77;
+		/* the suites are in the tree and in the tarball */
+		printf("spf-suite: %s: cannot read\n", yaml);
+		return 99;
 	}
 	if ((port = harness_blackhole(fds)) <= 0 ||
 	    (dir = harness_tmpdir("spf-suite")) == NULL)
@@ -282,7 +298,7 @@ main(int argc, char **argv)
 	         harness_srcdir(), yaml, dir, port,
 	         srv != NULL ? " server" : "");
 	if (system(cmd) != 0 ||
-	    run_table(dir, argc > 2 ? argv[2] : NULL, srv, &n) < 0) {
+	    run_table(dir, argc > 3 ? argv[3] : NULL, srv, &n) < 0) {
 		fprintf(stderr, "spf-suite: could not set up %s\n", yaml);
 		return 99;
 	}
@@ -293,6 +309,13 @@ main(int argc, char **argv)
 		printf(", %u known differences (not counted as passed)",
 		       n.known);
 	printf("\n");
+	if (counts_total(&n) != want) {
+		printf("FAIL %s: %u tests run, the suite holds %lu\n", argv[1],
+		       counts_total(&n), want);
+		n.failed++;
+		printf("spf-suite %s: %u passed, %u failed\n", argv[1],
+		       n.passed, n.failed);
+	}
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "spf-suite: could not remove %s\n", dir);

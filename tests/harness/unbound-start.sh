@@ -11,10 +11,15 @@
 #
 # Prints "PID PORT" on stdout once the server answers; the caller stops it
 # with kill PID (tests/harness/stop-pid.sh waits for it to be gone).
-# Exit 1 with a reason on stderr if it does not come up within 10 s.
+# Exit 1 with a reason on stderr if it does not come up within 10 s;
+# exit 77 when there is no unbound program (configure did not find one).
 set -eu
 dir=$1 zones=$2 extra=${3:-}
 UNBOUND=${UNBOUND:-/usr/sbin/unbound}
+if [ ! -x "$UNBOUND" ]; then
+	echo "unbound-start: no unbound program ($UNBOUND): apt-get install unbound" >&2
+	exit 77
+fi
 mkdir -p "$dir"
 chmod 755 "$dir"
 
