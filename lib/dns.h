@@ -16,7 +16,12 @@
  * Configuration comes from struct dns_settings: by default the system
  * resolver (/etc/resolv.conf), or explicit forwarders, or a libunbound
  * configuration file (ub_ctx_config) - the way tests and users give local
- * zone data (local-zone:, local-data:) and forward zones.  A trust anchor
+ * zone data (local-zone:, local-data:) and forward zones.  With the
+ * system resolver or forwarders, libunbound's built-in local zones (the
+ * RFC 6303 reverse zones, 2001:db8::/32, test., invalid., home.arpa. ...)
+ * are turned off so those names reach the site's resolver
+ * (dns-localzones.h); a configuration file keeps full control over
+ * them.  A trust anchor
  * file turns on DNSSEC validation; results then carry secure / insecure /
  * bogus.
  *

@@ -14,8 +14,7 @@
 set -u
 . "$srcdir/tests/harness/lib.sh"
 
-td=${MAILAUTH_TESTDATA:-$srcdir/../shared/testdata}/dkim
-[ -f "$td/keytable.txt" ] || td=$srcdir/../shared/testdata/dkim
+td=$srcdir/tests/fixtures/dkim
 work=$(harness_tmpdir authcheck-verdicts)
 edkey=$(grep '^brisbane._domainkey.football' "$td/keytable.txt" | sed 's/^[^ ]* //')
 {
