@@ -5,7 +5,8 @@
  * verify-auth.c) and with --ip / --mail-from / --helo an spf= result.
  *
  *   authcheck verify [--keytable FILE] [--authserv-id ID]
- *       [--max-signatures N] [--time UNIX] [--ip ADDR --mail-from ADDR
+ *       [--max-signatures N] [--accept-partial-body] [--time UNIX]
+ *       [--ip ADDR --mail-from ADDR
  *       --helo NAME] [--dmarc] [--dmarc-psl] [--psl-file FILE]
  *       [DNS options] [FILE|-]
  *
@@ -37,7 +38,8 @@ verify_usage(FILE *fp)
 {
 	fprintf(fp,
 		"usage: authcheck verify [--keytable FILE] [--authserv-id ID]\n"
-		"         [--max-signatures N] [--time UNIX] [--ip ADDR]\n"
+		"         [--max-signatures N] [--accept-partial-body]\n"
+		"         [--time UNIX] [--ip ADDR]\n"
 		"         [--mail-from ADDR] [--helo NAME] [--dmarc|--no-dmarc]\n"
 		"         [--dmarc-psl] [--psl-file FILE] [DNS options] [FILE|-]\n"
 		"Prints one Authentication-Results field.\n"
@@ -46,6 +48,9 @@ verify_usage(FILE *fp)
 		"                         RECORD\"), not DNS\n"
 		"  --authserv-id ID       authserv-id of the field (default: host name)\n"
 		"  --max-signatures N     evaluate at most N signatures (default 8)\n"
+		"  --accept-partial-body  a signature whose l= leaves part of\n"
+		"                         the body unsigned passes (default:\n"
+		"                         dkim=policy, not counted for DMARC)\n"
 		"  --time UNIX            verify as at this time (x= expiry)\n"
 		"%sDNS options:\n%s",
 		verify_auth_usage, authcheck_dns_usage);
@@ -149,6 +154,7 @@ verify_auth_after(struct authcheck *ac, struct verify_auth *va,
 		dk[i].domain = r[i].domain;
 		dk[i].selector = r[i].selector;
 		dk[i].pass = r[i].result == DKIM_RESULT_PASS;
+		dk[i].temperror = r[i].result == DKIM_RESULT_TEMPERROR;
 	}
 	return verify_auth_run(va, ac, *resolver_p, dk, n);
 }
@@ -246,6 +252,8 @@ cmd_verify(struct authcheck *ac, int argc, char **argv)
 				goto out;
 			}
 			i++;
+		} else if (strcmp(arg, "--accept-partial-body") == 0) {
+			set.accept_partial_body = true;
 		} else if (strcmp(arg, "--time") == 0) {
 			set.now = (time_t)strtoll(val, &end, 10);
 			if (*end != '\0' || set.now <= 0) {

@@ -25,6 +25,7 @@ struct verify_auth {
 	bool header_done;
 	const char *from[VERIFY_MAX_FROM];
 	size_t nfrom;
+	bool hidden_from; /* msg_header_hides_from(): hostile */
 
 	struct spf_request spf_req;
 	bool spf_wanted;
@@ -161,8 +162,13 @@ drain(struct verify_auth *va)
 	       ev != MSG_HEADER_EOF) {
 		if (ev == MSG_HEADER_END) {
 			va->header_done = true;
-		} else if (ev == MSG_HEADER_FIELD && !va->header_done &&
-			   msg_header_field_is(&f, "From")) {
+			continue;
+		}
+		if (ev != MSG_HEADER_FIELD || va->header_done)
+			continue;
+		if (msg_header_hides_from(f.raw, f.raw_len))
+			va->hidden_from = true;
+		if (msg_header_field_is(&f, "From")) {
 			if (va->nfrom < VERIFY_MAX_FROM)
 				va->from[va->nfrom] = arena_strndup(
 					va->arena, f.value, f.value_len);
@@ -242,7 +248,14 @@ verify_auth_run(struct verify_auth *va, struct authcheck *ac,
 	   which then is the MAIL FROM identity */
 	req.spf_result = va->spf_done ? va->spf.result : SPF_NONE;
 	req.spf_domain = va->spf_done ? va->spf.domain : NULL;
-	if (dmarc_check_run(resolver, &set, va->from,
+	if (va->hidden_from) {
+		/* one more From field a mail reader may show: RFC 9989 5.3.1
+		   / RFC 7489 6.6.1 multiple From, hostile */
+		dmarc_verdict_hostile(&set, MSG_AUTHOR_MULTIPLE_FROM,
+				      MSG_HEADER_HIDDEN_FROM_REASON, va->arena,
+				      &va->dmarc);
+		va->dmarc_done = true;
+	} else if (dmarc_check_run(resolver, &set, va->from,
 			    va->nfrom < VERIFY_MAX_FROM ? va->nfrom :
 			    VERIFY_MAX_FROM, &req, &ac->log, va->arena,
 			    &va->dmarc, &err) < 0) {

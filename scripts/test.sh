@@ -91,7 +91,7 @@ if [ "${SKIP_SANITIZERS:-0}" != 1 ]; then
 	ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 	UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 	export ASAN_OPTIONS UBSAN_OPTIONS
-	build_and_check "$top/build-asan" --enable-sanitizers CFLAGS="-g -O1"
+	build_and_check "$top/build-asan" --enable-sanitizers CC=clang CFLAGS="-g -O1"
 	unset ASAN_OPTIONS UBSAN_OPTIONS
 fi
 
