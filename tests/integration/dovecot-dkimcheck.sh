@@ -82,9 +82,9 @@ mkkey() { # mkkey NAME: $BASE/keys/NAME.pem and the key record text
 mkdir -p "$BASE/keys"
 pass_key=$(mkkey pass) slow_key=$(mkkey slow)
 {
-	for z in pass reject quar testmode none spf slow; do
-		echo "local-zone: \"$z.test.\" static"
-	done
+	# everything else under test. is NXDOMAIN (DMARC tree walks reach
+	# _dmarc.test, RFC 9989 4.10)
+	echo 'local-zone: "test." static'
 	zone_txt s1._domainkey.pass.test "$pass_key"
 	zone_txt _dmarc.pass.test "v=DMARC1; p=reject"
 	zone_txt _dmarc.reject.test "v=DMARC1; p=reject"
@@ -200,4 +200,170 @@ expect_eq "$(count_ours "$got")" 1 "aligned: our field once"
 expect_eq "$(printf '%s\n' "$got" | grep -n '^Authentication-Results:' | cut -d: -f1)" \
 	"$(printf '%s\n' "$got" | grep -n '^Authentication-Results: mx' | cut -d: -f1)" \
 	"aligned: the only A-R field is ours"
+
+# --- 2. spoofed From of a p=reject domain, signed by another domain:
+# the DKIM pass is not aligned (RFC 9989 4.4.1), no SPF -> dmarc=fail
+# (5.3.5), p=reject applies; dkimcheck_reject = junk (default): Junk with
+# $DMARC_Fail and $Junk; the second recipient (a maildir hardlink of the
+# first copy) gets the same keywords
+msg reject.test spoofed | sign pass.test pass > "$BASE/spoofed.eml"
+out=$(lmtp "$BASE/spoofed.eml" alice@test.example,bob@test.example)
+expect_match "$out" '^<- +250 2\.0\.0 <alice@test\.example> .* Saved' "spoofed: alice accepted"
+expect_match "$out" '^<- +250 2\.0\.0 <bob@test\.example> .* Saved' "spoofed: bob accepted"
+for u in alice bob; do
+	got=$(fetch $u spoofed)
+	expect_match "$got" '^mailbox=Junk$' "spoofed: $u: filed into Junk"
+	expect_match "$got" '^flags=\$DMARC_Fail \$Junk$' "spoofed: $u: keywords \$DMARC_Fail \$Junk"
+	expect_match "$(ours "$got")" 'dkim=pass header\.d=pass\.test' "spoofed: $u: the unaligned signature passes"
+	expect_match "$(ours "$got")" 'dmarc=fail \(p=reject dis=reject\) header\.from=reject\.test' "spoofed: $u: dmarc=fail, disposition reject"
+	# two recipients: the field once in each copy (RFC 8601 5)
+	expect_eq "$(count_ours "$got")" 1 "spoofed: $u: our field once"
+done
+
+# --- 3. the same with dkimcheck_reject = lmtp for rita: 550 5.7.1 for
+# her, alice (same transaction) still gets it in Junk
+out=$(lmtp "$BASE/spoofed.eml" rita@test.example,alice@test.example)
+expect_match "$out" '^<\*\* +550 5\.7\.1 <rita@test\.example> Rejected by the DMARC policy of reject\.test' "lmtp reject: 550 5.7.1 for rita"
+expect_match "$out" '^<- +250 2\.0\.0 <alice@test\.example> .* Saved' "lmtp reject: alice accepted in the same transaction"
+/usr/bin/python3 "$srcdir/tests/harness/imap-read.py" "$dovecot_imap_port" rita spoofed > /dev/null
+expect_eq "$?" 1 "lmtp reject: nothing stored for rita"
+
+# --- 4. p=quarantine, unsigned: dmarc=fail, dis=quarantine -> Junk
+msg quar.test quarantined > "$BASE/quar.eml"
+lmtp "$BASE/quar.eml" alice@test.example > /dev/null
+got=$(fetch alice quarantined)
+expect_match "$got" '^mailbox=Junk$' "quarantine: Junk"
+expect_match "$(ours "$got")" 'dkim=none' "quarantine: unsigned -> dkim=none (RFC 8601 2.7.1)"
+expect_match "$(ours "$got")" 'dmarc=fail \(p=quarantine dis=quarantine\)' "quarantine: dmarc=fail dis=quarantine"
+expect_match "$got" '^flags=\$DMARC_Fail \$Junk$' "quarantine: keywords"
+
+# --- 5. t=y test mode: RFC 9989 4.7 "if the policy is quarantine and
+# the value of the t tag is y, a policy of none will be applied" -> INBOX
+msg testmode.test testmode > "$BASE/testmode.eml"
+lmtp "$BASE/testmode.eml" alice@test.example > /dev/null
+got=$(fetch alice testmode)
+expect_match "$got" '^mailbox=INBOX$' "t=y: INBOX"
+expect_match "$(ours "$got")" 'dmarc=fail \(p=quarantine dis=none\)' "t=y: dmarc=fail, disposition none"
+expect_match "$got" '^flags=\$DMARC_Fail$' "t=y: tagged \$DMARC_Fail only"
+
+# --- 6. tampered body: RFC 6376 3.7 body hash mismatch -> dkim=fail;
+# no other aligned pass -> dmarc=fail, p=reject -> Junk
+sed 's/this is case/this is the tampered case/' "$BASE/aligned.eml" |
+	sed 's/^Subject: aligned/Subject: tampered/' > "$BASE/tampered.eml"
+expect_eq "$(dkimpy "$BASE/tampered.eml")" 0 "dkimpy rejects the tampered message"
+lmtp "$BASE/tampered.eml" alice@test.example > /dev/null
+got=$(fetch alice tampered)
+expect_match "$(ours "$got")" 'dkim=fail .*header\.d=pass\.test' "tampered: dkim=fail"
+expect_match "$(ours "$got")" 'dmarc=fail \(p=reject dis=reject\)' "tampered: dmarc=fail"
+expect_match "$got" '^flags=\$DKIM_Fail \$DMARC_Fail \$Junk$' "tampered: \$DKIM_Fail \$DMARC_Fail \$Junk"
+expect_match "$got" '^mailbox=Junk$' "tampered: Junk"
+
+# --- 7. DNS timeout: slow.test's server never answers; the 2 s budget
+# ends -> dkim=temperror (RFC 6376 6.1.2, key not retrievable now),
+# dmarc=temperror (RFC 9989 5.3.6: neither pass nor fail), delivered
+msg slow.test slowdns | sign slow.test slow > "$BASE/slow.eml"
+out=$(lmtp "$BASE/slow.eml" alice@test.example)
+expect_match "$out" '^<- +250 2\.0\.0 <alice@test\.example> .* Saved' "DNS timeout: delivered"
+got=$(fetch alice slowdns)
+expect_match "$got" '^mailbox=INBOX$' "DNS timeout: INBOX"
+expect_match "$(ours "$got")" 'dkim=temperror .*header\.d=slow\.test' "DNS timeout: dkim=temperror"
+expect_match "$(ours "$got")" 'dmarc=temperror' "DNS timeout: dmarc=temperror"
+expect_eq "$(printf '%s\n' "$got" | sed -n 's/^flags=//p')" "" "DNS timeout: no keyword"
+
+# --- 8. forged Authentication-Results with our authserv-id (RFC 8601 5:
+# remove them) and one of another host (kept)
+msg pass.test forgedar "Authentication-Results: mx.test.example; dkim=pass header.d=reject.test; dmarc=pass header.from=reject.test
+Authentication-Results: other.example; dkim=pass header.d=pass.test
+Received: from x by y; Sat, 28 Nov 2026 09:00:00 +0000
+Authentication-Results: MX.TEST.EXAMPLE;
+ spf=pass smtp.mailfrom=reject.test" | sign pass.test pass > "$BASE/forged.eml"
+lmtp "$BASE/forged.eml" alice@test.example > /dev/null
+got=$(fetch alice forgedar)
+expect_eq "$(count_ours "$got")" 1 "forged A-R: one field with our id left"
+expect_no_match "$got" 'header\.d=reject\.test|MX\.TEST\.EXAMPLE' "forged A-R: the forged fields are gone"
+expect_match "$got" '^Authentication-Results: other\.example; dkim=pass header\.d=pass\.test$' "forged A-R: another host's field stays"
+expect_match "$(ours "$got")" 'spf=none; dkim=pass .*dmarc=pass' "forged A-R: our own verdicts"
+
+# --- 9. SPF from our spf-policyd: the topmost A-R with our id is
+# trusted (spf=pass, aligned with From spf.test -> dmarc=pass, RFC 9989
+# 4.4.2) and replaced by ours; the same field lower down is not
+msg spf.test spftrusted "Authentication-Results: mx.test.example; spf=pass smtp.mailfrom=spf.test
+Received: from mail.spf.test ([192.0.2.1]) by mx.test.example; Sat, 28 Nov 2026 09:00:00 +0000" > "$BASE/spf1.eml"
+lmtp "$BASE/spf1.eml" alice@test.example > /dev/null
+got=$(fetch alice spftrusted)
+expect_match "$(ours "$got")" 'spf=pass smtp\.mailfrom=spf\.test; dkim=none; dmarc=pass \(p=reject dis=none\)' "trusted SPF: spf=pass carried over, dmarc=pass"
+expect_eq "$(count_ours "$got")" 1 "trusted SPF: its field replaced by ours"
+expect_match "$got" '^mailbox=INBOX$' "trusted SPF: INBOX"
+msg spf.test spfforged "Authentication-Results: mx.test.example; spf=softfail smtp.mailfrom=spf.test
+Received: from evil ([198.51.100.9]) by mx.test.example; Sat, 28 Nov 2026 09:00:00 +0000
+Authentication-Results: mx.test.example; spf=pass smtp.mailfrom=spf.test" > "$BASE/spf2.eml"
+lmtp "$BASE/spf2.eml" alice@test.example > /dev/null
+got=$(fetch alice spfforged)
+expect_match "$(ours "$got")" 'spf=softfail smtp\.mailfrom=spf\.test; dkim=none; dmarc=fail \(p=reject dis=reject\)' "forged spf=pass below our policyd's field: not believed"
+expect_eq "$(count_ours "$got")" 1 "forged spf=pass: removed"
+expect_match "$got" '^mailbox=Junk$' "forged spf=pass: Junk"
+
+# --- 10. a user's Sieve script filing on dmarc=fail (p=none: no
+# disposition, so only Sieve moves it); its addflag merges with ours
+msg none.test sievecase > "$BASE/sieve.eml"
+lmtp "$BASE/sieve.eml" sam@test.example > /dev/null
+got=$(fetch sam sievecase)
+expect_match "$got" '^mailbox=Suspicious$' "Sieve: fileinto on dmarc=fail"
+expect_match "$got" '^flags=\$DMARC_Fail SieveSawFail$' "Sieve: its flag and ours merged"
+expect_match "$(ours "$got")" 'dmarc=fail \(p=none dis=none\)' "Sieve: saw dmarc=fail"
+
+# --- 11. opt-out (dkimcheck = no from userdb) and dry run
+lmtp "$BASE/spoofed.eml" otto@test.example,dora@test.example > /dev/null
+got=$(fetch otto spoofed)
+expect_match "$got" '^mailbox=INBOX$' "opt-out: INBOX"
+expect_eq "$(printf '%s\n' "$got" | sed -n 's/^flags=//p')" "" "opt-out: no keywords"
+expect_eq "$(count_ours "$got")" 1 "opt-out: the message's field is still there once"
+got=$(fetch dora spoofed)
+expect_match "$got" '^mailbox=INBOX$' "dry run: not filed"
+expect_match "$got" '^flags=\$DMARC_Fail$' "dry run: tagged, no \$Junk"
+
+# --- 12. hostile input: no crash, delivered
+{
+	printf 'From: a@pass.test, b@reject.test\r\nFrom: <>\r\nSubject: hostile\r\n'
+	printf 'DKIM-Signature: v=1; a=rsa-sha256; d=pass.test; s=s1; b=; bh=\r\n'
+	printf 'DKIM-Signature: %s\r\n' "$(head -c 3000 /dev/zero | tr '\0' 'x')"
+	printf 'Authentication-Results: mx.test.example\r\n'
+	printf 'Authentication-Results: (((((\r\n'
+	printf 'X-Bin: \001\002\377\r\n\r\nbody\r\n'
+} > "$BASE/hostile.eml"
+out=$(lmtp "$BASE/hostile.eml" alice@test.example)
+expect_match "$out" '^<- +250 2\.0\.0 <alice@test\.example> .* Saved' "hostile: delivered"
+got=$(fetch alice hostile)
+expect_match "$(ours "$got")" 'dmarc=permerror' "hostile: two From authors -> dmarc=permerror (RFC 9989 5.3.1)"
+expect_eq "$(count_ours "$got")" 1 "hostile: forged fields gone"
+
+# --- logs and events ---
+log=$(cat "$dovecot_log")
+expect_match "$log" 'dkimcheck: session=[^ ]+ from=pass\.test spf=none dkim=pass dmarc=pass policy=reject disposition=none dropped=0 time=[0-9]+ms' "one log line per message"
+expect_eq "$(grep -c 'dkimcheck: session=.* from=reject\.test .*dmarc=fail' "$dovecot_log")" 3 "one line per transaction, not per recipient"
+expect_match "$log" 'dkimcheck: session=[^ ]+ action=reject dmarc=fail disposition=reject: rcpt=rita@test\.example' "the 550 is logged"
+expect_no_match "$log" 'Panic|Fatal|killed with signal|segfault' "no crash in the log"
+stats=$(doveadm -c "$dovecot_conf" stats dump 2>&1)
+expect_match "$stats" 'dkimcheck_verified_fail_reject' "metric: dmarc=fail dis=reject counted"
+expect_match "$stats" 'dkimcheck_recipient_junk' "metric: per-recipient action counted"
+
+# --- IMAP login with the plugin loaded globally (weak lmtp symbols) ---
+expect_match "$(fetch alice aligned)" '^mailbox=INBOX$' "IMAP works with the plugin in mail_plugins"
+
+# --- nothing lost: a broken resolver configuration -> delivered untouched
+dovecot_stop || _not_ok "first instance stopped"
+printf 'plugin {\n  dkimcheck_resolver_config = %s/nonexistent.conf\n}\n' "$BASE" > "$BASE/dovecot/etc/broken.conf"
+dovecot_start "$BASE/dovecot/etc/90-dkimcheck.conf" "$BASE/dovecot/etc/test.conf" \
+	"$BASE/dovecot/etc/broken.conf" || fail "Dovecot did not restart"
+msg reject.test untouched | sign pass.test pass > "$BASE/untouched.eml"
+out=$(lmtp "$BASE/untouched.eml" bob@test.example)
+expect_match "$out" '^<- +250 2\.0\.0 <bob@test\.example> .* Saved' "internal error: still delivered"
+got=$(fetch bob untouched)
+expect_match "$got" '^mailbox=INBOX$' "internal error: INBOX"
+expect_eq "$(count_ours "$got")" 0 "internal error: message untouched (no field)"
+expect_match "$(cat "$dovecot_log")" 'dkimcheck: session=.* verification failed, message delivered untouched' "internal error: logged"
+
+pid=$dovecot_pid
+dovecot_stop
+expect_eq "$?" 0 "Dovecot stopped, no process left"
 finish
