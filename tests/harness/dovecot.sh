@@ -177,7 +177,7 @@ _dc_procs() {
 
 dovecot_stop() {
 	[ -n "${dovecot_pid:-}" ] || return 0
-	kill "$dovecot_pid" 2>/dev/null
+	kill "$dovecot_pid" 2>/dev/null || :
 	_dc_i=0
 	while [ $_dc_i -lt 100 ]; do
 		[ -z "$(_dc_procs "$dovecot_pid")" ] && ! kill -0 "$dovecot_pid" 2>/dev/null && break
@@ -186,9 +186,9 @@ dovecot_stop() {
 	done
 	_dc_left=$(_dc_procs "$dovecot_pid")
 	for _dc_p in $_dc_left; do
-		kill -9 "$_dc_p" 2>/dev/null
+		kill -9 "$_dc_p" 2>/dev/null || :
 	done
-	kill -9 "$dovecot_pid" 2>/dev/null
+	kill -9 "$dovecot_pid" 2>/dev/null || :
 	dovecot_pid=
 	[ -z "$_dc_left" ]
 }
