@@ -98,7 +98,7 @@ chmod 755 "$BASE/etc" "$BASE/log" "$BASE/run"
 chown postfix "$BASE/data"
 sock=$BASE/run/spf-policyd.sock
 sed -e "s|^listen = .*|listen = unix:$sock|" -e "s|^user = .*|user = nobody|" \
-	"$srcdir/configs/spf-policyd.conf" > "$BASE/etc/spf-policyd.conf"
+	"$MAILAUTH_BUILDDIR/configs/spf-policyd.conf" > "$BASE/etc/spf-policyd.conf"
 cat >> "$BASE/etc/spf-policyd.conf" <<CONF
 resolver_config = $BASE/resolver.conf
 Authserv_Id = mx.test.example
@@ -135,7 +135,7 @@ virtual_mailbox_domains = test.example
 virtual_mailbox_maps = texthash:$BASE/etc/vmailbox
 virtual_transport = lmtp:inet:127.0.0.1:$dovecot_lmtp_port
 CF
-sed -e "s|unix:private/spf-policyd|unix:$sock|" "$srcdir/configs/spf-policyd-main.cf" >> "$BASE/etc/main.cf"
+sed -e "s|unix:private/spf-policyd|unix:$sock|" "$MAILAUTH_BUILDDIR/configs/spf-policyd-main.cf" >> "$BASE/etc/main.cf"
 printf 'alice@test.example alice\n' > "$BASE/etc/vmailbox"
 {
 	echo "127.0.0.1:$port inet n - n - - smtpd"

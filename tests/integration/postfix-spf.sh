@@ -1,7 +1,8 @@
 #!/bin/sh
 # postfix-spf.sh - spf-policyd behind a real private Postfix instance on
 # loopback, with a real unbound serving the SPF zones
-# (tests/fixtures/policyd-zones.conf).  Uses the shipped configs/ files
+# (tests/fixtures/policyd-zones.conf).  Uses the shipped configs/ files,
+# as installed by make install DESTDIR= under $(docdir)/examples
 # (main.cf snippet, master.cf spawn entry, spf-policyd.conf) with only
 # the paths substituted.  Two smtpd services: one asks the standalone
 # daemon (started here), one asks spawn(8) mode.  Mail is sent with swaks
@@ -56,6 +57,18 @@ uid=$(id -u nobody) gid=$(id -g nobody)
 harness_install "$BASE/inst" >/dev/null || fail "make install into $BASE/inst failed"
 policyd=$harness_sbindir/spf-policyd
 [ -x "$policyd" ] || fail "no $policyd after make install"
+# the shipped configs, as installed (paths substituted by make from the
+# real sbindir/sysconfdir: mk/configs.am); the test runs these very files
+ex=$(find "$harness_destdir" -type d -path '*/examples/spf-policyd' | head -1)
+[ -f "$ex/spf-policyd-main.cf" ] || fail "examples not installed under \$(docdir)/examples/spf-policyd"
+real_sbindir=${harness_sbindir#"$harness_destdir"}
+real_sysconfdir=${harness_sysconfdir#"$harness_destdir"}
+expect_eq "$(grep -l '@[a-z]*@' "$ex"/* 2>/dev/null)" "" "installed examples: every @dir@ substituted"
+expect_match "$(cat "$ex/spf-policyd-master.cf")" "argv=$real_sbindir/spf-policyd -c $real_sysconfdir/mailauth/spf-policyd.conf\$" "master.cf example names the installed program"
+expect_match "$(cat "$ex/spf-policyd.service")" "^ExecStart=$real_sbindir/spf-policyd " "systemd unit names the installed program"
+expect_eq "$(sed -n '/^smtpd_recipient_restrictions/,/^$/p' "$ex/spf-policyd-main.cf" | tr -d '\t ,' | tr '\n' ' ')" \
+	"smtpd_recipient_restrictions= permit_mynetworks permit_sasl_authenticated reject_unauth_destination check_policy_serviceunix:private/spf-policyd  " \
+	"main.cf example: permit_mynetworks, permit_sasl_authenticated, relay check, then the policy (Postfix's order)"
 
 # --- DNS ---
 harness_unbound "$BASE/unbound" \
@@ -67,7 +80,7 @@ chmod 644 "$BASE/etc/resolver.conf"
 # test's resolver and short time limits (later lines override) ---
 sock="$BASE/run/spf-policyd.sock"
 sed -e "s|^listen = .*|listen = unix:$sock|" -e "s|^user = .*|user = nobody|" \
-	"$srcdir/configs/spf-policyd.conf" > "$BASE/etc/spf-policyd.conf"
+	"$ex/spf-policyd.conf" > "$BASE/etc/spf-policyd.conf"
 cat >> "$BASE/etc/spf-policyd.conf" <<CONF
 resolver_config = $BASE/etc/resolver.conf
 Authserv_Id = mx.test.example
@@ -125,7 +138,7 @@ virtual_uid_maps = static:$uid
 virtual_gid_maps = static:$gid
 CF
 # the shipped main.cf snippet; the daemon socket is outside the spool
-sed -e "s|unix:private/spf-policyd|unix:$sock|" "$srcdir/configs/spf-policyd-main.cf" >> "$BASE/etc/main.cf"
+sed -e "s|unix:private/spf-policyd|unix:$sock|" "$ex/spf-policyd-main.cf" >> "$BASE/etc/main.cf"
 printf 'alice@test.example test.example/alice/\nbob@test.example test.example/bob/\n' > "$BASE/etc/vmailbox"
 
 cat > "$BASE/etc/master.cf" <<CF
@@ -142,10 +155,10 @@ cat > "$BASE/etc/master.cf" <<CF
   -o { smtpd_recipient_restrictions = reject_unauth_destination, check_policy_service unix:$both, check_policy_service unix:$both }
 CF
 # the shipped spawn entry (uncommented lines only), paths substituted
-grep -v '^#' "$srcdir/configs/spf-policyd-master.cf" | sed \
+grep -v '^#' "$ex/spf-policyd-master.cf" | sed \
 	-e "s|user=spf-policyd|user=nobody|" \
-	-e "s|/usr/sbin/spf-policyd|$policyd|" \
-	-e "s|/etc/mailauth/spf-policyd.conf|$BASE/etc/spf-policyd.conf|" >> "$BASE/etc/master.cf"
+	-e "s|$real_sbindir/spf-policyd|$policyd|" \
+	-e "s|$real_sysconfdir/mailauth/spf-policyd.conf|$BASE/etc/spf-policyd.conf|" >> "$BASE/etc/master.cf"
 for svc in "pickup unix n - n 60 1 pickup" "cleanup unix n - n - 0 cleanup" \
 	"qmgr unix n - n 300 1 qmgr" "rewrite unix - - n - - trivial-rewrite" \
 	"bounce unix - - n - 0 bounce" "defer unix - - n - 0 bounce" \
