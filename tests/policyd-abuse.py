@@ -54,8 +54,11 @@ def request(client, helo, sender, instance):
             "sasl_username=\n\n" % (client, helo, sender, instance)).encode()
 
 
-# skip_addresses (127.0.0.0/8 by default): answered at once, no DNS
+# skip_addresses (127.0.0.0/8 by default): answered at once, no DNS,
+# with a field saying it was not checked
 HONEST = request("127.0.0.1", "localhost", "u@localhost", "honest")
+HONEST_ANSWER = ("action=PREPEND Received-SPF: none "
+                 "(not checked: skip_addresses)")
 # answered at once with a long PREPEND (a malformed domain is "none",
 # RFC 7208 4.3, no DNS); two instances so that neither repeats
 LOUD = (request("192.0.2.1", "", "u@-bad-", "a") +
@@ -185,7 +188,7 @@ try:
         check(len(stalled) == 1000, "1000 stalled connections opened",
               "%d" % len(stalled))
         answer = d.ask(timeout=10)
-        check(answer == "action=DUNNO",
+        check(answer.startswith(HONEST_ANSWER),
               "with 1000 stalled connections held, an honest client is answered",
               answer)
         log = open(d.log).read()
@@ -224,7 +227,7 @@ try:
         s.sendall(HONEST)
         s.settimeout(10)
         got = s.recv(4096)
-        check(got.startswith(b"action=DUNNO") and closed_within(s, 15),
+        check(got.startswith(HONEST_ANSWER.encode()) and closed_within(s, 15),
               "an idle connection is answered, then closed (idle_timeout)")
         s.close()
         check(d.alive(), "daemon alive after the stalled-connection run")
@@ -254,7 +257,7 @@ try:
         for s in conns:
             s.close()
         answer = d.ask(timeout=40)
-        check(answer == "action=DUNNO",
+        check(answer.startswith(HONEST_ANSWER),
               "answers again once the waiting clients are gone", answer)
         d.stop()
 
@@ -297,7 +300,7 @@ try:
               "the non-reading client is disconnected (max_reply_backlog)")
         s.close()
         t.join()
-        check(d.ask() == "action=DUNNO", "daemon still answers after the "
+        check(d.ask().startswith(HONEST_ANSWER), "daemon still answers after the "
               "memory runs")
         d.stop()
 
