@@ -14,6 +14,7 @@
 set -u
 . "$srcdir/tests/harness/lib.sh"
 . "$srcdir/tests/harness/install.sh"
+. "$srcdir/tests/harness/dovecot.sh"
 
 if [ "$(id -u)" != 0 ]; then
 	echo "SKIP: needs root to run a private Postfix instance"
@@ -32,6 +33,7 @@ s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
 cleanup() {
+	[ -n "${dovecot_pid:-}" ] && dovecot_stop >/dev/null 2>&1
 	if [ -f "$BASE/spool/pid/master.pid" ]; then
 		/usr/sbin/postfix -c "$BASE/etc" stop >/dev/null 2>&1
 	fi
@@ -114,6 +116,10 @@ while [ ! -S "$both" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 
 # --- Postfix ---
 port_d=$(free_port) port_s=$(free_port) port_b=$(free_port)
+# SPF trust (issue 8 item 9): SASL (Dovecot's auth service on loopback),
+# SASL with the policy asked first, and a submission port without it
+port_sasl=$(free_port) port_sasl2=$(free_port) port_sub=$(free_port)
+auth_port=$(free_port)
 cat > "$BASE/etc/main.cf" <<CF
 compatibility_level = 3.6
 config_directory = $BASE/etc
@@ -153,6 +159,23 @@ cat > "$BASE/etc/master.cf" <<CF
   -o syslog_name=postfix/inbound-both
   -o smtpd_authorized_xclient_hosts=127.0.0.1
   -o { smtpd_recipient_restrictions = reject_unauth_destination, check_policy_service unix:$both, check_policy_service unix:$both }
+127.0.0.1:$port_sasl inet n - n - - smtpd
+  -o syslog_name=postfix/sasl
+  -o mynetworks=192.0.2.250/32
+  -o smtpd_sasl_auth_enable=yes
+  -o smtpd_sasl_type=dovecot
+  -o smtpd_sasl_path=inet:127.0.0.1:$auth_port
+127.0.0.1:$port_sasl2 inet n - n - - smtpd
+  -o syslog_name=postfix/sasl-policy-first
+  -o mynetworks=192.0.2.250/32
+  -o smtpd_sasl_auth_enable=yes
+  -o smtpd_sasl_type=dovecot
+  -o smtpd_sasl_path=inet:127.0.0.1:$auth_port
+  -o { smtpd_recipient_restrictions = check_policy_service unix:$both, check_policy_service unix:$both, permit_sasl_authenticated, reject }
+127.0.0.1:$port_sub inet n - n - - smtpd
+  -o syslog_name=postfix/submission
+  -o smtpd_authorized_xclient_hosts=127.0.0.1
+  -o smtpd_recipient_restrictions=reject_unauth_destination
 CF
 # the shipped spawn entry (uncommented lines only), paths substituted
 grep -v '^#' "$ex/spf-policyd-master.cf" | sed \
@@ -173,6 +196,21 @@ for svc in "pickup unix n - n 60 1 pickup" "cleanup unix n - n - 0 cleanup" \
 	"postlog unix-dgram n - n - 1 postlogd"; do
 	echo "$svc" >> "$BASE/etc/master.cf"
 done
+
+# Dovecot's auth service for the SASL smtpd services (user bob, password
+# "secret"), reached over TCP on loopback
+mkdir -p "$BASE/dovecot-modules"
+dovecot_init "$BASE/dovecot" "$BASE/dovecot-modules" || fail "dovecot_init"
+dovecot_user bob
+cat > "$BASE/dovecot/etc/auth.conf" <<CONF
+service auth {
+  inet_listener auth-postfix {
+    address = 127.0.0.1
+    port = $auth_port
+  }
+}
+CONF
+dovecot_start "$BASE/dovecot/etc/auth.conf" || fail "Dovecot (SASL) did not start"
 
 /usr/sbin/postfix -c "$BASE/etc" check >/dev/null 2>&1 ||
 	{ tail "$BASE/log/postfix.log"; fail "postfix check failed"; }
@@ -239,7 +277,7 @@ expect_match "$out" '^<\*\* +550 5\.7\.23 .*badhelo\.spf\.test' "HELO fail: reje
 out=$(send "$port_d" sasl mail.spf.test u@fail.spf.test 192.0.2.1 --xclient-login bob)
 expect_match "$out" '^<- +250 .*queued as' "SASL-authenticated client (XCLIENT LOGIN=): not checked"
 msg=$(delivered sasl)
-expect_no_match "$msg" '^Received-SPF:' "SASL-authenticated client: no header"
+expect_match "$msg" '^Received-SPF: none \(not checked: SASL authenticated\) ' "SASL-authenticated client: a field saying it was not checked"
 
 out=$(send "$port_d" whitelist mail.spf.test u@fail.spf.test 203.0.113.9)
 expect_match "$out" '^<- +250 .*queued as' "Whitelist client: not checked"
@@ -263,6 +301,39 @@ out=$(send "$port_s" spawnpass mail.spf.test u@inc.spf.test 192.0.2.1)
 msg=$(delivered spawnpass)
 expect_match "$msg" '^Received-SPF: pass .*mechanism="include:inc2\.spf\.test";' "spawn mode: pass through a 3-deep include"
 
+# --- SPF trust (issue 8 item 9, RFC 8601 section 5): a client the policy
+# service does not check sends a forged "spf=pass" field with our
+# authserv-id; what the Dovecot plugin's reader (lib/msgauth.c,
+# tests/trusted-spf) trusts in the delivered message must not be pass.
+# The forged field travels inside the message, below smtpd's Received.
+forged="Authentication-Results: mx.test.example; spf=pass smtp.mailfrom=pass.spf.test"
+trusted() { "$MAILAUTH_BUILDDIR/tests/trusted-spf" mx.test.example; }
+
+# (1) SASL: Postfix's order (permit_sasl_authenticated before the policy)
+out=$(swaks --server "127.0.0.1:$port_sasl" --helo mail.spf.test --from u@fail.spf.test \
+	--to alice@test.example --auth PLAIN --auth-user bob --auth-password secret \
+	--header "Subject: trust-sasl" --add-header "$forged" --body x 2>&1)
+expect_match "$out" '^<- +235 ' "trust: SASL client authenticated (Dovecot SASL)"
+msg=$(delivered trust-sasl)
+expect_match "$(printf '%s\n' "$msg" | trusted)" '^spf=none found=no forged=1$' "trust: SASL client's forged spf=pass is not trusted and is listed for removal"
+# (1b) SASL with the policy asked first (Header_Type = both, listed
+# twice): spf-policyd writes auth=pass smtp.auth=bob (RFC 8601 2.7.4)
+out=$(swaks --server "127.0.0.1:$port_sasl2" --helo mail.spf.test --from u@fail.spf.test \
+	--to alice@test.example --auth PLAIN --auth-user bob --auth-password secret \
+	--header "Subject: trust-sasl2" --add-header "$forged" --body x 2>&1)
+msg=$(delivered trust-sasl2)
+expect_match "$msg" '^Authentication-Results: mx\.test\.example; auth=pass smtp\.auth=bob; spf=none reason="not checked: SASL authenticated" smtp\.mailfrom=fail\.spf\.test$' "trust: SASL client gets auth=pass smtp.auth=bob and spf=none with the reason"
+expect_match "$(printf '%s\n' "$msg" | trusted)" '^spf=none found=yes ' "trust: ours is trusted (spf=none), the forged pass is not"
+# (2) a whitelisted client (Whitelist = 203.0.113.0/24)
+out=$(send "$port_d" trust-wl mail.spf.test u@fail.spf.test 203.0.113.9 --add-header "$forged")
+msg=$(delivered trust-wl)
+expect_match "$msg" '^Received-SPF: none \(not checked: Whitelist\) ' "trust: whitelisted client gets a field saying it was not checked"
+expect_match "$(printf '%s\n' "$msg" | trusted)" '^spf=none found=no forged=1$' "trust: whitelisted client's forged spf=pass is not trusted"
+# (3) a submission port without the policy check
+out=$(send "$port_sub" trust-sub mail.spf.test u@fail.spf.test 192.0.2.1 --add-header "$forged")
+msg=$(delivered trust-sub)
+expect_match "$(printf '%s\n' "$msg" | trusted)" '^spf=none found=no forged=1$' "trust: submission client's forged spf=pass is not trusted"
+
 # --- logs ---
 log=$(cat "$BASE/log/daemon.log")
 expect_match "$log" 'spf-policyd\[[0-9]+\]: NOQUEUE: client=.*\[192\.0\.2\.1\], helo=<mail\.spf\.test>, from=<u@fail\.spf\.test>, .*mailfrom_spf=fail, action=550 5\.7\.23 .*, [0-9]+ms' "one log line per decision"
@@ -282,5 +353,7 @@ while [ $i -lt 50 ]; do
 	i=$((i + 1))
 done
 expect_eq "$left$spawned" "" "no Postfix or spf-policyd process left"
+dovecot_stop
+expect_eq "$?" 0 "Dovecot (SASL) stopped, nothing left"
 daemon_pid= both_pid=
 finish
