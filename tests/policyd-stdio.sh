@@ -145,4 +145,46 @@ printf 'Header_Type = XML\n' > "$work/bad.conf"
 out=$("$policyd" -n -c "$work/bad.conf" 2>&1)
 expect_eq "$?" 78 "-n with a bad config exits 78 (EX_CONFIG)"
 expect_match "$out" "bad.conf:1: Header_Type: " "-n reports FILE:LINE: option: problem"
+# --- starts right or says why (issue 10, section 3) ---
+# a regular file on stdin (libevent's epoll cannot watch one): answered,
+# then the program ends at the end of the file
+req 127.0.0.1 localhost u@localhost f1 > "$work/requests"
+req 127.0.0.1 localhost u@localhost f2 >> "$work/requests"
+out=$(timeout 20 "$policyd" -c "$work/policyd.conf" < "$work/requests")
+expect_eq "$?:$(printf '%s\n' "$out" | grep -c '^action=PREPEND Received-SPF: none (not checked: skip_addresses)')" "0:2" \
+	"regular file on stdin: both requests answered, exit 0 at its end"
+# -n checks the listen spec, the port range, the user, the resolver file
+out=$("$policyd" -n -c "$work/policyd.conf" --listen inet:127.0.0.1:99999 2>&1)
+expect_eq "$?" 78 "-n: port 99999 is a configuration error (78)"
+expect_match "$out" "inet:127\.0\.0\.1:99999: port '99999' is not a number from 1 to 65535" "-n: says which port is wrong"
+out=$("$policyd" -n -c "$work/policyd.conf" --listen relative.sock 2>&1)
+expect_eq "$?" 78 "-n: a listen spec without unix:/inet: is a configuration error"
+out=$("$policyd" -n -c "$work/policyd.conf" -o user=no-such-user-mailauth --listen "unix:$work/x.sock" 2>&1)
+expect_eq "$?:$out" "78:spf-policyd: fatal: user: no such user" "-n: a user that does not exist (78)"
+out=$("$policyd" -n -o resolver_config=/nonexistent/unbound.conf 2>&1)
+expect_eq "$?" 78 "-n: a missing resolver_config is a configuration error"
+expect_match "$out" '^spf-policyd: fatal: resolver_config /nonexistent/unbound\.conf: .*No such file' "-n: the resolver error names the file and the reason"
+printf 'server:\n\tno-such-keyword: yes\n' > "$work/bad-unbound.conf"
+out=$("$policyd" -n -o "resolver_config=$work/bad-unbound.conf" 2>&1)
+expect_match "$?:$out" "^78:.*resolver_config $work/bad-unbound\.conf: .*bad-unbound\.conf:2: .*no-such-keyword" "-n: a resolver file libunbound rejects, with its line and reason"
+# start-up errors reach a terminal or file too (here a file), exit 78
+"$policyd" -o resolver_config=/nonexistent/unbound.conf --listen "unix:$work/y.sock" \
+	</dev/null >/dev/null 2>"$work/start.err"
+expect_eq "$?" 78 "start-up with a bad resolver config exits 78"
+expect_match "$(cat "$work/start.err")" 'fatal: resolver_config /nonexistent/unbound\.conf' "start-up errors are printed on stderr when it is a file"
+# -o takes the file's syntax, spaces around = included
+out=$("$policyd" -n -c "$work/policyd.conf" -o "Header_Type = AR" 2>&1)
+expect_eq "$?:$out" "0:" "-o \"Header_Type = AR\" is accepted"
+out=$(req 127.0.0.1 localhost u@localhost o1 | "$policyd" -c "$work/policyd.conf" -o "Header_Type = AR")
+expect_match "$out" '^action=PREPEND Authentication-Results: mx\.test\.example; spf=none reason="not checked: skip_addresses"' "-o \"Header_Type = AR\" takes effect"
+# --version and --help: exit 0 on stdout; an unknown option names itself
+out=$("$policyd" --version)
+expect_eq "$?" 0 "--version exits 0"
+expect_match "$out" '^spf-policyd \(mailauth-pack\) [0-9]' "--version prints the version"
+out=$("$policyd" --help)
+expect_eq "$?" 0 "--help exits 0"
+expect_match "$out" '^usage: spf-policyd ' "--help prints the usage on stdout"
+out=$("$policyd" --frobnicate 2>&1)
+expect_eq "$?" 64 "an unknown option exits 64"
+expect_match "$out" '^spf-policyd: unknown option: --frobnicate$' "an unknown option is named"
 finish
