@@ -581,6 +581,18 @@ dns_resolver_pending(const struct dns_resolver *r)
 	return r->pending;
 }
 
+struct event_base *
+dns_resolver_base(const struct dns_resolver *r)
+{
+	return r->base;
+}
+
+bool
+dns_resolver_has_own_base(const struct dns_resolver *r)
+{
+	return r->own_base;
+}
+
 struct dns_sync_wait {
 	struct dns_result *result;
 };

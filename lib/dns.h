@@ -184,6 +184,11 @@ void dns_query_cancel(struct dns_query **query_p);
 int dns_resolver_run(struct dns_resolver *resolver);
 /* Number of queries started and not yet finished or cancelled. */
 unsigned int dns_resolver_pending(const struct dns_resolver *resolver);
+/* The libevent base the resolver's queries run on (the caller's, or its
+ * private one), for timers of its users (msgauth's time budget). */
+struct event_base *dns_resolver_base(const struct dns_resolver *resolver);
+/* Whether the resolver runs a private loop (created with base NULL). */
+bool dns_resolver_has_own_base(const struct dns_resolver *resolver);
 
 /* Blocking lookup on a private-loop resolver: returns 0 and the result
  * (caller frees), after at most the configured timeout; -1 with *error_r

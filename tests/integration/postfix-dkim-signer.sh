@@ -48,11 +48,12 @@ authcheck="$MAILAUTH_BUILDDIR/cli/authcheck"
 odkpeer="$MAILAUTH_BUILDDIR/tests/peers/opendkim-peer"
 [ -x "$odkpeer" ] || make -s -C "$MAILAUTH_BUILDDIR" tests/peers/opendkim-peer > /dev/null 2>&1
 
-# --- keys (owned by the signing user, mode 600) and the signer's files
+# --- keys (dkim-keygen; owned by the signing user, mode 600) and the
+# signer's files
 M=$BASE/mailauth
 mkdir -p "$M/keys"
-openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$M/keys/rsa2026.private" 2>/dev/null
-openssl genpkey -algorithm ED25519 -out "$M/keys/ed2026.private" 2>/dev/null
+"$PF_PREFIX/bin/dkim-keygen" --domain example.com --selector rsa2026 --directory "$M/keys" > /dev/null || fail "dkim-keygen rsa"
+"$PF_PREFIX/bin/dkim-keygen" --domain example.com --selector ed2026 --type ed25519 --directory "$M/keys" > /dev/null || fail "dkim-keygen ed25519"
 chown -R nobody "$M/keys"
 chmod 700 "$M/keys"
 chmod 600 "$M/keys"/*.private
