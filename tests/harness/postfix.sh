@@ -144,10 +144,13 @@ pf_start() {
 
 # whatever is left: processes in the master's session, and the filter
 # user's processes (not zombies, which PID 1 reaps)
+# (a process of PF_FILTER_UID counts only if its command line names
+# PF_BASE: other tests run programs as the same user at the same time,
+# and pf_stop kills what this lists)
 _pf_left() {
-	ps -eo sid=,stat=,pid=,uid= | awk -v s="${PF_MASTER_PID:-none}" \
-		-v u="${PF_FILTER_UID:-none}" \
-		'$2 !~ /^Z/ && ($1 == s || $4 == u) { print $3 }'
+	ps -eo sid=,stat=,pid=,uid=,args= | awk -v s="${PF_MASTER_PID:-none}" \
+		-v u="${PF_FILTER_UID:-none}" -v b="${PF_BASE:-none}" \
+		'$2 !~ /^Z/ && ($1 == s || ($4 == u && index($0, b))) { print $3 }'
 }
 
 pf_stop() {

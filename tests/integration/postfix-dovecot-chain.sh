@@ -72,9 +72,7 @@ policyd=$harness_sbindir/spf-policyd
 	echo "local-data: 'chain.test. 300 IN TXT \"v=spf1 ip4:192.0.2.1 ~all\"'"
 	echo "local-data: '_dmarc.chain.test. 300 IN TXT \"v=DMARC1; p=reject\"'"
 } > "$BASE/zones.conf"
-set -- $("$srcdir/tests/harness/unbound-start.sh" "$BASE/unbound" "$BASE/zones.conf") ||
-	fail "unbound did not start"
-ub_pid=$1 ub_port=$2
+harness_unbound "$BASE/unbound" "$BASE/zones.conf"
 "$srcdir/tests/harness/libunbound-forward.sh" "$ub_port" > "$BASE/resolver.conf"
 chmod 644 "$BASE/resolver.conf"
 
