@@ -41,7 +41,10 @@ add_forged(struct authres_trusted_spf *r, struct arena *arena, size_t idx,
 	r->forged[r->nforged++] = idx;
 }
 
-static void
+/* Trust the spf= result of our topmost field; false when it has none
+ * (then the field tells nothing we wrote and is removed like a forgery:
+ * spf-policyd always writes spf=). */
+static bool
 trust_ar(struct authres_trusted_spf *r, struct arena *arena,
 	 const struct authres_parsed *ar, size_t idx)
 {
@@ -58,8 +61,9 @@ trust_ar(struct authres_trusted_spf *r, struct arena *arena,
 		r->mailfrom_domain = domain_of(
 			arena, authres_parsed_prop(res, "smtp", "mailfrom"));
 		r->helo = authres_parsed_prop(res, "smtp", "helo");
-		return;
+		return true;
 	}
+	return false;
 }
 
 static void
@@ -100,9 +104,7 @@ authres_trusted_spf(const struct authres_field *fields, size_t nfields,
 				seen_ar = true;
 				continue;
 			}
-			if (!seen_ar && rc == 0)
-				trust_ar(r, arena, ar, i);
-			else
+			if (seen_ar || rc != 0 || !trust_ar(r, arena, ar, i))
 				add_forged(r, arena, i, nfields);
 			seen_ar = true;
 		} else if (strcasecmp(f->name, "Received-SPF") == 0) {

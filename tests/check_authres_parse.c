@@ -222,8 +222,20 @@ START_TEST(test_trusted_spf)
 	static const struct authres_field msg4[] = {
 		F("Authentication-Results", "mx.example.org; spf=pass (broken"),
 	};
+	/* our authserv-id on top without spf=: nothing spf-policyd wrote
+	   (it always writes spf=), so not trusted and removed (RFC 8601 5) */
+	static const struct authres_field msg5[] = {
+		F("Authentication-Results",
+		  "mx.example.org; dkim=pass header.d=evil.example"),
+		F("Authentication-Results", "other.example; dkim=pass"),
+	};
 	struct arena *a = arena_new(0);
 	struct authres_trusted_spf t;
+
+	authres_trusted_spf(msg5, 2, "mx.example.org", a, &t);
+	ck_assert(!t.found);
+	ck_assert_uint_eq(t.nforged, 1);
+	ck_assert_uint_eq(t.forged[0], 0);
 
 	authres_trusted_spf(msg1, 5, "mx.example.org", a, &t);
 	ck_assert(t.found);
