@@ -23,6 +23,7 @@ RUNS=${RUNS:-3}
 MSGS=${MSGS:-150}
 PROCS=${PROCS:-300}
 srcdir=$top
+MAILAUTH_BUILDDIR=$build; export MAILAUTH_BUILDDIR
 . "$top/tests/harness/lib.sh"
 . "$top/tests/harness/postfix.sh"
 [ "$(id -u)" = 0 ] || { echo "dkim-signer-bench.sh: needs root" >&2; exit 1; }
