@@ -36,6 +36,7 @@ cleanup() {
 	if [ "${KEEP:-0}" = 1 ]; then echo "# kept $BASE"; else rm -rf "$BASE"; fi
 }
 trap cleanup EXIT
+trap "exit 1" INT TERM
 pf_init "$BASE" || fail "pf_init"
 uid=$(id -u nobody)
 PF_FILTER_UID=$uid
