@@ -98,9 +98,9 @@ lmtp_cpu() {
 run() {
 	eval "port=\$${1}_port pid=\$${1}_pid"
 	c0=$(lmtp_cpu "$pid")
-	set -- $(/usr/bin/python3 "$top/bench/lmtp-load.py" "$port" "$2" "$3" "$BASE/msg.eml" u@test.example) ||
-		{ echo "delivery failed" >&2; exit 1; }
+	set -- $(/usr/bin/python3 "$top/bench/lmtp-load.py" "$port" "$2" "$3" "$BASE/msg.eml" u@test.example)
 	c1=$(lmtp_cpu "$pid")
+	[ "$3" = 0 ] || echo "# $3 deliveries failed in this round (see stderr)" >&2
 	awk -v t="$1" -v n="$2" -v c0="$c0" -v c1="$c1" \
 		'BEGIN { printf "%.1f %.3f\n", n / t, (c1 - c0) * 1000 / n }'
 }
