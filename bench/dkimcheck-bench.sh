@@ -9,7 +9,8 @@
 # (configs/dovecot/90-dkimcheck.conf, keys and DMARC from a real unbound
 # on loopback).  Each round delivers the same signed message (SIZE bytes,
 # rsa-sha256 2048-bit, aligned, DMARC p=reject) COUNT times to each
-# instance in turn, with 1 and with 2 concurrent LMTP clients, after a
+# instance in turn (the order rotates from round to round), with 1 and
+# with 2 concurrent LMTP clients, after a
 # warm-up that fills the DNS cache.  Reported: deliveries/s (median of
 # RUNS rounds, min-max), the ratios plugin/plain and twin/plain, and the
 # CPU time of the instance's lmtp processes per delivery (user+system from
@@ -115,7 +116,13 @@ for clients in 1 2; do
 	: > "$BASE/r.$clients"
 	r=1
 	while [ $r -le "$RUNS" ]; do
-		for inst in plain twin plugin; do
+		# rotate the order, so that no instance always runs first or last
+		case $((r % 3)) in
+		0) order="plain twin plugin" ;;
+		1) order="twin plugin plain" ;;
+		*) order="plugin plain twin" ;;
+		esac
+		for inst in $order; do
 			echo "$inst $(run $inst $clients "$COUNT")" >> "$BASE/r.$clients"
 		done
 		r=$((r + 1))
@@ -132,5 +139,5 @@ for clients in 1 2; do
 	awk -v p="$rate_plain" -v t="$rate_twin" -v g="$rate_plugin" -v cp="$cpu_plain" -v cg="$cpu_plugin" 'BEGIN {
 		printf "twin/plain %.2f  plugin/plain %.2f  plugin CPU per delivery %+.3f ms\n", t / p, g / p, cg - cp }'
 	# per-round ratios: the spread of the control against the plugin's
-	awk '$1 == "plain" { p = $2 } $1 == "twin" { t = $2 } $1 == "plugin" { printf "round %d: twin/plain %.2f plugin/plain %.2f\n", ++n, t / p, $2 / p }' "$BASE/r.$clients"
+	awk '{ v[$1] = $2 } NR % 3 == 0 { printf "round %d: twin/plain %.2f plugin/plain %.2f\n", NR / 3, v["twin"] / v["plain"], v["plugin"] / v["plain"] }' "$BASE/r.$clients"
 done

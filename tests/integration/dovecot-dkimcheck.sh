@@ -327,8 +327,9 @@ expect_match "$got" '^mailbox=Suspicious$' "Sieve: fileinto on dmarc=fail"
 expect_match "$got" '^flags=\$DMARC_Fail SieveSawFail$' "Sieve: its flag and ours merged"
 expect_match "$(ours "$got")" 'dmarc=fail \(p=none dis=none\)' "Sieve: saw dmarc=fail"
 
-# --- 11. opt-out (dkimcheck = no from userdb) and dry run
-lmtp "$BASE/spoofed.eml" otto@test.example,dora@test.example > /dev/null
+# --- 11. opt-out (dkimcheck = no from userdb) and dry run; otto second,
+# so his copy is the maildir hardlink of dora's tagged one
+lmtp "$BASE/spoofed.eml" dora@test.example,otto@test.example > /dev/null
 got=$(fetch otto spoofed)
 expect_match "$got" '^mailbox=INBOX$' "opt-out: INBOX"
 expect_eq "$(printf '%s\n' "$got" | sed -n 's/^flags=//p')" "" "opt-out: no keywords"
