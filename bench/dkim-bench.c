@@ -112,7 +112,7 @@ sign_one(struct bench *b, const struct buf *msg, struct buf *out)
 static void
 verify_one(struct bench *b, const struct buf *msg)
 {
-	struct dkim_verify_settings set = {0, 0, NULL, NULL};
+	struct dkim_verify_settings set = {0, 0, NULL, NULL, false};
 	const struct dkim_verify_result *r;
 	struct dkim_verify *v;
 	size_t n;

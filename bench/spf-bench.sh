@@ -34,7 +34,8 @@ cat > "$W/workload" <<'L'
 198.51.100.7 f@redir.bench.test mail.example
 2001:db8:1::25 g@bench.test mail.example
 L
-set -- $("$top/tests/harness/unbound-start.sh" "$W/unbound" "$W/zones.conf")
+ub=$("$top/tests/harness/unbound-start.sh" "$W/unbound" "$W/zones.conf") || exit 1
+set -- $ub
 ub_pid=$1 ub_port=$2
 trap '"$top/tests/harness/stop-pid.sh" $ub_pid; rm -rf "$W"' EXIT
 "$top/tests/harness/libunbound-forward.sh" "$ub_port" > "$W/lib.conf"

@@ -11,6 +11,8 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +47,51 @@ usage(FILE *fp)
 	fprintf(fp, "usage: authcheck COMMAND [OPTIONS] [ARGS]\n\ncommands:\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(fp, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fprintf(fp, "\n'authcheck COMMAND --help' describes each command.\n");
+	fprintf(fp, "\n'authcheck COMMAND --help' describes each command.\n"
+		    "'authcheck --version' prints the version.\n");
+}
+
+int
+authcheck_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "authcheck: %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n('authcheck %s --help' lists the options)\n", cmd);
+	return AUTHCHECK_EXIT_USAGE;
+}
+
+const char *
+authcheck_mail_from(char *arg)
+{
+	size_t len = strlen(arg);
+
+	if (len >= 2 && arg[0] == '<' && arg[len - 1] == '>') {
+		arg[len - 1] = '\0';
+		return arg + 1;
+	}
+	return arg;
+}
+
+/* One line for a file option that cannot be read, instead of
+ * libunbound's message and ours. */
+static int
+readable(const char *opt, const char *path)
+{
+	FILE *fp;
+
+	if (path == NULL)
+		return 0;
+	if ((fp = fopen(path, "r")) == NULL) {
+		fprintf(stderr, "authcheck: %s %s: %s\n", opt, path,
+			strerror(errno));
+		return -1;
+	}
+	fclose(fp);
+	return 0;
 }
 
 int
@@ -98,6 +144,12 @@ authcheck_resolver(struct authcheck *ac, struct dns_resolver **resolver_r)
 {
 	const char *error;
 
+	if (readable("--resolver-config", ac->dns.resolver_config) < 0 ||
+	    (ac->dns.trust_anchor_file != NULL &&
+	     readable(strcmp(ac->dns.trust_anchor_file, DNS_DEBIAN_ROOT_KEY) == 0 ?
+			      "--dnssec: trust anchor" : "--trust-anchor",
+		      ac->dns.trust_anchor_file) < 0))
+		return -1;
 	if (dns_resolver_new(&ac->dns, NULL, &ac->log, resolver_r, &error) < 0) {
 		fprintf(stderr, "authcheck: resolver: %s%s%s\n", error,
 			ac->dns.resolver_config != NULL ? ": " : "",
@@ -120,14 +172,22 @@ main(int argc, char **argv)
 							       MA_LOG_WARN;
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "-h") == 0) {
+		if (argc < 2)
+			fprintf(stderr, "authcheck: no command given\n");
 		usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? AUTHCHECK_EXIT_USAGE : AUTHCHECK_EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("authcheck (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+		return AUTHCHECK_EXIT_OK;
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return commands[i].fn(&ac, argc - 1, argv + 1);
 	}
-	fprintf(stderr, "authcheck: unknown command '%s'\n", argv[1]);
-	usage(stderr);
+	fprintf(stderr, "authcheck: unknown command '%s' (one of", argv[1]);
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(stderr, " %s", commands[i].name);
+	fprintf(stderr, "; 'authcheck --help' describes them)\n");
 	return AUTHCHECK_EXIT_USAGE;
 }

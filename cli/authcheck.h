@@ -34,8 +34,19 @@ int authcheck_dns_option(struct authcheck *ac, int argc, char **argv, int *i);
 /* Help text for those options. */
 extern const char authcheck_dns_usage[];
 
+/* A usage error of subcommand `cmd`: prints "authcheck: CMD: PROBLEM"
+ * and where the options are described, on stderr; returns
+ * AUTHCHECK_EXIT_USAGE. */
+int authcheck_usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* A MAIL FROM argument as the SMTP command has it: "<a@b>" -> "a@b",
+ * "<>" -> "" (the null reverse-path); anything else as given.  Edits the
+ * argument string in place (argv strings are writable). */
+const char *authcheck_mail_from(char *arg);
+
 /* A private-loop resolver from ac->dns; prints the error and returns -1
- * on failure. */
+ * on failure (a --resolver-config or --trust-anchor file that cannot be
+ * read is named, with the reason, in one line). */
 int authcheck_resolver(struct authcheck *ac, struct dns_resolver **resolver_r);
 
 int cmd_dns(struct authcheck *ac, int argc, char **argv);

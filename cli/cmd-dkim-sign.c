@@ -42,7 +42,24 @@ sign_usage(FILE *fp)
 		"         [--oversign a:b] [--timestamp UNIX] [--no-timestamp]\n"
 		"         [--insecure-key] [--selector S2 --key FILE2 ...] [FILE|-]\n"
 		"Writes the signed message to stdout.  Options before the first\n"
-		"--selector apply to every signature.\n");
+		"--selector apply to every signature.\n"
+		"options:\n"
+		"  --domain D             d= signing domain\n"
+		"  --selector S           s= selector; each one starts a signature\n"
+		"  --key FILE             private key (PEM RSA/Ed25519, or a base64\n"
+		"                         Ed25519 seed), not readable by group or others\n"
+		"  --algorithm A          rsa-sha256 or ed25519-sha256 (default: the\n"
+		"                         key's type)\n"
+		"  --canon H/B            header/body canonicalization (default\n"
+		"                         relaxed/relaxed)\n"
+		"  --auid I               i= agent or user identifier\n"
+		"  --expire SECONDS       x= that many seconds after t=\n"
+		"  --headers a:b:c        header fields to sign (default: a built-in list)\n"
+		"  --oversign a:b         fields signed once more than present\n"
+		"                         (\"\": none)\n"
+		"  --timestamp UNIX       t= this time instead of now\n"
+		"  --no-timestamp         no t= tag\n"
+		"  --insecure-key         accept a key file readable by others\n");
 }
 
 /* Split "a:b:c" into a NULL-terminated list; one allocation holding the
@@ -93,7 +110,8 @@ opt_value(struct sign_opts *o, const char *name)
 	return NULL;
 }
 
-/* Merge defaults into o and fill params; prints the error, returns -1. */
+/* Merge defaults into o and fill params; prints the error and returns -2
+ * for a usage error, -1 when the key cannot be loaded. */
 static int
 sign_params(const struct sign_opts *def, struct sign_opts *o,
 	    unsigned int key_flags, struct dkim_sign_params *p,
@@ -113,10 +131,11 @@ sign_params(const struct sign_opts *def, struct sign_opts *o,
 	SIGN_OPT_DEFAULT(oversign);
 	SIGN_OPT_DEFAULT(expire);
 #undef SIGN_OPT_DEFAULT
-	if (o->domain == NULL || o->selector == NULL || o->key == NULL) {
-		fprintf(stderr, "authcheck: dkim-sign: --domain, --selector and "
-				"--key are required\n");
-		return -1;
+	if (o->domain == NULL || o->key == NULL) {
+		authcheck_usage_error("dkim-sign", "%s is required (signature "
+				      "with --selector %s)", o->domain == NULL ?
+				      "--domain" : "--key", o->selector);
+		return -2;
 	}
 	memset(p, 0, sizeof(*p));
 	p->domain = o->domain;
@@ -126,34 +145,38 @@ sign_params(const struct sign_opts *def, struct sign_opts *o,
 	if (o->canon != NULL &&
 	    !dkim_canon_parse(o->canon, strlen(o->canon), &p->header_canon,
 			      &p->body_canon)) {
-		fprintf(stderr, "authcheck: dkim-sign: bad --canon '%s'\n",
-			o->canon);
-		return -1;
+		authcheck_usage_error("dkim-sign", "--canon %s: want HEADER/BODY, "
+				      "each simple or relaxed", o->canon);
+		return -2;
 	}
 	if (o->expire != NULL) {
 		p->expire_secs = strtoul(o->expire, &end, 10);
 		if (*end != '\0' || p->expire_secs == 0) {
-			fprintf(stderr, "authcheck: dkim-sign: bad --expire\n");
-			return -1;
+			authcheck_usage_error("dkim-sign", "--expire %s: want "
+					      "seconds > 0", o->expire);
+			return -2;
 		}
 	}
 	if (o->headers != NULL)
 		p->sign_headers = lists[0] = split_names(o->headers);
 	if (o->oversign != NULL)
 		p->oversign_headers = lists[1] = split_names(o->oversign);
+	if (o->algorithm != NULL &&
+	    (!dkim_alg_parse(o->algorithm, strlen(o->algorithm), &p->alg) ||
+	     p->alg == DKIM_ALG_RSA_SHA1)) {
+		authcheck_usage_error("dkim-sign", "--algorithm %s: want "
+				      "rsa-sha256 or ed25519-sha256",
+				      o->algorithm);
+		return -2;
+	}
 	if (dkim_privkey_load(o->key, key_flags, &p->key, err, sizeof(err)) < 0) {
 		fprintf(stderr, "authcheck: dkim-sign: %s\n", err);
 		return -1;
 	}
-	p->alg = p->key->type == DKIM_KEY_ED25519 ? DKIM_ALG_ED25519_SHA256 :
-						    DKIM_ALG_RSA_SHA256;
-	if (o->algorithm != NULL &&
-	    (!dkim_alg_parse(o->algorithm, strlen(o->algorithm), &p->alg) ||
-	     p->alg == DKIM_ALG_RSA_SHA1)) {
-		fprintf(stderr, "authcheck: dkim-sign: bad --algorithm '%s'\n",
-			o->algorithm);
-		return -1;
-	}
+	if (o->algorithm == NULL)
+		p->alg = p->key->type == DKIM_KEY_ED25519 ?
+				 DKIM_ALG_ED25519_SHA256 :
+				 DKIM_ALG_RSA_SHA256;
 	return 0;
 }
 
@@ -249,42 +272,57 @@ cmd_dkim_sign(struct authcheck *ac, int argc, char **argv)
 		} else if (strcmp(arg, "--no-timestamp") == 0) {
 			for (i = 0; i < DKIM_SIGN_MAX_SIGNATURES; i++)
 				params[i].no_timestamp = true;
-		} else if (strcmp(arg, "--timestamp") == 0 && a + 1 < argc) {
+		} else if ((strcmp(arg, "--timestamp") == 0 ||
+			    opt_value(cur, arg) != NULL) && a + 1 >= argc) {
+			authcheck_usage_error("dkim-sign", "%s needs a value", arg);
+			goto out;
+		} else if (strcmp(arg, "--timestamp") == 0) {
 			set.now = (time_t)strtoll(argv[++a], &end, 10);
-			if (*end != '\0' || set.now <= 0)
-				goto usage;
-		} else if ((slot = opt_value(cur, arg)) != NULL && a + 1 < argc) {
+			if (*end != '\0' || set.now <= 0) {
+				authcheck_usage_error("dkim-sign", "--timestamp %s: "
+						      "want seconds since 1970",
+						      argv[a]);
+				goto out;
+			}
+		} else if ((slot = opt_value(cur, arg)) != NULL) {
 			if (strcmp(arg, "--selector") == 0) {
-				if (n == DKIM_SIGN_MAX_SIGNATURES)
-					goto usage;
+				if (n == DKIM_SIGN_MAX_SIGNATURES) {
+					authcheck_usage_error(
+					    "dkim-sign", "at most %d signatures",
+					    DKIM_SIGN_MAX_SIGNATURES);
+					goto out;
+				}
 				cur = &opts[n++];
 				slot = &cur->selector;
 			}
 			*slot = argv[++a];
 		} else if (arg[0] == '-' && arg[1] != '\0') {
-			goto usage;
+			authcheck_usage_error("dkim-sign", "unknown option %s", arg);
+			goto out;
 		} else if (input == NULL) {
 			input = arg;
 		} else {
-			goto usage;
+			authcheck_usage_error("dkim-sign", "unexpected argument %s "
+					      "(one message: FILE or -)", arg);
+			goto out;
 		}
 	}
-	if (n == 0)
-		goto usage;
+	if (n == 0) {
+		authcheck_usage_error("dkim-sign", "--selector is required");
+		goto out;
+	}
 	for (i = 0; i < n; i++) {
 		bool no_ts = params[i].no_timestamp;
+		int r = sign_params(&def, &opts[i], key_flags, &params[i],
+				    lists[i]);
 
-		if (sign_params(&def, &opts[i], key_flags, &params[i],
-				lists[i]) < 0) {
-			ret = AUTHCHECK_EXIT_FAIL;
+		if (r < 0) {
+			ret = r == -2 ? AUTHCHECK_EXIT_USAGE : AUTHCHECK_EXIT_FAIL;
 			goto out;
 		}
 		params[i].no_timestamp = no_ts;
 	}
 	ret = sign_run(ac, params, n, &set, input);
-	goto out;
-usage:
-	sign_usage(stderr);
 out:
 	for (i = 0; i < n; i++) {
 		dkim_privkey_free(&params[i].key);

@@ -65,11 +65,13 @@ print_rr(const struct dns_result *res, const struct dns_rr *rr)
 	putchar('\n');
 }
 
+#define DNS_USAGE_TYPES "A AAAA MX PTR TXT CNAME SPF"
+
 static void
 dns_usage(FILE *fp)
 {
 	fprintf(fp, "usage: authcheck dns [OPTIONS] TYPE NAME\n"
-		    "TYPE is one of A AAAA MX PTR TXT CNAME SPF.\n"
+		    "TYPE is one of " DNS_USAGE_TYPES ".\n"
 		    "options:\n%s", authcheck_dns_usage);
 }
 
@@ -92,16 +94,21 @@ cmd_dns(struct authcheck *ac, int argc, char **argv)
 			return AUTHCHECK_EXIT_USAGE;
 		if (r > 0)
 			continue;
-		if (argv[i][0] == '-' || n == 2) {
-			dns_usage(stderr);
-			return AUTHCHECK_EXIT_USAGE;
-		}
+		if (argv[i][0] == '-' && argv[i][1] != '\0')
+			return authcheck_usage_error("dns", "unknown option %s",
+						     argv[i]);
+		if (n == 2)
+			return authcheck_usage_error(
+			    "dns", "unexpected argument %s (after TYPE NAME)",
+			    argv[i]);
 		args[n++] = argv[i];
 	}
-	if (n != 2 || (type = dns_type_parse(args[0])) == 0) {
-		dns_usage(stderr);
-		return AUTHCHECK_EXIT_USAGE;
-	}
+	if (n != 2)
+		return authcheck_usage_error("dns", "needs TYPE and NAME");
+	if ((type = dns_type_parse(args[0])) == 0)
+		return authcheck_usage_error(
+		    "dns", "unsupported record type %s (one of %s)", args[0],
+		    DNS_USAGE_TYPES);
 	if (authcheck_resolver(ac, &resolver) < 0)
 		return AUTHCHECK_EXIT_FAIL;
 	if (dns_lookup(resolver, args[1], type, &res, &error) < 0) {

@@ -31,8 +31,10 @@ spf_usage(FILE *fp)
 	        "usage: authcheck spf --ip ADDR --mail-from ADDR --helo NAME "
 	        "[OPTIONS]\n"
 	        "  --ip ADDR              SMTP client address (IPv4 or IPv6)\n"
-	        "  --mail-from ADDR       MAIL FROM address (\"\" or \"<>\": "
-	        "null sender)\n"
+	        "  --mail-from ADDR       MAIL FROM address, with or without "
+	        "<>\n"
+	        "                         (\"\" or \"<>\": null sender, "
+	        "checked as postmaster@HELO)\n"
 	        "  --helo NAME            HELO/EHLO name\n"
 	        "  --identity mailfrom|helo  which identity to check (default "
 	        "mailfrom)\n"
@@ -52,7 +54,7 @@ spf_option(struct spf_args *a, int argc, char **argv, int *i)
 	    strcmp(opt, "--identity") != 0)
 		return 0;
 	if (*i + 1 >= argc) {
-		fprintf(stderr, "authcheck: spf: %s needs a value\n", opt);
+		authcheck_usage_error("spf", "%s needs a value", opt);
 		return -1;
 	}
 	val = argv[++*i];
@@ -60,7 +62,7 @@ spf_option(struct spf_args *a, int argc, char **argv, int *i)
 		a->req.client_ip = val;
 	} else if (strcmp(opt, "--mail-from") == 0) {
 		a->have_mail_from = true;
-		a->req.mail_from = strcmp(val, "<>") == 0 ? "" : val;
+		a->req.mail_from = authcheck_mail_from(argv[*i]);
 	} else if (strcmp(opt, "--helo") == 0) {
 		a->req.helo = val;
 	} else if (strcmp(opt, "--receiver") == 0) {
@@ -70,10 +72,8 @@ spf_option(struct spf_args *a, int argc, char **argv, int *i)
 	} else if (strcmp(val, "mailfrom") == 0) {
 		a->req.identity = SPF_IDENTITY_MAILFROM;
 	} else {
-		fprintf(stderr,
-		        "authcheck: spf: --identity: %s: want "
-		        "mailfrom or helo\n",
-		        val);
+		authcheck_usage_error("spf", "--identity %s: want mailfrom or helo",
+		                      val);
 		return -1;
 	}
 	return 1;
@@ -91,22 +91,34 @@ spf_parse_args(struct authcheck *ac, struct spf_args *a, int argc, char **argv)
 		}
 		if ((r = authcheck_dns_option(ac, argc, argv, &i)) == 0)
 			r = spf_option(a, argc, argv, &i);
-		if (r <= 0) {
-			if (r == 0)
-				fprintf(stderr,
-				        "authcheck: spf: unexpected "
-				        "argument %s\n",
-				        argv[i]);
-			spf_usage(stderr);
+		if (r == 0) {
+			authcheck_usage_error("spf", "%s %s", argv[i][0] == '-' ?
+			                      "unknown option" :
+			                      "unexpected argument", argv[i]);
 			return -1;
 		}
+		if (r < 0)
+			return -1;
 	}
-	if (a->req.client_ip == NULL ||
-	    (a->req.identity == SPF_IDENTITY_MAILFROM && !a->have_mail_from) ||
-	    (a->req.identity == SPF_IDENTITY_HELO && a->req.helo == NULL)) {
-		fprintf(stderr, "authcheck: spf: --ip and --mail-from (or "
-		                "--identity helo with --helo) are required\n");
-		spf_usage(stderr);
+	if (a->req.client_ip == NULL) {
+		authcheck_usage_error("spf", "--ip is required");
+		return -1;
+	}
+	if (a->req.identity == SPF_IDENTITY_MAILFROM && !a->have_mail_from) {
+		authcheck_usage_error("spf", "--mail-from is required (or "
+		                      "--identity helo with --helo)");
+		return -1;
+	}
+	/* RFC 7208 2.3/2.4: the HELO identity, and a null reverse-path,
+	 * are checked with the HELO name: without one there is nothing */
+	if (a->req.helo == NULL &&
+	    (a->req.identity == SPF_IDENTITY_HELO ||
+	     a->req.mail_from[0] == '\0')) {
+		authcheck_usage_error("spf", "%s needs --helo",
+		                      a->req.identity == SPF_IDENTITY_HELO ?
+		                      "--identity helo" :
+		                      "a null --mail-from (checked as "
+		                      "postmaster@HELO)");
 		return -1;
 	}
 	return 0;

@@ -7,7 +7,8 @@
  * runs; this file does the I/O, the options and the printing.
  *
  *   authcheck verify [--keytable FILE] [--authserv-id ID]
- *       [--max-signatures N] [--time UNIX] [--ip ADDR --mail-from ADDR
+ *       [--max-signatures N] [--accept-partial-body] [--time UNIX]
+ *       [--ip ADDR --mail-from ADDR
  *       --helo NAME] [--dmarc] [--dmarc-psl] [--psl-file FILE]
  *       [DNS options] [FILE|-]
  *
@@ -40,11 +41,21 @@ verify_usage(FILE *fp)
 {
 	fprintf(fp,
 		"usage: authcheck verify [--keytable FILE] [--authserv-id ID]\n"
-		"         [--max-signatures N] [--time UNIX] [--ip ADDR]\n"
-		"         [--mail-from ADDR] [--helo NAME] [--dmarc]\n"
+		"         [--max-signatures N] [--accept-partial-body]\n"
+		"         [--time UNIX] [--ip ADDR]\n"
+		"         [--mail-from ADDR] [--helo NAME] [--dmarc|--no-dmarc]\n"
 		"         [--dmarc-psl] [--psl-file FILE] [DNS options] [FILE|-]\n"
 		"Prints one Authentication-Results field.\n"
-		"options:\n%s%s",
+		"options:\n"
+		"  --keytable FILE        DKIM keys from FILE (lines \"SELECTOR._domainkey.DOMAIN\n"
+		"                         RECORD\"), not DNS\n"
+		"  --authserv-id ID       authserv-id of the field (default: host name)\n"
+		"  --max-signatures N     evaluate at most N signatures (default 8)\n"
+		"  --accept-partial-body  a signature whose l= leaves part of\n"
+		"                         the body unsigned passes (default:\n"
+		"                         dkim=policy, not counted for DMARC)\n"
+		"  --time UNIX            verify as at this time (x= expiry)\n"
+		"%sDNS options:\n%s",
 		verify_auth_usage, authcheck_dns_usage);
 }
 
@@ -142,10 +153,6 @@ verify_run(struct authcheck *ac, const char *keytable,
 
 	if (keytable != NULL)
 		verify_auth_offline(va);
-	if (va->spf_wanted && va->spf_req.client_ip == NULL) {
-		fprintf(stderr, "authcheck: verify: SPF needs --ip\n");
-		return AUTHCHECK_EXIT_FAIL;
-	}
 	set->spf_source = va->spf_wanted ? MSGAUTH_SPF_CHECK : MSGAUTH_SPF_OFF;
 	set->dmarc_off = !va->dmarc_wanted;
 	if (va->dmarc_wanted && va->use_psl) {
@@ -191,26 +198,48 @@ cmd_verify(struct authcheck *ac, int argc, char **argv)
 			goto out;
 		if (r > 0)
 			continue;
-		if (val != NULL && strcmp(arg, "--keytable") == 0) {
+		if (val == NULL && (strcmp(arg, "--keytable") == 0 ||
+				    strcmp(arg, "--authserv-id") == 0 ||
+				    strcmp(arg, "--max-signatures") == 0 ||
+				    strcmp(arg, "--time") == 0)) {
+			authcheck_usage_error("verify", "%s needs a value", arg);
+			goto out;
+		}
+		if (strcmp(arg, "--keytable") == 0) {
 			keytable = argv[++i];
-		} else if (val != NULL && strcmp(arg, "--authserv-id") == 0) {
+		} else if (strcmp(arg, "--authserv-id") == 0) {
 			authserv_id = argv[++i];
-		} else if (val != NULL && strcmp(arg, "--max-signatures") == 0) {
+		} else if (strcmp(arg, "--max-signatures") == 0) {
 			set.max_signatures = (unsigned int)strtoul(val, &end, 10);
-			if (*end != '\0' || set.max_signatures == 0)
-				goto usage;
+			if (*end != '\0' || set.max_signatures == 0) {
+				authcheck_usage_error("verify", "--max-signatures "
+						      "%s: want a number > 0", val);
+				goto out;
+			}
 			i++;
-		} else if (val != NULL && strcmp(arg, "--time") == 0) {
+		} else if (strcmp(arg, "--accept-partial-body") == 0) {
+			set.dkim_accept_partial_body = true;
+		} else if (strcmp(arg, "--time") == 0) {
 			set.now = (time_t)strtoll(val, &end, 10);
-			if (*end != '\0' || set.now <= 0)
-				goto usage;
+			if (*end != '\0' || set.now <= 0) {
+				authcheck_usage_error("verify", "--time %s: want "
+						      "seconds since 1970", val);
+				goto out;
+			}
 			i++;
-		} else if ((arg[0] == '-' && arg[1] != '\0') || input != NULL) {
-			goto usage;
+		} else if (arg[0] == '-' && arg[1] != '\0') {
+			authcheck_usage_error("verify", "unknown option %s", arg);
+			goto out;
+		} else if (input != NULL) {
+			authcheck_usage_error("verify", "unexpected argument %s "
+					      "(one message: FILE or -)", arg);
+			goto out;
 		} else {
 			input = arg;
 		}
 	}
+	if (verify_auth_check(va) < 0)
+		goto out;
 	if (authserv_id == NULL) {
 		if (gethostname(host, sizeof(host)) < 0)
 			strcpy(host, "localhost");
@@ -218,9 +247,7 @@ cmd_verify(struct authcheck *ac, int argc, char **argv)
 		authserv_id = host;
 	}
 	set.authserv_id = authserv_id;
-	return verify_run(ac, keytable, &set, va, input);
-usage:
-	verify_usage(stderr);
+	ret = verify_run(ac, keytable, &set, va, input);
 out:
 	return ret;
 }

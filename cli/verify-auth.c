@@ -7,14 +7,18 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "authcheck.h"
 #include "verify-auth.h"
 
 const char verify_auth_usage[] =
-	"  --ip ADDR              SMTP client address: also check SPF\n"
-	"  --mail-from ADDR       MAIL FROM (\"\" or \"<>\": null sender)\n"
+	"  --ip ADDR              SMTP client address: also check SPF (needs\n"
+	"                         --mail-from or --helo)\n"
+	"  --mail-from ADDR       MAIL FROM, with or without <> (\"\" or \"<>\":\n"
+	"                         null sender, checked as postmaster@HELO)\n"
 	"  --helo NAME            HELO/EHLO name\n"
+	"  --dmarc                evaluate DMARC (RFC 9989; the default, except\n"
+	"                         with --keytable)\n"
 	"  --no-dmarc             DKIM (and SPF) only: no DMARC evaluation\n"
-	"                         (the default with --keytable; --dmarc forces it)\n"
 	"  --dmarc-psl            RFC 7489 Public Suffix List instead of the\n"
 	"                         RFC 9989 tree walk (Debian's list)\n"
 	"  --psl-file FILE        the same with this list\n";
@@ -42,7 +46,11 @@ verify_auth_option(struct verify_auth *va, int argc, char **argv, int *i)
 		va->use_psl = true;
 		return 1;
 	}
-	if (strcmp(opt, "--psl-file") == 0 && val != NULL) {
+	if (strcmp(opt, "--psl-file") == 0 && val == NULL) {
+		authcheck_usage_error("verify", "%s needs a value", opt);
+		return -1;
+	}
+	if (strcmp(opt, "--psl-file") == 0) {
 		va->dmarc_explicit = va->dmarc_wanted = true;
 		va->use_psl = true;
 		va->psl_file = val;
@@ -53,7 +61,7 @@ verify_auth_option(struct verify_auth *va, int argc, char **argv, int *i)
 	    strcmp(opt, "--helo") != 0)
 		return 0;
 	if (val == NULL) {
-		fprintf(stderr, "authcheck: verify: %s needs a value\n", opt);
+		authcheck_usage_error("verify", "%s needs a value", opt);
 		return -1;
 	}
 	++*i;
@@ -61,10 +69,31 @@ verify_auth_option(struct verify_auth *va, int argc, char **argv, int *i)
 	if (strcmp(opt, "--ip") == 0)
 		va->spf_req.client_ip = val;
 	else if (strcmp(opt, "--mail-from") == 0)
-		va->spf_req.mail_from = strcmp(val, "<>") == 0 ? "" : val;
+		va->spf_req.mail_from = authcheck_mail_from(argv[*i]);
 	else
 		va->spf_req.helo = val;
 	return 1;
+}
+
+int
+verify_auth_check(const struct verify_auth *va)
+{
+	if (!va->spf_wanted)
+		return 0;
+	if (va->spf_req.client_ip == NULL) {
+		authcheck_usage_error("verify", "--mail-from and --helo need "
+				      "--ip (the SMTP client checked by SPF)");
+		return -1;
+	}
+	/* RFC 7208 2.3/2.4: MAIL FROM, or with a null reverse-path the
+	 * HELO name; with neither there is no identity to check */
+	if ((va->spf_req.mail_from == NULL ||
+	     va->spf_req.mail_from[0] == '\0') && va->spf_req.helo == NULL) {
+		authcheck_usage_error("verify", "--ip needs --mail-from ADDR "
+				      "or --helo NAME (the SPF identity)");
+		return -1;
+	}
+	return 0;
 }
 
 void

@@ -32,6 +32,14 @@ void verify_auth_init(struct verify_auth *va);
 int verify_auth_option(struct verify_auth *va, int argc, char **argv,
 		       int *i);
 extern const char verify_auth_usage[];
+/* After the options: SPF options that cannot be evaluated (--mail-from
+ * or --helo without --ip; --ip with neither) are a usage error: -1 with
+ * the message printed, else 0. */
+int verify_auth_check(const struct verify_auth *va);
+/* After the options: SPF options that cannot be evaluated (--mail-from
+ * or --helo without --ip; --ip with neither) are a usage error: -1 with
+ * the message printed, else 0. */
+int verify_auth_check(const struct verify_auth *va);
 
 /* Keys come from a key table (no DNS): DMARC is off unless --dmarc or a
  * PSL option asked for it. */

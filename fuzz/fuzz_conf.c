@@ -41,6 +41,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (conf_defaults(table, &s, a, &err) == 0)
 		(void)conf_read_buffer(table, &s, a, "fuzz", (const char *)data,
 				       size, &err);
+	/* OpenDKIM's "Name value" syntax (dkim-signer) */
+	if (conf_defaults(table, &s, a, &err) == 0)
+		(void)conf_read_buffer_syntax(table, &s, a, CONF_SYNTAX_SPACE,
+					      "fuzz", (const char *)data, size,
+					      &err);
 	arena_free(&a);
 	return 0;
 }

@@ -20,7 +20,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t i, pos;
 	unsigned int flags;
 
-	for (flags = 0; flags <= TAGLIST_ALLOW_8BIT; flags++) {
+	for (flags = 0; flags <= (TAGLIST_ALLOW_8BIT | TAGLIST_NAMES_CI);
+	     flags++) {
 		if (taglist_parse(in, size, flags, &l, &err, &pos) < 0) {
 			if (pos > size)
 				abort();

@@ -221,8 +221,8 @@ conf_set(const struct conf_option *table, void *settings, struct arena *arena,
 /* One logical line (with its continuation lines joined by a space) into
  * name and value; returns 0, 1 for a blank/comment line, -1 on error. */
 static int
-conf_split(struct arena *arena, struct sp_slice line, const char **name_r,
-	   const char **value_r, const char **error_r)
+conf_split(struct arena *arena, enum conf_syntax syntax, struct sp_slice line,
+	   const char **name_r, const char **value_r, const char **error_r)
 {
 	struct strparse sp;
 	struct sp_slice name, value;
@@ -231,11 +231,20 @@ conf_split(struct arena *arena, struct sp_slice line, const char **name_r,
 	sp_skip_wsp(&sp);
 	if (sp_eof(&sp) || sp_peek(&sp) == '#')
 		return 1;
-	sp_until(&sp, "=", &name);
-	name = sp_slice_trim(name);
-	if (!sp_char(&sp, '=') || name.len == 0) {
-		*error_r = "missing '='";
-		return -1;
+	if (syntax == CONF_SYNTAX_SPACE) {
+		sp_until(&sp, " \t", &name);
+		if (sp_eof(&sp)) {
+			*error_r = arena_printf(arena, "%.*s: missing value",
+						(int)name.len, name.p);
+			return -1;
+		}
+	} else {
+		sp_until(&sp, "=", &name);
+		name = sp_slice_trim(name);
+		if (!sp_char(&sp, '=') || name.len == 0) {
+			*error_r = "missing '='";
+			return -1;
+		}
 	}
 	value.p = sp.p;
 	value.len = sp_left(&sp);
@@ -249,6 +258,17 @@ int
 conf_read_buffer(const struct conf_option *table, void *settings,
 		 struct arena *arena, const char *origin, const char *data,
 		 size_t len, const char **error_r)
+{
+	return conf_read_buffer_syntax(table, settings, arena,
+				       CONF_SYNTAX_EQUALS, origin, data, len,
+				       error_r);
+}
+
+int
+conf_read_buffer_syntax(const struct conf_option *table, void *settings,
+			struct arena *arena, enum conf_syntax syntax,
+			const char *origin, const char *data, size_t len,
+			const char **error_r)
 {
 	struct strparse sp;
 	struct sp_slice line;
@@ -265,8 +285,15 @@ conf_read_buffer(const struct conf_option *table, void *settings,
 			sp_until(&sp, "\n", &line);
 			sp_char(&sp, '\n');
 			lineno++;
+			if (syntax == CONF_SYNTAX_SPACE) {
+				const char *hash = memchr(line.p, '#', line.len);
+
+				if (hash != NULL)
+					line.len = (size_t)(hash - line.p);
+			}
 			/* a continuation line joins the logical line */
-			if (line.len > 0 && sp_is_wsp((unsigned char)line.p[0]) &&
+			if (syntax == CONF_SYNTAX_EQUALS && line.len > 0 &&
+			    sp_is_wsp((unsigned char)line.p[0]) &&
 			    logical.len > 0) {
 				line = sp_slice_trim(line);
 				if (line.len > 0 && line.p[0] != '#') {
@@ -279,7 +306,7 @@ conf_read_buffer(const struct conf_option *table, void *settings,
 		if (logical.len > 0) {
 			struct sp_slice l = {logical.data, logical.len};
 
-			r = conf_split(arena, l, &name, &value, &err);
+			r = conf_split(arena, syntax, l, &name, &value, &err);
 			if (r == 0 &&
 			    conf_set(table, settings, arena, name, value, &err) < 0)
 				r = -1;
@@ -305,6 +332,15 @@ conf_read_buffer(const struct conf_option *table, void *settings,
 int
 conf_read_file(const struct conf_option *table, void *settings,
 	       struct arena *arena, const char *path, const char **error_r)
+{
+	return conf_read_file_syntax(table, settings, arena,
+				     CONF_SYNTAX_EQUALS, path, error_r);
+}
+
+int
+conf_read_file_syntax(const struct conf_option *table, void *settings,
+		      struct arena *arena, enum conf_syntax syntax,
+		      const char *path, const char **error_r)
 {
 	struct buf data = BUF_INIT;
 	char chunk[8192];
@@ -332,8 +368,8 @@ conf_read_file(const struct conf_option *table, void *settings,
 		return -1;
 	}
 	fclose(fp);
-	ret = conf_read_buffer(table, settings, arena, path, buf_cstr(&data),
-			       data.len, error_r);
+	ret = conf_read_buffer_syntax(table, settings, arena, syntax, path,
+				      buf_cstr(&data), data.len, error_r);
 	buf_free(&data);
 	return ret;
 }

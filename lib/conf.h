@@ -77,4 +77,21 @@ int conf_read_buffer(const struct conf_option *table, void *settings,
 		     struct arena *arena, const char *origin, const char *data,
 		     size_t len, const char **error_r);
 
+/* The line syntax of a file: "Name = value" with continuation lines
+ * (above), or OpenDKIM's (opendkim.conf(5)): "Name value" separated by
+ * white space, a '#' anywhere starting a comment, no continuation
+ * lines. */
+enum conf_syntax {
+	CONF_SYNTAX_EQUALS,
+	CONF_SYNTAX_SPACE,
+};
+
+int conf_read_file_syntax(const struct conf_option *table, void *settings,
+			  struct arena *arena, enum conf_syntax syntax,
+			  const char *path, const char **error_r);
+int conf_read_buffer_syntax(const struct conf_option *table, void *settings,
+			    struct arena *arena, enum conf_syntax syntax,
+			    const char *origin, const char *data, size_t len,
+			    const char **error_r);
+
 #endif

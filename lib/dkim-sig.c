@@ -18,6 +18,12 @@
 #define DKIM_SIG_LENGTH_DIGITS 20
 /* RFC 6008 section 4: header.b carries at least the first 8 characters */
 #define DKIM_SIG_B_PREFIX 8
+/* RFC 1035 2.3.4: labels of 63 octets at most, names of 255 octets
+ * (253 characters written without the final dot). */
+#define DKIM_SIG_LABEL_MAX 63
+#define DKIM_SIG_NAME_MAX 253
+/* the key record's name is selector "._domainkey." domain (3.6.2.1) */
+#define DKIM_SIG_KEY_INFIX "._domainkey."
 
 static const char *
 tag_dup(struct arena *arena, const struct taglist *tl, const char *name)
@@ -249,6 +255,56 @@ sig_method(const struct taglist *tl, struct dkim_sig *sig,
 	return true;
 }
 
+/* RFC 5321 4.1.2 sub-domain = Let-dig [Ldh-str]: letters, digits and
+ * hyphens, not starting or ending with a hyphen, 63 octets at most. */
+static bool
+sig_name_valid(const char *name, unsigned int min_labels)
+{
+	const char *p = name, *label = name;
+	unsigned int labels = 0;
+
+	for (;; p++) {
+		if (*p == '.' || *p == '\0') {
+			if (p == label || p - label > DKIM_SIG_LABEL_MAX ||
+			    label[0] == '-' || p[-1] == '-')
+				return false;
+			labels++;
+			if (*p == '\0')
+				break;
+			label = p + 1;
+		} else if (!sp_is_alnum((unsigned char)*p) && *p != '-') {
+			return false;
+		}
+	}
+	return labels >= min_labels;
+}
+
+/* d= and s= (RFC 6376 3.5 and 3.1):
+ *   domain-name = sub-domain 1*("." sub-domain)  ; at least two labels
+ *   selector    = sub-domain *( "." sub-domain )
+ * IDNs only as A-labels (3.5 d=: "Internationalized domain names MUST
+ * be encoded as A-labels").  Checked before any DNS query is made, so a
+ * name such as "legitimate.com(.attacker.com" never reaches the DNS;
+ * the key record name built from both must be a valid DNS name too. */
+static bool
+sig_names(const struct dkim_sig *sig, const char **reason_r)
+{
+	if (!sig_name_valid(sig->domain, 2)) {
+		*reason_r = "d= is not a valid domain name (RFC 6376 3.5)";
+		return false;
+	}
+	if (!sig_name_valid(sig->selector, 1)) {
+		*reason_r = "s= is not a valid selector (RFC 6376 3.1)";
+		return false;
+	}
+	if (strlen(sig->selector) + strlen(DKIM_SIG_KEY_INFIX) +
+	    strlen(sig->domain) > DKIM_SIG_NAME_MAX) {
+		*reason_r = "key record name s=._domainkey.d= is too long";
+		return false;
+	}
+	return true;
+}
+
 /* l=, t=, x=, q=. */
 static bool
 sig_limits(const struct taglist *tl, struct dkim_sig *sig,
@@ -308,7 +364,7 @@ dkim_sig_parse(struct arena *arena, const char *raw, size_t raw_len,
 	if (!sig_required(&tl, reason_r) || !sig_method(&tl, sig, reason_r) ||
 	    !sig_headers(arena, taglist_get(&tl, "h")->value, sig, reason_r) ||
 	    !sig_auid(arena, &tl, sig, reason_r) ||
-	    !sig_limits(&tl, sig, reason_r))
+	    !sig_limits(&tl, sig, reason_r) || !sig_names(sig, reason_r))
 		return false;
 	sig_unsigned_text(arena, copy, raw_len, taglist_get(&tl, "b"), sig);
 	return true;

@@ -7,7 +7,9 @@
  * rule a verifier applies before fetching a key: v=1, required tags,
  * a=, c=, base64 of b=/bh=, d= and i= (i= must be d= or a subdomain of
  * it), h= must include From, l=, q=dns/txt, t= and x= (x < t is an
- * error).  A malformed signature is a verdict (permerror with a reason),
+ * error), and the syntax of d= (a domain name of two labels or more,
+ * 3.5) and s= (3.1): LDH labels only, so that no key is ever fetched
+ * for a name such as "com" or "legitimate.com(.attacker.com".  A malformed signature is a verdict (permerror with a reason),
  * not an internal error.
  *
  * Memory: everything in struct dkim_sig lives in the arena given to the

@@ -17,6 +17,7 @@
 #include "dkim-sig.h"
 #include "dkim-verify.h"
 #include "log.h"
+#include "msg-address.h"
 #include "msg-header.h"
 #include "xalloc.h"
 
@@ -52,6 +53,7 @@ struct dkim_verify {
 	bool header_too_large;
 	size_t dropped_sigs; /* DKIM-Signature fields too large to keep */
 	unsigned int from_count;
+	bool hidden_from;     /* a bare CR/LF hides a From field */
 	struct verify_sig sigs[DKIM_VERIFY_MAX_REPORTED];
 	struct dkim_verify_result results[DKIM_VERIFY_MAX_REPORTED];
 	size_t nsigs, ignored;
@@ -115,6 +117,8 @@ field_add(struct dkim_verify *v, const struct msg_header_field *f)
 
 	if (f->name_len == 4 && strncasecmp(f->name, "From", 4) == 0)
 		v->from_count++;
+	if (msg_header_hides_from(f->raw, f->raw_len))
+		v->hidden_from = true;
 	if (f->oversized || v->nfields == DKIM_VERIFY_MAX_FIELDS ||
 	    v->header_bytes + f->raw_len > DKIM_VERIFY_MAX_HEADER_BYTES) {
 		v->header_too_large = true;
@@ -199,6 +203,10 @@ sig_precheck(struct dkim_verify *v, struct verify_sig *vs)
 			    "bh= has the wrong length");
 	else if (v->from_count > 1)
 		sig_verdict(vs, DKIM_RESULT_FAIL, "multiple From fields");
+	else if (v->hidden_from)
+		sig_verdict(vs, DKIM_RESULT_FAIL,
+			    "multiple From fields: "
+			    MSG_HEADER_HIDDEN_FROM_REASON);
 	else if (v->header_too_large)
 		sig_verdict(vs, DKIM_RESULT_PERMERROR, "header too large");
 	else if (sig->has_expiry && (uint64_t)v->set.now > sig->expiry)
@@ -206,15 +214,17 @@ sig_precheck(struct dkim_verify *v, struct verify_sig *vs)
 	return vs->res->result == DKIM_RESULT_NONE;
 }
 
+/* Parse one DKIM-Signature field into the next result slot (results stay
+ * in field order).  A signature that does not parse gets its permerror
+ * at once: that costs no DNS query and no hashing, so it does not count
+ * against max_signatures. */
 static void
-sig_start(struct dkim_verify *v, const struct dkim_canon_field *f,
-	  unsigned int *evaluated)
+sig_parse(struct dkim_verify *v, const struct dkim_canon_field *f)
 {
 	struct verify_sig *vs;
 	struct dkim_verify_result *res;
 	struct dkim_sig *sig = arena_zalloc(v->arena, sizeof(*sig));
 	const char *reason = NULL;
-	bool ok;
 
 	if (v->nsigs == DKIM_VERIFY_MAX_REPORTED) {
 		v->ignored++;
@@ -224,7 +234,10 @@ sig_start(struct dkim_verify *v, const struct dkim_canon_field *f,
 	res = &v->results[v->nsigs++];
 	vs->v = v;
 	vs->res = res;
-	ok = dkim_sig_parse(v->arena, f->raw, f->len, sig, &reason);
+	if (!dkim_sig_parse(v->arena, f->raw, f->len, sig, &reason))
+		sig_verdict(vs, DKIM_RESULT_PERMERROR, reason);
+	else
+		vs->sig = sig;
 	res->domain = sig->domain;
 	res->auid = sig->auid;
 	res->selector = sig->selector;
@@ -232,17 +245,15 @@ sig_start(struct dkim_verify *v, const struct dkim_canon_field *f,
 	res->b_prefix = sig->b_prefix;
 	res->has_length = sig->has_length;
 	res->length = sig->length;
-	if (*evaluated >= v->set.max_signatures) {
-		sig_verdict(vs, DKIM_RESULT_NEUTRAL,
-			    "not evaluated: too many signatures");
-		return;
-	}
-	(*evaluated)++;
-	if (!ok) {
-		sig_verdict(vs, DKIM_RESULT_PERMERROR, reason);
-		return;
-	}
-	vs->sig = sig;
+}
+
+/* Start checking a parsed signature: the checks without key, then the
+ * key lookup; the body hash it needs is set up now. */
+static void
+sig_begin(struct dkim_verify *v, struct verify_sig *vs)
+{
+	const struct dkim_sig *sig = vs->sig;
+
 	if (!sig_precheck(v, vs))
 		return;
 	vs->body = body_hash_get(v, sig->body_canon,
@@ -258,10 +269,97 @@ sig_start(struct dkim_verify *v, const struct dkim_canon_field *f,
 			     sig_key_answer, vs, &vs->lookup);
 }
 
+/* The Author Domain (RFC 5322 From, RFC 9989 5.3.1) when the header has
+ * exactly one From field naming one domain; NULL otherwise. */
+static const char *
+author_domain(struct dkim_verify *v)
+{
+	const char *value, *domain = NULL, *why;
+	size_t i;
+
+	if (v->from_count != 1 || v->hidden_from)
+		return NULL;
+	for (i = 0; i < v->nfields; i++) {
+		const struct dkim_canon_field *f = &v->fields[i];
+		const char *colon;
+
+		if (f->name_len != 4 || strncasecmp(f->raw, "From", 4) != 0 ||
+		    (colon = memchr(f->raw, ':', f->len)) == NULL)
+			continue;
+		value = arena_strndup(v->arena, colon + 1,
+				      (size_t)(f->raw + f->len - colon - 1));
+		if (msg_address_author_domain(&value, NULL, 1, v->arena,
+					      &domain, &why) != MSG_AUTHOR_OK)
+			domain = NULL;
+		break;
+	}
+	return domain;
+}
+
+/* How `d` relates to the Author Domain `a`, best first:
+ * 0 the same domain (strict alignment, RFC 9989 4.4.1); 1 one is a
+ * subdomain of the other; 2 they share their last two labels (may have
+ * the same Organizational Domain: relaxed alignment); 3 anything else. */
+static unsigned int
+alignment_rank(const char *d, const char *a)
+{
+	size_t dl, al;
+	const char *p;
+	unsigned int dots;
+
+	if (a == NULL || d == NULL)
+		return 3;
+	dl = strlen(d);
+	al = strlen(a);
+	if (strcasecmp(d, a) == 0)
+		return 0;
+	if ((dl > al && d[dl - al - 1] == '.' &&
+	     strcasecmp(d + dl - al, a) == 0) ||
+	    (al > dl && a[al - dl - 1] == '.' &&
+	     strcasecmp(a + al - dl, d) == 0))
+		return 1;
+	/* the last two labels of d, then compare as a suffix of a */
+	for (p = d + dl, dots = 0; p > d; p--)
+		if (p[-1] == '.' && ++dots == 2)
+			break;
+	if (dots < 1 || (size_t)(d + dl - p) >= al ||
+	    a[al - (size_t)(d + dl - p) - 1] != '.' ||
+	    strcasecmp(a + al - (size_t)(d + dl - p), p) != 0)
+		return 3;
+	return 2;
+}
+
+/* RFC 6376 6.1 leaves the order of verification to the verifier: spend
+ * max_signatures on the signatures whose d= aligns with the From domain
+ * first (anyone relaying the message can add signatures above the
+ * author's; a cap must not let them hide it), then on the others, each
+ * group top-down.  Those beyond the cap are neutral. */
+static void
+sigs_schedule(struct dkim_verify *v)
+{
+	const char *author = author_domain(v);
+	unsigned int rank, evaluated = 0;
+	size_t i;
+
+	for (rank = 0; rank <= 3; rank++) {
+		for (i = 0; i < v->nsigs; i++) {
+			struct verify_sig *vs = &v->sigs[i];
+
+			if (vs->sig == NULL ||
+			    alignment_rank(vs->sig->domain, author) != rank)
+				continue;
+			if (evaluated++ < v->set.max_signatures)
+				sig_begin(v, vs);
+			else
+				sig_verdict(vs, DKIM_RESULT_NEUTRAL,
+					    "not evaluated: too many signatures");
+		}
+	}
+}
+
 static void
 header_end(struct dkim_verify *v)
 {
-	unsigned int evaluated = 0;
 	size_t i;
 
 	v->header_done = true;
@@ -270,8 +368,9 @@ header_end(struct dkim_verify *v)
 
 		if (f->name_len == sizeof(dkim_sig_name) - 1 &&
 		    strncasecmp(f->raw, dkim_sig_name, f->name_len) == 0)
-			sig_start(v, f, &evaluated);
+			sig_parse(v, f);
 	}
+	sigs_schedule(v);
 	/* signatures that could not even be kept still get a verdict */
 	for (i = 0; i < v->dropped_sigs; i++) {
 		if (v->nsigs == DKIM_VERIFY_MAX_REPORTED) {
@@ -371,6 +470,7 @@ sig_evaluate(struct dkim_verify *v, struct verify_sig *vs)
 	if (vs->res->result != DKIM_RESULT_NONE || key == NULL)
 		return;
 	vs->res->testing = key->testing;
+	vs->res->body_length = vs->body->bc.length;
 	if (key->revoked)
 		sig_verdict(vs, DKIM_RESULT_FAIL, "key revoked");
 	else if (key->type != dkim_alg_key_type(sig->alg))
@@ -390,11 +490,23 @@ sig_evaluate(struct dkim_verify *v, struct verify_sig *vs)
 	if (vs->res->result != DKIM_RESULT_NONE)
 		return;
 	header_hash(v, sig, hash);
-	if (dkim_crypto_verify(key->type, key->pkey, key->verify_ctx, hash,
-			       sig->b, sig->b_len))
-		sig_verdict(vs, DKIM_RESULT_PASS, NULL);
-	else
+	if (!dkim_crypto_verify(key->type, key->pkey, key->verify_ctx, hash,
+				sig->b, sig->b_len))
 		sig_verdict(vs, DKIM_RESULT_FAIL, "signature did not verify");
+	else if (sig->has_length && vs->body->bc.length > sig->length &&
+		 !v->set.accept_partial_body)
+		/* RFC 6376 8.2: content appended after l= is unsigned;
+		   RFC 8601 2.7.1 "policy": the signature verified but is
+		   not acceptable to us */
+		sig_verdict(vs, DKIM_RESULT_POLICY,
+			    arena_printf(v->arena,
+					 "l= signs only %llu of %llu body "
+					 "octets",
+					 (unsigned long long)sig->length,
+					 (unsigned long long)
+					 vs->body->bc.length));
+	else
+		sig_verdict(vs, DKIM_RESULT_PASS, NULL);
 }
 
 static void

@@ -11,14 +11,29 @@
  *   dkim_verify_free(&v);
  *
  * The header is parsed with msg-header.h; at the end of the header every
- * DKIM-Signature (up to settings.max_signatures, the others are reported
- * neutral "not evaluated") is parsed (dkim-sig.h) and its key lookup
- * starts at once, so DNS runs while the body streams.  The body is never
+ * DKIM-Signature is parsed (dkim-sig.h) and the key lookups of up to
+ * settings.max_signatures of them start at once, so DNS runs while the
+ * body streams.  Which ones (RFC 6376 6.1 leaves the order to the
+ * verifier): the verifier takes the Author Domain from the message's
+ * single From field itself (msg_address_author_domain(); none if there
+ * is no single From domain) and spends the cap first on signatures whose
+ * d= is that domain, then on d= a parent or subdomain of it, then on d=
+ * sharing its last two labels (relaxed alignment is possible), then on
+ * the rest, each group top-down; the others are reported neutral "not
+ * evaluated".  So signatures added above the author's by anyone relaying
+ * the message cannot push it out.  A signature that does not parse is
+ * permerror at once and does not count against the cap.  The body is never
  * buffered: each distinct (body canonicalization, l=) pair gets one
  * streaming canonicalizer and SHA-256.  Header fields are selected
  * bottom-up (5.4.2), names in h= that are absent (over-signing)
  * contribute nothing.  A message with more than one From field fails
- * every signature (RFC 6376 8.15: hostile).
+ * every signature (RFC 6376 8.15: hostile); so does a header field with
+ * a bare CR or LF followed by "From:" (msg_header_hides_from()).
+ *
+ * l= (RFC 6376 3.5, 8.2): a signature covering only part of the body
+ * (canonical body longer than l=) that otherwise verifies is reported
+ * dkim=policy with the reason "l= signs only N of M body octets", so it
+ * does not count for DMARC; settings.accept_partial_body makes it pass.
  *
  * Each signature gets its own verdict and reason; a verdict is never an
  * internal error.  Memory: results and their strings belong to the
@@ -56,13 +71,18 @@ struct dkim_verify_settings {
 	 * dkim_verify_end()); may be NULL. */
 	dkim_verify_done_t *done_callback;
 	void *done_context;
+	/* true: a verified signature whose l= leaves part of the body
+	 * unsigned passes (the pre-2025 behaviour); false (default):
+	 * dkim=policy. */
+	bool accept_partial_body;
 };
 
 /* One signature's verdict with what Authentication-Results reports
  * (RFC 8601 2.7.1: header.d, header.i, header.s, header.a, header.b). */
 struct dkim_verify_result {
 	enum dkim_result result;
-	const char *reason;   /* short, static: "body hash did not verify" */
+	const char *reason;   /* short: "body hash did not verify" (static
+				 or owned by the verifier) */
 	const char *domain;   /* d=, NULL if unparsable */
 	const char *auid;     /* i= (or @d), NULL if unparsable */
 	const char *selector; /* s= */
@@ -71,6 +91,9 @@ struct dkim_verify_result {
 	bool testing;	      /* key has t=y */
 	bool has_length;      /* l= was used: only part of the body signed */
 	uint64_t length;
+	/* canonical body octets of the message (for l=: how many there
+	 * were in all); 0 if the signature was not evaluated that far */
+	uint64_t body_length;
 };
 
 /* A verifier for one message.  `keys` is borrowed; `log` may be NULL. */

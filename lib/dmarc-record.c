@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "arena.h"
 #include "dmarc-record.h"
@@ -12,6 +13,10 @@
 #include "taglist.h"
 
 /* RFC 7489 6.3 "pct": 0..100 */
+/* Tag names are case-insensitive: 4.7 "dmarc-tag = 1*ALPHA equals
+   1*dmarc-value" and RFC 5234 2.3 ("ABNF strings are case insensitive"),
+   so "P=reject" is p=reject and "p=none; P=reject" repeats a tag. */
+#define DMARC_TAGLIST_FLAGS (TAGLIST_ALLOW_8BIT | TAGLIST_NAMES_CI)
 #define DMARC_PCT_MAX 100
 
 static const char *const policy_names[] = {
@@ -42,7 +47,10 @@ dmarc_record_is_dmarc(const char *text, size_t len)
 
 	sp_init(&sp, text, len);
 	sp_skip_wsp(&sp);
-	if (!sp_char(&sp, 'v'))
+	/* 4.7 ABNF: dmarc-version = "v" equals %s"DMARC1": the tag name is
+	   a plain (case-insensitive, RFC 5234 2.3) literal, only the value
+	   is case-sensitive */
+	if (!sp_char_ci(&sp, 'v'))
 		return false;
 	sp_skip_wsp(&sp);
 	if (!sp_char(&sp, '='))
@@ -194,14 +202,15 @@ parse_lenient(const char *text, size_t len, struct taglist *list)
 	while (!sp_eof(&sp) && list->count < TAGLIST_MAX_TAGS) {
 		sp_until(&sp, ";", &piece);
 		sp_char(&sp, ';');
-		if (taglist_parse(piece.p, piece.len, TAGLIST_ALLOW_8BIT, &one,
-				  &err, NULL) < 0 || one.count != 1)
+		if (taglist_parse(piece.p, piece.len, DMARC_TAGLIST_FLAGS,
+				  &one, &err, NULL) < 0 || one.count != 1)
 			continue;
 		dup = false;
 		for (i = 0; i < list->count; i++) {
 			if (list->tags[i].name.len == one.tags[0].name.len &&
-			    memcmp(list->tags[i].name.p, one.tags[0].name.p,
-				   one.tags[0].name.len) == 0)
+			    strncasecmp(list->tags[i].name.p,
+					one.tags[0].name.p,
+					one.tags[0].name.len) == 0)
 				dup = true;
 		}
 		if (!dup)
@@ -223,7 +232,7 @@ dmarc_record_parse(const char *text, size_t len, struct arena *arena,
 		*error_r = "not a DMARC record (no leading v=DMARC1)";
 		return -1;
 	}
-	if (taglist_parse(text, len, TAGLIST_ALLOW_8BIT, &list, &err,
+	if (taglist_parse(text, len, DMARC_TAGLIST_FLAGS, &list, &err,
 			  NULL) < 0) {
 		parse_lenient(text, len, &list);
 		record_r->lenient = true;
@@ -243,14 +252,16 @@ dmarc_record_effective_policy(const struct dmarc_record *rec, bool subdomain,
 {
 	enum dmarc_policy pol = rec->p;
 
-	/* 4.10.1: an invalid p, sp or np -> p=none if rua has a valid URI,
-	   else no DMARC processing. */
-	if (rec->p == DMARC_POLICY_INVALID || rec->sp == DMARC_POLICY_INVALID ||
-	    rec->np == DMARC_POLICY_INVALID)
+	/* 4.10.1: "If a retrieved DMARC Policy Record does not contain a
+	   valid "p" tag, or contains an "sp" or "np" tag that is not valid"
+	   -> p=none if rua has a syntactically valid URI, "Otherwise, the
+	   Mail Receiver applies no DMARC processing".  A missing p is "not
+	   a valid p" too: 4.7 "p" ("treated as if it included p=none")
+	   refers to this rule. */
+	if (rec->p == DMARC_POLICY_INVALID || rec->p == DMARC_POLICY_UNSET ||
+	    rec->sp == DMARC_POLICY_INVALID || rec->np == DMARC_POLICY_INVALID)
 		return rec->rua_has_valid_uri ? DMARC_POLICY_NONE :
 			DMARC_POLICY_UNSET;
-	if (pol == DMARC_POLICY_UNSET)
-		pol = DMARC_POLICY_NONE; /* 4.7 "p": absent = p=none */
 	if (!subdomain)
 		return pol;
 	if (nonexistent && rec->np != DMARC_POLICY_UNSET)

@@ -3,7 +3,8 @@
  * (and the RFC 7489 section 6.3 tags older publishers still send).
  *
  * A record is a tag=value list (lib/taglist.h) whose first tag must be
- * v=DMARC1 (case-sensitive, 4.7 "v").  Unknown tags are ignored; a known
+ * v=DMARC1 (the value case-sensitive, 4.7 "v"; tag names, v included,
+ * are case-insensitive: "V=DMARC1; P=reject" is a record).  Unknown tags are ignored; a known
  * tag with an invalid value falls back to its default (4.8: "syntax errors
  * in the remainder of the record MUST be discarded in favor of default
  * values"), except p / sp / np, whose invalidity is remembered because
@@ -68,7 +69,7 @@ struct dmarc_record {
 };
 
 /* Whether `text` starts with the version tag "v=DMARC1" (4.7 "v": the
- * first tag, value case-sensitive, *WSP around "=").  Records failing
+ * first tag, name v or V, value case-sensitive, *WSP around "=").  Records failing
  * this are not DMARC Policy Records and are discarded (4.10 step 2). */
 bool dmarc_record_is_dmarc(const char *text, size_t len);
 
@@ -82,9 +83,10 @@ int dmarc_record_parse(const char *text, size_t len, struct arena *arena,
  * `subdomain`: the Author Domain is a subdomain of the domain holding the
  * record; `nonexistent`: the Author Domain does not exist (NXDOMAIN).
  * For the Author Domain's own record p applies; for a subdomain np (when
- * it does not exist) or sp, else p.  A missing p counts as p=none (4.7
- * "p").  When the applicable p/sp/np value is invalid: p=none if rua holds
- * a valid URI, otherwise DMARC_POLICY_UNSET = "apply no DMARC processing".
+ * it does not exist) or sp, else p.  4.7 "p" (a missing p is "treated
+ * as if it included p=none") points to 4.10.1: when p is missing or
+ * invalid, or sp or np is invalid: p=none if rua holds a valid URI, otherwise
+ * DMARC_POLICY_UNSET = "apply no DMARC processing".
  */
 enum dmarc_policy dmarc_record_effective_policy(const struct dmarc_record *rec,
 						bool subdomain,

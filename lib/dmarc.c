@@ -46,6 +46,8 @@ enum dmarc_phase {
 struct dmarc_ident {
 	const char *domain;
 	bool is_spf;
+	bool temperror; /* its own check failed on DNS: aligned, it cannot
+			   pass, but fail is not known either (5.3.6) */
 };
 
 struct dmarc_check {
@@ -61,6 +63,7 @@ struct dmarc_check {
 	struct dmarc_ident idents[DMARC_MAX_DKIM_RESULTS + 1];
 	size_t nidents, ident_idx;
 	bool ident_temperror;
+	bool aligned_temperror; /* an aligned identifier had a DNS failure */
 
 	struct dmarc_cache_entry **cache; /* entries never move */
 	size_t ncache, cache_cap;
@@ -354,6 +357,20 @@ author_walk_done(struct dmarc_check *c)
 	apply_policy(c);
 }
 
+/* An identifier found aligned with the Author Domain. */
+static void
+ident_aligned(struct dmarc_check *c, const struct dmarc_ident *id)
+{
+	if (id->temperror)
+		c->aligned_temperror = true;
+	else if (id->is_spf)
+		c->v.spf_aligned = true;
+	else if (!c->v.dkim_aligned) {
+		c->v.dkim_aligned = true;
+		c->v.dkim_domain = id->domain;
+	}
+}
+
 static void
 walk_done(struct dmarc_check *c)
 {
@@ -369,14 +386,8 @@ walk_done(struct dmarc_check *c)
 		c->ident_temperror = true;
 	} else {
 		org = walk_org_domain(c, id->domain);
-		if (dmarc_domain_eq(org, c->v.org_domain)) {
-			if (id->is_spf)
-				c->v.spf_aligned = true;
-			else if (!c->v.dkim_aligned) {
-				c->v.dkim_aligned = true;
-				c->v.dkim_domain = id->domain;
-			}
-		}
+		if (dmarc_domain_eq(org, c->v.org_domain))
+			ident_aligned(c, id);
 	}
 	c->ident_idx++;
 	align_next(c);
@@ -396,6 +407,12 @@ conclude(struct dmarc_check *c)
 	if (c->ident_temperror) {
 		finish(c, DMARC_RESULT_TEMPERROR,
 		       "DNS failure during alignment check");
+		return;
+	}
+	if (c->aligned_temperror) {
+		/* 5.3.6: neither pass nor fail; the policy is not applied */
+		finish(c, DMARC_RESULT_TEMPERROR,
+		       "DNS failure checking an aligned identifier");
 		return;
 	}
 	c->v.disposition = c->v.testing ? downgrade(c->v.policy) :
@@ -429,12 +446,8 @@ align_next(struct dmarc_check *c)
 			walk_step(c);
 			return;
 		}
-		if (aligned && id->is_spf)
-			c->v.spf_aligned = true;
-		else if (aligned && !c->v.dkim_aligned) {
-			c->v.dkim_aligned = true;
-			c->v.dkim_domain = id->domain;
-		}
+		if (aligned)
+			ident_aligned(c, id);
 	}
 	conclude(c);
 }
@@ -447,17 +460,22 @@ copy_request(struct dmarc_check *c, const struct dmarc_request *req)
 	c->v.author_domain = arena_strdup(c->arena, req->author_domain);
 	for (i = 0; i < req->ndkim && c->nidents < DMARC_MAX_DKIM_RESULTS;
 	     i++) {
-		if (!req->dkim[i].pass || req->dkim[i].domain == NULL ||
+		if ((!req->dkim[i].pass && !req->dkim[i].temperror) ||
+		    req->dkim[i].domain == NULL ||
 		    req->dkim[i].domain[0] == '\0')
 			continue;
 		c->idents[c->nidents].domain =
 			arena_strdup(c->arena, req->dkim[i].domain);
+		c->idents[c->nidents].temperror = !req->dkim[i].pass;
 		c->idents[c->nidents++].is_spf = false;
 	}
-	if (req->spf_result == SPF_PASS && req->spf_domain != NULL &&
+	if ((req->spf_result == SPF_PASS ||
+	     req->spf_result == SPF_TEMPERROR) && req->spf_domain != NULL &&
 	    req->spf_domain[0] != '\0') {
 		c->idents[c->nidents].domain =
 			arena_strdup(c->arena, req->spf_domain);
+		c->idents[c->nidents].temperror =
+			req->spf_result == SPF_TEMPERROR;
 		c->idents[c->nidents++].is_spf = true;
 	}
 }

@@ -15,6 +15,14 @@
  * Suffix List (libpsl, Debian's publicsuffix data) - is the alternative
  * selected by dmarc_settings.org_method.
  *
+ * RFC 9989 5.3.6: "If one or more DNS queries required to perform DMARC
+ * validation on the message do not complete due to temporary or
+ * permanent DNS errors, the message cannot be considered to pass or fail
+ * the DMARC mechanism check."  So an aligned identifier whose own check
+ * ended in a DNS failure (SPF temperror, DKIM key lookup temperror) turns
+ * what would be fail into temperror (disposition none); a pass of another
+ * aligned identifier still wins.
+ *
  * DNS outcomes map to DMARC in one place (dmarc-discover.c): an answer
  * with exactly one DMARC record is a record; NXDOMAIN, NODATA, no or
  * several DMARC records, or an unusable name is "no record there";
@@ -95,13 +103,19 @@ struct dmarc_dkim {
 	const char *domain;   /* d= */
 	const char *selector; /* s=, may be NULL */
 	bool pass;
+	/* Not pass because its key lookup failed temporarily (DNS:
+	 * dkim=temperror).  If this d= aligns and no aligned identifier
+	 * passes, the result is temperror, not fail (5.3.6). */
+	bool temperror;
 };
 
 struct dmarc_request {
 	const char *author_domain; /* lower-case A-label (msg-address.h) */
 	const struct dmarc_dkim *dkim;
 	size_t ndkim;
-	enum spf_result spf_result; /* of the MAIL FROM identity */
+	/* of the MAIL FROM identity; SPF_TEMPERROR on an aligned domain
+	 * makes a would-be fail a temperror (5.3.6) */
+	enum spf_result spf_result;
 	const char *spf_domain;	    /* the MAIL FROM domain SPF checked, or
 				       NULL */
 };

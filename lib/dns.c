@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <event2/event.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -20,8 +21,10 @@
 #include <time.h>
 #include <unbound-event.h>
 #include <unbound.h>
+#include <unistd.h>
 
 #include "arena.h"
+#include "dns-localzones.h"
 #include "dns-packet.h"
 #include "dns.h"
 #include "log.h"
@@ -61,6 +64,7 @@ struct dns_resolver {
 	struct dns_query *abandoned; /* waiting for libunbound, singly linked
 					through next */
 	bool closing;
+	bool finalize_failed;
 };
 
 static unsigned int
@@ -293,12 +297,118 @@ dns_configure(struct ub_ctx *ub, const struct dns_settings *set,
 		/* a forwarder on this host (a local unbound) must be allowed */
 		if (err == 0)
 			err = ub_ctx_set_option(ub, "do-not-query-localhost:", "no");
-	} else
+		/* the site's resolver is the authority (dns-localzones.h) */
+		if (err == 0)
+			err = dns_localzones_off(ub);
+	} else {
 		err = ub_ctx_resolvconf(ub, NULL);
+		if (err == 0)
+			err = dns_localzones_off(ub);
+	}
 	if (err == 0 && set->use_hosts)
 		err = ub_ctx_hosts(ub, NULL);
 	if (err == 0 && set->trust_anchor_file != NULL)
 		err = ub_ctx_add_ta_file(ub, set->trust_anchor_file);
+	if (err != 0) {
+		*error_r = ub_strerror(err);
+		return -1;
+	}
+	return 0;
+}
+
+/* libunbound's own messages while it reads and applies a configuration:
+ * config_read() prints syntax errors on fd 2 and log_err() writes to the
+ * debug output; both go to one temporary file for that time. */
+struct dns_capture {
+	FILE *fp;
+	int saved_fd2;
+};
+
+static void
+dns_capture_begin(struct ub_ctx *ub, struct dns_capture *cap)
+{
+	cap->saved_fd2 = -1;
+	if ((cap->fp = tmpfile()) == NULL)
+		return;
+	fflush(stderr);
+	cap->saved_fd2 = dup(2);
+	if (cap->saved_fd2 >= 0)
+		dup2(fileno(cap->fp), 2);
+	ub_ctx_debugout(ub, cap->fp);
+}
+
+/* libunbound's "[TIME] libunbound[PID:TID] error: TEXT" -> "TEXT". */
+static const char *
+dns_capture_strip(const char *line)
+{
+	const char *p;
+
+	if (line[0] != '[' || (p = strstr(line, "] ")) == NULL ||
+	    (p = strstr(p + 2, "] ")) == NULL || (p = strstr(p, ": ")) == NULL)
+		return line;
+	return p + 2;
+}
+
+/* Stop capturing (libunbound logs to stderr again); the captured lines,
+ * "; "-joined, from `arena`, or NULL if there were none. */
+static const char *
+dns_capture_end(struct ub_ctx *ub, struct dns_capture *cap,
+		struct arena *arena)
+{
+	char line[512];
+	const char *text = NULL;
+
+	if (cap->fp == NULL)
+		return NULL;
+	fflush(stderr);
+	if (cap->saved_fd2 >= 0) {
+		dup2(cap->saved_fd2, 2);
+		close(cap->saved_fd2);
+	}
+	ub_ctx_debugout(ub, stderr);
+	rewind(cap->fp);
+	while (arena != NULL && fgets(line, sizeof(line), cap->fp) != NULL) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0] == '\0')
+			continue;
+		text = text == NULL ? arena_strdup(arena, dns_capture_strip(line))
+				    : arena_printf(arena, "%s; %s", text,
+						   dns_capture_strip(line));
+	}
+	fclose(cap->fp);
+	cap->fp = NULL;
+	return text;
+}
+
+/* What was being configured, for messages. */
+static const char *
+dns_config_source(const struct dns_settings *set, struct arena *arena)
+{
+	if (set->resolver_config != NULL)
+		return arena_printf(arena, "resolver_config %s",
+				    set->resolver_config);
+	if (set->forwarders != NULL && set->forwarders[0] != NULL)
+		return "forwarders";
+	return "/etc/resolv.conf";
+}
+
+/* Make libunbound apply the whole configuration now (it otherwise does
+ * at the first query, and retries - leaking - at every query after a
+ * failure): the socket cap last, then any call that finalizes. */
+static int
+dns_finalize(struct ub_ctx *ub, const struct dns_settings *set,
+	     const char **error_r)
+{
+	char n[16];
+	int err = 0;
+
+	if (set->max_sockets > 0) {
+		snprintf(n, sizeof(n), "%u", set->max_sockets);
+		err = ub_ctx_set_option(ub, "outgoing-range:", n);
+	}
+	/* removing the data of a name nobody has: only the finalize step */
+	if (err == 0)
+		err = ub_ctx_data_remove(ub, "finalize.mailauth.invalid.");
 	if (err != 0) {
 		*error_r = ub_strerror(err);
 		return -1;
@@ -312,6 +422,9 @@ dns_resolver_new(const struct dns_settings *settings, struct event_base *base,
 		 const char **error_r)
 {
 	struct dns_resolver *r = ma_calloc(1, sizeof(*r));
+	struct dns_capture cap;
+	const char *why;
+	int ret;
 
 	r->log = log;
 	r->timeout_ms = settings->timeout_ms != 0 ? settings->timeout_ms :
@@ -332,7 +445,26 @@ dns_resolver_new(const struct dns_settings *settings, struct event_base *base,
 		dns_resolver_free(&r);
 		return -1;
 	}
-	if (dns_configure(r->ub, settings, error_r) < 0) {
+	dns_capture_begin(r->ub, &cap);
+	ret = dns_configure(r->ub, settings, error_r);
+	if (ret == 0) {
+		ret = dns_finalize(r->ub, settings, error_r);
+		r->finalize_failed = ret < 0;
+	}
+	why = dns_capture_end(r->ub, &cap, settings->error_arena);
+	if (ret < 0 && r->finalize_failed) {
+		/* libunbound (1.17) crashes in ub_ctx_delete() after a failed
+		 * module set-up (it de-initialises modules it never made):
+		 * the context is left allocated, once, at start-up */
+		r->ub = NULL;
+	}
+	if (ret < 0) {
+		if (settings->error_arena != NULL)
+			*error_r = arena_printf(settings->error_arena, "%s: %s",
+						dns_config_source(
+							settings,
+							settings->error_arena),
+						why != NULL ? why : *error_r);
 		dns_resolver_free(&r);
 		return -1;
 	}

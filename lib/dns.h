@@ -16,7 +16,12 @@
  * Configuration comes from struct dns_settings: by default the system
  * resolver (/etc/resolv.conf), or explicit forwarders, or a libunbound
  * configuration file (ub_ctx_config) - the way tests and users give local
- * zone data (local-zone:, local-data:) and forward zones.  A trust anchor
+ * zone data (local-zone:, local-data:) and forward zones.  With the
+ * system resolver or forwarders, libunbound's built-in local zones (the
+ * RFC 6303 reverse zones, 2001:db8::/32, test., invalid., home.arpa. ...)
+ * are turned off so those names reach the site's resolver
+ * (dns-localzones.h); a configuration file keeps full control over
+ * them.  A trust anchor
  * file turns on DNSSEC validation; results then carry secure / insecure /
  * bogus.
  *
@@ -122,6 +127,14 @@ struct dns_settings {
 	const char *trust_anchor_file; /* DNSSEC root key, or NULL = off */
 	unsigned int timeout_ms;       /* per query; 0 = DNS_DEFAULT_TIMEOUT_MS */
 	bool use_hosts;		       /* also read /etc/hosts */
+	/* Most sockets libunbound may hold open for queries at once
+	 * (libunbound's outgoing-range; queries beyond it wait for a
+	 * socket), so a daemon can keep a descriptor reserve; 0 = leave
+	 * libunbound's default.  Applied after resolver_config. */
+	unsigned int max_sockets;
+	/* Where detailed error messages (file name and libunbound's own
+	 * reason) are allocated; NULL: only libunbound's short text. */
+	struct arena *error_arena;
 };
 
 #define DNS_DEFAULT_TIMEOUT_MS 10000
@@ -138,7 +151,17 @@ typedef void dns_callback_t(struct dns_result *result, void *context);
  * dns_resolver_run() and the blocking dns_lookup(); otherwise queries are
  * processed by the caller's loop.  -1 with a message in *error_r (static
  * or from libunbound; valid until the next call) on a bad configuration.
- * `log` may be NULL and must outlive the resolver. */
+ * `log` may be NULL and must outlive the resolver.
+ *
+ * The whole configuration is checked here, not at the first query:
+ * libunbound is made to read and apply it (its "finalize" step) before
+ * this returns, so a file it rejects fails now, with
+ * "resolver_config FILE: REASON" (REASON: what libunbound printed, when
+ * settings.error_arena is given).  While libunbound reads the file its
+ * messages, which it would print on fd 2, are captured (the process's
+ * fd 2 is redirected to a temporary file for that time: call this from
+ * a single-threaded start-up).  After this returns no libunbound option
+ * can be changed any more. */
 int dns_resolver_new(const struct dns_settings *settings,
 		     struct event_base *base, const struct ma_log *log,
 		     struct dns_resolver **resolver_r, const char **error_r);

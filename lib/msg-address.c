@@ -143,8 +143,12 @@ words(struct addr_parser *ap, struct buf *phrase, struct buf *local)
 
 				if (quoted_string(ap, local) < 0)
 					return -1;
-				buf_append(phrase, local->data + before,
-					   local->len - before);
+				/* an empty "" may leave local->data NULL:
+				   no pointer arithmetic on it */
+				if (local->len > before)
+					buf_append(phrase,
+						   local->data + before,
+						   local->len - before);
 			} else {
 				sp_span(sp, is_atext, 0, &atom);
 				buf_append(phrase, atom.p, atom.len);

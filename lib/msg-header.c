@@ -294,3 +294,33 @@ msg_header_field_is(const struct msg_header_field *f, const char *name)
 
 	return f->name_len == n && strncasecmp(f->name, name, n) == 0;
 }
+
+/* After a bare line break at `p`: "From" *WSP ":" */
+static bool
+looks_like_from(const char *p, const char *end)
+{
+	if (end - p < 5 || strncasecmp(p, "From", 4) != 0)
+		return false;
+	for (p += 4; p < end && (*p == ' ' || *p == '\t'); p++)
+		;
+	return p < end && *p == ':';
+}
+
+bool
+msg_header_hides_from(const char *raw, size_t len)
+{
+	const char *p = raw, *end = raw + len;
+	bool bare;
+
+	for (; p < end; p++) {
+		if (*p == '\r')
+			bare = p + 1 == end || p[1] != '\n';
+		else if (*p == '\n')
+			bare = p == raw || p[-1] != '\r';
+		else
+			continue;
+		if (bare && looks_like_from(p + 1, end))
+			return true;
+	}
+	return false;
+}

@@ -91,4 +91,18 @@ enum msg_header_event msg_header_next(struct msg_header_parser *parser,
 bool msg_header_field_is(const struct msg_header_field *field,
 			 const char *name);
 
+/* Hostile input: whether the raw text of a field (`raw`, `len`, as in
+ * struct msg_header_field) holds a bare CR or bare LF - one not part of
+ * a CRLF (RFC 5322 2.2: "A field body MUST NOT include CR and LF except
+ * when used in "folding" and "unfolding"") - followed by text a mail
+ * reader could take for a From field: "From", optional WSP, ":" (ASCII
+ * case-insensitive).  E.g. "Subject: hi\rFrom: Mallory <m@evil.example>".
+ * Consumers count such a field as one more From field (RFC 6376 8.15,
+ * RFC 9989 5.3.1: a message with several From fields is hostile). */
+bool msg_header_hides_from(const char *raw, size_t len);
+
+/* The reason text consumers give for such a message. */
+#define MSG_HEADER_HIDDEN_FROM_REASON \
+	"bare CR or LF inside a header field hides a From field"
+
 #endif

@@ -27,6 +27,7 @@ struct msgauth_header {
 
 	const char *from[MSGAUTH_MAX_FROM];
 	size_t nfrom;
+	bool hidden_from; /* msg_header_hides_from() */
 
 	/* trace fields kept, in order (fields[] is what
 	   authres_trusted_spf() reads) */
@@ -155,6 +156,8 @@ trace_field(struct msgauth_header *h, const char *name,
 static void
 header_field(struct msgauth_header *h, const struct msg_header_field *f)
 {
+	if (msg_header_hides_from(f->raw, f->raw_len))
+		h->hidden_from = true;
 	if (msg_header_field_is(f, "From")) {
 		if (h->nfrom < MSGAUTH_MAX_FROM)
 			h->from[h->nfrom] = arena_strndup(h->arena, f->value,
@@ -203,6 +206,12 @@ msgauth_header_end(struct msgauth_header *h)
 	msg_header_push_eof(h->parser);
 	drain(h);
 	h->header_done = true;
+}
+
+bool
+msgauth_header_hidden_from(const struct msgauth_header *h)
+{
+	return h->hidden_from;
 }
 
 const char *const *

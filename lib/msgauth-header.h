@@ -50,6 +50,10 @@ void msgauth_header_end(struct msgauth_header *h);
 const char *const *msgauth_header_from(const struct msgauth_header *h,
 				       size_t *kept_r, size_t *count_r);
 
+/* Whether a header field hides a From field behind a bare CR or LF
+ * (msg_header_hides_from()): counts as one more From field. */
+bool msgauth_header_hidden_from(const struct msgauth_header *h);
+
 /* After msgauth_header_end(): the trusted SPF result (spf_r->found false
  * and result none without one) and the fields to drop, in message
  * order (arena). */

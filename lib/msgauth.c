@@ -22,6 +22,7 @@
 #include "dns.h"
 #include "log.h"
 #include "msg-address.h"
+#include "msg-header.h"
 #include "msgauth-authres.h"
 #include "msgauth-header.h"
 #include "msgauth.h"
@@ -156,6 +157,7 @@ dmarc_dkim_list(struct msgauth *ma)
 		dk[i].domain = r->dkim[i].domain;
 		dk[i].selector = r->dkim[i].selector;
 		dk[i].pass = r->dkim[i].result == DKIM_RESULT_PASS;
+		dk[i].temperror = r->dkim[i].result == DKIM_RESULT_TEMPERROR;
 	}
 	return dk;
 }
@@ -206,10 +208,17 @@ maybe_start_dmarc(struct msgauth *ma)
 	st = msg_address_author_domain(from, NULL, count > kept ? kept : count,
 				       ma->arena, &ma->result.from_domain,
 				       &why);
+	if (msgauth_header_hidden_from(ma->header)) {
+		/* one more From field a mail reader may show: RFC 9989
+		   5.3.1 / RFC 7489 6.6.1 multiple From, hostile */
+		st = MSG_AUTHOR_MULTIPLE_FROM;
+		why = MSG_HEADER_HIDDEN_FROM_REASON;
+	} else if (st != MSG_AUTHOR_UNPARSEABLE) {
+		why = NULL;
+	}
 	if (st != MSG_AUTHOR_OK) {
 		ma->result.from_domain = NULL;
-		dmarc_verdict_hostile(&ma->dmarc_set, st,
-				      st == MSG_AUTHOR_UNPARSEABLE ? why : NULL,
+		dmarc_verdict_hostile(&ma->dmarc_set, st, why,
 				      ma->arena, &ma->result.dmarc);
 		return;
 	}
@@ -271,6 +280,20 @@ budget_cb(evutil_socket_t fd, short what, void *context)
 	maybe_finish(ma);
 }
 
+static bool
+trusted_ids_ok(const struct msgauth_settings *set)
+{
+	size_t i;
+
+	if (set->ntrusted_authserv_ids > MSGAUTH_MAX_TRUSTED_IDS)
+		return false;
+	for (i = 0; i < set->ntrusted_authserv_ids; i++)
+		if (set->trusted_authserv_ids[i] == NULL ||
+		    set->trusted_authserv_ids[i][0] == '\0')
+			return false;
+	return true;
+}
+
 static int
 check_settings(const struct msgauth_settings *set,
 	       struct dns_resolver *resolver, struct dkim_keystore *keys,
@@ -280,8 +303,8 @@ check_settings(const struct msgauth_settings *set,
 		*error_r = "no authserv-id";
 	else if (keys == NULL)
 		*error_r = "no DKIM key store";
-	else if (set->ntrusted_authserv_ids > MSGAUTH_MAX_TRUSTED_IDS)
-		*error_r = "too many trusted authserv-ids";
+	else if (!trusted_ids_ok(set))
+		*error_r = "trusted authserv-ids: more than 16, or an empty one";
 	else if (resolver == NULL && (!set->dmarc_off ||
 				      set->spf_source == MSGAUTH_SPF_CHECK))
 		*error_r = "DMARC and SPF checks need a resolver";
@@ -350,6 +373,7 @@ msgauth_new(const struct msgauth_settings *settings,
 	ma->header = msgauth_header_new(arena, &ma->set);
 	memset(&dset, 0, sizeof(dset));
 	dset.max_signatures = settings->max_signatures;
+	dset.accept_partial_body = settings->dkim_accept_partial_body;
 	dset.now = settings->now;
 	dset.done_callback = dkim_done;
 	dset.done_context = ma;

@@ -254,16 +254,17 @@ void msgauth_free(struct msgauth **ma_p);
 void msgauth_push(struct msgauth *ma, const void *data, size_t len);
 
 /* End of the message: the remaining work starts (DMARC after the DKIM
- * verdicts).  `callback` runs exactly once when every verdict is known:
- * later from the resolver's loop, or from inside this call when nothing
- * needs DNS any more (keys from a table or the cache, DMARC off).  Call
- * once. */
+ * verdicts).  `callback` runs exactly once when every verdict is known,
+ * from the resolver's event loop (never from a DNS callback chain, so it
+ * may call msgauth_free()); without a resolver (key table, DMARC and SPF
+ * off) from inside this call, as its last step.  Call once. */
 void msgauth_end(struct msgauth *ma, msgauth_callback_t *callback,
 		 void *context);
 
-/* Blocking: msgauth_end(), then run the resolver's event loop until the
- * verdicts are known (at most the time budget).  For a resolver with a
- * private loop, or an external base the caller is not running right now.
+/* Blocking, instead of msgauth_end(): end the message, then run the
+ * resolver's event loop until the verdicts are known (at most the time
+ * budget).  For a resolver with a private loop, or an external base the
+ * caller is not running right now (never from inside that loop).
  * 0, or -1 with a static *error_r if the loop failed. */
 int msgauth_run(struct msgauth *ma, const char **error_r);
 

@@ -12,9 +12,11 @@
 #include "arena.h"
 #include "spf-check.h"
 
-/* The default when the record has none and the settings give none. */
+/* The default when the record has none and the settings give none.
+ * %{c}, not %{i}: RFC 7208 7.3 makes "i" the dot format for IPv6 (nibbles,
+ * meant for %{ir}) and "c" the readable form, allowed in explanations. */
 #define SPF_DEFAULT_EXPLANATION                                                \
-	"%{i} is not one of %{d}'s designated mail servers."
+	"%{c} is not one of %{d}'s designated mail servers."
 
 static void
 exp_default(struct spf_check *c)

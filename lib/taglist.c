@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "taglist.h"
 
@@ -79,12 +80,16 @@ taglist_spec(struct strparse *sp, unsigned int flags, struct taglist_tag *tag,
 }
 
 static bool
-taglist_has(const struct taglist *list, struct sp_slice name)
+taglist_has(const struct taglist *list, struct sp_slice name,
+	    unsigned int flags)
 {
 	size_t i;
 
 	for (i = 0; i < list->count; i++) {
-		if (list->tags[i].name.len == name.len &&
+		if (list->tags[i].name.len != name.len)
+			continue;
+		if ((flags & TAGLIST_NAMES_CI) != 0 ?
+		    strncasecmp(list->tags[i].name.p, name.p, name.len) == 0 :
 		    memcmp(list->tags[i].name.p, name.p, name.len) == 0)
 			return true;
 	}
@@ -109,7 +114,7 @@ taglist_parse(const char *data, size_t len, unsigned int flags,
 			break; /* empty list, or a trailing ';' */
 		if (taglist_spec(&sp, flags, &tag, error_r) < 0)
 			goto fail;
-		if (taglist_has(list, tag.name)) {
+		if (taglist_has(list, tag.name, flags)) {
 			*error_r = "duplicate tag";
 			sp.p = tag.name.p;
 			goto fail;

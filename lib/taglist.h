@@ -32,6 +32,10 @@ enum taglist_flags {
 	/* Accept bytes >= 0x80 in values (DMARC rua/ruf with UTF-8 in the
 	 * wild); RFC 6376 VALCHAR is ASCII only. */
 	TAGLIST_ALLOW_8BIT = 0x01,
+	/* Tag names compare case-insensitively, for duplicates too (DMARC:
+	 * RFC 9989 4.7 ABNF literals such as "v" and 1*ALPHA tag names are
+	 * case-insensitive, RFC 5234 2.3).  DKIM lists never set this. */
+	TAGLIST_NAMES_CI = 0x02,
 };
 
 struct taglist_tag {
@@ -53,6 +57,8 @@ int taglist_parse(const char *data, size_t len, unsigned int flags,
 		  size_t *error_pos_r);
 
 /* The tag called `name` (case-sensitive), or NULL if absent. */
+/* (Lists parsed with TAGLIST_NAMES_CI: compare names with
+ * sp_slice_eq_ci() instead.) */
 const struct taglist_tag *taglist_get(const struct taglist *list,
 				      const char *name);
 

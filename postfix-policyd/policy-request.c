@@ -38,6 +38,7 @@ struct policy_parser {
 	bool skip_line_empty;  /* skipping: the current line is empty */
 	bool garbage;
 	struct policy_item *head, **tail;
+	unsigned int queued, max_queued; /* items; 0 = no cap */
 };
 
 struct policy_parser *
@@ -85,6 +86,19 @@ enqueue(struct policy_parser *p, enum policy_parse_status status,
 		it->data = buf_steal(&p->cur, &it->len);
 	*p->tail = it;
 	p->tail = &it->next;
+	p->queued++;
+}
+
+void
+policy_parser_set_max_queued(struct policy_parser *p, unsigned int max)
+{
+	p->max_queued = max;
+}
+
+static bool
+queue_full(const struct policy_parser *p)
+{
+	return p->max_queued != 0 && p->queued >= p->max_queued;
 }
 
 static bool
@@ -170,12 +184,12 @@ skip_input(struct policy_parser *p, const char *data, size_t len)
 	return len;
 }
 
-void
+size_t
 policy_parser_push(struct policy_parser *p, const void *data, size_t len)
 {
 	const char *d = data;
 
-	while (len > 0 && !p->garbage) {
+	while (len > 0 && !p->garbage && !queue_full(p)) {
 		const char *nl;
 		size_t n;
 
@@ -195,12 +209,15 @@ policy_parser_push(struct policy_parser *p, const void *data, size_t len)
 		}
 		buf_append(&p->line, d, n);
 		if (nl == NULL)
-			return;
+			return (size_t)(d + n - (const char *)data);
 		d += n + 1;
 		len -= n + 1;
 		take_line(p);
 		buf_reset(&p->line);
 	}
+	/* garbage: the rest is never looked at, so it counts as taken */
+	return p->garbage ? (size_t)(d + len - (const char *)data)
+			  : (size_t)(d - (const char *)data);
 }
 
 size_t
@@ -281,6 +298,7 @@ policy_parser_next(struct policy_parser *p, struct arena *arena,
 	p->head = it->next;
 	if (p->head == NULL)
 		p->tail = &p->head;
+	p->queued--;
 	free(it->data);
 	free(it);
 	return status;

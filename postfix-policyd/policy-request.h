@@ -81,9 +81,17 @@ void policy_parser_free(struct policy_parser **parser_p);
 
 /* Append a chunk of input (any size, including 0).  The parser keeps at
  * most max_request_size octets of an incomplete request; excess input is
- * discarded until the end of that request. */
-void policy_parser_push(struct policy_parser *parser, const void *data,
-			size_t len);
+ * discarded until the end of that request.  Returns the octets taken:
+ * all of them, unless a cap on queued items is set and was reached (then
+ * the caller keeps the rest and pushes it again after
+ * policy_parser_next() made room: backpressure instead of buffering). */
+size_t policy_parser_push(struct policy_parser *parser, const void *data,
+			  size_t len);
+
+/* Queue at most `max` finished items (requests, skipped requests) not
+ * yet taken by policy_parser_next(); 0 (the default) = no cap. */
+void policy_parser_set_max_queued(struct policy_parser *parser,
+				  unsigned int max);
 
 /* Take the next complete request.  POLICY_REQUEST: *request_r is
  * allocated from `arena`.  POLICY_BAD_REQUEST / POLICY_GARBAGE: *error_r

@@ -11,7 +11,9 @@
  * a policyd-spf.conf can be copied.  Our own options are lower case:
  * listen, user, resolver_config, dns_timeout, request_timeout,
  * max_request_size, max_attributes, max_connections, skip_sasl,
- * syslog_facility.
+ * syslog_facility, and the abuse limits request_read_timeout,
+ * idle_timeout, max_pipelined, max_reply_backlog, dns_sockets,
+ * log_interval.
  *
  * After the table is read, address lists are compiled into networks;
  * a bad entry is reported as "FILE:LINE: NAME: problem" like any other
@@ -85,6 +87,12 @@ struct policyd_config {
 	unsigned int max_request_size;
 	unsigned int max_attributes;
 	unsigned int max_connections;
+	unsigned int request_read_timeout_ms; /* first byte to empty line */
+	unsigned int idle_timeout_ms;	      /* between requests */
+	unsigned int max_pipelined;	      /* queued requests per conn */
+	unsigned int max_reply_backlog;	      /* unsent reply octets */
+	unsigned int dns_sockets;	      /* descriptors kept for DNS */
+	unsigned int log_interval_ms;	      /* repeated-warning summary */
 	bool skip_sasl;
 	const char *syslog_facility;
 

@@ -23,9 +23,12 @@
 #include "policyd-config.h"
 #include "policyd-job.h"
 #include "policyd-server.h"
+#include "strparse.h"
 #include "xalloc.h"
 
 #define POLICYD_READ_SIZE 16384
+/* How long accept() rests after running out of descriptors. */
+#define POLICYD_ACCEPT_PAUSE_MS 100
 
 struct policyd_listener {
 	struct policyd_listener *next;
@@ -33,13 +36,23 @@ struct policyd_listener {
 	char *unix_path; /* removed at exit */
 };
 
+/* Why the listeners are disabled (bits). */
+enum policyd_pause {
+	PAUSE_FULL = 1,	  /* max_connections busy with DNS, none to evict */
+	PAUSE_NOFILE = 2, /* accept() ran out of descriptors */
+};
+
 struct policyd_conn {
-	struct policyd_conn *prev, *next;
+	struct policyd_conn *prev, *next; /* most recently active first */
 	struct policyd_server *srv;
 	int in_fd, out_fd;
 	bool stdio;
 	struct event *rev, *wev;
+	struct event *timer; /* request_read_timeout or idle_timeout */
+	bool request_timer;  /* the timer is for a request in progress */
+	bool reading;	     /* rev is added */
 	struct policy_parser *parser;
+	struct buf in;	     /* read, not taken by the parser yet */
 	struct buf out;
 	struct arena *arena; /* of the running or next request */
 	struct policyd_job *job;
@@ -51,11 +64,62 @@ struct policyd_server {
 	struct policyd_env env;
 	struct arena *arena;
 	struct policyd_listener *listeners;
-	struct policyd_conn *conns;
-	unsigned int nconns;
+	struct policyd_conn *conns, *conns_tail;
+	unsigned int nconns, max_conns;
+	unsigned int paused; /* enum policyd_pause bits */
+	struct event *pause_timer;
 };
 
 static void conn_process(struct policyd_conn *c);
+
+static void
+listeners_set(struct policyd_server *srv, unsigned int bit, bool on)
+{
+	struct policyd_listener *l;
+	unsigned int before = srv->paused;
+
+	if (on)
+		srv->paused |= bit;
+	else
+		srv->paused &= ~bit;
+	if ((before == 0) == (srv->paused == 0))
+		return;
+	for (l = srv->listeners; l != NULL; l = l->next) {
+		if (srv->paused != 0)
+			evconnlistener_disable(l->ev);
+		else
+			evconnlistener_enable(l->ev);
+	}
+}
+
+static void
+conn_unlink(struct policyd_conn *c)
+{
+	struct policyd_server *srv = c->srv;
+
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	else
+		srv->conns = c->next;
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	else
+		srv->conns_tail = c->prev;
+	c->prev = c->next = NULL;
+}
+
+static void
+conn_link_head(struct policyd_conn *c)
+{
+	struct policyd_server *srv = c->srv;
+
+	c->next = srv->conns;
+	if (srv->conns != NULL)
+		srv->conns->prev = c;
+	else
+		srv->conns_tail = c;
+	srv->conns = c;
+}
 
 static void
 conn_close(struct policyd_conn *c)
@@ -65,24 +129,88 @@ conn_close(struct policyd_conn *c)
 	policyd_job_cancel(&c->job);
 	event_free(c->rev);
 	event_free(c->wev);
+	event_free(c->timer);
 	if (c->in_fd >= 0)
 		close(c->in_fd);
 	if (c->out_fd >= 0 && c->out_fd != c->in_fd)
 		close(c->out_fd);
 	policy_parser_free(&c->parser);
+	buf_free(&c->in);
 	buf_free(&c->out);
 	arena_free(&c->arena);
 	policyd_txn_deinit(&c->txn);
-	if (c->prev != NULL)
-		c->prev->next = c->next;
-	else
-		srv->conns = c->next;
-	if (c->next != NULL)
-		c->next->prev = c->prev;
+	conn_unlink(c);
 	srv->nconns--;
 	if (c->stdio)
 		event_base_loopexit(srv->env.base, NULL);
 	free(c);
+	if (srv->nconns < srv->max_conns)
+		listeners_set(srv, PAUSE_FULL, false);
+}
+
+/* A request has started arriving and is not complete. */
+static bool
+conn_mid_request(const struct policyd_conn *c)
+{
+	return policy_parser_pending(c->parser) > 0 || c->in.len > 0;
+}
+
+static void
+conn_set_timer(struct policyd_conn *c, unsigned int ms, bool request)
+{
+	struct timeval tv = {ms / 1000, (long)(ms % 1000) * 1000};
+
+	c->request_timer = request;
+	event_add(c->timer, &tv);
+}
+
+/* After every change: read only when nothing waits to be processed
+ * (backpressure), and time what we wait for from the client: the rest
+ * of a request (from its first octet: trickling does not extend it) or
+ * the next one. */
+static void
+conn_update(struct policyd_conn *c)
+{
+	const struct policyd_config *cfg = c->srv->env.config;
+	bool want_read = c->job == NULL && c->in.len == 0 && !c->eof;
+
+	if (want_read != c->reading) {
+		if (want_read)
+			event_add(c->rev, NULL);
+		else
+			event_del(c->rev);
+		c->reading = want_read;
+	}
+	if (c->job != NULL) {
+		event_del(c->timer);
+		c->request_timer = false;
+	} else if (!c->eof && conn_mid_request(c)) {
+		if (!c->request_timer)
+			conn_set_timer(c, cfg->request_read_timeout_ms, true);
+	} else {
+		conn_set_timer(c, cfg->idle_timeout_ms, false);
+	}
+}
+
+static void
+on_conn_timer(evutil_socket_t fd, short what, void *context)
+{
+	struct policyd_conn *c = context;
+	const struct policyd_config *cfg = c->srv->env.config;
+
+	(void)fd;
+	(void)what;
+	if (c->request_timer)
+		ma_log_warn(c->srv->env.log,
+			    "request not complete after %u ms "
+			    "(request_read_timeout): closing the connection",
+			    cfg->request_read_timeout_ms);
+	else
+		ma_log_debug(c->srv->env.log,
+			     "idle for %u ms (idle_timeout): closing the "
+			     "connection",
+			     cfg->idle_timeout_ms);
+	conn_close(c);
 }
 
 /* Write what we can; the rest waits for the write event.  -1: closed. */
@@ -109,11 +237,25 @@ conn_flush(struct policyd_conn *c)
 	return 0;
 }
 
+/* -1: the connection was closed. */
 static int
 conn_answer(struct policyd_conn *c, const char *action)
 {
+	unsigned int cap = c->srv->env.config->max_reply_backlog;
+
 	buf_printf(&c->out, "action=%s\n\n", action);
-	return conn_flush(c);
+	if (conn_flush(c) < 0)
+		return -1;
+	if (c->out.len > cap) {
+		ma_log_warn(c->srv->env.log,
+			    "client does not read its answers (%zu octets "
+			    "unsent, max_reply_backlog %u): closing the "
+			    "connection",
+			    c->out.len, cap);
+		conn_close(c);
+		return -1;
+	}
+	return 0;
 }
 
 static void
@@ -128,7 +270,24 @@ on_job_done(const char *action, void *context)
 	conn_process(c);
 }
 
-/* Take buffered requests one at a time until one needs DNS. */
+/* Next item from the parser, feeding it what was read and not taken. */
+static enum policy_parse_status
+conn_next(struct policyd_conn *c, const struct policy_request **req_r,
+	  const char **err_r)
+{
+	enum policy_parse_status st;
+	size_t n;
+
+	for (;;) {
+		st = policy_parser_next(c->parser, c->arena, req_r, err_r);
+		if (st != POLICY_MORE || c->in.len == 0)
+			return st;
+		n = policy_parser_push(c->parser, c->in.data, c->in.len);
+		buf_consume(&c->in, n);
+	}
+}
+
+/* Take requests one at a time until one needs DNS, then wait. */
 static void
 conn_process(struct policyd_conn *c)
 {
@@ -137,12 +296,9 @@ conn_process(struct policyd_conn *c)
 		const char *err, *action;
 		enum policy_parse_status st;
 
-		st = policy_parser_next(c->parser, c->arena, &req, &err);
-		if (st == POLICY_MORE) {
-			if (c->eof && c->out.len == 0)
-				conn_close(c);
-			return;
-		}
+		st = conn_next(c, &req, &err);
+		if (st == POLICY_MORE)
+			break;
 		if (st == POLICY_GARBAGE) {
 			ma_log_warn(c->srv->env.log,
 				    "not the policy protocol (%s): closing "
@@ -160,20 +316,27 @@ conn_process(struct policyd_conn *c)
 			policyd_job_start(&c->srv->env, c->arena, req, &c->txn,
 					  on_job_done, c, &c->job, &action);
 			if (c->job != NULL)
-				return;
+				break;
 		}
 		if (conn_answer(c, action) < 0)
 			return;
 		arena_clear(c->arena);
 	}
+	if (c->eof && c->job == NULL && c->out.len == 0) {
+		conn_close(c);
+		return;
+	}
+	conn_update(c);
 }
 
 static void
 on_read(evutil_socket_t fd, short what, void *context)
 {
 	struct policyd_conn *c = context;
+	struct policyd_server *srv = c->srv;
 	char data[POLICYD_READ_SIZE];
 	ssize_t n;
+	size_t took;
 
 	(void)what;
 	n = read(fd, data, sizeof(data));
@@ -181,13 +344,16 @@ on_read(evutil_socket_t fd, short what, void *context)
 		return;
 	if (n <= 0) {
 		c->eof = true;
-		event_del(c->rev);
-		/* answer what is running, then close */
-		if (c->job == NULL)
-			conn_close(c);
+		conn_process(c);
 		return;
 	}
-	policy_parser_push(c->parser, data, (size_t)n);
+	took = policy_parser_push(c->parser, data, (size_t)n);
+	if (took < (size_t)n)
+		buf_append(&c->in, data + took, (size_t)n - took);
+	if (srv->conns != c) {
+		conn_unlink(c);
+		conn_link_head(c);
+	}
 	conn_process(c);
 }
 
@@ -216,16 +382,47 @@ conn_new(struct policyd_server *srv, int in_fd, int out_fd)
 	c->rev = event_new(srv->env.base, in_fd, EV_READ | EV_PERSIST, on_read,
 			   c);
 	c->wev = event_new(srv->env.base, out_fd, EV_WRITE, on_write, c);
+	c->timer = evtimer_new(srv->env.base, on_conn_timer, c);
 	c->parser = policy_parser_new(cfg->max_request_size,
 				      cfg->max_attributes);
+	policy_parser_set_max_queued(c->parser, cfg->max_pipelined);
 	c->arena = arena_new(0);
-	c->next = srv->conns;
-	if (srv->conns != NULL)
-		srv->conns->prev = c;
-	srv->conns = c;
+	conn_link_head(c);
 	srv->nconns++;
-	event_add(c->rev, NULL);
+	conn_update(c);
 	return c;
+}
+
+/* At max_connections: close the connection that waited longest on its
+ * client - one stalled inside a request first, else an idle one (smtpd
+ * reconnects).  One busy with DNS is never closed.  false: none. */
+static bool
+evict_one(struct policyd_server *srv)
+{
+	struct policyd_conn *c, *idle = NULL;
+
+	for (c = srv->conns_tail; c != NULL; c = c->prev) {
+		if (c->job != NULL || c->stdio || c->out.len > 0)
+			continue;
+		if (conn_mid_request(c)) {
+			ma_log_warn(srv->env.log,
+				    "%u connections (max_connections): "
+				    "closing one stalled inside a request",
+				    srv->nconns);
+			conn_close(c);
+			return true;
+		}
+		if (idle == NULL)
+			idle = c;
+	}
+	if (idle == NULL)
+		return false;
+	ma_log_warn(srv->env.log,
+		    "%u connections (max_connections): closing the one idle "
+		    "longest",
+		    srv->nconns);
+	conn_close(idle);
+	return true;
 }
 
 static void
@@ -237,14 +434,44 @@ on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	(void)l;
 	(void)sa;
 	(void)salen;
-	if (srv->nconns >= srv->env.config->max_connections) {
+	if (srv->nconns >= srv->max_conns && !evict_one(srv)) {
 		ma_log_warn(srv->env.log,
-			    "%u connections (max_connections): refusing one",
+			    "%u connections (max_connections) all waiting on "
+			    "DNS: refusing one; accepting again when one is "
+			    "done",
 			    srv->nconns);
 		close(fd);
+		listeners_set(srv, PAUSE_FULL, true);
 		return;
 	}
 	conn_new(srv, fd, fd);
+}
+
+static void
+on_pause_over(evutil_socket_t fd, short what, void *context)
+{
+	struct policyd_server *srv = context;
+
+	(void)fd;
+	(void)what;
+	listeners_set(srv, PAUSE_NOFILE, false);
+}
+
+/* accept() failed.  Out of descriptors (or memory), the listener would
+ * be called again at once, for ever: rest a moment instead. */
+static void
+on_accept_error(struct evconnlistener *l, void *context)
+{
+	struct policyd_server *srv = context;
+	int err = EVUTIL_SOCKET_ERROR();
+	struct timeval tv = {0, POLICYD_ACCEPT_PAUSE_MS * 1000};
+
+	(void)l;
+	ma_log_warn(srv->env.log,
+		    "accept: %s (%u connections): not accepting for %u ms",
+		    strerror(err), srv->nconns, POLICYD_ACCEPT_PAUSE_MS);
+	listeners_set(srv, PAUSE_NOFILE, true);
+	evtimer_add(srv->pause_timer, &tv);
 }
 
 int
@@ -260,7 +487,86 @@ policyd_server_new(struct event_base *base, const struct policyd_config *cfg,
 	srv->env.log = log;
 	srv->env.spf.max_void_lookups = cfg->void_limit;
 	srv->arena = arena_new(0);
+	srv->max_conns = cfg->max_connections;
+	srv->pause_timer = evtimer_new(base, on_pause_over, srv);
 	*server_r = srv;
+	return 0;
+}
+
+/* "inet:" HOST:PORT split; the port 1..65535 in decimal.  0 or -1. */
+static int
+split_hostport(struct arena *arena, const char *hostport, char **host_r,
+	       const char **port_r, const char **error_r)
+{
+	char *host = arena_strdup(arena, hostport);
+	char *port = strrchr(host, ':');
+	struct strparse sp;
+	uint64_t n;
+
+	if (port == NULL || port == host) {
+		*error_r = arena_printf(arena, "inet:%s: expected HOST:PORT",
+					hostport);
+		return -1;
+	}
+	*port++ = '\0';
+	sp_init_str(&sp, port);
+	if (!sp_uint(&sp, 5, 65535, &n) || !sp_eof(&sp) || n == 0) {
+		*error_r = arena_printf(arena,
+					"inet:%s: port '%s' is not a number "
+					"from 1 to 65535",
+					hostport, port);
+		return -1;
+	}
+	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
+		host++;
+		host[strlen(host) - 1] = '\0';
+	}
+	*host_r = host;
+	*port_r = port;
+	return 0;
+}
+
+int
+policyd_listen_check(struct arena *arena, const char *spec,
+		     const char **error_r)
+{
+	struct addrinfo hints, *ai = NULL;
+	struct sockaddr_un sun;
+	const char *port;
+	char *host;
+	int r;
+
+	if (strncmp(spec, "unix:", 5) == 0) {
+		if (spec[5] != '/') {
+			*error_r = arena_printf(arena,
+						"%s: expected an absolute path",
+						spec);
+			return -1;
+		}
+		if (strlen(spec + 5) >= sizeof(sun.sun_path)) {
+			*error_r = arena_printf(arena,
+						"%s: socket path too long", spec);
+			return -1;
+		}
+		return 0;
+	}
+	if (strncmp(spec, "inet:", 5) != 0) {
+		*error_r = arena_printf(arena,
+					"%s: expected unix:PATH or "
+					"inet:HOST:PORT",
+					spec);
+		return -1;
+	}
+	if (split_hostport(arena, spec + 5, &host, &port, error_r) < 0)
+		return -1;
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICSERV | AI_PASSIVE;
+	if ((r = getaddrinfo(host, port, &hints, &ai)) != 0) {
+		*error_r = arena_printf(arena, "%s: %s", spec, gai_strerror(r));
+		return -1;
+	}
+	freeaddrinfo(ai);
 	return 0;
 }
 
@@ -300,19 +606,12 @@ listen_inet(struct policyd_server *srv, const char *hostport, int *fd_r,
 	    const char **error_r)
 {
 	struct addrinfo hints, *ai = NULL;
-	char *host = arena_strdup(srv->arena, hostport);
-	char *port = strrchr(host, ':');
+	const char *port;
+	char *host;
 	int fd = -1, on = 1, r;
 
-	if (port == NULL || port == host) {
-		*error_r = "inet: expects HOST:PORT";
+	if (split_hostport(srv->arena, hostport, &host, &port, error_r) < 0)
 		return -1;
-	}
-	*port++ = '\0';
-	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
-		host++;
-		host[strlen(host) - 1] = '\0';
-	}
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_NUMERICSERV | AI_PASSIVE;
@@ -345,6 +644,8 @@ policyd_server_listen(struct policyd_server *srv, const char *spec,
 	struct policyd_listener *l;
 	int fd, r;
 
+	if (policyd_listen_check(srv->arena, spec, error_r) < 0)
+		return -1;
 	if (strncmp(spec, "unix:", 5) == 0)
 		r = listen_unix(srv, spec + 5, &fd, error_r);
 	else if (strncmp(spec, "inet:", 5) == 0)
@@ -369,11 +670,21 @@ policyd_server_listen(struct policyd_server *srv, const char *spec,
 		*error_r = "evconnlistener_new failed";
 		return -1;
 	}
+	evconnlistener_set_error_cb(l->ev, on_accept_error);
+	if (srv->paused != 0)
+		evconnlistener_disable(l->ev);
 	if (strncmp(spec, "unix:", 5) == 0)
 		l->unix_path = ma_strdup(spec + 5);
 	l->next = srv->listeners;
 	srv->listeners = l;
 	return 0;
+}
+
+void
+policyd_server_set_max_connections(struct policyd_server *srv,
+				   unsigned int max)
+{
+	srv->max_conns = max;
 }
 
 int
@@ -410,6 +721,7 @@ policyd_server_free(struct policyd_server **server_p)
 		srv->conns->stdio = false;
 		conn_close(srv->conns);
 	}
+	event_free(srv->pause_timer);
 	arena_free(&srv->arena);
 	free(srv);
 	*server_p = NULL;

@@ -37,7 +37,8 @@ ed_p=$(openssl pkey -in "$work/ed.pem" -pubout -outform DER 2>/dev/null | tail -
 	printf "local-data: 'ed._domainkey.example.test. 3600 IN TXT \"v=DKIM1; k=ed25519; p=%s\"'\n" "$ed_p"
 } > "$work/zones.conf"
 
-set -- $("$top/tests/harness/unbound-start.sh" "$work/unbound" "$work/zones.conf")
+ub=$("$top/tests/harness/unbound-start.sh" "$work/unbound" "$work/zones.conf") || exit 1
+set -- $ub
 ub_pid=$1 ub_port=$2
 "$top/tests/harness/libunbound-forward.sh" "$ub_port" > "$work/resolver.conf"
 dns="--resolver-config $work/resolver.conf"

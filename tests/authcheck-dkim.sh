@@ -1,15 +1,14 @@
 #!/bin/sh
 # authcheck-dkim.sh - `authcheck dkim-sign` and `authcheck verify` end to
 # end: keys served by a real unbound on loopback (local-data generated
-# from ../shared/testdata/dkim/keytable.txt), signatures checked by
+# from tests/fixtures/dkim/keytable.txt), signatures checked by
 # dkimpy (Debian's python3-dkim) as the independent verifier, the
 # published vectors verified through DNS, tampering, unsigned mail, key
 # file permissions and usage errors.
 set -u
 . "$srcdir/tests/harness/lib.sh"
 
-td=${MAILAUTH_TESTDATA:-$srcdir/../shared/testdata}/dkim
-[ -f "$td/keytable.txt" ] || td=$srcdir/../shared/testdata/dkim
+td=$srcdir/tests/fixtures/dkim
 work=$(harness_tmpdir authcheck-dkim)
 # keytable lines -> local-data, TXT split into 255-octet strings
 /usr/bin/python3 - "$td/keytable.txt" > "$work/zones.conf" <<'PY'
@@ -24,8 +23,7 @@ for l in open(sys.argv[1]):
     parts = " ".join('"%s"' % rec[i:i + 255] for i in range(0, len(rec), 255))
     print("local-data: '%s. 300 IN TXT %s'" % (name, parts))
 PY
-set -- $("$srcdir/tests/harness/unbound-start.sh" "$work/unbound" "$work/zones.conf") || fail "unbound did not start"
-ub_pid=$1 ub_port=$2
+harness_unbound "$work/unbound" "$work/zones.conf"
 trap '"$srcdir/tests/harness/stop-pid.sh" $ub_pid; rm -rf "$work"' EXIT
 "$srcdir/tests/harness/libunbound-forward.sh" "$ub_port" > "$work/lib.conf"
 ac="$MAILAUTH_BUILDDIR/cli/authcheck"

@@ -8,8 +8,11 @@
 set -u
 . "$srcdir/tests/harness/lib.sh"
 
-td=${MAILAUTH_TESTDATA:-$srcdir/../shared/testdata}/dkim
-[ -f "$td/keytable.txt" ] || td=$srcdir/../shared/testdata/dkim
+if [ ! -x "$MAILAUTH_BUILDDIR/tests/opendmarc-oracle" ]; then
+	echo "SKIP: tests/opendmarc-oracle not built (apt-get install libopendmarc-dev, then configure)"
+	exit 77
+fi
+td=$srcdir/tests/fixtures/dkim
 work=$(harness_tmpdir authcheck-dmarc)
 record='v=DMARC1; p=reject; sp=quarantine; np=reject'
 {
@@ -21,8 +24,7 @@ record='v=DMARC1; p=reject; sp=quarantine; np=reject'
 	echo "local-data: 'bounce.football.example.com. 300 IN TXT \"v=spf1 ip4:192.0.2.1 -all\"'"
 	echo "local-data: 'news.football.example.com. 300 IN A 192.0.2.2'"
 } > "$work/zones.conf"
-set -- $("$srcdir/tests/harness/unbound-start.sh" "$work/unbound" "$work/zones.conf") || fail "unbound did not start"
-ub_pid=$1 ub_port=$2
+harness_unbound "$work/unbound" "$work/zones.conf"
 trap '"$srcdir/tests/harness/stop-pid.sh" $ub_pid; rm -rf "$work"' EXIT
 "$srcdir/tests/harness/libunbound-forward.sh" "$ub_port" > "$work/lib.conf"
 ac="$MAILAUTH_BUILDDIR/cli/authcheck"

@@ -11,8 +11,7 @@ local-data: "example.test. 300 IN SOA ns.example.test. h.example.test. 1 3600 60
 local-data: 'example.test. 300 IN TXT "v=spf1 " "mx -all"'
 local-data: "example.test. 300 IN MX 10 mx.example.test."
 Z
-set -- $("$srcdir/tests/harness/unbound-start.sh" "$work/unbound" "$work/zones.conf") || fail "unbound did not start"
-ub_pid=$1 ub_port=$2
+harness_unbound "$work/unbound" "$work/zones.conf"
 trap '"$srcdir/tests/harness/stop-pid.sh" $ub_pid; rm -rf "$work"' EXIT
 "$srcdir/tests/harness/libunbound-forward.sh" "$ub_port" > "$work/lib.conf"
 ac="$MAILAUTH_BUILDDIR/cli/authcheck"

@@ -38,8 +38,7 @@ local-data: "host.ptr.spf.test. 300 IN A 192.0.2.66"
 local-zone: "2.0.192.in-addr.arpa." static
 local-data: "66.2.0.192.in-addr.arpa. 300 IN PTR host.ptr.spf.test."
 Z
-set -- $("$srcdir/tests/harness/unbound-start.sh" "$work/unbound" "$work/zones.conf") || fail "unbound did not start"
-ub_pid=$1 ub_port=$2
+harness_unbound "$work/unbound" "$work/zones.conf"
 trap '"$srcdir/tests/harness/stop-pid.sh" $ub_pid; rm -rf "$work"' EXIT
 "$srcdir/tests/harness/libunbound-forward.sh" "$ub_port" > "$work/lib.conf"
 ac="$MAILAUTH_BUILDDIR/cli/authcheck"

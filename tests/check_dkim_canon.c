@@ -2,7 +2,7 @@
  * check_dkim_canon.c - RFC 6376 section 3.4 canonicalization.
  *
  * Oracles: the RFC's own 3.4.6 example (input and expected simple and
- * relaxed outputs, ../shared/testdata/dkim/rfc6376/), the published body
+ * relaxed outputs, tests/fixtures/dkim/rfc6376/), the published body
  * hashes (the 3.4.6 body, RFC 8463 A.3's bh= of the Appendix A body, the
  * empty body), and for random bodies a line-by-line transcription of the
  * RFC rules written here without any of the streaming machinery.  Every

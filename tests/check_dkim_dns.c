@@ -1,7 +1,7 @@
 /*
  * check_dkim_dns.c - DKIM key records through the real DNS layer:
  * libunbound with local-data generated from
- * ../shared/testdata/dkim/keytable.txt (records over 255 octets split
+ * tests/fixtures/dkim/keytable.txt (records over 255 octets split
  * into several character-strings, RFC 6376 3.6.2.2), NXDOMAIN -> no key
  * (permerror), a server that never answers -> temperror (RFC 6376
  * 6.1.2), and the key cache.

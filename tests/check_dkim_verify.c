@@ -1,6 +1,6 @@
 /*
  * check_dkim_verify.c - the DKIM verifier against published vectors and
- * hostile input, with keys from ../shared/testdata/dkim/keytable.txt.
+ * hostile input, with keys from tests/fixtures/dkim/keytable.txt.
  *
  * Oracles: RFC 8463 A.3 (ed25519-sha256 + rsa-sha256), a real Exim
  * ed25519 signature, a real 2013 Gmail signature with odd folding - all

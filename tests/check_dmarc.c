@@ -254,6 +254,10 @@ END_TEST
 	"\tlocal-data: '_dmarc.two.example. 300 IN TXT \"v=DMARC1; p=none\"'\n" \
 	"\tlocal-data: '_dmarc.spfonly.example. 300 IN TXT \"v=spf1 -all\"'\n" \
 	"\tlocal-data: '_dmarc.spfonly.example. 300 IN TXT \"v=DMARC1; p=quarantine\"'\n" \
+	"\tlocal-data: '_dmarc.upper.example. 300 IN TXT \"V=DMARC1; P=reject\"'\n" \
+	"\tlocal-data: '_dmarc.nop.example. 300 IN TXT \"v=DMARC1; sp=reject\"'\n" \
+	"\tlocal-data: '_dmarc.noprua.example. 300 IN TXT \"v=DMARC1; sp=reject; rua=mailto:r@noprua.example\"'\n" \
+	"\tlocal-data: '_dmarc.badnp.example. 300 IN TXT \"v=DMARC1; p=reject; np=never\"'\n" \
 	"\tlocal-data: '_dmarc.bad.example. 300 IN TXT \"v=DMARC1; p=bogus\"'\n" \
 	"\tlocal-data: '_dmarc.badrua.example. 300 IN TXT \"v=DMARC1; p=bogus; rua=mailto:r@badrua.example\"'\n"
 
@@ -304,6 +308,23 @@ START_TEST(test_policies)
 	   valid rua -> p=none */
 	expect_verdict(r, "a@bad.example", "none", "", "none");
 	expect_verdict(r, "a@badrua.example", "fail", "none", "none");
+	/* 4.7 ABNF: dmarc-version = "v" equals %s"DMARC1" - only the
+	   value is case-sensitive; tag names are ABNF literals / 1*ALPHA,
+	   case-insensitive (RFC 5234 2.3): "V=DMARC1; P=reject" is a
+	   DMARC record with p=reject */
+	expect_verdict(r, "a@upper.example", "fail", "reject", "reject");
+	/* 4.10.1: "If a retrieved DMARC Policy Record does not contain a
+	   valid "p" tag, or contains an "sp" or "np" tag that is not valid,
+	   then: If a "rua" tag is present and contains at least one
+	   syntactically valid reporting URI, the Mail Receiver MUST act as
+	   if a record containing "p=none" was retrieved and continue
+	   processing; Otherwise, the Mail Receiver applies no DMARC
+	   processing to this message."  (4.7 "p": a record without p "is
+	   treated as if it included p=none (see Section 4.10.1)".) */
+	expect_verdict(r, "a@nop.example", "none", "", "none");
+	expect_verdict(r, "a@sub.nop.example", "none", "", "none");
+	expect_verdict(r, "a@noprua.example", "fail", "none", "none");
+	expect_verdict(r, "a@badnp.example", "none", "", "none");
 	/* no record anywhere */
 	expect_verdict(r, "a@nothing.example", "none", "", "none");
 	/* DNS failure (REFUSED -> SERVFAIL) -> temperror, never fail */
@@ -535,6 +556,87 @@ START_TEST(test_timeout_temperror)
 }
 END_TEST
 
+/* RFC 9989 5.3.6: "If one or more DNS queries required to perform DMARC
+ * validation on the message do not complete due to temporary or
+ * permanent DNS errors, the message cannot be considered to pass or fail
+ * the DMARC mechanism check.  In such cases, the Domain Owner Assessment
+ * Policy cannot be applied to the message".  A DKIM key lookup or an SPF
+ * check that failed on DNS for an aligned identifier is such a query;
+ * 5.3.5: "If one or more of the Authenticated Identifiers align with the
+ * Author Domain, the message is considered to pass" - so another aligned
+ * pass still wins, and an unaligned identifier's failure does not
+ * matter. */
+struct aligned_dns_case {
+	const char *dkim1, *dkim2; /* d= or NULL */
+	bool pass1, temp1, pass2, temp2;
+	const char *spf_domain;
+	enum spf_result spf;
+	const char *result, *disposition;
+};
+
+static const struct aligned_dns_case aligned_dns_cases[] = {
+	/* aligned d= key lookup temperror, nothing else */
+	{ "example.com", NULL, false, true, false, false, NULL, SPF_NONE,
+	  "temperror", "none" },
+	/* SPF temperror on the aligned MAIL FROM domain */
+	{ NULL, NULL, false, false, false, false, "example.com",
+	  SPF_TEMPERROR, "temperror", "none" },
+	/* relaxed: MAIL FROM in a subdomain of the Author Domain */
+	{ NULL, NULL, false, false, false, false, "bounce.example.com",
+	  SPF_TEMPERROR, "temperror", "none" },
+	/* both failed on DNS, one unaligned pass: still temperror */
+	{ "example.com", "other.net", false, true, true, false,
+	  "example.com", SPF_TEMPERROR, "temperror", "none" },
+	/* another aligned identifier passes: pass */
+	{ "example.com", "example.com", false, true, true, false, NULL,
+	  SPF_NONE, "pass", "none" },
+	{ "example.com", NULL, false, true, false, false, "example.com",
+	  SPF_PASS, "pass", "none" },
+	/* the DNS failure is on an unaligned identifier: fail */
+	{ "other.net", NULL, false, true, false, false, "other.net",
+	  SPF_TEMPERROR, "fail", "reject" },
+	/* an aligned key that was not found (permerror, NXDOMAIN is an
+	   answer) is no DNS failure: fail */
+	{ "example.com", NULL, false, false, false, false, NULL, SPF_NONE,
+	  "fail", "reject" },
+};
+
+START_TEST(test_aligned_dns_failure)
+{
+	const struct aligned_dns_case *c = &aligned_dns_cases[_i];
+	struct dns_resolver *r = dmarc_test_resolver(B4_ZONE);
+	struct arena *a = arena_new(0);
+	struct dmarc_dkim dk[2];
+	struct dmarc_request req;
+	struct dmarc_verdict v;
+	const char *from = "Alice <alice@example.com>", *err = NULL;
+
+	memset(dk, 0, sizeof(dk));
+	memset(&req, 0, sizeof(req));
+	dk[0].domain = c->dkim1;
+	dk[0].pass = c->pass1;
+	dk[0].temperror = c->temp1;
+	dk[1].domain = c->dkim2;
+	dk[1].pass = c->pass2;
+	dk[1].temperror = c->temp2;
+	req.dkim = dk;
+	req.ndkim = c->dkim2 != NULL ? 2 : c->dkim1 != NULL ? 1 : 0;
+	req.spf_result = c->spf;
+	req.spf_domain = c->spf_domain;
+	ck_assert_msg(dmarc_check_run(r, &walk_settings, &from, 1, &req, NULL,
+				      a, &v, &err) == 0, "run: %s", err);
+	ck_assert_msg(strcmp(dmarc_result_str(v.result), c->result) == 0,
+		      "case %d: got %s (%s), want %s", _i,
+		      dmarc_result_str(v.result), v.reason, c->result);
+	ck_assert_msg(strcmp(dmarc_policy_str(v.disposition),
+			     c->disposition) == 0,
+		      "case %d: disposition got %s, want %s", _i,
+		      dmarc_policy_str(v.disposition), c->disposition);
+	arena_free(&a);
+	dns_resolver_free(&r);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -553,6 +655,9 @@ main(void)
 	tcase_add_test(tc, test_parent_failure);
 	tcase_add_test(tc, test_async_concurrent_cancel);
 	tcase_add_test(tc, test_timeout_temperror);
+	tcase_add_loop_test(tc, test_aligned_dns_failure, 0,
+			    sizeof(aligned_dns_cases) /
+			    sizeof(aligned_dns_cases[0]));
 	suite_add_tcase(s, tc);
 	return harness_run_suite(s) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -62,9 +62,33 @@ static const struct record_case record_cases[] = {
 	  NA, NA },
 	{ "v=DMARC10; p=reject", 0, NA, NA, NA, AR, AR, DMARC_PSD_U, 0, -1,
 	  NA, NA },
-	/* 4.7 p: absent -> p=none */
+	/* 4.7 p: absent -> "treated as if it included p=none (see Section
+	   4.10.1)"; 4.10.1: "If a retrieved DMARC Policy Record does not
+	   contain a valid "p" tag [...] If a "rua" tag is present and
+	   contains at least one syntactically valid reporting URI, the Mail
+	   Receiver MUST act as if a record containing "p=none" was
+	   retrieved [...] Otherwise, the Mail Receiver applies no DMARC
+	   processing to this message." */
 	{ "v=DMARC1; rua=mailto:a@example.com", 1,
 	  NA, NA, NA, AR, AR, DMARC_PSD_U, 0, -1, PN, PN },
+	{ "v=DMARC1", 1, NA, NA, NA, AR, AR, DMARC_PSD_U, 0, -1, NA, NA },
+	{ "v=DMARC1; sp=reject; adkim=s", 1, NA, PR, NA, AS, AR,
+	  DMARC_PSD_U, 0, -1, NA, NA },
+	{ "v=DMARC1; sp=reject; rua=nonsense", 1, NA, PR, NA, AR, AR,
+	  DMARC_PSD_U, 0, -1, NA, NA },
+	/* 4.7 ABNF: dmarc-version = "v" equals %s"DMARC1" ; case sensitive
+	   - only the value is %s; "v" and dmarc-tag = 1*ALPHA names are
+	   case-insensitive (RFC 5234 2.3 "ABNF strings are case
+	   insensitive") */
+	{ "V=DMARC1; P=reject", 1, PR, NA, NA, AR, AR, DMARC_PSD_U, 0, -1,
+	  PR, PR },
+	{ "V = DMARC1;P=Quarantine;SP=none;ADKIM=s;Aspf=s;T=y", 1,
+	  PQ, PN, NA, AS, AS, DMARC_PSD_U, 1, -1, PQ, PN },
+	{ "V=dmarc1; p=reject", 0, NA, NA, NA, AR, AR, DMARC_PSD_U, 0, -1,
+	  NA, NA },
+	/* the same tag in two cases is a duplicate: first one wins */
+	{ "v=DMARC1; p=none; P=reject", 1, PN, NA, NA, AR, AR, DMARC_PSD_U,
+	  0, -1, PN, PN },
 	/* 4.10.1: invalid p with a valid rua -> p=none; without -> none */
 	{ "v=DMARC1; p=bogus; rua=mailto:a@example.com", 1,
 	  PI, NA, NA, AR, AR, DMARC_PSD_U, 0, -1, PN, PN },

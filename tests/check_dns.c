@@ -250,9 +250,12 @@ START_TEST(test_timeout)
 	r = new_resolver(conf, 700);
 	ck_assert_int_eq(dns_lookup(r, "slow.example", DNS_T_TXT, &res, &err), 0);
 	assert_outcome(res, DNS_TIMEOUT);
-	/* the bound: no earlier than the timeout, and not much later */
+	/* DNS_TIMEOUT is our cut-off (libunbound alone would answer
+	 * SERVFAIL after its own retries); not before the timeout, and the
+	 * upper bound has a wide margin (20x) so a loaded machine does not
+	 * fail it: it only catches a cut-off that does not fire */
 	ck_assert_uint_ge(res->elapsed_ms, 650);
-	ck_assert_uint_lt(res->elapsed_ms, 2500);
+	ck_assert_uint_lt(res->elapsed_ms, 14000);
 	dns_result_free(&res);
 	dns_resolver_free(&r);
 	close(fds[0]);

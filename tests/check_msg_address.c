@@ -71,6 +71,13 @@ static const struct list_case list_cases[] = {
 	  { { "John Doe", "jdoe", "machine.example", NULL } } },
 	{ "Mary Smith\r\n  \r\n <mary@example.net>", 1,
 	  { { "Mary Smith", "mary", "example.net", NULL } } },
+	/* RFC 5322 3.2.4: quoted-string = [CFWS] DQUOTE *([FWS] qcontent)
+	   [FWS] DQUOTE [CFWS] - an empty quoted-string is a word, so ""
+	   is a display-name (phrase = 1*word, 3.2.5) whose text is empty.
+	   (Issue 8 item 8: clang UBSan saw a zero offset applied to a null
+	   pointer here.) */
+	{ "\"\" <alice@mail.test>", 1,
+	  { { "", "alice", "mail.test", NULL } } },
 	/* quoted local part, domain literal */
 	{ "\"john doe\"@example.com, x@[192.0.2.1]", 2,
 	  { { NULL, "john doe", "example.com", NULL },

@@ -270,6 +270,33 @@ START_TEST(test_settings_limits)
 }
 END_TEST
 
+/* RFC 7208 6.2: without exp= a default explanation is returned; ours
+ * names the client with %{c}, which 7.3 defines for display: "For IPv4
+ * addresses, both the "i" and "c" macros expand to the standard
+ * dotted-quad format.  For IPv6 addresses, the "i" macro expands to a
+ * dot-format address ... The "c" macro can expand to any of the
+ * hexadecimal colon-format addresses specified in Section 2.2 of
+ * [RFC4291]." */
+START_TEST(test_default_explanation)
+{
+	struct arena *arena = arena_new(0);
+	struct spf_verdict v;
+
+	ck_assert_int_eq(
+	    check("2001:db9::9", "a@v6.test", "h.test", NULL, arena, &v),
+	    SPF_FAIL);
+	ck_assert(v.explanation_is_default);
+	ck_assert_str_eq(v.explanation, "2001:db9::9 is not one of v6.test's "
+	                                "designated mail servers.");
+	ck_assert_int_eq(
+	    check("192.0.2.1", "a@v6.test", "h.test", NULL, arena, &v),
+	    SPF_FAIL);
+	ck_assert_str_eq(v.explanation, "192.0.2.1 is not one of v6.test's "
+	                                "designated mail servers.");
+	arena_free(&arena);
+}
+END_TEST
+
 START_TEST(test_helo_identity)
 {
 	struct dns_resolver *r = resolver();
@@ -409,6 +436,7 @@ main(void)
 	tcase_add_test(tc, test_verdict_fields);
 	tcase_add_test(tc, test_settings_limits);
 	tcase_add_test(tc, test_helo_identity);
+	tcase_add_test(tc, test_default_explanation);
 	tcase_add_test(tc, test_concurrent_and_cancel);
 	tcase_add_test(tc, test_cancel_midway);
 	suite_add_tcase(s, tc);

@@ -12,7 +12,7 @@
 
 struct dkim_keystore;
 
-/* A file under ../shared/testdata/dkim/ (malloc()ed, NUL added). */
+/* A file under tests/fixtures/dkim/ (malloc()ed, NUL added). */
 char *dkim_test_read(const char *rel, size_t *len_r);
 
 /* One verification outcome, copied out of the verifier. */

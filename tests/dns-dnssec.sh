@@ -39,10 +39,9 @@ cat > zones.conf <<'Z'
 local-zone: "plain.test." static
 local-data: "plain.test. 300 IN TXT \"unsigned\""
 Z
-set -- $("$srcdir/tests/harness/unbound-start.sh" "$work/unbound" "$work/zones.conf" "$work/extra.conf") || fail "unbound did not start"
-ub_pid=$1
+harness_unbound "$work/unbound" "$work/zones.conf" "$work/extra.conf"
 trap '"$srcdir/tests/harness/stop-pid.sh" $ub_pid; rm -rf "$work"' EXIT
-"$srcdir/tests/harness/libunbound-forward.sh" "$2" > lib.conf
+"$srcdir/tests/harness/libunbound-forward.sh" "$ub_port" > lib.conf
 ac="$MAILAUTH_BUILDDIR/cli/authcheck"
 dns() { "$ac" dns "$@" --resolver-config "$work/lib.conf"; }
 

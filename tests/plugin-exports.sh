@@ -26,4 +26,14 @@ expect_no_match "$(nm -D "$so")" ' dns_lookup$' "dns_lookup not in the dynamic t
 expect_eq "$?" 1 "check-exports fails on symbols outside the list"
 "$check" /nonexistent.so 2>/dev/null
 expect_eq "$?" 2 "check-exports: missing file is an error"
+# the real plugin, when this build has it (configure found Dovecot)
+plugin="$MAILAUTH_BUILDDIR/dovecot-plugin/.libs/lib90_dkimcheck_plugin.so"
+if [ -f "$plugin" ]; then
+	out=$("$check" "$plugin" 2>&1)
+	expect_eq "$?" 0 "lib90_dkimcheck_plugin.so exports only dkimcheck_plugin_* ($out)"
+	expect_no_match "$(nm -D --defined-only "$plugin")" ' (dns_lookup|msgauth_new)$' \
+		"the plugin does not export libmailauth names"
+else
+	echo "# no dovecot-plugin/.libs/lib90_dkimcheck_plugin.so in this build"
+fi
 finish

@@ -29,7 +29,8 @@ void harness_assert_str(const char *what, const char *got, const char *want);
 char *harness_tmpdir(const char *tag);
 /* Write `text` to DIR/NAME; returns the path. */
 char *harness_write_file(const char *dir, const char *name, const char *text);
-/* Start unbound serving the local-data in `zones_text`.  0 or -1. */
+/* Start unbound serving the local-data in `zones_text`.  0 or -1; exits
+ * 77 (SKIP) when there is no unbound program. */
 int harness_unbound_start(const char *zones_text, struct harness_unbound *ub);
 /* Stop it by PID and remove its directory. */
 void harness_unbound_stop(struct harness_unbound *ub);
@@ -39,8 +40,8 @@ char *harness_forward_config(const char *dir, int port);
 /* A UDP + TCP socket pair bound on 127.0.0.1 that never answers (a DNS
  * server that drops every query); returns the port, fds in fds_r[2]. */
 int harness_blackhole(int fds_r[2]);
-/* Directory of the shared test data (../shared/testdata, or
- * $MAILAUTH_TESTDATA). */
+/* Directory of the test data in the tree: $srcdir/tests/fixtures
+ * (tests/fixtures/README.md names each file's origin and licence). */
 const char *harness_testdata(void);
 /* Source directory ($srcdir or ".") */
 const char *harness_srcdir(void);

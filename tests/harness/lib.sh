@@ -26,6 +26,21 @@ fail() {
 	exit 99
 }
 
+# harness_unbound DIR ZONES [EXTRA_CONF]: start a real unbound
+# (tests/harness/unbound-start.sh) and set ub_pid and ub_port; exit 77
+# (SKIP) when unbound is not installed, FAIL (exit 99, unbound's log tail
+# on stderr) when it does not start.  The caller stops $ub_pid.
+harness_unbound() {
+	_ub=$("$srcdir/tests/harness/unbound-start.sh" "$@")
+	case $? in
+	0)	set -- $_ub
+		ub_pid=$1 ub_port=$2;;
+	77)	echo "SKIP: unbound not installed (apt-get install unbound)"
+		exit 77;;
+	*)	fail "unbound did not start (log tail above)";;
+	esac
+}
+
 # expect_eq GOT WANT WHAT
 expect_eq() {
 	if [ "$1" = "$2" ]; then _ok "$3"; else _not_ok "$3 (got '$1', want '$2')"; fi

@@ -5,14 +5,21 @@
 # local-zone:/local-data: lines in the file ZONES, with everything it
 # writes under DIR (created if needed).  Everything not in ZONES is
 # refused (no internet in tests).  EXTRA_CONF, if given, is appended to
-# the server: clause (e.g. for DNSSEC test zones).
+# the server: clause (e.g. for DNSSEC test zones).  UNBOUND_ROOT_ZONE
+# (default refuse) is the local-zone type of "." - static to answer
+# NXDOMAIN for everything not in ZONES, as an authoritative server would.
 #
 # Prints "PID PORT" on stdout once the server answers; the caller stops it
 # with kill PID (tests/harness/stop-pid.sh waits for it to be gone).
-# Exit 1 with a reason on stderr if it does not come up within 10 s.
+# Exit 1 with a reason on stderr if it does not come up within 10 s;
+# exit 77 when there is no unbound program (configure did not find one).
 set -eu
 dir=$1 zones=$2 extra=${3:-}
 UNBOUND=${UNBOUND:-/usr/sbin/unbound}
+if [ ! -x "$UNBOUND" ]; then
+	echo "unbound-start: no unbound program ($UNBOUND): apt-get install unbound" >&2
+	exit 77
+fi
 mkdir -p "$dir"
 chmod 755 "$dir"
 
@@ -38,7 +45,7 @@ server:
 	verbosity: 1
 	access-control: 127.0.0.0/8 allow
 	module-config: "iterator"
-	local-zone: "." refuse
+	local-zone: "." ${UNBOUND_ROOT_ZONE:-refuse}
 	local-zone: "test." nodefault
 	local-zone: "invalid." nodefault
 	local-zone: "2.0.192.in-addr.arpa." nodefault

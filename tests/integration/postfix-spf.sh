@@ -12,6 +12,7 @@
 # stopped by PID on exit and checked to be gone.
 set -u
 . "$srcdir/tests/harness/lib.sh"
+. "$srcdir/tests/harness/install.sh"
 
 if [ "$(id -u)" != 0 ]; then
 	echo "SKIP: needs root to run a private Postfix instance"
@@ -21,7 +22,6 @@ for p in /usr/sbin/postfix /usr/bin/swaks; do
 	[ -x "$p" ] || { echo "SKIP: $p not installed"; exit 77; }
 done
 
-policyd="$MAILAUTH_BUILDDIR/postfix-policyd/spf-policyd"
 BASE=$(harness_tmpdir postfix-spf)
 ub_pid= daemon_pid= both_pid= master_pid=
 
@@ -51,10 +51,15 @@ chown postfix "$BASE/data"
 chown nobody:nogroup "$BASE/mail"
 uid=$(id -u nobody) gid=$(id -g nobody)
 
+# spawn(8) runs spf-policyd as nobody, who may not reach the build tree
+# (a clone under /root is mode 0700): use an installed copy
+harness_install "$BASE/inst" >/dev/null || fail "make install into $BASE/inst failed"
+policyd=$harness_sbindir/spf-policyd
+[ -x "$policyd" ] || fail "no $policyd after make install"
+
 # --- DNS ---
-set -- $("$srcdir/tests/harness/unbound-start.sh" "$BASE/unbound" \
-	"$srcdir/tests/fixtures/policyd-zones.conf") || fail "unbound did not start"
-ub_pid=$1 ub_port=$2
+harness_unbound "$BASE/unbound" \
+	"$srcdir/tests/fixtures/policyd-zones.conf"
 "$srcdir/tests/harness/libunbound-forward.sh" "$ub_port" > "$BASE/etc/resolver.conf"
 chmod 644 "$BASE/etc/resolver.conf"
 
@@ -83,7 +88,7 @@ expect_match "$out" "bad.conf:1: HELO_reject: " "a bad value is FILE:LINE: optio
 daemon_pid=$!
 i=0
 while [ ! -S "$sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-[ -S "$sock" ] || { cat "$BASE/log/daemon.log"; fail "spf-policyd did not listen"; }
+[ -S "$sock" ] || { tail -20 "$BASE/log/daemon.log"; fail "spf-policyd did not listen"; }
 expect_eq "$(ps -o uid= -p "$daemon_pid" | tr -d ' ')" "$uid" "daemon dropped root for user = nobody"
 # a second daemon with Header_Type = both (--listen overrides listen)
 both="$BASE/run/both.sock"
@@ -92,6 +97,7 @@ both="$BASE/run/both.sock"
 both_pid=$!
 i=0
 while [ ! -S "$both" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+[ -S "$both" ] || { tail -20 "$BASE/log/both.log"; fail "second spf-policyd (Header_Type = both) did not listen"; }
 
 # --- Postfix ---
 port_d=$(free_port) port_s=$(free_port) port_b=$(free_port)

@@ -1,0 +1,328 @@
+/*
+ * dkim-signer.c - NAME
+ *	dkim-signer - DKIM-sign outbound mail as a Postfix pipe(8) filter
+ * SYNOPSIS
+ *	dkim-signer [-c FILE] [-o Name=value]... [-q QUEUEID] [-t UNIXTIME]
+ *		[--stdout] -f SENDER -- RECIPIENT...
+ *	dkim-signer -n [-c FILE] [-o Name=value]...
+ * DESCRIPTION
+ *	Reads one message on standard input, puts DKIM-Signature fields
+ *	on top (keys chosen by the OpenDKIM-style KeyTable/SigningTable of
+ *	signer-config.h) and re-injects it with the ReinjectCommand
+ *	(signer-inject.h), or writes it to standard output (--stdout).
+ *	-n checks the configuration and loads every key.
+ * DIAGNOSTICS
+ *	Exit 0 when the message went on, signed or not (the reason for not
+ *	signing is logged).  Exit 75 (EX_TEMPFAIL) on every other failure -
+ *	usage, configuration, key, temporary file, read, write, or the
+ *	re-injection command failing or dying - with nothing handed on:
+ *	pipe(8) bounces mail for any other non-zero status, and a signer
+ *	problem is never the message's fault.  One log line per message.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "dkim.h"
+#include "logsink.h"
+#include "signer-config.h"
+#include "signer-inject.h"
+#include "signer-message.h"
+#include "xalloc.h"
+
+#define PROGNAME "dkim-signer"
+#define SIGNER_DEFAULT_CONFIG "/etc/mailauth/dkim-signer.conf"
+#define EX_TEMPFAIL_ 75
+#define SIGNER_MAX_OVERRIDES 32
+
+struct signer_args {
+	const char *config, *queue_id, *sender;
+	const char *overrides[SIGNER_MAX_OVERRIDES + 1];
+	const char *const *recipients;
+	size_t nrecipients, noverrides;
+	bool check, to_stdout;
+	time_t now;
+};
+
+/* Where log lines go: a LogFile, syslog, or stderr. */
+struct signer_log {
+	struct logsink sink;
+	struct ma_log log;
+	int fd; /* LogFile, or -1 */
+};
+
+static void
+oom_exit(size_t size)
+{
+	(void)size;
+	static const char msg[] = PROGNAME ": out of memory\n";
+
+	(void)write(2, msg, sizeof(msg) - 1);
+	_exit(EX_TEMPFAIL_);
+}
+
+static void
+file_log_write(void *context, enum ma_log_level level, const char *msg)
+{
+	struct signer_log *l = context;
+	struct buf line = BUF_INIT;
+	char stamp[64];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	strftime(stamp, sizeof(stamp), "%b %e %H:%M:%S",
+		 localtime_r(&now, &tm));
+	buf_printf(&line, "%s %s[%ld]: %s%s\n", stamp, PROGNAME,
+		   (long)getpid(),
+		   level == MA_LOG_WARN ? "warning: " :
+		   level == MA_LOG_ERROR ? "error: " : "", msg);
+	(void)write(l->fd, line.data, line.len);
+	buf_free(&line);
+}
+
+static void
+log_setup(struct signer_log *l, const struct signer_config *c)
+{
+	l->fd = -1;
+	if (c != NULL && c->set.log_file != NULL &&
+	    (l->fd = open(c->set.log_file,
+			  O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640)) >= 0) {
+		l->log.fn = file_log_write;
+		l->log.context = l;
+		l->log.min_level = MA_LOG_INFO;
+		return;
+	}
+	logsink_init(&l->sink, &l->log, PROGNAME,
+		     c == NULL || c->set.syslog ? LOGSINK_SYSLOG :
+						  LOGSINK_STDERR,
+		     c != NULL ? c->set.syslog_facility : NULL, false);
+}
+
+/* A failure: logged, and on stderr so that pipe(8) puts it in the
+ * delivery status ("Command output: ..."); exit 75. */
+static int
+tempfail(const struct signer_log *l, const char *qid, const char *what)
+{
+	ma_log_warn(&l->log, "%s: deferred: %s", qid, what);
+	fprintf(stderr, PROGNAME ": %s\n", what);
+	return EX_TEMPFAIL_;
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+		"usage: " PROGNAME " [-c FILE] [-o Name=value] [-q QUEUEID] "
+		"[-t UNIXTIME] [--stdout]\n"
+		"                   -f SENDER -- RECIPIENT...\n"
+		"       " PROGNAME " -n [-c FILE] [-o Name=value]\n");
+}
+
+static int
+parse_args(int argc, char **argv, struct signer_args *a)
+{
+	int i;
+
+	memset(a, 0, sizeof(*a));
+	a->config = SIGNER_DEFAULT_CONFIG;
+	for (i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+		bool has_value = i + 1 < argc;
+
+		if (strcmp(arg, "--") == 0) {
+			i++;
+			break;
+		} else if (strcmp(arg, "-n") == 0) {
+			a->check = true;
+		} else if (strcmp(arg, "--stdout") == 0) {
+			a->to_stdout = true;
+		} else if (strcmp(arg, "-c") == 0 && has_value) {
+			a->config = argv[++i];
+		} else if (strcmp(arg, "-f") == 0 && has_value) {
+			a->sender = argv[++i];
+		} else if (strcmp(arg, "-q") == 0 && has_value) {
+			a->queue_id = argv[++i];
+		} else if (strcmp(arg, "-t") == 0 && has_value) {
+			a->now = (time_t)strtoll(argv[++i], NULL, 10);
+		} else if (strcmp(arg, "-o") == 0 && has_value &&
+			   a->noverrides < SIGNER_MAX_OVERRIDES) {
+			a->overrides[a->noverrides++] = argv[++i];
+		} else {
+			return -1;
+		}
+	}
+	a->recipients = (const char *const *)argv + i;
+	a->nrecipients = (size_t)(argc - i);
+	if (a->check)
+		return 0;
+	if (a->sender == NULL || (a->nrecipients == 0 && !a->to_stdout))
+		return -1;
+	return 0;
+}
+
+/* UserID: when started as root, become that user before touching keys
+ * (pipe(8) already runs us as user=, so this is for other callers). */
+static int
+drop_privileges(const struct signer_config *c, const char **error_r)
+{
+	struct passwd *pw;
+	char name[256];
+	const char *colon;
+
+	if (c->set.user_id == NULL || geteuid() != 0)
+		return 0;
+	colon = strchr(c->set.user_id, ':');
+	snprintf(name, sizeof(name), "%.*s",
+		 colon != NULL ? (int)(colon - c->set.user_id) : 255,
+		 c->set.user_id);
+	if ((pw = getpwnam(name)) == NULL) {
+		*error_r = "UserID: no such user";
+		return -1;
+	}
+	if (initgroups(pw->pw_name, pw->pw_gid) < 0 ||
+	    setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0) {
+		*error_r = strerror(errno);
+		return -1;
+	}
+	return 0;
+}
+
+static long
+elapsed_ms(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (t1.tv_sec - t0->tv_sec) * 1000 +
+	       (t1.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+static void
+log_outcome(const struct signer_log *l, const struct signer_config *c,
+	    const char *qid, const struct signer_args *a,
+	    const struct signer_outcome *o, size_t size, long ms)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	buf_printf(&b, "%s: from=<%s>, ", qid, a->sender != NULL ? a->sender : "");
+	if (o->verdict == SIGNER_SIGNED) {
+		buf_append_str(&b, "signed");
+		for (i = 0; i < o->nsigs; i++)
+			buf_printf(&b, "%s d=%s s=%s a=%s", i == 0 ? "" : ",",
+				   o->sigs[i].domain, o->sigs[i].selector,
+				   dkim_alg_str(o->sigs[i].alg));
+	} else {
+		buf_printf(&b, "not signed: %s", o->reason);
+	}
+	buf_printf(&b, ", size=%zu, delay=%ldms", size, ms);
+	if (o->verdict != SIGNER_SIGNED || c->set.syslog_success)
+		ma_log_info(&l->log, "%s", buf_cstr(&b));
+	buf_free(&b);
+}
+
+/* Write the message to stdout or through the re-injection command. */
+static int
+hand_on(struct signer_message *m, const struct signer_config *c,
+	const struct signer_args *a, const struct signer_outcome *o,
+	const char **error_r)
+{
+	const char *const *argv;
+	const char *werr = NULL;
+	pid_t pid;
+	int fd, wret;
+
+	if (a->to_stdout)
+		return signer_message_write(m, o, 1, error_r);
+	argv = signer_inject_argv(m->arena, c->reinject_argv, a->sender,
+				  a->recipients, a->nrecipients);
+	if (signer_inject_start(argv, &pid, &fd, error_r) < 0) {
+		*error_r = arena_printf(m->arena, "%s: %s", argv[0], *error_r);
+		return -1;
+	}
+	wret = signer_message_write(m, o, fd, &werr);
+	close(fd);
+	if (signer_inject_wait(pid, m->arena, error_r) < 0) {
+		*error_r = arena_printf(m->arena, "%s %s", argv[0], *error_r);
+		return -1;
+	}
+	if (wret < 0) {
+		*error_r = arena_printf(m->arena, "writing to %s: %s", argv[0],
+					werr);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+run_message(struct signer_config *c, const struct signer_args *a,
+	    const struct signer_log *l, const struct timespec *t0)
+{
+	struct signer_message m;
+	struct signer_outcome o;
+	const char *qid = a->queue_id != NULL ? a->queue_id : "NOQUEUE";
+	const char *err;
+	int ret = 0;
+
+	signer_message_init(&m, c->set.temporary_directory, 0);
+	if (signer_message_read_fd(&m, 0, &err) < 0 ||
+	    signer_message_sign(&m, c, a->sender, a->now, &o, &err) < 0 ||
+	    hand_on(&m, c, a, &o, &err) < 0)
+		ret = tempfail(l, qid, err);
+	else
+		log_outcome(l, c, qid, a, &o, signer_message_size(&m),
+			    elapsed_ms(t0));
+	signer_message_deinit(&m);
+	return ret;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct signer_config *c = NULL;
+	struct signer_args a;
+	struct signer_log l;
+	struct timespec t0;
+	const char *err;
+	int ret;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ma_set_oom_handler(oom_exit);
+	signal(SIGPIPE, SIG_IGN);
+	if (parse_args(argc, argv, &a) < 0) {
+		usage();
+		return EX_TEMPFAIL_;
+	}
+	a.overrides[a.noverrides] = NULL;
+	if (signer_config_load(a.config, a.overrides, &c, &err) < 0) {
+		log_setup(&l, NULL);
+		return tempfail(&l, a.queue_id != NULL ? a.queue_id : "NOQUEUE",
+				err);
+	}
+	log_setup(&l, c);
+	if (drop_privileges(c, &err) < 0) {
+		ret = tempfail(&l, "NOQUEUE", err);
+	} else if (a.check) {
+		ret = signer_config_load_all_keys(c, &err) < 0 ?
+			tempfail(&l, "NOQUEUE", err) : 0;
+	} else {
+		ret = run_message(c, &a, &l, &t0);
+	}
+	if (ret == 0 && a.to_stdout && fflush(stdout) != 0)
+		ret = EX_TEMPFAIL_;
+	signer_config_free(&c);
+	if (l.fd >= 0)
+		close(l.fd);
+	return ret;
+}

@@ -1,0 +1,366 @@
+/*
+ * signer-config.c - dkim-signer configuration, tables and keys
+ * (signer-config.h).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "conf.h"
+#include "dkim-crypto.h"
+#include "dkim-dataset.h"
+#include "dkim-keytable.h"
+#include "dkim-signtable.h"
+#include "signer-config.h"
+#include "xalloc.h"
+
+const char *const signer_canon_choices[] = {
+	"relaxed/relaxed", "relaxed/simple", "simple/relaxed", "simple/simple",
+	"relaxed", "simple", NULL,
+};
+
+static const char *const algorithm_choices[] = {
+	"rsa-sha256", "ed25519-sha256", NULL,
+};
+
+static const char *const address_choices[] = {"from", "envelope", NULL};
+
+#define OPT(name, type, def, field, min, max, choices)                      \
+	{name, type, def, offsetof(struct signer_settings, field), min, max, \
+	 choices}
+
+static const struct conf_option signer_options[] = {
+	OPT("KeyTable", CONF_STRING, NULL, key_table, 0, 0, NULL),
+	OPT("SigningTable", CONF_STRING, NULL, signing_table, 0, 0, NULL),
+	OPT("KeyFile", CONF_STRING, NULL, key_file, 0, 0, NULL),
+	OPT("Selector", CONF_STRING, NULL, selector, 0, 0, NULL),
+	OPT("Domain", CONF_LIST, "", domain, 0, 0, NULL),
+	OPT("Canonicalization", CONF_ENUM, "relaxed/relaxed", canonicalization,
+	    0, 0, signer_canon_choices),
+	OPT("MultipleSignatures", CONF_BOOL, "no", multiple_signatures, 0, 0,
+	    NULL),
+	OPT("SignHeaders", CONF_STRING, NULL, sign_headers, 0, 0, NULL),
+	OPT("OversignHeaders", CONF_STRING, NULL, oversign_headers, 0, 0, NULL),
+	OPT("SignatureAlgorithm", CONF_ENUM, "rsa-sha256", signature_algorithm,
+	    0, 0, algorithm_choices),
+	OPT("MinimumKeyBits", CONF_UINT, "1024", minimum_key_bits, 0, 16384,
+	    NULL),
+	OPT("RequireSafeKeys", CONF_BOOL, "yes", require_safe_keys, 0, 0, NULL),
+	OPT("SignatureTTL", CONF_UINT, "0", signature_ttl, 0, 0, NULL),
+	OPT("Syslog", CONF_BOOL, "yes", syslog, 0, 0, NULL),
+	OPT("SyslogFacility", CONF_STRING, "mail", syslog_facility, 0, 0, NULL),
+	OPT("SyslogSuccess", CONF_BOOL, "yes", syslog_success, 0, 0, NULL),
+	OPT("UserID", CONF_STRING, NULL, user_id, 0, 0, NULL),
+	OPT("TemporaryDirectory", CONF_STRING, "/tmp", temporary_directory, 0,
+	    0, NULL),
+	OPT("ReinjectCommand", CONF_STRING, "/usr/sbin/sendmail -G -i",
+	    reinject_command, 0, 0, NULL),
+	OPT("SigningAddress", CONF_ENUM, "from", signing_address, 0, 0,
+	    address_choices),
+	OPT("LogFile", CONF_STRING, NULL, log_file, 0, 0, NULL),
+	{NULL, 0, NULL, 0, 0, 0, NULL},
+};
+
+/* The message of the last failed load (its arena is gone by then). */
+static char load_error[1024];
+
+const char *const *
+signer_split(struct arena *arena, const char *s, const char *seps)
+{
+	size_t n = 0, i = 0, len;
+	const char *p;
+	const char **list;
+
+	for (p = s; *p != '\0';) {
+		p += strspn(p, seps);
+		if ((len = strcspn(p, seps)) > 0)
+			n++;
+		p += len;
+	}
+	list = arena_alloc(arena, (n + 1) * sizeof(*list));
+	for (p = s; *p != '\0';) {
+		p += strspn(p, seps);
+		if ((len = strcspn(p, seps)) > 0)
+			list[i++] = arena_strndup(arena, p, len);
+		p += len;
+	}
+	list[i] = NULL;
+	return list;
+}
+
+/* Header names, lower case (dkim-sign.h wants them so). */
+static const char *const *
+header_list(struct arena *arena, const char *s)
+{
+	char *lower = arena_strdup(arena, s), *c;
+
+	for (c = lower; *c != '\0'; c++)
+		*c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+	return signer_split(arena, lower, ", \t:");
+}
+
+/* KeyFile + Selector + Domain without a KeyTable: one key named
+ * "default" for every listed domain (OpenDKIM's single-key mode). */
+static int
+single_key_tables(struct signer_config *c, const char **error_r)
+{
+	struct dkim_dataset_row key_row, *rows;
+	size_t n = 0, i;
+
+	if (c->set.key_file == NULL || c->set.selector == NULL ||
+	    c->set.domain[0] == NULL) {
+		*error_r = "no keys: set KeyTable and SigningTable, or KeyFile, "
+			   "Selector and Domain";
+		return -1;
+	}
+	key_row.key = "default";
+	key_row.value = arena_printf(c->arena, "%%:%s:%s", c->set.selector,
+				     c->set.key_file);
+	key_row.line = 0;
+	if (dkim_keytable_from_rows("KeyFile", &key_row, 1, c->arena,
+				    &c->keytable, error_r) < 0)
+		return -1;
+	while (c->set.domain[n] != NULL)
+		n++;
+	rows = arena_zalloc(c->arena, n * sizeof(*rows));
+	for (i = 0; i < n; i++) {
+		rows[i].key = c->set.domain[i];
+		rows[i].value = "default";
+	}
+	return dkim_signtable_from_rows("Domain", DKIM_DATASET_FILE, rows, n,
+					c->arena, &c->signtable, error_r);
+}
+
+static int
+load_tables(struct signer_config *c, const char **error_r)
+{
+	size_t i;
+
+	if (c->set.key_table == NULL && c->set.signing_table == NULL)
+		return single_key_tables(c, error_r);
+	if (c->set.key_table == NULL || c->set.signing_table == NULL) {
+		*error_r = "KeyTable and SigningTable go together";
+		return -1;
+	}
+	if (dkim_keytable_load(c->set.key_table, c->arena, &c->keytable,
+			       error_r) < 0 ||
+	    dkim_signtable_load(c->set.signing_table, c->arena, &c->signtable,
+				error_r) < 0)
+		return -1;
+	for (i = 0; i < c->signtable->count; i++) {
+		const struct dkim_signtable_entry *e = &c->signtable->entries[i];
+
+		if (strcmp(e->keyname, "%") != 0 &&
+		    dkim_keytable_find(c->keytable, e->keyname) == NULL) {
+			*error_r = arena_printf(c->arena,
+				"%s:%u: key name '%s' is not in the KeyTable %s",
+				c->signtable->origin, e->line, e->keyname,
+				c->keytable->origin);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+derive(struct signer_config *c, const char **error_r)
+{
+	const char *canon = signer_canon_choices[c->set.canonicalization];
+
+	if (!dkim_canon_parse(canon, strlen(canon), &c->header_canon,
+			      &c->body_canon)) {
+		*error_r = "Canonicalization: bad value";
+		return -1;
+	}
+	if (c->set.sign_headers != NULL)
+		c->sign_headers = header_list(c->arena, c->set.sign_headers);
+	if (c->set.oversign_headers != NULL)
+		c->oversign_headers = header_list(c->arena,
+						  c->set.oversign_headers);
+	c->reinject_argv = signer_split(c->arena, c->set.reinject_command,
+					" \t");
+	if (c->reinject_argv[0] == NULL || c->reinject_argv[0][0] != '/') {
+		*error_r = "ReinjectCommand: needs an absolute program path";
+		return -1;
+	}
+	return 0;
+}
+
+static int
+apply_overrides(struct signer_config *c, const char *const *overrides,
+		const char **error_r)
+{
+	for (; overrides != NULL && *overrides != NULL; overrides++) {
+		const char *eq = strchr(*overrides, '=');
+		const char *name;
+
+		if (eq == NULL) {
+			*error_r = arena_printf(c->arena, "-o %s: missing '='",
+						*overrides);
+			return -1;
+		}
+		name = arena_strndup(c->arena, *overrides,
+				     (size_t)(eq - *overrides));
+		if (conf_set(signer_options, &c->set, c->arena, name, eq + 1,
+			     error_r) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+signer_config_load(const char *path, const char *const *overrides,
+		   struct signer_config **config_r, const char **error_r)
+{
+	struct signer_config *c = ma_calloc(1, sizeof(*c));
+	const char *err = NULL;
+
+	c->arena = arena_new(0);
+	c->path = path != NULL ? arena_strdup(c->arena, path) : "(defaults)";
+	if (conf_defaults(signer_options, &c->set, c->arena, &err) < 0 ||
+	    (path != NULL &&
+	     conf_read_file_syntax(signer_options, &c->set, c->arena,
+				   CONF_SYNTAX_SPACE, path, &err) < 0) ||
+	    apply_overrides(c, overrides, &err) < 0 ||
+	    derive(c, &err) < 0 || load_tables(c, &err) < 0) {
+		snprintf(load_error, sizeof(load_error), "%s", err);
+		*error_r = load_error;
+		signer_config_free(&c);
+		return -1;
+	}
+	c->keys = arena_zalloc(c->arena, (c->keytable->count + 1) *
+						 sizeof(*c->keys));
+	for (size_t i = 0; i < c->keytable->count; i++)
+		c->keys[i].entry = &c->keytable->entries[i];
+	*config_r = c;
+	return 0;
+}
+
+void
+signer_config_free(struct signer_config **config_p)
+{
+	struct signer_config *c = *config_p;
+
+	if (c == NULL)
+		return;
+	if (c->keys != NULL) {
+		for (size_t i = 0; i < c->keytable->count; i++)
+			dkim_privkey_free(&c->keys[i].key);
+	}
+	arena_free(&c->arena);
+	free(c);
+	*config_p = NULL;
+}
+
+/* RequireSafeKeys: the file belongs to us and nobody else can read it.
+ * (The group/others bits are checked again by dkim_privkey_load.) */
+static int
+key_file_safe(struct signer_config *c, const char *path, const char **error_r)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0) {
+		*error_r = arena_printf(c->arena, "%s: %s", path,
+					strerror(errno));
+		return -1;
+	}
+	if (st.st_uid != geteuid()) {
+		*error_r = arena_printf(c->arena,
+			"%s: owned by uid %lu, not by the signing user (uid "
+			"%lu): chown it to that user and chmod 600, or set "
+			"RequireSafeKeys no", path, (unsigned long)st.st_uid,
+			(unsigned long)geteuid());
+		return -1;
+	}
+	if ((st.st_mode & 077) != 0) {
+		*error_r = arena_printf(c->arena,
+			"%s: mode %03o lets group/others read or write the "
+			"private key: chmod 600 %s", path,
+			(unsigned int)(st.st_mode & 0777), path);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+load_key(struct signer_config *c, struct signer_key *k, const char **error_r)
+{
+	const struct dkim_keytable_entry *e = k->entry;
+	char err[512];
+	const char *cerr;
+
+	if (e->key_is_path) {
+		if (c->set.require_safe_keys &&
+		    key_file_safe(c, e->key, error_r) < 0)
+			return -1;
+		if (dkim_privkey_load(e->key,
+				      c->set.require_safe_keys ? 0 :
+					DKIM_PRIVKEY_ALLOW_INSECURE,
+				      &k->key, err, sizeof(err)) < 0) {
+			*error_r = arena_printf(c->arena, "key %s: %s",
+						e->name, err);
+			return -1;
+		}
+	} else if (dkim_privkey_from_text(e->key, strlen(e->key), &k->key,
+					  &cerr) < 0) {
+		*error_r = arena_printf(c->arena, "%s:%u: key %s: %s",
+					c->keytable->origin, e->line, e->name,
+					cerr);
+		return -1;
+	}
+	if (k->key->type == DKIM_KEY_RSA &&
+	    k->key->bits < c->set.minimum_key_bits) {
+		*error_r = arena_printf(c->arena,
+			"key %s: RSA key of %u bits is below MinimumKeyBits %u",
+			e->name, k->key->bits, c->set.minimum_key_bits);
+		dkim_privkey_free(&k->key);
+		return -1;
+	}
+	/* the algorithm follows the key; SignatureAlgorithm only chooses
+	 * among what the key can do (RSA: rsa-sha256 only, RFC 8301) */
+	k->alg = k->key->type == DKIM_KEY_ED25519 ? DKIM_ALG_ED25519_SHA256 :
+						     DKIM_ALG_RSA_SHA256;
+	return 0;
+}
+
+int
+signer_config_key(struct signer_config *c, const char *name,
+		  struct signer_key **key_r, const char **error_r)
+{
+	size_t i;
+
+	for (i = 0; i < c->keytable->count; i++) {
+		struct signer_key *k = &c->keys[i];
+
+		if (strcasecmp(k->entry->name, name) != 0)
+			continue;
+		if (k->key == NULL && load_key(c, k, error_r) < 0)
+			return -1;
+		*key_r = k;
+		return 0;
+	}
+	*error_r = arena_printf(c->arena, "key name '%s' is not in the "
+				"KeyTable %s", name, c->keytable->origin);
+	return -1;
+}
+
+int
+signer_config_load_all_keys(struct signer_config *c, const char **error_r)
+{
+	size_t i;
+
+	for (i = 0; i < c->keytable->count; i++) {
+		if (c->keys[i].key == NULL &&
+		    load_key(c, &c->keys[i], error_r) < 0)
+			return -1;
+	}
+	return 0;
+}

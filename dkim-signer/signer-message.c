@@ -1,0 +1,383 @@
+/*
+ * signer-message.c - read, decide, sign, write one message
+ * (signer-message.h).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "dkim-keytable.h"
+#include "dkim-signtable.h"
+#include "msg-address.h"
+#include "msg-header.h"
+#include "signer-config.h"
+#include "signer-message.h"
+#include "taglist.h"
+#include "xalloc.h"
+
+/* Header bytes the signer keeps (dkim-sign.c refuses more). */
+#define SIGNER_IO_CHUNK 65536
+
+void
+signer_message_init(struct signer_message *m, const char *tmpdir,
+		    size_t memory_max)
+{
+	memset(m, 0, sizeof(*m));
+	m->arena = arena_new(0);
+	signer_spool_init(&m->spool, tmpdir, memory_max);
+	m->parser = msg_header_parser_new(0);
+}
+
+void
+signer_message_deinit(struct signer_message *m)
+{
+	signer_spool_deinit(&m->spool);
+	msg_header_parser_free(&m->parser);
+	buf_free(&m->from);
+	arena_free(&m->arena);
+}
+
+size_t
+signer_message_size(const struct signer_message *m)
+{
+	return (size_t)m->spool.size;
+}
+
+/* Remember d= and s= of a DKIM-Signature field already present. */
+static void
+note_signature(struct signer_message *m, const struct msg_header_field *f)
+{
+	const struct taglist_tag *d, *s;
+	struct taglist tags;
+	const char *err;
+
+	if (m->nexisting == SIGNER_MAX_EXISTING ||
+	    taglist_parse(f->value, f->value_len, 0, &tags, &err, NULL) < 0)
+		return;
+	if ((d = taglist_get(&tags, "d")) == NULL ||
+	    (s = taglist_get(&tags, "s")) == NULL)
+		return;
+	m->existing[m->nexisting].domain =
+		arena_strndup(m->arena, d->value.p, d->value.len);
+	m->existing[m->nexisting].selector =
+		arena_strndup(m->arena, s->value.p, s->value.len);
+	m->nexisting++;
+}
+
+static void
+header_drain(struct signer_message *m)
+{
+	struct msg_header_field f;
+	enum msg_header_event ev;
+
+	while (!m->header_done &&
+	       (ev = msg_header_next(m->parser, &f)) != MSG_HEADER_NEED_MORE) {
+		if (ev != MSG_HEADER_FIELD) {
+			m->header_done = true;
+			break;
+		}
+		if (msg_header_field_is(&f, "From")) {
+			if (m->from_count++ == 0 && !f.oversized)
+				buf_append(&m->from, f.value,
+					   f.value_len < SIGNER_MAX_FROM ?
+						   f.value_len : SIGNER_MAX_FROM);
+		} else if (msg_header_field_is(&f, "DKIM-Signature") &&
+			   !f.oversized) {
+			note_signature(m, &f);
+		}
+	}
+}
+
+int
+signer_message_push(struct signer_message *m, const void *data, size_t len,
+		    const char **error_r)
+{
+	if (!m->eol_known) {
+		const char *lf = memchr(data, '\n', len);
+
+		/* the first line end decides (its CR may have come in the
+		 * previous chunk) */
+		if (lf != NULL) {
+			m->eol_known = true;
+			m->lf = lf == (const char *)data ? !m->last_cr :
+							   lf[-1] != '\r';
+		} else if (len > 0) {
+			m->last_cr = ((const char *)data)[len - 1] == '\r';
+		}
+	}
+	if (signer_spool_write(&m->spool, data, len, error_r) < 0)
+		return -1;
+	if (!m->header_done) {
+		msg_header_push(m->parser, data, len);
+		header_drain(m);
+	}
+	return 0;
+}
+
+void
+signer_message_end(struct signer_message *m)
+{
+	if (!m->header_done) {
+		msg_header_push_eof(m->parser);
+		header_drain(m);
+	}
+	if (!m->eol_known)
+		m->lf = true;
+}
+
+int
+signer_message_read_fd(struct signer_message *m, int fd, const char **error_r)
+{
+	char *chunk = ma_malloc(SIGNER_IO_CHUNK);
+	ssize_t n;
+	int ret = 0;
+
+	for (;;) {
+		n = read(fd, chunk, SIGNER_IO_CHUNK);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			*error_r = arena_printf(m->arena, "read: %s",
+						strerror(errno));
+			ret = -1;
+			break;
+		}
+		if (n == 0)
+			break;
+		if (signer_message_push(m, chunk, (size_t)n, error_r) < 0) {
+			*error_r = arena_printf(m->arena, "temporary file: %s",
+						*error_r);
+			ret = -1;
+			break;
+		}
+	}
+	free(chunk);
+	if (ret == 0)
+		signer_message_end(m);
+	return ret;
+}
+
+/* The address the SigningTable is asked about: local part and A-label
+ * domain.  Returns NULL (with *reason_r) when the message cannot be
+ * signed for it. */
+static const char *
+lookup_address(struct signer_message *m, const struct signer_config *c,
+	       const char *sender, const char **local_r, const char **domain_r)
+{
+	struct msg_address *addrs;
+	const char *err, *at, *domain = NULL;
+	size_t count;
+
+	if (c->set.signing_address == SIGNER_ADDRESS_ENVELOPE) {
+		if (sender == NULL || (at = strrchr(sender, '@')) == NULL)
+			return "envelope sender has no domain";
+		*local_r = arena_strndup(m->arena, sender, (size_t)(at - sender));
+		domain = at + 1;
+	} else {
+		if (m->from_count == 0)
+			return "no From field";
+		if (m->from_count > 1)
+			return "multiple From fields";
+		if (msg_address_list_parse(m->from.data, m->from.len, m->arena,
+					   &addrs, &count, &err, NULL) < 0 ||
+		    count == 0)
+			return "From field does not parse";
+		*local_r = addrs[0].local_part;
+		domain = addrs[0].domain;
+	}
+	if (msg_address_domain_ascii(domain, m->arena, domain_r, &err) < 0)
+		return arena_printf(m->arena, "address domain: %s", err);
+	return NULL;
+}
+
+static bool
+already_signed(const struct signer_message *m, const char *d, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < m->nexisting; i++) {
+		if (strcasecmp(m->existing[i].domain, d) == 0 &&
+		    strcasecmp(m->existing[i].selector, s) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* i= only when it is within d= (RFC 6376 3.5 i=; OpenDKIM drops a
+ * conflicting signer too). */
+static const char *
+auid_within(const char *signer, const char *d)
+{
+	const char *at = signer != NULL ? strrchr(signer, '@') : NULL;
+	size_t dl = strlen(d), hl;
+
+	if (at == NULL)
+		return NULL;
+	at++;
+	hl = strlen(at);
+	if (strcasecmp(at, d) == 0 ||
+	    (hl > dl && at[hl - dl - 1] == '.' && strcasecmp(at + hl - dl, d) == 0))
+		return signer;
+	return NULL;
+}
+
+/* One signature's parameters from a SigningTable match; 1 when that
+ * d=/s= already signed the message. */
+static int
+sign_param(struct signer_message *m, struct signer_config *c,
+	   const struct dkim_signtable_match *match, const char *domain,
+	   struct dkim_sign_params *p, const char **error_r)
+{
+	struct signer_key *k;
+
+	if (signer_config_key(c, match->keyname, &k, error_r) < 0)
+		return -1;
+	memset(p, 0, sizeof(*p));
+	p->domain = strcmp(k->entry->domain, "%") == 0 ? domain :
+							 k->entry->domain;
+	p->selector = k->entry->selector;
+	if (already_signed(m, p->domain, p->selector))
+		return 1;
+	p->auid = auid_within(match->signer, p->domain);
+	p->key = k->key;
+	p->alg = k->alg;
+	p->header_canon = c->header_canon;
+	p->body_canon = c->body_canon;
+	p->sign_headers = c->sign_headers;
+	p->oversign_headers = c->oversign_headers;
+	p->expire_secs = c->set.signature_ttl;
+	return 0;
+}
+
+static int
+sign_run(struct signer_message *m, const struct dkim_sign_params *params,
+	 size_t n, time_t now, struct signer_outcome *out,
+	 const char **error_r)
+{
+	struct dkim_sign_settings set = {.now = now, .lf = m->lf};
+	struct dkim_sign *s;
+	char *chunk;
+	ssize_t r;
+	int ret = -1;
+
+	if ((s = dkim_sign_new(&set, params, n, NULL, error_r)) == NULL)
+		return -1;
+	chunk = ma_malloc(SIGNER_IO_CHUNK);
+	signer_spool_rewind(&m->spool);
+	while ((r = signer_spool_read(&m->spool, chunk, SIGNER_IO_CHUNK,
+				      error_r)) > 0)
+		dkim_sign_push(s, chunk, (size_t)r);
+	free(chunk);
+	if (r == 0 &&
+	    dkim_sign_end(s, &out->fields, &out->fields_len, error_r) == 0) {
+		out->fields = arena_memdup0(m->arena, out->fields,
+					    out->fields_len);
+		ret = 0;
+	} else if (r == 0) {
+		*error_r = arena_printf(m->arena, "signing: %s", *error_r);
+	}
+	dkim_sign_free(&s);
+	return ret;
+}
+
+int
+signer_message_sign(struct signer_message *m, struct signer_config *c,
+		    const char *sender, time_t now, struct signer_outcome *out,
+		    const char **error_r)
+{
+	struct dkim_signtable_match matches[DKIM_SIGNTABLE_MAX_MATCHES];
+	struct dkim_sign_params params[DKIM_SIGN_MAX_SIGNATURES];
+	const char *local = "", *domain = NULL, *dup = NULL;
+	size_t nmatch, n = 0, i;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	out->verdict = SIGNER_UNSIGNED;
+	if ((out->reason = lookup_address(m, c, sender, &local, &domain)) != NULL)
+		return 0;
+	out->address = arena_printf(m->arena, "%s@%s", local, domain);
+	nmatch = dkim_signtable_lookup(c->signtable, local, domain,
+				       c->set.multiple_signatures, m->arena,
+				       matches);
+	if (nmatch == 0) {
+		out->reason = arena_printf(m->arena, "%s in no SigningTable "
+					   "line", out->address);
+		return 0;
+	}
+	for (i = 0; i < nmatch && n < DKIM_SIGN_MAX_SIGNATURES; i++) {
+		if ((r = sign_param(m, c, &matches[i], domain, &params[n],
+				    error_r)) < 0)
+			return -1;
+		if (r > 0) {
+			dup = arena_printf(m->arena, "already signed by d=%s "
+					   "s=%s", params[n].domain,
+					   params[n].selector);
+			continue;
+		}
+		out->sigs[n].domain = params[n].domain;
+		out->sigs[n].selector = params[n].selector;
+		out->sigs[n].alg = params[n].alg;
+		n++;
+	}
+	if (n == 0) {
+		out->reason = dup;
+		return 0;
+	}
+	if (sign_run(m, params, n, now, out, error_r) < 0)
+		return -1;
+	out->nsigs = n;
+	out->verdict = SIGNER_SIGNED;
+	return 0;
+}
+
+static int
+write_all(int fd, const void *data, size_t len, const char **error_r)
+{
+	const char *p = data;
+
+	while (len > 0) {
+		ssize_t w = write(fd, p, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			*error_r = strerror(errno);
+			return -1;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+int
+signer_message_write(struct signer_message *m,
+		     const struct signer_outcome *out, int fd,
+		     const char **error_r)
+{
+	char *chunk;
+	ssize_t r;
+	int ret = 0;
+
+	if (out->verdict == SIGNER_SIGNED &&
+	    write_all(fd, out->fields, out->fields_len, error_r) < 0)
+		return -1;
+	chunk = ma_malloc(SIGNER_IO_CHUNK);
+	signer_spool_rewind(&m->spool);
+	while ((r = signer_spool_read(&m->spool, chunk, SIGNER_IO_CHUNK,
+				      error_r)) > 0) {
+		if (write_all(fd, chunk, (size_t)r, error_r) < 0) {
+			ret = -1;
+			break;
+		}
+	}
+	if (r < 0)
+		ret = -1;
+	free(chunk);
+	return ret;
+}

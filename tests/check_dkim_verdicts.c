@@ -1,0 +1,452 @@
+/*
+ * check_dkim_verdicts.c - DKIM verdicts on hostile messages (issue 8):
+ * d= / s= syntax (RFC 6376 3.5, 3.1) checked before any key lookup,
+ * which signatures the cap of 8 spends itself on (aligned d= first),
+ * l= shorter than the body (dkim=policy, RFC 8601 2.7.1), and a bare CR
+ * or LF inside a header field that hides a From field (RFC 5322 2.2,
+ * RFC 6376 8.15).
+ *
+ * Messages are the RFC 8463 A.1 example, signed here by lib/dkim-sign
+ * with the RFC 8463 A.2 ed25519 key under the d= / s= each case needs
+ * (the signer itself does not check names, so it can make the hostile
+ * ones), or signed with l= by dkimpy (tests/fixtures/dkim-l, made by
+ * make-fixtures.py there).  Keys come from a key table written below:
+ * the same public key under every name a case uses.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "dkim-crypto.h"
+#include "dkim-keystore.h"
+#include "dkim-sign.h"
+#include "dkim-test.h"
+#include "dns.h"
+#include "harness.h"
+#include "msg-header.h"
+
+/* RFC 8463 A.2 public key */
+#define ED_KEY "v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="
+
+static const char *const key_names[] = {
+	"brisbane._domainkey.football.example.com",
+	"sel._domainkey.com",
+	"sel._domainkey.legitimate.com(.attacker.com",
+	"sel._domainkey.relay.example.net",
+	"sel._domainkey.example.com",
+	"sel._domainkey.xn--bcher-kva.example",
+	"sel_1._domainkey.football.example.com",
+	"a.b-c._domainkey.football.example.com",
+	"sel._domainkey.-bad.example.com",
+	"sel._domainkey.football.example.com.",
+};
+
+static struct dkim_keystore *keys;
+static struct dkim_privkey *ed_key;
+
+static void
+setup(void)
+{
+	struct buf b = BUF_INIT;
+	size_t i, len;
+	char *seed = dkim_test_read("rfc8463/brisbane.ed25519.seed.b64", &len);
+	const char *err = NULL;
+
+	for (i = 0; i < sizeof(key_names) / sizeof(key_names[0]); i++)
+		buf_printf(&b, "%s %s\n", key_names[i], ED_KEY);
+	keys = dkim_keystore_new_table_text(b.data, b.len);
+	buf_free(&b);
+	while (len > 0 && (seed[len - 1] == '\n' || seed[len - 1] == '\r'))
+		len--;
+	ck_assert_msg(dkim_privkey_from_text(seed, len, &ed_key, &err) == 0,
+		      "%s", err);
+	free(seed);
+}
+
+static void
+teardown(void)
+{
+	dkim_keystore_free(&keys);
+	dkim_privkey_free(&ed_key);
+}
+
+/* The DKIM-Signature field(s) for `msg` with these d= and s=. */
+static void
+sign_fields(const char *domain, const char *selector, const char *msg,
+	    size_t len, struct buf *out)
+{
+	struct dkim_sign_settings set = {1700000000, false};
+	struct dkim_sign_params p;
+	struct dkim_sign *s;
+	const char *err = NULL, *fields;
+	size_t flen;
+
+	memset(&p, 0, sizeof(p));
+	p.domain = domain;
+	p.selector = selector;
+	p.key = ed_key;
+	p.alg = DKIM_ALG_ED25519_SHA256;
+	p.header_canon = p.body_canon = DKIM_CANON_RELAXED;
+	s = dkim_sign_new(&set, &p, 1, NULL, &err);
+	ck_assert_msg(s != NULL, "%s", err);
+	dkim_sign_push(s, msg, len);
+	ck_assert_msg(dkim_sign_end(s, &fields, &flen, &err) == 0, "%s", err);
+	buf_append(out, fields, flen);
+	dkim_sign_free(&s);
+}
+
+/* The RFC 8463 A.1 message with CRLF line ends. */
+static char *
+unsigned_msg(size_t *len_r)
+{
+	size_t len, i;
+	char *raw = dkim_test_read("rfc8463/unsigned.eml", &len);
+	struct buf b = BUF_INIT;
+
+	for (i = 0; i < len; i++) {
+		if (raw[i] == '\n' && (i == 0 || raw[i - 1] != '\r'))
+			buf_append_char(&b, '\r');
+		buf_append_char(&b, raw[i]);
+	}
+	free(raw);
+	return buf_steal(&b, len_r);
+}
+
+/* ---- d= and s= syntax ------------------------------------------------- */
+
+/* RFC 6376 3.5:
+ *   sig-d-tag   = %x64 [FWS] "=" [FWS] domain-name
+ *   domain-name = sub-domain 1*("." sub-domain)
+ *                 ; from [RFC5321] Domain, excluding address-literal
+ * RFC 6376 3.1:  selector = sub-domain *( "." sub-domain )
+ * RFC 5321 4.1.2: sub-domain = Let-dig [Ldh-str]
+ *                 Ldh-str = *( ALPHA / DIGIT / "-" ) Let-dig
+ * and 3.5 d=: "Internationalized domain names MUST be encoded as
+ * A-labels".  A signature that breaks the syntax is PERMFAIL (6.1.1,
+ * "signature syntax error"); every name below has a key in the table,
+ * so the old verifier, which built "s._domainkey.d" by concatenation,
+ * passed them. */
+static const struct {
+	const char *d, *s;
+	enum dkim_result result;
+} name_cases[] = {
+	{ "football.example.com", "brisbane", DKIM_RESULT_PASS },
+	{ "xn--bcher-kva.example", "sel", DKIM_RESULT_PASS },
+	{ "football.example.com", "a.b-c", DKIM_RESULT_PASS },
+	{ "example.com", "sel", DKIM_RESULT_PASS },
+	/* one label: not 1*("." sub-domain) */
+	{ "com", "sel", DKIM_RESULT_PERMERROR },
+	/* the comment trick: "(" is no Ldh-str character */
+	{ "legitimate.com(.attacker.com", "sel", DKIM_RESULT_PERMERROR },
+	/* "_" is not in a sub-domain either */
+	{ "football.example.com", "sel_1", DKIM_RESULT_PERMERROR },
+	/* Let-dig first */
+	{ "-bad.example.com", "sel", DKIM_RESULT_PERMERROR },
+	/* no trailing dot in the ABNF (an empty last sub-domain) */
+	{ "football.example.com.", "sel", DKIM_RESULT_PERMERROR },
+};
+
+START_TEST(test_names)
+{
+	struct dkim_test_result res[2];
+	struct buf b = BUF_INIT;
+	size_t len, n;
+	char *msg = unsigned_msg(&len);
+
+	sign_fields(name_cases[_i].d, name_cases[_i].s, msg, len, &b);
+	buf_append(&b, msg, len);
+	n = dkim_test_verify(keys, b.data, b.len, 0, 1700000100, 0, res, 2);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_msg(res[0].result == name_cases[_i].result,
+		      "d=%s s=%s: got %s (%s), want %s", name_cases[_i].d,
+		      name_cases[_i].s, dkim_result_str(res[0].result),
+		      res[0].reason, dkim_result_str(name_cases[_i].result));
+	if (res[0].result == DKIM_RESULT_PERMERROR)
+		ck_assert_msg(strstr(res[0].reason, "RFC 6376 3.") != NULL,
+			      "reason: %s", res[0].reason);
+	buf_free(&b);
+	free(msg);
+}
+END_TEST
+
+/* "with no DNS query made": through a resolver whose only server never
+ * answers, a name that would be queried ends in temperror (RFC 6376
+ * 6.1.2: a key query that times out); a bad d= must be permerror at
+ * once. */
+START_TEST(test_names_no_query)
+{
+	int fds[2], port = harness_blackhole(fds);
+	char *dir = harness_tmpdir("dkim-names"), *conf;
+	struct dns_settings ds;
+	struct dns_resolver *r = NULL;
+	struct dkim_keystore *ks;
+	struct dkim_verify_settings set;
+	struct dkim_verify *v;
+	const struct dkim_verify_result *vr;
+	struct buf b = BUF_INIT;
+	const char *err = NULL;
+	size_t len, n;
+	char *msg = unsigned_msg(&len);
+
+	ck_assert_int_gt(port, 0);
+	conf = harness_forward_config(dir, port);
+	ck_assert_ptr_nonnull(conf);
+	memset(&ds, 0, sizeof(ds));
+	ds.resolver_config = conf;
+	ds.timeout_ms = 300;
+	ck_assert_msg(dns_resolver_new(&ds, NULL, NULL, &r, &err) == 0, "%s",
+		      err);
+	ks = dkim_keystore_new_dns(r, NULL);
+	sign_fields("legitimate.com(.attacker.com", "sel", msg, len, &b);
+	sign_fields("com", "sel", msg, len, &b);
+	sign_fields("football.example.com", "brisbane", msg, len, &b);
+	buf_append(&b, msg, len);
+	memset(&set, 0, sizeof(set));
+	set.now = 1700000100;
+	v = dkim_verify_new(&set, ks, NULL);
+	dkim_verify_push(v, b.data, b.len);
+	dkim_verify_end(v);
+	(void)dns_resolver_run(r);
+	ck_assert(dkim_verify_done(v));
+	vr = dkim_verify_results(v, &n);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_msg(vr[0].result == DKIM_RESULT_PERMERROR &&
+			      vr[1].result == DKIM_RESULT_PERMERROR,
+		      "got %s / %s", dkim_result_str(vr[0].result),
+		      dkim_result_str(vr[1].result));
+	/* the control: a valid name is looked up, and times out */
+	ck_assert_msg(vr[2].result == DKIM_RESULT_TEMPERROR, "got %s",
+		      dkim_result_str(vr[2].result));
+	dkim_verify_free(&v);
+	dkim_keystore_free(&ks);
+	dns_resolver_free(&r);
+	close(fds[0]);
+	close(fds[1]);
+	unlink(conf);
+	rmdir(dir);
+	free(conf);
+	free(dir);
+	buf_free(&b);
+	free(msg);
+}
+END_TEST
+
+/* ---- which signatures the cap covers ---------------------------------- */
+
+/* RFC 6376 6.1 leaves the order in which signatures are verified to the
+ * verifier; with the default cap of 8 (DKIM_VERIFY_DEFAULT_MAX_
+ * SIGNATURES), eight valid signatures of a relay (d=relay.example.net)
+ * added above the author's (d= the From domain, football.example.com)
+ * must not make the author's "not evaluated": it is verified first.
+ * _i = 1: the author's signature uses the parent domain example.com
+ * (relaxed alignment, RFC 9989 4.4). */
+START_TEST(test_cap_aligned_first)
+{
+	struct dkim_test_result res[16];
+	struct buf b = BUF_INIT, author = BUF_INIT;
+	size_t len, n, i, neutral = 0;
+	char *msg = unsigned_msg(&len);
+
+	for (i = 0; i < 8; i++)
+		sign_fields("relay.example.net", "sel", msg, len, &b);
+	if (_i == 0)
+		sign_fields("football.example.com", "brisbane", msg, len,
+			    &author);
+	else
+		sign_fields("example.com", "sel", msg, len, &author);
+	buf_append(&b, author.data, author.len);
+	buf_append(&b, msg, len);
+	n = dkim_test_verify(keys, b.data, b.len, 0, 1700000100, 0, res, 16);
+	ck_assert_uint_eq(n, 9);
+	ck_assert_msg(res[8].result == DKIM_RESULT_PASS,
+		      "author's signature: got %s (%s), want pass",
+		      dkim_result_str(res[8].result), res[8].reason);
+	for (i = 0; i < 8; i++) {
+		if (res[i].result == DKIM_RESULT_NEUTRAL)
+			neutral++;
+		else
+			ck_assert_int_eq(res[i].result, DKIM_RESULT_PASS);
+	}
+	/* still 8 evaluated: the last relay signature is the one left */
+	ck_assert_uint_eq(neutral, 1);
+	ck_assert_int_eq(res[7].result, DKIM_RESULT_NEUTRAL);
+	buf_free(&author);
+	buf_free(&b);
+	free(msg);
+}
+END_TEST
+
+/* ---- l= --------------------------------------------------------------- */
+
+static char *
+fixture(const char *name, size_t *len_r)
+{
+	char path[1024];
+	FILE *fp;
+	struct buf b = BUF_INIT;
+	char chunk[4096];
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/tests/fixtures/dkim-l/%s",
+		 harness_srcdir(), name);
+	fp = fopen(path, "rb");
+	ck_assert_msg(fp != NULL, "cannot open %s", path);
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		buf_append(&b, chunk, n);
+	fclose(fp);
+	return buf_steal(&b, len_r);
+}
+
+static enum dkim_result
+verify_partial(const char *msg, size_t len, bool accept, char *reason,
+	       size_t reason_size)
+{
+	struct dkim_verify_settings set;
+	struct dkim_verify *v;
+	const struct dkim_verify_result *r;
+	enum dkim_result result;
+	size_t n;
+
+	memset(&set, 0, sizeof(set));
+	set.accept_partial_body = accept;
+	v = dkim_verify_new(&set, keys, NULL);
+	dkim_verify_push(v, msg, len);
+	dkim_verify_end(v);
+	ck_assert(dkim_verify_done(v));
+	r = dkim_verify_results(v, &n);
+	ck_assert_uint_eq(n, 1);
+	result = r[0].result;
+	snprintf(reason, reason_size, "%s",
+		 r[0].reason != NULL ? r[0].reason : "");
+	dkim_verify_free(&v);
+	return result;
+}
+
+/* RFC 6376 8.2: with l=, content appended after signing is not covered
+ * by the signature; RFC 8601 2.7.1 "policy": the message was signed but
+ * some aspect of the signature was not acceptable to the ADMD.  dkimpy
+ * signed both fixtures with l=54 and verifies both (it honours l=); its
+ * relaxed canonicalization of the appended body has 156 octets
+ * (make-fixtures.py).  l= equal to the body length signs all of it. */
+START_TEST(test_partial_body)
+{
+	char reason[128];
+	size_t len;
+	char *msg = fixture("l-exact.eml", &len);
+
+	ck_assert_int_eq(verify_partial(msg, len, false, reason,
+					sizeof(reason)), DKIM_RESULT_PASS);
+	free(msg);
+	msg = fixture("l-appended.eml", &len);
+	ck_assert_msg(verify_partial(msg, len, false, reason,
+				     sizeof(reason)) == DKIM_RESULT_POLICY,
+		      "appended after l=: got %s", reason);
+	ck_assert_str_eq(reason, "l= signs only 54 of 156 body octets");
+	/* the setting for sites that accept l= */
+	ck_assert_int_eq(verify_partial(msg, len, true, reason,
+					sizeof(reason)), DKIM_RESULT_PASS);
+	free(msg);
+}
+END_TEST
+
+/* ---- bare CR / LF hiding a From field --------------------------------- */
+
+/* RFC 5322 2.2: "A field body MUST NOT include CR and LF except when
+ * used in "folding" and "unfolding""; a mail reader that ends lines at a
+ * bare CR shows "From: Mallory" as the author.  RFC 6376 8.15 and RFC
+ * 9989 5.3.1 treat several From fields as hostile: every signature
+ * fails, with a reason that says why. */
+static const struct {
+	const char *field; /* inserted above the signed message */
+	enum dkim_result result;
+	const char *reason;
+} hidden_cases[] = {
+	{ "X-Note: hi\rFrom: Mallory <m@evil.example>\r\n", DKIM_RESULT_FAIL,
+	  "multiple From fields: " MSG_HEADER_HIDDEN_FROM_REASON },
+	{ "X-Note: hi\rfrom : Mallory <m@evil.example>\r\n", DKIM_RESULT_FAIL,
+	  "multiple From fields: " MSG_HEADER_HIDDEN_FROM_REASON },
+	/* a bare LF ends the line (msg-header.h): a second From field */
+	{ "X-Note: hi\nFrom: Mallory <m@evil.example>\r\n", DKIM_RESULT_FAIL,
+	  "multiple From fields" },
+	/* bare CR not followed by something read as From: not hostile */
+	{ "X-Note: hi\rthere\r\n", DKIM_RESULT_PASS, "" },
+	{ "X-Note: hi\r From: folded\r\n", DKIM_RESULT_PASS, "" },
+};
+
+START_TEST(test_hidden_from)
+{
+	struct dkim_test_result res[2];
+	struct buf b = BUF_INIT;
+	size_t len, n;
+	char *msg = unsigned_msg(&len);
+
+	sign_fields("football.example.com", "brisbane", msg, len, &b);
+	buf_append_str(&b, hidden_cases[_i].field);
+	buf_append(&b, msg, len);
+	n = dkim_test_verify(keys, b.data, b.len, 0, 1700000100, 0, res, 2);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_msg(res[0].result == hidden_cases[_i].result &&
+			      strcmp(res[0].reason,
+				     hidden_cases[_i].reason) == 0,
+		      "case %d: got %s (%s), want %s (%s)", _i,
+		      dkim_result_str(res[0].result), res[0].reason,
+		      dkim_result_str(hidden_cases[_i].result),
+		      hidden_cases[_i].reason);
+	/* and the same fed one byte at a time */
+	n = dkim_test_verify(keys, b.data, b.len, 1, 1700000100, 0, res, 2);
+	ck_assert_int_eq(res[0].result, hidden_cases[_i].result);
+	buf_free(&b);
+	free(msg);
+}
+END_TEST
+
+static const struct {
+	const char *raw;
+	bool hides;
+} hides_cases[] = {
+	{ "Subject: hi\rFrom: Mallory <m@evil.example>", true },
+	{ "Subject: hi\rFROM\t: x", true },
+	{ "Subject: hi\r\n From: folded, not hidden", false },
+	{ "Subject: hi\rFromage: cheese", false },
+	{ "Subject: hi\r", false },
+	{ "From: alice@example.com", false },
+	{ "Subject: a\r\rFrom: x", true },
+};
+
+START_TEST(test_hides_from)
+{
+	const char *raw = hides_cases[_i].raw;
+
+	ck_assert_msg(msg_header_hides_from(raw, strlen(raw)) ==
+			      hides_cases[_i].hides,
+		      "case %d: want %d", _i, hides_cases[_i].hides);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("dkim_verdicts");
+	TCase *tc = tcase_create("hostile");
+	int failed;
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, test_names, 0,
+			    sizeof(name_cases) / sizeof(name_cases[0]));
+	tcase_add_test(tc, test_names_no_query);
+	tcase_add_loop_test(tc, test_cap_aligned_first, 0, 2);
+	tcase_add_test(tc, test_partial_body);
+	tcase_add_loop_test(tc, test_hidden_from, 0,
+			    sizeof(hidden_cases) / sizeof(hidden_cases[0]));
+	tcase_add_loop_test(tc, test_hides_from, 0,
+			    sizeof(hides_cases) / sizeof(hides_cases[0]));
+	suite_add_tcase(s, tc);
+	failed = harness_run_suite(s);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,469 @@
+/*
+ * check_signer.c - dkim-signer's own modules: the spool (memory, then an
+ * unlinked temp file; bytes back exactly), the header scan (From fields,
+ * DKIM-Signature fields present, line-end style), the sign / do-not-sign
+ * decisions, the output (fields + the input bytes unchanged) and the
+ * configuration errors users see.  The program's exit codes are checked
+ * by tests/dkim-signer-cli.sh.
+ *
+ * Oracle for the signature: RFC 8463 appendix A (the "brisbane" Ed25519
+ * key, A.1, and the message of A.3, whose simple body hash is
+ * bh=4bLNXImK9drULnmePzZNEBleUanJCX5PIsDIFoH4KTQ=).  Whole signatures are
+ * verified by dkimpy and libopendkim in tests/integration.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "harness.h"
+#include "signer-config.h"
+#include "signer-message.h"
+#include "signer-spool.h"
+
+/* RFC 8463 A.1: the Ed25519 private key (base64 seed). */
+#define BRISBANE_SEED "nWGxne/9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A="
+/* RFC 8463 A.3: body hash of the example message, simple body. */
+#define RFC8463_BH "bh=4bLNXImK9drULnmePzZNEBleUanJCX5PIsDIFoH4KTQ="
+
+static const char rfc8463_msg[] =
+	"From: Joe SixPack <joe@football.example.com>\r\n"
+	"To: Suzie Q <suzie@shopping.example.net>\r\n"
+	"Subject: Is dinner ready?\r\n"
+	"Date: Fri, 11 Jul 2003 21:00:37 -0700 (PDT)\r\n"
+	"Message-ID: <20030712040037.46341.5F8J@football.example.com>\r\n"
+	"\r\n"
+	"Hi.\r\n"
+	"\r\n"
+	"We lost the game.  Are you hungry yet?\r\n"
+	"\r\n"
+	"Joe.\r\n";
+
+static char *dir;
+
+static void
+setup(void)
+{
+	dir = harness_tmpdir("signer");
+}
+
+static void
+teardown(void)
+{
+	char cmd[4200];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	(void)system(cmd);
+	free(dir);
+}
+
+/* A config with the RFC 8463 key for football.example.com. */
+static struct signer_config *
+config_with(const char *extra)
+{
+	char *kt = harness_write_file(dir, "KeyTable",
+		"brisbane football.example.com:brisbane:" BRISBANE_SEED "\n");
+	char *st = harness_write_file(dir, "SigningTable",
+		"football.example.com brisbane\n");
+	char text[8192];
+	char *conf;
+	struct signer_config *c = NULL;
+	const char *err = NULL;
+
+	snprintf(text, sizeof(text),
+		 "# dkim-signer test\nKeyTable file:%s\nSigningTable %s\n"
+		 "Canonicalization simple/simple\nSyslog no\n%s", kt, st, extra);
+	conf = harness_write_file(dir, "signer.conf", text);
+	ck_assert_msg(signer_config_load(conf, NULL, &c, &err) == 0, "load: %s",
+		      err);
+	free(kt);
+	free(st);
+	free(conf);
+	return c;
+}
+
+/* Feed msg `step` bytes at a time (0 = whole) into a message. */
+static void
+feed(struct signer_message *m, const char *msg, size_t len, size_t step)
+{
+	const char *err = NULL;
+	size_t off = 0, n;
+
+	while (off < len) {
+		n = step == 0 || len - off < step ? len - off : step;
+		ck_assert_msg(signer_message_push(m, msg + off, n, &err) == 0,
+			      "push: %s", err);
+		off += n;
+	}
+	signer_message_end(m);
+}
+
+/* What signer_message_write produces, as a string (malloc). */
+static char *
+output_of(struct signer_message *m, const struct signer_outcome *o,
+	  size_t *len_r)
+{
+	char path[4200];
+	struct stat st;
+	const char *err = NULL;
+	char *out;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/out", dir);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_msg(signer_message_write(m, o, fd, &err) == 0, "write: %s",
+		      err);
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	out = calloc(1, (size_t)st.st_size + 1);
+	ck_assert_int_eq(pread(fd, out, (size_t)st.st_size, 0), st.st_size);
+	close(fd);
+	*len_r = (size_t)st.st_size;
+	return out;
+}
+
+START_TEST(test_spool_roundtrip)
+{
+	/* a small memory limit forces the temp file; 1-byte and whole
+	 * writes must give back the same bytes */
+	size_t len = 300000, i, steps[] = {1, 4096, 0};
+	char *data = malloc(len), *back = malloc(len + 1);
+	const char *err = NULL;
+
+	for (i = 0; i < len; i++)
+		data[i] = (char)(i * 131 + (i >> 7));
+	for (size_t s = 0; s < 3; s++) {
+		struct signer_spool sp;
+		size_t off = 0, got = 0, step = steps[s];
+		ssize_t n;
+
+		signer_spool_init(&sp, dir, 1000);
+		while (off < len) {
+			size_t k = step == 0 || len - off < step ? len - off : step;
+
+			ck_assert_int_eq(signer_spool_write(&sp, data + off, k,
+							    &err), 0);
+			off += k;
+		}
+		ck_assert(signer_spool_on_disk(&sp));
+		signer_spool_rewind(&sp);
+		while ((n = signer_spool_read(&sp, back + got, 7777, &err)) > 0)
+			got += (size_t)n;
+		ck_assert_int_eq(n, 0);
+		ck_assert_uint_eq(got, len);
+		ck_assert(memcmp(back, data, len) == 0);
+		signer_spool_deinit(&sp);
+	}
+	free(data);
+	free(back);
+}
+END_TEST
+
+START_TEST(test_spool_memory)
+{
+	struct signer_spool sp;
+	const char *err = NULL;
+	char back[16];
+
+	signer_spool_init(&sp, "/nonexistent", 0);
+	ck_assert_int_eq(signer_spool_write(&sp, "hello", 5, &err), 0);
+	ck_assert(!signer_spool_on_disk(&sp));
+	signer_spool_rewind(&sp);
+	ck_assert_int_eq(signer_spool_read(&sp, back, sizeof(back), &err), 5);
+	ck_assert(memcmp(back, "hello", 5) == 0);
+	signer_spool_deinit(&sp);
+	/* the temp file cannot be made: an error, not a crash */
+	signer_spool_init(&sp, "/nonexistent", 4);
+	ck_assert_int_eq(signer_spool_write(&sp, "hello", 5, &err), -1);
+	harness_assert_str("error", err, "No such file or directory");
+	signer_spool_deinit(&sp);
+}
+END_TEST
+
+static const struct {
+	const char *msg;
+	size_t from_count, nexisting;
+	bool lf;
+} scans[] = {
+	{"From: a@x\nTo: b@y\n\nbody\n", 1, 0, true},
+	{"From: a@x\r\nFrom: c@x\r\n\r\nbody\r\n", 2, 0, false},
+	{"To: b@y\n\n", 0, 0, true},
+	{"DKIM-Signature: v=1; d=x; s=s1; b=\n"
+	 "dkim-signature: v=1; d=y;\n s=s2; b=\n"
+	 "DKIM-Signature: broken\nFrom: a@x\n\n", 1, 2, true},
+	/* a From in the body is not a header field */
+	{"Subject: x\n\nFrom: a@x\n", 0, 0, true},
+	/* no body separator: the header ends at EOF */
+	{"From: a@x", 1, 0, true},
+	{"", 0, 0, true},
+};
+
+START_TEST(test_header_scan)
+{
+	for (size_t step = 0; step < 3; step++) {
+		struct signer_message m;
+
+		signer_message_init(&m, dir, 0);
+		feed(&m, scans[_i].msg, strlen(scans[_i].msg), step);
+		ck_assert_uint_eq(m.from_count, scans[_i].from_count);
+		ck_assert_uint_eq(m.nexisting, scans[_i].nexisting);
+		ck_assert_int_eq(m.lf, scans[_i].lf);
+		signer_message_deinit(&m);
+	}
+}
+END_TEST
+
+static const struct {
+	const char *msg, *reason;
+} unsigned_cases[] = {
+	{"To: b@y\n\nx\n", "no From field"},
+	{"From: joe@football.example.com\nFrom: joe@football.example.com\n\nx\n",
+	 "multiple From fields"},
+	{"From: joe@other.example\n\nx\n",
+	 "joe@other.example in no SigningTable line"},
+	{"From: joe@sub.football.example.com\n\nx\n",
+	 "joe@sub.football.example.com in no SigningTable line"},
+	{"From: <<<\n\nx\n", "From field does not parse"},
+	{"From: joe@[192.0.2.1]\n\nx\n", NULL /* any reason */},
+	{"DKIM-Signature: v=1; a=ed25519-sha256; d=Football.Example.COM;\n"
+	 " s=brisbane; b=AAAA; bh=AAAA; h=from\n"
+	 "From: joe@football.example.com\n\nx\n",
+	 "already signed by d=football.example.com s=brisbane"},
+};
+
+START_TEST(test_unsigned)
+{
+	struct signer_config *c = config_with("");
+	struct signer_message m;
+	struct signer_outcome o;
+	const char *err = NULL, *msg = unsigned_cases[_i].msg;
+	size_t len;
+	char *out;
+
+	signer_message_init(&m, dir, 0);
+	feed(&m, msg, strlen(msg), 0);
+	ck_assert_msg(signer_message_sign(&m, c, "s@x", 0, &o, &err) == 0,
+		      "sign: %s", err);
+	ck_assert_int_eq(o.verdict, SIGNER_UNSIGNED);
+	ck_assert_ptr_nonnull(o.reason);
+	if (unsigned_cases[_i].reason != NULL)
+		harness_assert_str("reason", o.reason, unsigned_cases[_i].reason);
+	/* passed on unchanged */
+	out = output_of(&m, &o, &len);
+	ck_assert_uint_eq(len, strlen(msg));
+	ck_assert(memcmp(out, msg, len) == 0);
+	free(out);
+	signer_message_deinit(&m);
+	signer_config_free(&c);
+}
+END_TEST
+
+/* CRLF and LF input, whole and one byte at a time: fields + input. */
+START_TEST(test_signed)
+{
+	struct signer_config *c = config_with("");
+	struct buf lf = BUF_INIT;
+	const char *msgs[2], *err = NULL;
+	size_t lens[2];
+
+	for (const char *p = rfc8463_msg; *p != '\0'; p++) {
+		if (*p != '\r')
+			buf_append_char(&lf, *p);
+	}
+	msgs[0] = rfc8463_msg;
+	lens[0] = strlen(rfc8463_msg);
+	msgs[1] = lf.data;
+	lens[1] = lf.len;
+	for (size_t v = 0; v < 2; v++) {
+		for (size_t step = 0; step < 2; step++) {
+			struct signer_message m;
+			struct signer_outcome o;
+			size_t len;
+			char *out;
+
+			signer_message_init(&m, dir, step == 1 ? 64 : 0);
+			feed(&m, msgs[v], lens[v], step);
+			ck_assert_msg(signer_message_sign(&m, c, "", 1528637909,
+							  &o, &err) == 0,
+				      "sign: %s", err);
+			ck_assert_int_eq(o.verdict, SIGNER_SIGNED);
+			ck_assert_uint_eq(o.nsigs, 1);
+			harness_assert_str("d", o.sigs[0].domain,
+					   "football.example.com");
+			out = output_of(&m, &o, &len);
+			ck_assert_uint_eq(len, o.fields_len + lens[v]);
+			ck_assert(strncmp(out, "DKIM-Signature: v=1; "
+					  "a=ed25519-sha256; c=simple/simple;",
+					  40) == 0);
+			ck_assert_msg(strstr(out, RFC8463_BH) != NULL,
+				      "no RFC 8463 body hash in %s", out);
+			ck_assert_msg(strstr(out, "t=1528637909;") != NULL,
+				      "t= %s", out);
+			/* line ends of our fields follow the input's */
+			ck_assert_int_eq(strstr(out, "\r\n") != NULL, v == 0);
+			ck_assert(memcmp(out + o.fields_len, msgs[v], lens[v]) ==
+				  0);
+			free(out);
+			signer_message_deinit(&m);
+		}
+	}
+	buf_free(&lf);
+	signer_config_free(&c);
+}
+END_TEST
+
+START_TEST(test_envelope_address)
+{
+	struct signer_config *c = config_with("SigningAddress envelope\n");
+	struct signer_message m;
+	struct signer_outcome o;
+	const char *err = NULL;
+
+	signer_message_init(&m, dir, 0);
+	/* From says other.example; the envelope sender selects */
+	feed(&m, "From: a@other.example\n\nx\n", 25, 0);
+	ck_assert_int_eq(signer_message_sign(&m, c, "bounce@football.example.com",
+					     0, &o, &err), 0);
+	ck_assert_int_eq(o.verdict, SIGNER_SIGNED);
+	signer_message_deinit(&m);
+	signer_message_init(&m, dir, 0);
+	feed(&m, "From: joe@football.example.com\n\nx\n", 35, 0);
+	ck_assert_int_eq(signer_message_sign(&m, c, "", 0, &o, &err), 0);
+	ck_assert_int_eq(o.verdict, SIGNER_UNSIGNED);
+	harness_assert_str("null sender", o.reason,
+			   "envelope sender has no domain");
+	signer_message_deinit(&m);
+	signer_config_free(&c);
+}
+END_TEST
+
+static const struct {
+	const char *text, *error; /* error after "DIR/signer.conf:" */
+} bad_configs[] = {
+	{"Bogus yes\n", "1: Bogus: unknown option"},
+	{"\nMultipleSignatures maybe\n",
+	 "2: MultipleSignatures: invalid boolean 'maybe' (use yes or no)"},
+	{"Canonicalization loose\n", "1: Canonicalization: invalid value "
+	 "'loose' (expected one of: relaxed/relaxed, relaxed/simple, "
+	 "simple/relaxed, simple/simple, relaxed, simple)"},
+	{"SignatureAlgorithm rsa-sha1\n", "1: SignatureAlgorithm: invalid "
+	 "value 'rsa-sha1' (expected one of: rsa-sha256, ed25519-sha256)"},
+	{"MinimumKeyBits lots\n", "1: MinimumKeyBits: invalid number 'lots'"},
+	{"KeyTable\n", "1: KeyTable: missing value"},
+};
+
+START_TEST(test_config_errors)
+{
+	char *conf = harness_write_file(dir, "signer.conf", bad_configs[_i].text);
+	struct signer_config *c = NULL;
+	const char *err = NULL;
+	char want[8192];
+
+	snprintf(want, sizeof(want), "%s:%s", conf, bad_configs[_i].error);
+	ck_assert_int_eq(signer_config_load(conf, NULL, &c, &err), -1);
+	harness_assert_str(bad_configs[_i].text, err, want);
+	free(conf);
+}
+END_TEST
+
+START_TEST(test_config_tables)
+{
+	char *kt = harness_write_file(dir, "KeyTable",
+		"k1 example.com:s1:/nonexistent/k1.private\n");
+	char *st = harness_write_file(dir, "SigningTable",
+		"example.com k1\n*@example.org k2\n");
+	struct signer_config *c = NULL;
+	struct signer_key *key;
+	const char *err = NULL;
+	char text[8192], want[8192], *conf;
+
+	snprintf(text, sizeof(text), "KeyTable %s\nSigningTable file:%s\n", kt,
+		 st);
+	conf = harness_write_file(dir, "signer.conf", text);
+	ck_assert_int_eq(signer_config_load(conf, NULL, &c, &err), -1);
+	snprintf(want, sizeof(want),
+		 "%s:2: key name 'k2' is not in the KeyTable %s", st, kt);
+	harness_assert_str("missing key name", err, want);
+	/* the table loads; the key file does not */
+	free(harness_write_file(dir, "SigningTable", "example.com k1\n"));
+	ck_assert_int_eq(signer_config_load(conf, NULL, &c, &err), 0);
+	ck_assert_int_eq(signer_config_key(c, "k1", &key, &err), -1);
+	harness_assert_str("missing file", err,
+			   "/nonexistent/k1.private: No such file or directory");
+	ck_assert_int_eq(signer_config_load_all_keys(c, &err), -1);
+	signer_config_free(&c);
+	/* no tables and no KeyFile */
+	free(harness_write_file(dir, "signer.conf", "Syslog no\n"));
+	ck_assert_int_eq(signer_config_load(conf, NULL, &c, &err), -1);
+	harness_assert_str("no keys", err, "no keys: set KeyTable and "
+			   "SigningTable, or KeyFile, Selector and Domain");
+	free(kt);
+	free(st);
+	free(conf);
+}
+END_TEST
+
+/* RequireSafeKeys: a key others can read is refused, saying how to fix
+ * it; RequireSafeKeys no accepts it. */
+START_TEST(test_unsafe_key)
+{
+	char *key = harness_write_file(dir, "k.private", BRISBANE_SEED "\n");
+	char text[8192], *kt, *st, *conf;
+	struct signer_config *c = NULL;
+	struct signer_key *k;
+	const char *err = NULL, *overrides[] = {"RequireSafeKeys=no", NULL};
+
+	chmod(key, 0644);
+	snprintf(text, sizeof(text), "k football.example.com:brisbane:%s\n", key);
+	kt = harness_write_file(dir, "KeyTable", text);
+	st = harness_write_file(dir, "SigningTable", "* k\n");
+	snprintf(text, sizeof(text), "KeyTable %s\nSigningTable %s\n", kt, st);
+	conf = harness_write_file(dir, "signer.conf", text);
+	ck_assert_int_eq(signer_config_load(conf, NULL, &c, &err), 0);
+	ck_assert_int_eq(signer_config_key(c, "k", &k, &err), -1);
+	ck_assert_msg(strstr(err, "chmod 600") != NULL, "%s", err);
+	signer_config_free(&c);
+	ck_assert_int_eq(signer_config_load(conf, overrides, &c, &err), 0);
+	ck_assert_msg(signer_config_key(c, "k", &k, &err) == 0, "%s", err);
+	signer_config_free(&c);
+	chmod(key, 0600);
+	ck_assert_int_eq(signer_config_load(conf, NULL, &c, &err), 0);
+	ck_assert_msg(signer_config_key(c, "k", &k, &err) == 0, "%s", err);
+	signer_config_free(&c);
+	free(key);
+	free(kt);
+	free(st);
+	free(conf);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("signer");
+	TCase *tc = tcase_create("signer");
+	int failed;
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_spool_roundtrip);
+	tcase_add_test(tc, test_spool_memory);
+	tcase_add_loop_test(tc, test_header_scan, 0,
+			    sizeof(scans) / sizeof(scans[0]));
+	tcase_add_loop_test(tc, test_unsigned, 0,
+			    sizeof(unsigned_cases) / sizeof(unsigned_cases[0]));
+	tcase_add_test(tc, test_signed);
+	tcase_add_test(tc, test_envelope_address);
+	tcase_add_loop_test(tc, test_config_errors, 0,
+			    sizeof(bad_configs) / sizeof(bad_configs[0]));
+	tcase_add_test(tc, test_config_tables);
+	tcase_add_test(tc, test_unsafe_key);
+	suite_add_tcase(s, tc);
+	failed = harness_run_suite(s);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

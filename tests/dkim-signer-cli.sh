@@ -1,0 +1,158 @@
+#!/bin/sh
+# dkim-signer-cli.sh - the dkim-signer program's contract with pipe(8),
+# run directly (no Postfix): exit 0 when the message went on, 75
+# (EX_TEMPFAIL) for every internal failure with nothing handed on; the
+# re-injection argv built without a shell; the output is our fields plus
+# the input bytes unchanged (LF, 8-bit); bounded memory for a large
+# message; -n; one log line per message.  Signatures themselves are
+# checked by dkimpy here (independent verifier) and, through Postfix, by
+# tests/integration/postfix-dkim-signer.sh.
+set -u
+. "$srcdir/tests/harness/lib.sh"
+
+signer="$MAILAUTH_BUILDDIR/dkim-signer/dkim-signer"
+W=$(harness_tmpdir signer-cli)
+trap 'rm -rf "$W"' EXIT
+
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$W/rsa.private" 2>/dev/null || fail "openssl"
+openssl genpkey -algorithm ED25519 -out "$W/ed.private" 2>/dev/null || fail "openssl"
+chmod 600 "$W"/*.private
+cat > "$W/KeyTable" <<EOT
+rsa   example.com:rsa2026:$W/rsa.private
+ed    example.com:ed2026:$W/ed.private
+EOT
+printf '*@example.com rsa\n*@example.com ed\n' > "$W/SigningTable"
+cat > "$W/signer.conf" <<EOT
+# OpenDKIM option names
+KeyTable            file:$W/KeyTable
+SigningTable        refile:$W/SigningTable
+MultipleSignatures  yes
+Syslog              no     # to stderr
+ReinjectCommand     $W/reinject.sh -G -i
+EOT
+# the public keys as a key table for dkimpy
+pub_rsa=$(openssl pkey -in "$W/rsa.private" -pubout -outform DER 2>/dev/null | base64 -w0)
+pub_ed=$(openssl pkey -in "$W/ed.private" -pubout -outform DER 2>/dev/null | tail -c 32 | base64 -w0)
+printf 'rsa2026._domainkey.example.com v=DKIM1; k=rsa; p=%s\ned2026._domainkey.example.com v=DKIM1; k=ed25519; p=%s\n' \
+	"$pub_rsa" "$pub_ed" > "$W/keys.txt"
+
+dkimpy_verify() { # FILE -> "True True" for two good signatures
+	/usr/bin/python3 - "$srcdir/tests/peers" "$W/keys.txt" "$1" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[1])
+import dkim, dkimpy_peer
+t = dkimpy_peer.load_keytable(sys.argv[2])
+m = open(sys.argv[3], "rb").read()
+d = dkim.DKIM(m)
+n = m.count(b"\nDKIM-Signature:") + m.startswith(b"DKIM-Signature:")
+print(" ".join(str(d.verify(idx=i, dnsfunc=dkimpy_peer.dnsfunc_for(t))) for i in range(n)))
+PY
+}
+
+# the re-injection stand-in: records argv (one per line) and stdin
+cat > "$W/reinject.sh" <<EOT
+#!/bin/sh
+for a in "\$@"; do printf '%s\n' "\$a"; done > "$W/argv"
+cat > "$W/injected"
+exit \${REINJECT_EXIT:-0}
+EOT
+chmod 755 "$W/reinject.sh"
+
+printf 'From: Alice <alice@example.com>\nTo: bob@example.net\nSubject: 8-bit\nDate: Sat, 28 Nov 2026 10:00:00 +0000\nMessage-ID: <1@example.com>\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\nGr\303\274\303\237e,  trailing spaces   \n\n\n' > "$W/msg.eml"
+
+# --- --stdout: two signatures, input bytes unchanged after them ---
+"$signer" -c "$W/signer.conf" --stdout -q 4ABCDEF -f alice@example.com < "$W/msg.eml" > "$W/out.eml" 2> "$W/err"
+expect_eq "$?" 0 "--stdout: exit 0"
+expect_eq "$(dkimpy_verify "$W/out.eml")" "True True" "rsa + ed25519 signatures verify with dkimpy"
+n=$(grep -c '^DKIM-Signature:' "$W/out.eml")
+expect_eq "$n" 2 "MultipleSignatures: two fields"
+tail -c "$(wc -c < "$W/msg.eml")" "$W/out.eml" | cmp -s - "$W/msg.eml"
+expect_eq "$?" 0 "the message bytes after our fields are the input bytes (LF, 8-bit)"
+expect_no_match "$(cat "$W/out.eml")" "$(printf '\r')" "LF input gets LF fields (no CR anywhere)"
+expect_match "$(cat "$W/err")" '^dkim-signer\[[0-9]+\]: 4ABCDEF: from=<alice@example.com>, signed d=example.com s=rsa2026 a=rsa-sha256, d=example.com s=ed2026 a=ed25519-sha256, size=[0-9]+, delay=[0-9]+ms$' "one Postfix-style log line"
+
+# --- already signed: not signed twice ---
+"$signer" -c "$W/signer.conf" --stdout -f alice@example.com < "$W/out.eml" > "$W/out2.eml" 2> "$W/err"
+expect_eq "$?" 0 "already signed: exit 0"
+cmp -s "$W/out.eml" "$W/out2.eml"
+expect_eq "$?" 0 "already signed: passed on unchanged"
+expect_match "$(cat "$W/err")" 'not signed: already signed by d=example.com s=(rsa|ed)2026' "already signed: logged"
+
+# --- re-injection: argv without a shell ---
+: > "$W/injected"
+"$signer" -c "$W/signer.conf" -f 'alice@example.com' -- 'bob@example.net' 'x;touch '"$W"'/pwned;@example.net' '$(id)@example.net' < "$W/msg.eml" 2> "$W/err"
+expect_eq "$?" 0 "re-injection: exit 0"
+expect_eq "$(tr '\n' ' ' < "$W/argv")" '-G -i -f alice@example.com -- bob@example.net x;touch '"$W"'/pwned;@example.net $(id)@example.net ' "argv: command, -f SENDER -- RCPT..., verbatim"
+expect_eq "$([ -e "$W/pwned" ] && echo yes)" "" "no shell ran a recipient"
+expect_eq "$(dkimpy_verify "$W/injected")" "True True" "the re-injected message verifies"
+"$signer" -c "$W/signer.conf" -f '' -- bob@example.net < "$W/msg.eml" 2>/dev/null
+expect_eq "$(sed -n 3,4p "$W/argv" | tr '\n' ' ')" "-f  " "null sender passed as -f ''"
+
+# --- every internal failure: 75, nothing handed on ---
+tempfail() { # WHAT ERE -- signer args...
+	what=$1 ere=$2
+	shift 2
+	rm -f "$W/injected"
+	"$signer" "$@" < "$W/msg.eml" > "$W/out" 2> "$W/err"
+	rc=$?
+	expect_eq "$rc" 75 "$what: exit 75"
+	expect_match "$(cat "$W/err")" "$ere" "$what: says why"
+}
+tempfail "missing config" "nonexistent.conf: No such file" -c "$W/nonexistent.conf" -f a@example.com -- b@example.net
+printf 'KeyTable file:%s/KeyTable\nSigningTable refile:%s/SigningTable\nMode sv\n' "$W" "$W" > "$W/opendkim-only.conf"
+tempfail "unknown option" "opendkim-only.conf:3: Mode: unknown option" -c "$W/opendkim-only.conf" -f a@example.com -- b@example.net
+tempfail "bad value" "Canonicalization: invalid value" -c "$W/signer.conf" -o Canonicalization=sloppy -f a@example.com -- b@example.net
+tempfail "usage (no -f)" "usage:" -c "$W/signer.conf" -- b@example.net
+tempfail "re-injection exits 1" "/bin/false exited with status 1" -c "$W/signer.conf" -o "ReinjectCommand=/bin/false" -f a@example.com -- b@example.net
+REINJECT_EXIT=75; export REINJECT_EXIT
+tempfail "re-injection exits 75" "exited with status 75" -c "$W/signer.conf" -f a@example.com -- b@example.net
+unset REINJECT_EXIT
+printf '#!/bin/sh\nkill -9 $$\n' > "$W/die.sh"; chmod 755 "$W/die.sh"
+tempfail "re-injection killed" "killed by signal 9" -c "$W/signer.conf" -o "ReinjectCommand=$W/die.sh" -f a@example.com -- b@example.net
+tempfail "re-injection missing" "exited with status 75" -c "$W/signer.conf" -o "ReinjectCommand=/nonexistent/sendmail" -f a@example.com -- b@example.net
+tempfail "relative re-injection command" "ReinjectCommand: needs an absolute" -c "$W/signer.conf" -o "ReinjectCommand=sendmail" -f a@example.com -- b@example.net
+chmod 640 "$W/ed.private"
+tempfail "key readable by group" "ed.private: mode 640 .*chmod 600" -c "$W/signer.conf" -f a@example.com -- b@example.net
+expect_eq "$([ -e "$W/injected" ] && echo yes)" "" "nothing re-injected after a key failure"
+chmod 600 "$W/ed.private"
+if [ "$(id -u)" = 0 ]; then
+	chown nobody "$W/ed.private"
+	tempfail "key not owned by the signing user" "owned by uid [0-9]+, not by the signing user" -c "$W/signer.conf" -f a@example.com -- b@example.net
+	chown 0 "$W/ed.private"
+fi
+mv "$W/ed.private" "$W/ed.moved"
+tempfail "key missing" "ed.private: No such file" -c "$W/signer.conf" -f a@example.com -- b@example.net
+tempfail "-n with a missing key" "ed.private: No such file" -n -c "$W/signer.conf"
+mv "$W/ed.moved" "$W/ed.private"
+out=$("$signer" -n -c "$W/signer.conf" 2>&1)
+expect_eq "$?:$out" "0:" "-n: the config and every key load"
+head -c 400000 /dev/zero | tr '\0' 'x' | fold -w 76 > "$W/big.body"
+cat "$W/msg.eml" "$W/big.body" > "$W/big.eml"
+"$signer" -c "$W/signer.conf" -o TemporaryDirectory=/nonexistent --stdout -f a@example.com < "$W/big.eml" > "$W/out" 2> "$W/err"
+expect_eq "$?" 75 "temp file cannot be made: exit 75"
+expect_match "$(cat "$W/err")" "temporary file: No such file" "temp file failure: says why"
+"$signer" -c "$W/signer.conf" -o TemporaryDirectory=/nonexistent --stdout -f a@example.com < "$W/msg.eml" > /dev/null 2>&1
+expect_eq "$?" 0 "a small message needs no temp file"
+
+# --- not signed, passed on: no From, multiple From, unknown domain ---
+unsigned() { # WHAT REASON-ERE MESSAGE
+	printf '%b' "$3" > "$W/u.eml"
+	"$signer" -c "$W/signer.conf" --stdout -f a@example.com < "$W/u.eml" > "$W/out" 2> "$W/err"
+	expect_eq "$?" 0 "$1: exit 0"
+	cmp -s "$W/u.eml" "$W/out"
+	expect_eq "$?" 0 "$1: passed on unchanged"
+	expect_match "$(cat "$W/err")" "not signed: $2" "$1: logged"
+}
+unsigned "no From" "no From field" 'To: b@example.net\n\nx\n'
+unsigned "multiple From" "multiple From fields" 'From: a@example.com\nFrom: b@example.com\n\nx\n'
+unsigned "From domain in no table" "carol@example.org in no SigningTable line" 'From: carol@example.org\n\nx\n'
+unsigned "empty input" "no From field" ''
+
+# --- a large message streams with bounded memory ---
+head -c 50000000 /dev/zero | tr '\0' 'y' | fold -w 998 > "$W/huge.body"
+cat "$W/msg.eml" "$W/huge.body" > "$W/huge.eml"
+rss=$(/usr/bin/time -f '%M' "$signer" -c "$W/signer.conf" --stdout -f a@example.com < "$W/huge.eml" 2>&1 > "$W/out" | tail -1)
+expect_eq "$(tail -c "$(wc -c < "$W/huge.eml")" "$W/out" | cmp -s - "$W/huge.eml" && echo same)" same "50 MB message: bytes unchanged"
+expect_eq "$([ "$rss" -lt 20000 ] && echo bounded)" bounded "50 MB message: max RSS ${rss} KiB < 20 MB"
+expect_eq "$(dkimpy_verify "$W/out")" "True True" "50 MB message: signatures verify with dkimpy"
+finish
