@@ -42,10 +42,9 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-make -s -C "$build" install DESTDIR="$BASE/inst" >"$BASE/install.log" 2>&1 ||
-	{ tail "$BASE/install.log"; exit 1; }
-find "$BASE/inst" -type d -exec chmod 0755 {} +
-moduledir=$BASE/inst$(make -s --no-print-directory -C "$build" --eval='pm: ; @echo "$(moduledir)"' pm)
+. "$top/tests/harness/install.sh"
+harness_install "$BASE/inst" >/dev/null || exit 1
+moduledir=$harness_moduledir
 
 # --- key, zone, message ---
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$BASE/key.pem" 2>/dev/null

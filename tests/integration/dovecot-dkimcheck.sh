@@ -35,21 +35,8 @@ cleanup() {
 trap cleanup EXIT
 
 # --- the plugin, installed as make install does ---
-if [ -f "$srcdir/tests/harness/install.sh" ]; then
-	. "$srcdir/tests/harness/install.sh"
-	harness_install "$BASE/inst" >/dev/null || fail "make install failed"
-else
-	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$MAILAUTH_BUILDDIR" \
-		install DESTDIR="$BASE/inst" >"$BASE/install.log" 2>&1 ||
-		{ tail "$BASE/install.log"; fail "make install failed"; }
-	find "$BASE/inst" -type d -exec chmod 0755 {} +
-	harness_moduledir=$BASE/inst$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
-		make -s --no-print-directory -C "$MAILAUTH_BUILDDIR" \
-		--eval='pm: ; @echo "$(moduledir)"' pm)
-	harness_bindir=$BASE/inst$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
-		make -s --no-print-directory -C "$MAILAUTH_BUILDDIR" \
-		--eval='pb: ; @echo "$(bindir)"' pb)
-fi
+. "$srcdir/tests/harness/install.sh"
+harness_install "$BASE/inst" >/dev/null || fail "make install failed"
 so=$harness_moduledir/lib90_dkimcheck_plugin.so
 if [ ! -f "$so" ]; then
 	echo "SKIP: the build has no Dovecot plugin (configure --with-dovecot=no)"

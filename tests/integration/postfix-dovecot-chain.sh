@@ -46,19 +46,8 @@ s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
 # --- installed programs and plugin ---
-if [ -f "$srcdir/tests/harness/install.sh" ]; then
-	. "$srcdir/tests/harness/install.sh"
-	harness_install "$BASE/inst" >/dev/null || fail "make install failed"
-else
-	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$MAILAUTH_BUILDDIR" \
-		install DESTDIR="$BASE/inst" >"$BASE/install.log" 2>&1 ||
-		{ tail "$BASE/install.log"; fail "make install failed"; }
-	find "$BASE/inst" -type d -exec chmod 0755 {} +
-	eval "$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s --no-print-directory \
-		-C "$MAILAUTH_BUILDDIR" --eval='pd: ; @echo harness_moduledir=$(moduledir) harness_sbindir=$(sbindir)' pd)"
-	harness_moduledir=$BASE/inst$harness_moduledir
-	harness_sbindir=$BASE/inst$harness_sbindir
-fi
+. "$srcdir/tests/harness/install.sh"
+harness_install "$BASE/inst" >/dev/null || fail "make install failed"
 [ -f "$harness_moduledir/lib90_dkimcheck_plugin.so" ] ||
 	{ echo "SKIP: the build has no Dovecot plugin"; exit 77; }
 policyd=$harness_sbindir/spf-policyd
