@@ -185,7 +185,9 @@ main(int argc, char **argv)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return commands[i].fn(&ac, argc - 1, argv + 1);
 	}
-	fprintf(stderr, "authcheck: unknown command '%s'\n", argv[1]);
-	usage(stderr);
+	fprintf(stderr, "authcheck: unknown command '%s' (one of", argv[1]);
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(stderr, " %s", commands[i].name);
+	fprintf(stderr, "; 'authcheck --help' describes them)\n");
 	return AUTHCHECK_EXIT_USAGE;
 }

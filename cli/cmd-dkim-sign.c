@@ -161,12 +161,6 @@ sign_params(const struct sign_opts *def, struct sign_opts *o,
 		p->sign_headers = lists[0] = split_names(o->headers);
 	if (o->oversign != NULL)
 		p->oversign_headers = lists[1] = split_names(o->oversign);
-	if (dkim_privkey_load(o->key, key_flags, &p->key, err, sizeof(err)) < 0) {
-		fprintf(stderr, "authcheck: dkim-sign: %s\n", err);
-		return -1;
-	}
-	p->alg = p->key->type == DKIM_KEY_ED25519 ? DKIM_ALG_ED25519_SHA256 :
-						    DKIM_ALG_RSA_SHA256;
 	if (o->algorithm != NULL &&
 	    (!dkim_alg_parse(o->algorithm, strlen(o->algorithm), &p->alg) ||
 	     p->alg == DKIM_ALG_RSA_SHA1)) {
@@ -175,6 +169,14 @@ sign_params(const struct sign_opts *def, struct sign_opts *o,
 				      o->algorithm);
 		return -2;
 	}
+	if (dkim_privkey_load(o->key, key_flags, &p->key, err, sizeof(err)) < 0) {
+		fprintf(stderr, "authcheck: dkim-sign: %s\n", err);
+		return -1;
+	}
+	if (o->algorithm == NULL)
+		p->alg = p->key->type == DKIM_KEY_ED25519 ?
+				 DKIM_ALG_ED25519_SHA256 :
+				 DKIM_ALG_RSA_SHA256;
 	return 0;
 }
 

@@ -2,7 +2,9 @@
  * cmd-verify.c - `authcheck verify`: verify the DKIM signatures of a
  * message and print one Authentication-Results field (RFC 8601) with a
  * dkim= result per signature, with --dmarc a dmarc= result (RFC 9989,
- * verify-auth.c) and with --ip / --mail-from / --helo an spf= result.
+ * verify-auth.h) and with --ip / --mail-from / --helo an spf= result.
+ * The evaluation is lib/msgauth.c's, the same code the Dovecot plugin
+ * runs; this file does the I/O, the options and the printing.
  *
  *   authcheck verify [--keytable FILE] [--authserv-id ID]
  *       [--max-signatures N] [--accept-partial-body] [--time UNIX]
@@ -23,15 +25,16 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "arena.h"
 #include "authcheck.h"
-#include "authres.h"
-#include "buf.h"
-#include "dkim-key.h"
-#include "dkim-verify.h"
+#include "dkim-keystore.h"
+#include "dmarc.h"
+#include "msgauth.h"
 #include "verify-auth.h"
 
 #define VERIFY_CHUNK 65536
+/* DNS time budget: the CLI bounds each query (--timeout), not the
+ * message. */
+#define VERIFY_BUDGET_MS (3600 * 1000)
 
 static void
 verify_usage(FILE *fp)
@@ -56,56 +59,8 @@ verify_usage(FILE *fp)
 		verify_auth_usage, authcheck_dns_usage);
 }
 
-/* One dkim= result: its comment ("test mode", and on the last one how
- * many signatures were not reported) and its RFC 8601 properties. */
-static void
-add_dkim(struct authres *ar, struct arena *arena,
-	 const struct dkim_verify_result *r, size_t ignored)
-{
-	const char *values[] = {r->domain, r->auid, r->selector, r->algorithm,
-				r->b_prefix};
-	static const char *const names[] = {"d", "i", "s", "a", "b"};
-	struct authres_prop props[5];
-	const char *comment = r->testing ? "test mode" : NULL;
-	size_t i, n = 0;
-
-	for (i = 0; i < 5; i++) {
-		if (values[i] == NULL || *values[i] == '\0')
-			continue;
-		props[n].ptype = "header";
-		props[n].property = names[i];
-		props[n++].value = values[i];
-	}
-	if (ignored > 0)
-		comment = arena_printf(arena, "%s%s%zu more signatures not reported",
-				       comment != NULL ? comment : "",
-				       comment != NULL ? "; " : "", ignored);
-	authres_add(ar, "dkim", dkim_result_str(r->result), comment, r->reason,
-		    props, n);
-}
-
-/* The Authentication-Results field: spf= (when asked), one dkim= per
- * signature (dkim=none without any), dmarc= (unless --no-dmarc). */
-static void
-print_authres(const char *authserv_id, const struct dkim_verify_result *r,
-	      size_t n, size_t ignored, const struct verify_auth *va)
-{
-	struct arena *arena = arena_new(0);
-	struct authres *ar = authres_new(arena, authserv_id);
-	size_t i;
-
-	verify_auth_add_spf(va, ar);
-	if (n == 0)
-		authres_add(ar, "dkim", "none", NULL, NULL, NULL, 0);
-	for (i = 0; i < n; i++)
-		add_dkim(ar, arena, &r[i], i + 1 == n ? ignored : 0);
-	verify_auth_add_dmarc(va, ar);
-	printf("Authentication-Results: %s\n", authres_format(ar, 0));
-	arena_free(&arena);
-}
-
 static int
-verify_stream(struct dkim_verify *v, struct verify_auth *va, const char *path)
+verify_stream(struct msgauth *ma, const char *path)
 {
 	FILE *fp = path == NULL || strcmp(path, "-") == 0 ? stdin :
 							      fopen(path, "rb");
@@ -118,10 +73,8 @@ verify_stream(struct dkim_verify *v, struct verify_auth *va, const char *path)
 		return -1;
 	}
 	chunk = malloc(VERIFY_CHUNK);
-	while (chunk != NULL && (n = fread(chunk, 1, VERIFY_CHUNK, fp)) > 0) {
-		dkim_verify_push(v, chunk, n);
-		verify_auth_push(va, chunk, n);
-	}
+	while (chunk != NULL && (n = fread(chunk, 1, VERIFY_CHUNK, fp)) > 0)
+		msgauth_push(ma, chunk, n);
 	if (chunk == NULL || ferror(fp)) {
 		fprintf(stderr, "authcheck: %s: read error\n",
 			path != NULL ? path : "stdin");
@@ -130,93 +83,105 @@ verify_stream(struct dkim_verify *v, struct verify_auth *va, const char *path)
 	free(chunk);
 	if (fp != stdin)
 		fclose(fp);
-	dkim_verify_end(v);
-	verify_auth_end(va);
 	return ret;
 }
 
-/* DMARC and SPF after the DKIM verdicts: each signature's d= and
- * whether it passed (RFC 9989 5.3.3). */
+/* Where keys come from, and the resolver (needed for keys from DNS, SPF
+ * and DMARC). */
 static int
-verify_auth_after(struct authcheck *ac, struct verify_auth *va,
-		  struct dns_resolver **resolver_p,
-		  const struct dkim_verify_result *r, size_t n,
-		  struct arena *arena)
+verify_sources(struct authcheck *ac, const char *keytable,
+	       const struct verify_auth *va, struct dns_resolver **resolver_r,
+	       struct dkim_keystore **keys_r)
 {
-	struct dmarc_dkim *dk = arena_zalloc(arena, (n + 1) * sizeof(*dk));
-	size_t i;
+	char err[512];
 
-	if (!verify_auth_wanted(va))
+	if (keytable != NULL) {
+		*keys_r = dkim_keystore_new_table(keytable, err, sizeof(err));
+		if (*keys_r == NULL) {
+			fprintf(stderr, "authcheck: verify: %s\n", err);
+			return -1;
+		}
+		if (verify_auth_wanted(va) &&
+		    authcheck_resolver(ac, resolver_r) < 0)
+			return -1;
 		return 0;
-	if (*resolver_p == NULL && authcheck_resolver(ac, resolver_p) < 0)
-		return -1; /* --keytable: DKIM keys offline, DMARC/SPF not */
-	for (i = 0; i < n; i++) {
-		dk[i].domain = r[i].domain;
-		dk[i].selector = r[i].selector;
-		dk[i].pass = r[i].result == DKIM_RESULT_PASS;
-		dk[i].temperror = r[i].result == DKIM_RESULT_TEMPERROR;
 	}
-	return verify_auth_run(va, ac, *resolver_p, dk, n);
+	if (authcheck_resolver(ac, resolver_r) < 0)
+		return -1;
+	*keys_r = dkim_keystore_new_dns(*resolver_r, &ac->log);
+	return 0;
+}
+
+static int
+verify_message(struct authcheck *ac, const struct msgauth_settings *set,
+	       struct dns_resolver *resolver, struct dkim_keystore *keys,
+	       const struct verify_auth *va, const char *input)
+{
+	struct msgauth *ma;
+	const char *err;
+	int ret = AUTHCHECK_EXIT_FAIL;
+
+	if (msgauth_new(set, resolver, keys, &ac->log, &va->spf_req, &ma,
+			&err) < 0) {
+		fprintf(stderr, "authcheck: verify: %s%s\n",
+			va->spf_wanted ? "spf: " : "", err);
+		return AUTHCHECK_EXIT_FAIL;
+	}
+	if (verify_stream(ma, input) == 0) {
+		if (msgauth_run(ma, &err) < 0) {
+			fprintf(stderr, "authcheck: verify: %s\n", err);
+		} else {
+			printf("Authentication-Results: %s\n",
+			       msgauth_authres_value(ma, false));
+			ret = AUTHCHECK_EXIT_OK;
+		}
+	}
+	msgauth_free(&ma);
+	return ret;
 }
 
 static int
 verify_run(struct authcheck *ac, const char *keytable,
-	   struct dkim_verify_settings *set, const char *authserv_id,
-	   struct verify_auth *va, struct arena *arena, const char *input)
+	   struct msgauth_settings *set, struct verify_auth *va,
+	   const char *input)
 {
 	struct dns_resolver *resolver = NULL;
-	struct dkim_keystore *keys;
-	struct dkim_verify *v;
-	const struct dkim_verify_result *r;
-	char err[512];
-	size_t n;
+	struct dkim_keystore *keys = NULL;
+	struct dmarc_psl *psl = NULL;
+	const char *err;
 	int ret = AUTHCHECK_EXIT_FAIL;
 
-	if (keytable != NULL) {
+	if (keytable != NULL)
 		verify_auth_offline(va);
-		keys = dkim_keystore_new_table(keytable, err, sizeof(err));
-		if (keys == NULL) {
+	set->spf_source = va->spf_wanted ? MSGAUTH_SPF_CHECK : MSGAUTH_SPF_OFF;
+	set->dmarc_off = !va->dmarc_wanted;
+	if (va->dmarc_wanted && va->use_psl) {
+		if (dmarc_psl_load(va->psl_file, &psl, &err) < 0) {
 			fprintf(stderr, "authcheck: verify: %s\n", err);
 			return AUTHCHECK_EXIT_FAIL;
 		}
-	} else {
-		if (authcheck_resolver(ac, &resolver) < 0)
-			return AUTHCHECK_EXIT_FAIL;
-		keys = dkim_keystore_new_dns(resolver, &ac->log);
+		set->psl = psl;
 	}
-	v = dkim_verify_new(set, keys, &ac->log);
-	if (verify_stream(v, va, input) == 0) {
-		if (resolver != NULL)
-			(void)dns_resolver_run(resolver);
-		if (dkim_verify_done(v)) {
-			r = dkim_verify_results(v, &n);
-			if (verify_auth_after(ac, va, &resolver, r, n,
-					      arena) == 0) {
-				print_authres(authserv_id, r, n,
-					      dkim_verify_ignored(v), va);
-				ret = AUTHCHECK_EXIT_OK;
-			}
-		} else {
-			fprintf(stderr, "authcheck: verify: lookups unfinished\n");
-		}
-	}
-	dkim_verify_free(&v);
+	if (verify_sources(ac, keytable, va, &resolver, &keys) == 0)
+		ret = verify_message(ac, set, resolver, keys, va, input);
 	dkim_keystore_free(&keys);
 	dns_resolver_free(&resolver);
+	dmarc_psl_free(&psl);
 	return ret;
 }
 
 int
 cmd_verify(struct authcheck *ac, int argc, char **argv)
 {
-	struct dkim_verify_settings set;
+	struct msgauth_settings set;
+	struct verify_auth vauth, *va = &vauth;
 	const char *input = NULL, *keytable = NULL, *authserv_id = NULL;
 	char host[256], *end;
-	struct arena *arena = arena_new(0);
-	struct verify_auth *va = verify_auth_new(arena);
 	int i, r, ret = AUTHCHECK_EXIT_USAGE;
 
 	memset(&set, 0, sizeof(set));
+	set.time_budget_ms = VERIFY_BUDGET_MS;
+	verify_auth_init(va);
 	for (i = 1; i < argc; i++) {
 		const char *arg = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
 
@@ -253,7 +218,7 @@ cmd_verify(struct authcheck *ac, int argc, char **argv)
 			}
 			i++;
 		} else if (strcmp(arg, "--accept-partial-body") == 0) {
-			set.accept_partial_body = true;
+			set.dkim_accept_partial_body = true;
 		} else if (strcmp(arg, "--time") == 0) {
 			set.now = (time_t)strtoll(val, &end, 10);
 			if (*end != '\0' || set.now <= 0) {
@@ -281,9 +246,8 @@ cmd_verify(struct authcheck *ac, int argc, char **argv)
 		host[sizeof(host) - 1] = '\0';
 		authserv_id = host;
 	}
-	ret = verify_run(ac, keytable, &set, authserv_id, va, arena, input);
+	set.authserv_id = authserv_id;
+	ret = verify_run(ac, keytable, &set, va, input);
 out:
-	verify_auth_free(&va);
-	arena_free(&arena);
 	return ret;
 }

@@ -1,38 +1,34 @@
 /*
- * verify-auth.h - the SPF and DMARC part of `authcheck verify`: collect
- * the From header fields while the message streams past, optionally
- * evaluate SPF for --ip / --mail-from / --helo, then (--dmarc) DMARC
- * (RFC 9989) from the From domain, the DKIM verdicts and the SPF result,
- * and format the spf= and dmarc= entries of the Authentication-Results
- * field (RFC 8601):
+ * verify-auth.h - the SPF and DMARC options of `authcheck verify`
+ * (--ip, --mail-from, --helo, --dmarc, --no-dmarc, --dmarc-psl,
+ * --psl-file) and what they mean for lib/msgauth.h: where spf= comes
+ * from (checked, or not at all) and whether DMARC is evaluated.
+ * The evaluation itself is lib/msgauth.c's.
  *
- *   spf=RESULT smtp.mailfrom=DOMAIN
- *   dmarc=RESULT (p=POLICY dis=DISPOSITION) header.from=DOMAIN
- *
- * Memory: everything lives in the arena given to verify_auth_new().
+ * Memory: plain data; strings point into argv.
  */
 #ifndef VERIFY_AUTH_H
 #define VERIFY_AUTH_H
 
 #include <stdbool.h>
-#include <stddef.h>
 
-#include "dmarc.h"
 #include "spf.h"
 
-struct arena;
-struct authcheck;
-struct dns_resolver;
+struct verify_auth {
+	struct spf_request spf_req;
+	bool spf_wanted;
+	bool dmarc_wanted;
+	bool dmarc_explicit; /* --dmarc, --no-dmarc or a PSL option given */
+	const char *psl_file;
+	bool use_psl;
+};
 
-struct authres;
-struct verify_auth;
+/* Defaults: no SPF, DMARC on (RFC 9989; --no-dmarc to skip). */
+void verify_auth_init(struct verify_auth *va);
 
-struct verify_auth *verify_auth_new(struct arena *arena);
-void verify_auth_free(struct verify_auth **va_p);
-
-/* Command-line options: --ip, --mail-from, --helo, --dmarc,
+/* Command-line options: --ip, --mail-from, --helo, --dmarc, --no-dmarc,
  * --dmarc-psl, --psl-file FILE.  1 consumed (with its value), 0 not
- * ours, -1 bad. */
+ * ours, -1 bad (message printed). */
 int verify_auth_option(struct verify_auth *va, int argc, char **argv,
 		       int *i);
 extern const char verify_auth_usage[];
@@ -40,28 +36,15 @@ extern const char verify_auth_usage[];
  * or --helo without --ip; --ip with neither) are a usage error: -1 with
  * the message printed, else 0. */
 int verify_auth_check(const struct verify_auth *va);
+/* After the options: SPF options that cannot be evaluated (--mail-from
+ * or --helo without --ip; --ip with neither) are a usage error: -1 with
+ * the message printed, else 0. */
+int verify_auth_check(const struct verify_auth *va);
 
-/* Whether SPF (--ip / --mail-from / --helo) or DMARC (--dmarc,
- * --dmarc-psl, --psl-file) was asked for. */
 /* Keys come from a key table (no DNS): DMARC is off unless --dmarc or a
  * PSL option asked for it. */
 void verify_auth_offline(struct verify_auth *va);
+/* Whether SPF or DMARC (both need the resolver) is wanted. */
 bool verify_auth_wanted(const struct verify_auth *va);
-
-/* The message bytes, in order (only the header is looked at). */
-void verify_auth_push(struct verify_auth *va, const void *data, size_t len);
-void verify_auth_end(struct verify_auth *va);
-
-/* Run SPF (when asked for) and DMARC with the DKIM verdicts given as
- * (d=, pass) pairs; 0, or -1 with a message printed. */
-int verify_auth_run(struct verify_auth *va, struct authcheck *ac,
-		    struct dns_resolver *resolver,
-		    const struct dmarc_dkim *dkim, size_t ndkim);
-
-/* The "spf=..." entry or NULL when SPF was not asked for; the "dmarc=..."
- * entry or NULL when DMARC was not asked for.  Arena strings, without ';'. */
-/* Add the spf= / dmarc= result (when it was evaluated) to the A-R field. */
-void verify_auth_add_spf(const struct verify_auth *va, struct authres *ar);
-void verify_auth_add_dmarc(const struct verify_auth *va, struct authres *ar);
 
 #endif

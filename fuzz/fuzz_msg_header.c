@@ -1,7 +1,8 @@
 /*
  * fuzz_msg_header.c - libFuzzer target: the RFC 5322 header push parser.
  * The first byte chooses a piece size and a field limit; the event
- * stream must equal the one for the whole input, fields must stay within
+ * stream (with msg_header_hides_from() of each field) must equal the one
+ * for the whole input, fields must stay within
  * the limit, and body bytes must add up to the input's tail.
  */
 #include "config.h"
@@ -40,7 +41,9 @@ run(const uint8_t *data, size_t size, size_t step, size_t max, struct buf *out)
 			if (f.raw_len > max || f.name_len > f.raw_len ||
 			    (f.name_len > 0 && f.value + f.value_len != f.raw + f.raw_len))
 				abort();
-			buf_printf(out, "F%zu:", f.name_len);
+			buf_printf(out, "F%zu%c:", f.name_len,
+				   msg_header_hides_from(f.raw, f.raw_len) ?
+				   'h' : '-');
 		} else if (ev == MSG_HEADER_END) {
 			buf_append_str(out, "E");
 		}

@@ -60,6 +60,7 @@ struct dkim_verify {
 	struct body_hash *bodies[DKIM_VERIFY_MAX_REPORTED];
 	size_t nbodies;
 	unsigned int pending;
+	const char *expired; /* dkim_verify_expire() reason, or NULL */
 	bool header_done, ended, done;
 	struct buf hbuf;
 	struct dkim_sha256 *hsha; /* header hashes, created when needed */
@@ -258,6 +259,10 @@ sig_begin(struct dkim_verify *v, struct verify_sig *vs)
 	vs->body = body_hash_get(v, sig->body_canon,
 				 sig->has_length ? sig->length :
 						   DKIM_CANON_NO_LIMIT);
+	if (v->expired != NULL) {
+		sig_verdict(vs, DKIM_RESULT_TEMPERROR, v->expired);
+		return;
+	}
 	vs->key_pending = true;
 	v->pending++;
 	dkim_keystore_lookup(v->keys, sig->selector, sig->domain, v->set.now,
@@ -532,6 +537,27 @@ bool
 dkim_verify_done(const struct dkim_verify *v)
 {
 	return v->done;
+}
+
+void
+dkim_verify_expire(struct dkim_verify *v, const char *reason)
+{
+	size_t i;
+
+	if (v->done || v->expired != NULL)
+		return;
+	v->expired = reason;
+	for (i = 0; i < v->nsigs; i++) {
+		struct verify_sig *vs = &v->sigs[i];
+
+		if (!vs->key_pending)
+			continue;
+		dkim_key_lookup_cancel(&vs->lookup);
+		vs->key_pending = false;
+		v->pending--;
+		sig_verdict(vs, DKIM_RESULT_TEMPERROR, reason);
+	}
+	check_done(v);
 }
 
 const struct dkim_verify_result *

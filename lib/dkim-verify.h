@@ -109,6 +109,12 @@ void dkim_verify_push(struct dkim_verify *v, const void *data, size_t len);
 void dkim_verify_end(struct dkim_verify *v);
 /* Whether every verdict is known (end seen, no key lookup pending). */
 bool dkim_verify_done(const struct dkim_verify *v);
+/* Give up waiting for keys (a caller's time budget ran out): cancel the
+ * pending key lookups and give those signatures, and any whose lookup
+ * would start later, temperror with `reason` (static) - RFC 6376 6.1.2:
+ * a key that cannot be retrieved now is TEMPFAIL.  May complete the
+ * verifier (done_callback from inside this call). */
+void dkim_verify_expire(struct dkim_verify *v, const char *reason);
 
 /* The verdicts, one per DKIM-Signature field from the top, valid once
  * dkim_verify_done().  Zero results means the message is unsigned

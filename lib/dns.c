@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "dns-localzones.h"
 #include "dns-packet.h"
 #include "dns.h"
 #include "log.h"
@@ -296,8 +297,14 @@ dns_configure(struct ub_ctx *ub, const struct dns_settings *set,
 		/* a forwarder on this host (a local unbound) must be allowed */
 		if (err == 0)
 			err = ub_ctx_set_option(ub, "do-not-query-localhost:", "no");
-	} else
+		/* the site's resolver is the authority (dns-localzones.h) */
+		if (err == 0)
+			err = dns_localzones_off(ub);
+	} else {
 		err = ub_ctx_resolvconf(ub, NULL);
+		if (err == 0)
+			err = dns_localzones_off(ub);
+	}
 	if (err == 0 && set->use_hosts)
 		err = ub_ctx_hosts(ub, NULL);
 	if (err == 0 && set->trust_anchor_file != NULL)
@@ -572,6 +579,18 @@ unsigned int
 dns_resolver_pending(const struct dns_resolver *r)
 {
 	return r->pending;
+}
+
+struct event_base *
+dns_resolver_base(const struct dns_resolver *r)
+{
+	return r->base;
+}
+
+bool
+dns_resolver_has_own_base(const struct dns_resolver *r)
+{
+	return r->own_base;
 }
 
 struct dns_sync_wait {

@@ -16,7 +16,12 @@
  * Configuration comes from struct dns_settings: by default the system
  * resolver (/etc/resolv.conf), or explicit forwarders, or a libunbound
  * configuration file (ub_ctx_config) - the way tests and users give local
- * zone data (local-zone:, local-data:) and forward zones.  A trust anchor
+ * zone data (local-zone:, local-data:) and forward zones.  With the
+ * system resolver or forwarders, libunbound's built-in local zones (the
+ * RFC 6303 reverse zones, 2001:db8::/32, test., invalid., home.arpa. ...)
+ * are turned off so those names reach the site's resolver
+ * (dns-localzones.h); a configuration file keeps full control over
+ * them.  A trust anchor
  * file turns on DNSSEC validation; results then carry secure / insecure /
  * bogus.
  *
@@ -179,6 +184,11 @@ void dns_query_cancel(struct dns_query **query_p);
 int dns_resolver_run(struct dns_resolver *resolver);
 /* Number of queries started and not yet finished or cancelled. */
 unsigned int dns_resolver_pending(const struct dns_resolver *resolver);
+/* The libevent base the resolver's queries run on (the caller's, or its
+ * private one), for timers of its users (msgauth's time budget). */
+struct event_base *dns_resolver_base(const struct dns_resolver *resolver);
+/* Whether the resolver runs a private loop (created with base NULL). */
+bool dns_resolver_has_own_base(const struct dns_resolver *resolver);
 
 /* Blocking lookup on a private-loop resolver: returns 0 and the result
  * (caller frees), after at most the configured timeout; -1 with *error_r

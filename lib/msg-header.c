@@ -33,6 +33,10 @@ struct msg_header_parser {
 	struct buf line, field, out;
 	bool line_oversized, field_oversized, out_oversized;
 	bool have_field;
+	/* stream offsets: bytes consumed, start of the current line, and
+	   the byte ranges of the field being built and of `out` */
+	size_t pos, line_start;
+	size_t field_start, field_end, out_start, out_end;
 };
 
 struct msg_header_parser *
@@ -71,6 +75,8 @@ msg_header_parser_reset(struct msg_header_parser *p)
 	p->state = MSG_ST_HEADER;
 	p->line_oversized = p->field_oversized = p->out_oversized = false;
 	p->have_field = false;
+	p->pos = p->line_start = 0;
+	p->field_start = p->field_end = p->out_start = p->out_end = 0;
 }
 
 void
@@ -117,6 +123,8 @@ field_describe(struct msg_header_parser *p, struct msg_header_field *f)
 	f->raw = raw;
 	f->raw_len = len;
 	f->oversized = p->out_oversized;
+	f->offset = p->out_start;
+	f->input_len = p->out_end - p->out_start;
 	if (colon == NULL || (eol != NULL && eol < colon))
 		return;
 	n = (size_t)(colon - raw);
@@ -142,6 +150,8 @@ field_finish(struct msg_header_parser *p)
 
 	p->out = p->field;
 	p->out_oversized = p->field_oversized;
+	p->out_start = p->field_start;
+	p->out_end = p->field_end;
 	p->field = tmp;
 	buf_reset(&p->field);
 	p->field_oversized = false;
@@ -177,6 +187,7 @@ line_complete(struct msg_header_parser *p, bool *end_r)
 		bounded_append(&p->field, p->max, &p->field_oversized,
 			       p->line.data, len);
 		p->field_oversized |= p->line_oversized;
+		p->field_end = p->pos;
 	} else {
 		if (p->have_field) {
 			field_finish(p);
@@ -187,7 +198,10 @@ line_complete(struct msg_header_parser *p, bool *end_r)
 		p->line = tmp;
 		p->field_oversized = p->line_oversized;
 		p->have_field = true;
+		p->field_start = p->line_start;
+		p->field_end = p->pos;
 	}
+	p->line_start = p->pos;
 	buf_reset(&p->line);
 	p->line_oversized = false;
 	return emitted;
@@ -206,8 +220,10 @@ line_take(struct msg_header_parser *p)
 	if (lf == NULL) {
 		p->in += n;
 		p->in_len = 0;
+		p->pos += n;
 		return false;
 	}
+	p->pos += n + 1;
 	p->in += n + 1;
 	p->in_len -= n + 1;
 	return true;

@@ -60,6 +60,11 @@ struct msg_header_field {
 			      for MSG_HEADER_BODY: body bytes */
 	size_t raw_len;
 	bool oversized;	   /* longer than max_field_len, raw truncated */
+	/* FIELD: where the field was in the pushed stream, from its first
+	 * byte through the line end of its last line as pushed (LF or
+	 * CRLF; none when the input ended inside it). */
+	size_t offset;
+	size_t input_len;
 };
 
 struct msg_header_parser;

@@ -14,8 +14,7 @@
 set -u
 . "$srcdir/tests/harness/lib.sh"
 
-td=${MAILAUTH_TESTDATA:-$srcdir/../shared/testdata}/dkim
-[ -f "$td/keytable.txt" ] || td=$srcdir/../shared/testdata/dkim
+td=$srcdir/tests/fixtures/dkim
 work=$(harness_tmpdir authcheck-verdicts)
 edkey=$(grep '^brisbane._domainkey.football' "$td/keytable.txt" | sed 's/^[^ ]* //')
 {
@@ -27,8 +26,7 @@ edkey=$(grep '^brisbane._domainkey.football' "$td/keytable.txt" | sed 's/^[^ ]* 
 	echo "local-data: '_dmarc.football.example.com. 300 IN TXT \"v=DMARC1; p=reject\"'"
 	echo "local-data: 'football.example.com. 300 IN TXT \"v=spf1 include:x.fail.example -all\"'"
 } > "$work/zones.conf"
-set -- $("$srcdir/tests/harness/unbound-start.sh" "$work/unbound" "$work/zones.conf") || fail "unbound did not start"
-ub_pid=$1 ub_port=$2
+harness_unbound "$work/unbound" "$work/zones.conf"
 trap '"$srcdir/tests/harness/stop-pid.sh" $ub_pid; rm -rf "$work"' EXIT
 "$srcdir/tests/harness/libunbound-forward.sh" "$ub_port" > "$work/lib.conf"
 ac="$MAILAUTH_BUILDDIR/cli/authcheck"

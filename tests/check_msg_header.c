@@ -110,11 +110,56 @@ END_TEST
 
 START_TEST(test_field_is)
 {
-	struct msg_header_field f = {"from", 4, NULL, 0, NULL, 0, false};
+	struct msg_header_field f = {"from", 4, NULL, 0, NULL, 0, false, 0, 0};
 
 	ck_assert(msg_header_field_is(&f, "From"));
 	ck_assert(!msg_header_field_is(&f, "Fro"));
 	ck_assert(!msg_header_field_is(&f, "Fromm"));
+}
+END_TEST
+
+/* Each field's byte range in the stream: RFC 5322 2.2 / 2.2.3 - a field
+ * is its first line and every following line starting with WSP, each
+ * with its line end (CRLF, or a bare LF as on disk); the input may end
+ * inside the last field (no line end). */
+START_TEST(test_offsets)
+{
+	static const char msg[] = "A: 1\r\nB: x\r\n y\nC: 3";
+	static const size_t want_off[] = {0, 6, 15}, want_len[] = {6, 9, 4};
+	struct msg_header_parser *p = msg_header_parser_new(0);
+	struct msg_header_field f;
+	enum msg_header_event ev;
+	size_t step, off, n, i;
+
+	for (step = 1; step <= sizeof(msg); step += sizeof(msg) - 1) {
+		msg_header_parser_reset(p);
+		i = 0;
+		for (off = 0; off <= sizeof(msg) - 1; off += n) {
+			n = sizeof(msg) - 1 - off < step ?
+				sizeof(msg) - 1 - off : step;
+			if (n == 0)
+				msg_header_push_eof(p);
+			else
+				msg_header_push(p, msg + off, n);
+			while ((ev = msg_header_next(p, &f)) !=
+			       MSG_HEADER_NEED_MORE && ev != MSG_HEADER_EOF) {
+				if (ev != MSG_HEADER_FIELD)
+					continue;
+				ck_assert_uint_lt(i, 3);
+				ck_assert_msg(f.offset == want_off[i] &&
+					      f.input_len == want_len[i],
+					      "step %zu field %zu: got %zu+%zu, "
+					      "want %zu+%zu", step, i, f.offset,
+					      f.input_len, want_off[i],
+					      want_len[i]);
+				i++;
+			}
+			if (n == 0)
+				break;
+		}
+		ck_assert_uint_eq(i, 3);
+	}
+	msg_header_parser_free(&p);
 }
 END_TEST
 
@@ -128,6 +173,7 @@ main(void)
 	tcase_add_loop_test(tc, test_cases, 0, sizeof(cases) / sizeof(cases[0]));
 	tcase_add_test(tc, test_oversized);
 	tcase_add_test(tc, test_field_is);
+	tcase_add_test(tc, test_offsets);
 	suite_add_tcase(s, tc);
 	failed = harness_run_suite(s);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""spf-suite.py YAML OUTDIR BLACKHOLE_PORT
+"""spf-suite.py YAML OUTDIR BLACKHOLE_PORT [server]
 
 Turn an openspf YAML test suite (tests/fixtures/spf/README.md) into
 what tests/spf_suite.c runs through the real libunbound code path:
@@ -12,6 +12,12 @@ what tests/spf_suite.c runs through the real libunbound code path:
                      separated), explanation ("-" = none expected); fields
                      escaped as \\xHH for tab, backslash, newline and
                      non-printable octets.
+
+With "server", each OUTDIR/scenN.conf is instead a fragment of a real
+unbound server's configuration (tests/harness/unbound-start.sh ZONES) and
+OUTDIR/scenN.root the local-zone type its root zone needs: the site's
+authoritative server that tests/spf_suite.c reaches through the
+forwarder path (dns_settings.forwarders).
 
 The suite's conventions (SPF->TXT mirroring, NONE, bare TIMEOUT, null
 text, UTF-8 strings) are implemented as that README describes them.
@@ -141,6 +147,7 @@ def auth_zone_config(zonedata, zonefile):
 
 def main():
     path, outdir, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    server = len(sys.argv) > 4 and sys.argv[4] == "server"
     rows = []
     with open(path, encoding="utf-8") as f:
         docs = list(yaml.safe_load_all(f))
@@ -153,8 +160,15 @@ def main():
             conf, zone = auth_zone_config(zonedata, zonefile)
             with open(zonefile, "w") as f:
                 f.write(zone)
+            root = "transparent"  # the iterator asks the auth-zone
         else:
             conf = scenario_config(zonedata, port)
+            root = "static"
+        if server:
+            # the server's own "." local zone comes from unbound-start.sh
+            conf = conf.replace('\tlocal-zone: "." static\n', "")
+            with open("%s/scen%d.root" % (outdir, n), "w") as f:
+                f.write(root + "\n")
         with open("%s/scen%d.conf" % (outdir, n), "w") as f:
             f.write(conf)
         for tid, t in doc["tests"].items():

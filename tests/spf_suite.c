@@ -2,12 +2,19 @@
  * spf_suite.c - run an openspf YAML conformance suite (RFC 7208 or 4408)
  * through spf_check_run() and the real libunbound code path.
  *
- * usage: spf_suite SUITE.yml COUNT [KNOWN-DIFFERENCES-FILE]
+ * usage: spf_suite [--forwarder] SUITE.yml COUNT [KNOWN-DIFFERENCES-FILE]
  *
  * tests/spf-suite.py turns the YAML into one libunbound configuration per
  * scenario (zone data as local-data, TIMEOUT names forwarded to a socket
  * that never answers) and a table of expected results; this program
  * evaluates every test and compares.  Expected values are the suite's own.
+ * With --forwarder the zone data is served instead by a real unbound
+ * server per scenario (tests/harness/unbound-start.sh, the site's
+ * authoritative server) and the library reaches it through the
+ * forwarder path (dns_settings.forwarders), as a site's resolver would be
+ * used: libunbound's built-in local zones must not get in the way (the
+ * PTR names under 2001:db8::/32 of ptr-case-change, p-macro-multiple and
+ * bytes-bug).
  * A known-differences file lists test ids (one per line) whose expectation
  * contradicts RFC 7208; they are reported apart and never counted as
  * passed.  COUNT is the number of tests the suite holds (203 for RFC
@@ -31,10 +38,21 @@
 
 /* Short: the TIMEOUT cases wait for it. */
 #define SUITE_DNS_TIMEOUT_MS 400
+/* --forwarder: two hops (library -> server -> its data), and a fresh
+ * server per scenario on a machine that may be busy: more room, so only
+ * the TIMEOUT cases time out. */
+#define SUITE_FWD_TIMEOUT_MS 2000
 #define MAX_FIELDS 7
 
 struct counts {
 	unsigned int passed, failed, known;
+};
+
+/* --forwarder: the scenario's server (pid 0 = none running). */
+struct server {
+	int pid, port;
+	char fwd[32];
+	const char *fwds[2];
 };
 
 /* Tests of the suite seen in the table, whatever their outcome. */
@@ -94,8 +112,50 @@ is_known_difference(const char *known, const char *id)
 	return found;
 }
 
+static void
+server_stop(struct server *srv)
+{
+	char cmd[4096];
+
+	if (srv == NULL || srv->pid <= 0)
+		return;
+	snprintf(cmd, sizeof(cmd), "%s/tests/harness/stop-pid.sh %d",
+		 harness_srcdir(), srv->pid);
+	if (system(cmd) != 0)
+		fprintf(stderr, "spf-suite: could not stop unbound %d\n",
+			srv->pid);
+	srv->pid = 0;
+}
+
+/* A real unbound serving the scenario's data (spf-suite.py server). */
+static int
+server_start(struct server *srv, const char *dir, const char *scenario)
+{
+	char cmd[8192];
+	FILE *fp;
+	int n;
+
+	snprintf(cmd, sizeof(cmd),
+		 "UNBOUND_ROOT_ZONE=$(cat '%s/scen%s.root') "
+		 "%s/tests/harness/unbound-start.sh '%s/ub%s' "
+		 "'%s/scen%s.conf'",
+		 dir, scenario, harness_srcdir(), dir, scenario, dir, scenario);
+	if ((fp = popen(cmd, "r")) == NULL)
+		return -1;
+	n = fscanf(fp, "%d %d", &srv->pid, &srv->port);
+	if (pclose(fp) != 0 || n != 2) {
+		fprintf(stderr, "spf-suite: scenario %s: no server\n",
+			scenario);
+		return -1;
+	}
+	snprintf(srv->fwd, sizeof(srv->fwd), "127.0.0.1@%d", srv->port);
+	srv->fwds[0] = srv->fwd;
+	srv->fwds[1] = NULL;
+	return 0;
+}
+
 static struct dns_resolver *
-scenario_resolver(const char *dir, const char *scenario)
+scenario_resolver(const char *dir, const char *scenario, struct server *srv)
 {
 	struct dns_settings set;
 	struct dns_resolver *r = NULL;
@@ -104,8 +164,16 @@ scenario_resolver(const char *dir, const char *scenario)
 
 	snprintf(path, sizeof(path), "%s/scen%s.conf", dir, scenario);
 	memset(&set, 0, sizeof(set));
-	set.resolver_config = path;
-	set.timeout_ms = SUITE_DNS_TIMEOUT_MS;
+	if (srv != NULL) {
+		server_stop(srv);
+		if (server_start(srv, dir, scenario) < 0)
+			return NULL;
+		set.forwarders = srv->fwds;
+	} else {
+		set.resolver_config = path;
+	}
+	set.timeout_ms = srv != NULL ? SUITE_FWD_TIMEOUT_MS :
+				       SUITE_DNS_TIMEOUT_MS;
 	if (dns_resolver_new(&set, NULL, NULL, &r, &error) < 0) {
 		fprintf(stderr, "spf-suite: %s: %s\n", path, error);
 		return NULL;
@@ -144,7 +212,8 @@ run_one(struct dns_resolver *r, char **f, char *why, size_t whylen)
 }
 
 static int
-run_table(const char *dir, const char *known, struct counts *n)
+run_table(const char *dir, const char *known, struct server *srv,
+	  struct counts *n)
 {
 	char path[4096], line[8192], scenario[32] = "", why[2048];
 	struct dns_resolver *r = NULL;
@@ -175,7 +244,9 @@ run_table(const char *dir, const char *known, struct counts *n)
 		if (strcmp(scenario, f[0]) != 0) {
 			dns_resolver_free(&r);
 			snprintf(scenario, sizeof(scenario), "%s", f[0]);
-			if ((r = scenario_resolver(dir, scenario)) == NULL) {
+			if ((r = scenario_resolver(dir, scenario, srv)) ==
+			    NULL) {
+				server_stop(srv);
 				fclose(fp);
 				return -1;
 			}
@@ -191,6 +262,7 @@ run_table(const char *dir, const char *known, struct counts *n)
 		}
 	}
 	dns_resolver_free(&r);
+	server_stop(srv);
 	fclose(fp);
 	return 0;
 }
@@ -199,13 +271,21 @@ int
 main(int argc, char **argv)
 {
 	struct counts n = {0, 0, 0};
+	struct server server = {0, 0, "", {NULL, NULL}}, *srv = NULL;
 	char *dir, cmd[8192], *yaml, *end;
 	int fds[2], port;
 	unsigned long want;
 
+	if (argc > 1 && strcmp(argv[1], "--forwarder") == 0) {
+		harness_need_unbound(); /* SKIP without the server */
+		srv = &server;
+		argv++;
+		argc--;
+	}
 	if (argc < 3 || (want = strtoul(argv[2], &end, 10)) == 0 ||
 	    *end != '\0') {
-		fprintf(stderr, "usage: spf_suite SUITE.yml COUNT [KNOWN]\n");
+		fprintf(stderr, "usage: spf_suite [--forwarder] SUITE.yml "
+			"COUNT [KNOWN]\n");
 		return 2;
 	}
 	if (asprintf(&yaml, "%s/spf/%s", harness_testdata(), argv[1]) < 0)
@@ -220,14 +300,16 @@ main(int argc, char **argv)
 		return 99;
 	snprintf(cmd, sizeof(cmd),
 	         "/usr/bin/python3 %s/tests/spf-suite.py "
-	         "'%s' '%s' %d",
-	         harness_srcdir(), yaml, dir, port);
+	         "'%s' '%s' %d%s",
+	         harness_srcdir(), yaml, dir, port,
+	         srv != NULL ? " server" : "");
 	if (system(cmd) != 0 ||
-	    run_table(dir, argc > 3 ? argv[3] : NULL, &n) < 0) {
+	    run_table(dir, argc > 3 ? argv[3] : NULL, srv, &n) < 0) {
 		fprintf(stderr, "spf-suite: could not set up %s\n", yaml);
 		return 99;
 	}
-	printf("spf-suite %s: %u passed, %u failed", argv[1], n.passed,
+	printf("spf-suite %s%s: %u passed, %u failed", argv[1],
+	       srv != NULL ? " (forwarder to a real unbound)" : "", n.passed,
 	       n.failed);
 	if (n.known > 0)
 		printf(", %u known differences (not counted as passed)",

@@ -5,7 +5,9 @@
 # local-zone:/local-data: lines in the file ZONES, with everything it
 # writes under DIR (created if needed).  Everything not in ZONES is
 # refused (no internet in tests).  EXTRA_CONF, if given, is appended to
-# the server: clause (e.g. for DNSSEC test zones).
+# the server: clause (e.g. for DNSSEC test zones).  UNBOUND_ROOT_ZONE
+# (default refuse) is the local-zone type of "." - static to answer
+# NXDOMAIN for everything not in ZONES, as an authoritative server would.
 #
 # Prints "PID PORT" on stdout once the server answers; the caller stops it
 # with kill PID (tests/harness/stop-pid.sh waits for it to be gone).
@@ -43,7 +45,7 @@ server:
 	verbosity: 1
 	access-control: 127.0.0.0/8 allow
 	module-config: "iterator"
-	local-zone: "." refuse
+	local-zone: "." ${UNBOUND_ROOT_ZONE:-refuse}
 	local-zone: "test." nodefault
 	local-zone: "invalid." nodefault
 	local-zone: "2.0.192.in-addr.arpa." nodefault

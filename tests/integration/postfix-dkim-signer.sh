@@ -36,6 +36,7 @@ cleanup() {
 	if [ "${KEEP:-0}" = 1 ]; then echo "# kept $BASE"; else rm -rf "$BASE"; fi
 }
 trap cleanup EXIT
+trap "exit 1" INT TERM
 pf_init "$BASE" || fail "pf_init"
 uid=$(id -u nobody)
 PF_FILTER_UID=$uid
@@ -47,12 +48,14 @@ signer="$PF_PREFIX/libexec/dkim-signer"
 authcheck="$MAILAUTH_BUILDDIR/cli/authcheck"
 odkpeer="$MAILAUTH_BUILDDIR/tests/peers/opendkim-peer"
 [ -x "$odkpeer" ] || make -s -C "$MAILAUTH_BUILDDIR" tests/peers/opendkim-peer > /dev/null 2>&1
+[ -x "$odkpeer" ] || { echo "SKIP: tests/peers/opendkim-peer cannot be built (apt-get install libopendkim-dev)"; exit 77; }
 
-# --- keys (owned by the signing user, mode 600) and the signer's files
+# --- keys (dkim-keygen; owned by the signing user, mode 600) and the
+# signer's files
 M=$BASE/mailauth
 mkdir -p "$M/keys"
-openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$M/keys/rsa2026.private" 2>/dev/null
-openssl genpkey -algorithm ED25519 -out "$M/keys/ed2026.private" 2>/dev/null
+"$PF_PREFIX/bin/dkim-keygen" --domain example.com --selector rsa2026 --directory "$M/keys" > /dev/null || fail "dkim-keygen rsa"
+"$PF_PREFIX/bin/dkim-keygen" --domain example.com --selector ed2026 --type ed25519 --directory "$M/keys" > /dev/null || fail "dkim-keygen ed25519"
 chown -R nobody "$M/keys"
 chmod 700 "$M/keys"
 chmod 600 "$M/keys"/*.private

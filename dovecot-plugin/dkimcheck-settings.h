@@ -1,0 +1,75 @@
+/*
+ * dkimcheck-settings.h - the plugin { } settings of the dkimcheck Dovecot
+ * plugin (dkimcheck(7)), in two views:
+ *
+ * - the transaction view, read once per LMTP transaction from the
+ *   process's settings (protocol lmtp { } applied, no user yet): whether
+ *   to verify at all, the authserv-id, the resolver, the DNS time budget,
+ *   whose SPF results are believed and the signature limit;
+ * - the recipient view, read per recipient from the mail_user (plugin { }
+ *   plus userdb overrides, so per user or per domain): opt-out, keywords,
+ *   the Junk mailbox, what a DMARC reject means, dry run.
+ *
+ * A value that does not parse is an error: the caller logs it and
+ * delivers the message untouched (nothing lost).
+ *
+ * Memory: strings in the results point into Dovecot's settings (valid for
+ * the process or the mail_user) or into the pool given.
+ */
+#ifndef DKIMCHECK_SETTINGS_H
+#define DKIMCHECK_SETTINGS_H
+
+struct mail_user;
+struct mail_user_settings;
+
+/* Default time budget for all DNS work of one message. */
+#define DKIMCHECK_DEFAULT_DNS_TIMEOUT_MSECS 5000
+/* Above this a DNS budget is a configuration mistake (LMTP would stall). */
+#define DKIMCHECK_MAX_DNS_TIMEOUT_MSECS 60000
+/* Default and upper limit of dkimcheck_max_signatures. */
+#define DKIMCHECK_DEFAULT_MAX_SIGNATURES 8
+#define DKIMCHECK_MAX_MAX_SIGNATURES 64
+
+/* dkimcheck_reject: what a DMARC "reject" disposition does. */
+enum dkimcheck_reject_action {
+	DKIMCHECK_REJECT_JUNK, /* file into the Junk mailbox (default) */
+	DKIMCHECK_REJECT_LMTP, /* LMTP 550 5.7.1 for this recipient */
+};
+
+struct dkimcheck_settings {
+	bool enabled;			/* dkimcheck (default yes) */
+	const char *authserv_id;	/* dkimcheck_authserv_id (hostname) */
+	const char *resolver_config;	/* dkimcheck_resolver_config or NULL */
+	unsigned int dns_timeout_msecs; /* dkimcheck_dns_timeout */
+	/* dkimcheck_trusted_authserv_ids, NULL-terminated; authserv_id
+	 * itself when not set */
+	const char *const *trusted_authserv_ids;
+	unsigned int max_signatures; /* dkimcheck_max_signatures */
+};
+
+struct dkimcheck_user_settings {
+	bool enabled;		  /* dkimcheck = no opts the user out */
+	bool keywords;		  /* dkimcheck_keywords (default yes) */
+	bool dry_run;		  /* dkimcheck_dry_run: tag, never file */
+	const char *junk_mailbox; /* dkimcheck_junk_mailbox (Junk) */
+	enum dkimcheck_reject_action reject; /* dkimcheck_reject */
+	/* keyword names: dkimcheck_keyword_dkim_fail ($DKIM_Fail),
+	 * dkimcheck_keyword_dmarc_fail ($DMARC_Fail),
+	 * dkimcheck_keyword_junk ($Junk, RFC 9051 / IANA registry) */
+	const char *keyword_dkim_fail;
+	const char *keyword_dmarc_fail;
+	const char *keyword_junk;
+};
+
+/* The transaction view from the process's settings.  0, or -1 with
+ * *error_r naming the setting and its value. */
+int dkimcheck_settings_read(const struct mail_user_settings *user_set,
+			    pool_t pool, struct dkimcheck_settings *set_r,
+			    const char **error_r);
+
+/* The recipient view from the user's settings.  0, or -1 with *error_r. */
+int dkimcheck_user_settings_read(struct mail_user *user,
+				 struct dkimcheck_user_settings *set_r,
+				 const char **error_r);
+
+#endif

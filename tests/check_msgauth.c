@@ -1,0 +1,437 @@
+/*
+ * check_msgauth.c - one message's authentication (lib/msgauth.h): how
+ * the message is fed and what is read from its header.  Through the
+ * real libunbound code serving local zone data (msgauth-test.h): the RFC
+ * 8463 signed vectors (both signatures pass, published) with a DMARC
+ * record for football.example.com.  Cases: the message fed whole and one
+ * byte at a time, LF and CRLF, gives the same result; forged
+ * Authentication-Results / Received-SPF fields listed with their byte
+ * ranges (RFC 8601 section 5); the SPF result trusted only from our own
+ * field or a trusted authserv-id; the async form on the caller's event
+ * base; keys from a table without a loop; key and DMARC answers cached
+ * across messages.  The verdicts themselves: check_msgauth_verdicts.c.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <event2/event.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "dkim-keystore.h"
+#include "dkim-test.h"
+#include "dns.h"
+#include "harness.h"
+#include "msgauth-test.h"
+#include "msgauth.h"
+
+START_TEST(test_pieces_same_result)
+{
+	/* The same bytes in any split and with LF or CRLF line ends are the
+	   same message (RFC 5322 2.1, RFC 6376 3.4 canonicalization). */
+	char *conf = msgauth_test_zone_config(DMARC_REJECT);
+	struct dns_resolver *r = msgauth_test_resolver(conf, NULL, 5000);
+	struct dkim_keystore *ks = dkim_keystore_new_dns(r, NULL);
+	struct msgauth_settings set;
+	char *want = NULL, *got;
+	int crlf;
+	size_t step;
+
+	msgauth_test_settings(&set, "mx.test");
+	for (crlf = 0; crlf < 2; crlf++) {
+		char *msg = msgauth_test_message(crlf, "", false);
+
+		for (step = 0; step <= 1; step++) {
+			struct msgauth *ma = msgauth_test_run(&set, r, ks, NULL, msg, step);
+			const struct msgauth_result *res = msgauth_result(ma);
+
+			/* RFC 8463 appendix A: both signatures verify */
+			ck_assert_uint_eq(res->ndkim, 2);
+			ck_assert_str_eq(dkim_result_str(res->dkim[0].result),
+					 "pass");
+			ck_assert_str_eq(dkim_result_str(res->dkim[1].result),
+					 "pass");
+			ck_assert(res->dmarc_evaluated);
+			ck_assert_str_eq(dmarc_result_str(res->dmarc.result),
+					 "pass");
+			got = msgauth_test_unfolded(ma);
+			if (want == NULL)
+				want = strdup(got);
+			harness_assert_str("A-R value", got, want);
+			free(got);
+			msgauth_free(&ma);
+		}
+		free(msg);
+	}
+	msgauth_test_contains(want, "mx.test; spf=none; dkim=pass");
+	msgauth_test_contains(want, "header.d=" DOMAIN " header.i=@" DOMAIN
+			" header.s=brisbane header.a=ed25519-sha256");
+	msgauth_test_contains(want, "dmarc=pass (p=reject dis=none) header.from="
+			DOMAIN);
+	free(want);
+	dkim_keystore_free(&ks);
+	dns_resolver_free(&r);
+	free(conf);
+}
+END_TEST
+
+/* Header fields above the vector: our spf-policyd's field on top (what
+ * Postfix prepends), a Received, then fields claiming our id or another
+ * trusted id that were in the message when it arrived. */
+static const char trace_prefix[] =
+	"Authentication-Results: mx.test; spf=pass smtp.mailfrom=bounce@"
+	DOMAIN "\n"
+	"Received: from mail.example.net by mx.test; Fri, 11 Jul 2003\n"
+	"Authentication-Results: MX.TEST;\n\tspf=pass smtp.mailfrom=evil.example\n"
+	"Authentication-Results: other.example; dkim=pass header.d=x.example\n"
+	"Received-SPF: pass (mx.test) receiver=border.test;\n"
+	"Authentication-Results: border.test; spf=pass smtp.mailfrom=x.example\n";
+
+static void
+assert_drop(const struct msgauth_field *f, const char *msg,
+	    const char *field_text, enum msgauth_drop_reason reason,
+	    size_t index)
+{
+	const char *at = strstr(msg, field_text);
+
+	ck_assert_ptr_nonnull(at);
+	ck_assert_msg(f->offset == (size_t)(at - msg),
+		      "offset: got %zu, want %zu", f->offset,
+		      (size_t)(at - msg));
+	ck_assert_msg(f->length == strlen(field_text), "length: got %zu, want %zu",
+		      f->length, strlen(field_text));
+	ck_assert_uint_eq(f->index, index);
+	harness_assert_str("reason", msgauth_drop_reason_str(f->reason),
+			   msgauth_drop_reason_str(reason));
+}
+
+START_TEST(test_forged_fields_listed)
+{
+	/* RFC 8601 section 5: fields claiming our authserv-id that our
+	   border MTA did not add are removed; the one it added (topmost,
+	   above the first Received) is trusted and replaced by ours. */
+	char *conf = msgauth_test_zone_config(DMARC_REJECT);
+	struct dns_resolver *r = msgauth_test_resolver(conf, NULL, 5000);
+	struct dkim_keystore *ks = dkim_keystore_new_dns(r, NULL);
+	struct msgauth_settings set;
+	int crlf;
+
+	msgauth_test_settings(&set, "mx.test");
+	for (crlf = 0; crlf < 2; crlf++) {
+		char *msg = msgauth_test_message(crlf, trace_prefix, true);
+		const char *nl = crlf ? "\r\n" : "\n";
+		char top[256], forged[256];
+		struct msgauth *ma = msgauth_test_run(&set, r, ks, NULL, msg, crlf ? 1 : 0);
+		const struct msgauth_result *res = msgauth_result(ma);
+
+		snprintf(top, sizeof(top),
+			 "Authentication-Results: mx.test; spf=pass "
+			 "smtp.mailfrom=bounce@" DOMAIN "%s", nl);
+		snprintf(forged, sizeof(forged),
+			 "Authentication-Results: MX.TEST;%s\tspf=pass "
+			 "smtp.mailfrom=evil.example%s", nl, nl);
+		ck_assert_uint_eq(res->ndrop, 2);
+		assert_drop(&res->drop[0], msg, top, MSGAUTH_DROP_REPLACED, 0);
+		assert_drop(&res->drop[1], msg, forged, MSGAUTH_DROP_FORGED, 2);
+		/* the trusted result: pass for the MAIL FROM domain */
+		ck_assert(res->spf.found);
+		ck_assert_str_eq(spf_result_str(res->spf.result), "pass");
+		ck_assert_str_eq(res->spf.domain, DOMAIN);
+		/* RFC 9989 5.3.5: the body was changed (dkim=fail), but the
+		   aligned SPF pass makes DMARC pass */
+		ck_assert_str_eq(dkim_result_str(res->dkim[0].result), "fail");
+		ck_assert_str_eq(dmarc_result_str(res->dmarc.result), "pass");
+		ck_assert(res->dmarc.spf_aligned);
+		free(msg);
+		msgauth_free(&ma);
+	}
+	dkim_keystore_free(&ks);
+	dns_resolver_free(&r);
+	free(conf);
+}
+END_TEST
+
+START_TEST(test_trusted_authserv_ids)
+{
+	/* Dovecot on imap.test behind the border MX border.test: the
+	   border's field is believed when border.test is trusted, and
+	   every other field claiming either id is forged. */
+	static const char prefix[] =
+		"Authentication-Results: border.test; spf=fail smtp.mailfrom="
+		DOMAIN "\n"
+		"Received: from mail.example.net by border.test\n"
+		"Authentication-Results: imap.test; spf=pass smtp.mailfrom="
+		DOMAIN "\n"
+		"Authentication-Results: border.test; spf=pass smtp.mailfrom="
+		DOMAIN "\n";
+	static const char *const trusted[] = {"border.test"};
+	char *conf = msgauth_test_zone_config(DMARC_REJECT);
+	struct dns_resolver *r = msgauth_test_resolver(conf, NULL, 5000);
+	struct dkim_keystore *ks = dkim_keystore_new_dns(r, NULL);
+	struct msgauth_settings set;
+	char *msg = msgauth_test_message(false, prefix, true), *ar;
+	struct msgauth *ma;
+	const struct msgauth_result *res;
+
+	msgauth_test_settings(&set, "imap.test");
+	set.trusted_authserv_ids = trusted;
+	set.ntrusted_authserv_ids = 1;
+	ma = msgauth_test_run(&set, r, ks, NULL, msg, 0);
+	res = msgauth_result(ma);
+	ck_assert(res->spf.found);
+	ck_assert_str_eq(spf_result_str(res->spf.result), "fail");
+	ck_assert_str_eq(res->spf.authserv_id, "border.test");
+	ck_assert_uint_eq(res->spf.field_index, 0);
+	/* the border's own field stays; the two below go */
+	ck_assert_uint_eq(res->ndrop, 2);
+	ck_assert_uint_eq(res->drop[0].index, 2);
+	ck_assert_uint_eq(res->drop[1].index, 3);
+	ck_assert_str_eq(res->drop[0].authserv_id, "imap.test");
+	ck_assert_str_eq(res->drop[1].authserv_id, "border.test");
+	/* tampered body, SPF fail: nothing aligned passes (9989 5.3.5) */
+	ck_assert_str_eq(dmarc_result_str(res->dmarc.result), "fail");
+	ck_assert_str_eq(dmarc_policy_str(res->dmarc.disposition), "reject");
+	ar = msgauth_test_unfolded(ma);
+	msgauth_test_contains(ar, "imap.test; spf=fail smtp.mailfrom=" DOMAIN ";");
+	free(ar);
+	msgauth_free(&ma);
+
+	/* without trusting border.test its result proves nothing */
+	set.ntrusted_authserv_ids = 0;
+	ma = msgauth_test_run(&set, r, ks, NULL, msg, 0);
+	res = msgauth_result(ma);
+	ck_assert(!res->spf.found);
+	ck_assert_str_eq(spf_result_str(res->spf.result), "none");
+	ck_assert_uint_eq(res->ndrop, 1);
+	ck_assert_uint_eq(res->drop[0].index, 2);
+	msgauth_free(&ma);
+	free(msg);
+	dkim_keystore_free(&ks);
+	dns_resolver_free(&r);
+	free(conf);
+}
+END_TEST
+
+struct async_wait {
+	char *value;
+	int calls;
+};
+
+static void
+async_done(struct msgauth *ma, void *context)
+{
+	struct async_wait *w = context;
+	const char *v = msgauth_authres_value(ma, false);
+
+	w->value = strdup(v);
+	w->calls++;
+	msgauth_free(&ma); /* allowed from the callback */
+}
+
+START_TEST(test_async_external_base)
+{
+	/* The same message on the caller's event base: the callback runs
+	   once from the loop with the same verdicts as the blocking run. */
+	char *conf = msgauth_test_zone_config(DMARC_REJECT);
+	struct event_base *base = event_base_new();
+	struct dns_resolver *r = msgauth_test_resolver(conf, base, 5000);
+	struct dkim_keystore *ks = dkim_keystore_new_dns(r, NULL);
+	struct msgauth_settings set;
+	char *msg = msgauth_test_message(true, "", false);
+	struct async_wait w = {NULL, 0};
+	struct msgauth *ma;
+	const char *err;
+
+	msgauth_test_settings(&set, "mx.test");
+	ck_assert_int_eq(msgauth_new(&set, r, ks, NULL, NULL, &ma, &err), 0);
+	msgauth_push(ma, msg, strlen(msg));
+	msgauth_end(ma, async_done, &w);
+	ck_assert_int_eq(w.calls, 0);
+	while (w.calls == 0)
+		ck_assert_int_ge(event_base_loop(base, EVLOOP_ONCE), 0);
+	ck_assert_int_eq(w.calls, 1);
+	msgauth_test_contains(w.value, "dmarc=pass");
+	msgauth_test_contains(w.value, "dkim=pass");
+	free(w.value);
+	free(msg);
+	dkim_keystore_free(&ks);
+	dns_resolver_free(&r);
+	event_base_free(base);
+	free(conf);
+}
+END_TEST
+
+START_TEST(test_unsigned_and_table_keys)
+{
+	/* RFC 8601 2.7.1: an unsigned message is dkim=none; with keys from
+	   a table, no resolver, DMARC and SPF off, everything completes
+	   inside msgauth_run() without a loop. */
+	static const char kt[] =
+		"brisbane._domainkey." DOMAIN " v=DKIM1; k=ed25519; "
+		"p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=\n";
+	struct dkim_keystore *ks = dkim_keystore_new_table_text(kt,
+								 strlen(kt));
+	struct msgauth_settings set;
+	struct msgauth *ma;
+	size_t len;
+	char *msg = dkim_test_read("rfc8463/unsigned.eml", &len), *ar;
+
+	msgauth_test_settings(&set, "mx.test");
+	set.dmarc_off = true;
+	set.spf_source = MSGAUTH_SPF_OFF;
+	ma = msgauth_test_run(&set, NULL, ks, NULL, msg, 0);
+	ar = msgauth_test_unfolded(ma);
+	harness_assert_str("A-R", ar, "mx.test; dkim=none");
+	free(ar);
+	msgauth_free(&ma);
+	free(msg);
+
+	/* the signed vector: ed25519 passes, rsa has no key in the table */
+	msg = msgauth_test_message(false, "", false);
+	ma = msgauth_test_run(&set, NULL, ks, NULL, msg, 0);
+	ck_assert_str_eq(dkim_result_str(msgauth_result(ma)->dkim[0].result),
+			 "pass");
+	ck_assert_str_eq(dkim_result_str(msgauth_result(ma)->dkim[1].result),
+			 "permerror");
+	msgauth_free(&ma);
+	free(msg);
+	dkim_keystore_free(&ks);
+}
+END_TEST
+
+START_TEST(test_cache_across_messages)
+{
+	/* Keys and DMARC answers are cached across messages of a process
+	   (the key store for key records, libunbound for the rest, for
+	   their TTL of 300 s): with the only DNS server stopped after the
+	   first message, the second one still gets dkim=pass and
+	   dmarc=pass instead of temperror. */
+	struct harness_unbound server;
+	char *lines = msgauth_test_zone_lines(DMARC_REJECT), *fwd, *msg, *ar;
+	struct dns_resolver *r;
+	struct dkim_keystore *ks;
+	struct msgauth_settings set;
+	struct msgauth *ma;
+	int round;
+
+	ck_assert_int_eq(harness_unbound_start(lines, &server), 0);
+	fwd = harness_forward_config(msgauth_test_dir, server.port);
+	r = msgauth_test_resolver(fwd, NULL, 1000);
+	ks = dkim_keystore_new_dns(r, NULL);
+	msgauth_test_settings(&set, "mx.test");
+	set.time_budget_ms = 3000;
+	msg = msgauth_test_message(false, "", false);
+	for (round = 0; round < 2; round++) {
+		ma = msgauth_test_run(&set, r, ks, NULL, msg, 0);
+		ar = msgauth_test_unfolded(ma);
+		ck_assert(!msgauth_result(ma)->budget_expired);
+		msgauth_test_contains(ar, "dkim=pass");
+		msgauth_test_contains(ar, "dmarc=pass");
+		free(ar);
+		msgauth_free(&ma);
+		if (round == 0)
+			harness_unbound_stop(&server);
+	}
+	free(msg);
+	dkim_keystore_free(&ks);
+	dns_resolver_free(&r);
+	free(fwd);
+	free(lines);
+}
+END_TEST
+
+START_TEST(test_settings_refused)
+{
+	/* Unusable settings are an error at once (never a verdict): no
+	   authserv-id (RFC 8601 2.5 requires one), an empty trusted id,
+	   DMARC without a resolver. */
+	static const char *const empty[] = {""};
+	struct dkim_keystore *ks = dkim_keystore_new_table_text("", 0);
+	struct msgauth_settings set;
+	struct msgauth *ma = NULL;
+	const char *err = NULL;
+
+	msgauth_test_settings(&set, NULL);
+	set.dmarc_off = true;
+	ck_assert_int_eq(msgauth_new(&set, NULL, ks, NULL, NULL, &ma, &err), -1);
+	ck_assert_ptr_nonnull(err);
+	msgauth_test_settings(&set, "mx.test");
+	set.dmarc_off = true;
+	set.trusted_authserv_ids = empty;
+	set.ntrusted_authserv_ids = 1;
+	ck_assert_int_eq(msgauth_new(&set, NULL, ks, NULL, NULL, &ma, &err), -1);
+	msgauth_test_settings(&set, "mx.test");
+	ck_assert_int_eq(msgauth_new(&set, NULL, ks, NULL, NULL, &ma, &err), -1);
+	ck_assert_ptr_null(ma);
+	set.dmarc_off = true;
+	ck_assert_int_eq(msgauth_new(&set, NULL, ks, NULL, NULL, &ma, &err), 0);
+	msgauth_free(&ma);
+	ck_assert_ptr_null(ma);
+	dkim_keystore_free(&ks);
+}
+END_TEST
+
+START_TEST(test_many_trace_fields)
+{
+	/* Hostile input: more trace fields than are kept
+	   (MSGAUTH_MAX_TRACE_FIELDS).  Every field claiming our id below
+	   the trusted one is still listed (RFC 8601 5), in message order,
+	   and the others stay. */
+	struct dkim_keystore *ks = dkim_keystore_new_table_text("", 0);
+	struct msgauth_settings set;
+	const struct msgauth_result *res;
+	struct msgauth *ma;
+	struct buf b = BUF_INIT;
+	size_t i, n = MSGAUTH_MAX_TRACE_FIELDS + 44, want = 0;
+
+	buf_append_str(&b, "Authentication-Results: mx.test; spf=pass "
+			   "smtp.mailfrom=a@" DOMAIN "\n");
+	for (i = 1; i < n; i++)
+		buf_printf(&b, "Authentication-Results: %s; spf=pass\n",
+			   i % 3 == 0 ? "other.test" : "mx.test");
+	buf_append_str(&b, "From: a@" DOMAIN "\n\nbody\n");
+	msgauth_test_settings(&set, "mx.test");
+	set.dmarc_off = true;
+	ma = msgauth_test_run(&set, NULL, ks, NULL, buf_cstr(&b), 0);
+	res = msgauth_result(ma);
+	for (i = 1; i < n; i++)
+		want += i % 3 != 0;
+	/* + 1: the trusted field itself, replaced */
+	ck_assert_uint_eq(res->ndrop, want + 1);
+	ck_assert_str_eq(spf_result_str(res->spf.result), "pass");
+	for (i = 1; i < res->ndrop; i++) {
+		ck_assert_uint_gt(res->drop[i].index, res->drop[i - 1].index);
+		ck_assert_uint_ne(res->drop[i].index % 3, 0);
+		ck_assert_str_eq(res->drop[i].authserv_id, "mx.test");
+		ck_assert(strncmp(buf_cstr(&b) + res->drop[i].offset,
+				  "Authentication-Results: mx.test;", 32) == 0);
+	}
+	msgauth_free(&ma);
+	buf_free(&b);
+	dkim_keystore_free(&ks);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("msgauth");
+	TCase *tc = tcase_create("msgauth");
+
+	harness_need_unbound(); /* test_cache_across_messages */
+	tcase_add_checked_fixture(tc, msgauth_test_setup,
+				  msgauth_test_teardown);
+	tcase_add_test(tc, test_pieces_same_result);
+	tcase_add_test(tc, test_forged_fields_listed);
+	tcase_add_test(tc, test_trusted_authserv_ids);
+	tcase_add_test(tc, test_async_external_base);
+	tcase_add_test(tc, test_unsigned_and_table_keys);
+	tcase_add_test(tc, test_cache_across_messages);
+	tcase_add_test(tc, test_settings_refused);
+	tcase_add_test(tc, test_many_trace_fields);
+	suite_add_tcase(s, tc);
+	return harness_run_suite(s) == 0 ? 0 : 1;
+}

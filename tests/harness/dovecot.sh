@@ -1,0 +1,194 @@
+# dovecot.sh - a private Dovecot instance for integration tests (sourced).
+#
+# Runs as root (Dovecot's master must), everything under one scratch
+# directory, LMTP and IMAP on free ports of 127.0.0.1, users from a
+# passwd-file (uid/gid of nobody, password "secret"), Maildir homes.  No
+# !include of the system configuration.  The caller's configuration
+# (a copy of configs/dovecot/*.conf, settings for the test) is included
+# after the base settings.  Stopped by the master's PID, and every
+# process of the instance is checked to be gone.
+#
+#	. "$srcdir/tests/harness/dovecot.sh"
+#	dovecot_init "$BASE/dovecot" "$moduledir"   # MODULEDIR: our plugin
+#	dovecot_user alice [userdb_FIELD=VALUE ...]
+#	dovecot_start [CONF_FILE ...]       # sets dovecot_lmtp_port ...
+#	... swaks --protocol LMTP --server 127.0.0.1:$dovecot_lmtp_port ...
+#	dovecot_stop                        # 0 when nothing is left
+#
+# dovecot_init DIR MODULEDIR
+#	Creates DIR/{etc,run,state,log,home}; the module directory Dovecot
+#	loads mail plugins from is MODULEDIR, where a link to Pigeonhole's
+#	lib90_sieve_plugin.so is added (so `sieve` can be in mail_plugins).
+# dovecot_user NAME [FIELD=VALUE ...]
+#	A user NAME (login NAME or NAME@anything, password "secret"), home
+#	DIR/home/NAME; the fields go to the passwd-file's extra field column
+#	(userdb_dkimcheck=no sets that plugin setting for this user).
+# dovecot_start [CONF ...]
+#	Writes DIR/etc/dovecot.conf (base + !include of each CONF), checks it
+#	with doveconf, starts the master and waits until LMTP and IMAP
+#	accept connections.  Sets dovecot_pid, dovecot_lmtp_port,
+#	dovecot_imap_port, dovecot_conf, dovecot_log.  Returns 1 (log tail on
+#	stderr) if it does not come up within 10 s.
+# dovecot_stop
+#	SIGTERM to the master, waits up to 10 s for every process of the
+#	instance (same session) to go; returns 1 if something is left.
+
+_dc_free_port() {
+	/usr/bin/python3 -c 'import socket
+s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+_dc_port_open() {
+	/usr/bin/python3 -c 'import socket,sys
+s=socket.create_connection(("127.0.0.1",int(sys.argv[1])),0.2)' "$1" 2>/dev/null
+}
+
+dovecot_init() {
+	dovecot_dir=$1
+	dovecot_moduledir=$2
+	mkdir -p "$dovecot_dir/etc" "$dovecot_dir/run" "$dovecot_dir/state" \
+		"$dovecot_dir/log" "$dovecot_dir/home" || return 1
+	chmod 755 "$dovecot_dir" "$dovecot_dir/etc" "$dovecot_dir/home"
+	: > "$dovecot_dir/etc/passwd"
+	chmod 644 "$dovecot_dir/etc/passwd"
+	if [ -f /usr/lib/dovecot/modules/lib90_sieve_plugin.so ]; then
+		ln -sf /usr/lib/dovecot/modules/lib90_sieve_plugin.so \
+			"$dovecot_moduledir/lib90_sieve_plugin.so"
+	fi
+	dovecot_pid=
+}
+
+dovecot_user() {
+	_dc_name=$1
+	shift
+	mkdir -p "$dovecot_dir/home/$_dc_name"
+	chown nobody:nogroup "$dovecot_dir/home/$_dc_name"
+	printf '%s:{PLAIN}secret:%s:%s::%s::%s\n' "$_dc_name" \
+		"$(id -u nobody)" "$(id -g nobody)" \
+		"$dovecot_dir/home/$_dc_name" "$*" >> "$dovecot_dir/etc/passwd"
+}
+
+_dc_write_conf() {
+	cat <<CONF
+# written by tests/harness/dovecot.sh
+instance_name = mailauth-test-$$
+base_dir = $dovecot_dir/run
+state_dir = $dovecot_dir/state
+log_path = $dovecot_dir/log/dovecot.log
+info_log_path = $dovecot_dir/log/dovecot.log
+debug_log_path = $dovecot_dir/log/dovecot.log
+protocols = imap lmtp
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain
+auth_username_format = %Ln
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN $dovecot_dir/etc/passwd
+}
+userdb {
+  driver = passwd-file
+  args = $dovecot_dir/etc/passwd
+}
+mail_location = maildir:~/Maildir
+mail_plugin_dir = $dovecot_moduledir
+lda_mailbox_autocreate = yes
+namespace inbox {
+  inbox = yes
+  separator = /
+}
+CONF
+	# the caller's files before any protocol { } filter, so their global
+	# settings (mail_plugins) reach every protocol
+	for _dc_c in "$@"; do
+		echo "!include $_dc_c"
+	done
+	cat <<CONF
+protocol lmtp {
+  mail_plugins = \$mail_plugins sieve
+}
+plugin {
+  sieve = file:~/sieve;active=~/.dovecot.sieve
+}
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = $dovecot_imap_port
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+service lmtp {
+  unix_listener lmtp {
+    mode = 0600
+  }
+  inet_listener lmtp {
+    address = 127.0.0.1
+    port = $dovecot_lmtp_port
+  }
+}
+service stats {
+  unix_listener stats-reader {
+    mode = 0600
+  }
+}
+CONF
+}
+
+dovecot_start() {
+	dovecot_conf=$dovecot_dir/etc/dovecot.conf
+	dovecot_log=$dovecot_dir/log/dovecot.log
+	for _dc_try in 1 2 3; do
+		dovecot_lmtp_port=$(_dc_free_port)
+		dovecot_imap_port=$(_dc_free_port)
+		_dc_write_conf "$@" > "$dovecot_conf"
+		if ! doveconf -c "$dovecot_conf" -n >/dev/null 2>"$dovecot_dir/log/doveconf.err"; then
+			cat "$dovecot_dir/log/doveconf.err" >&2
+			return 1
+		fi
+		rm -f "$dovecot_dir/run/master.pid"
+		/usr/sbin/dovecot -c "$dovecot_conf" || return 1
+		_dc_i=0
+		while [ $_dc_i -lt 100 ]; do
+			if [ -z "${dovecot_pid:-}" ] && [ -s "$dovecot_dir/run/master.pid" ]; then
+				dovecot_pid=$(cat "$dovecot_dir/run/master.pid")
+			fi
+			if [ -n "${dovecot_pid:-}" ] && _dc_port_open "$dovecot_lmtp_port" &&
+			   _dc_port_open "$dovecot_imap_port"; then
+				return 0
+			fi
+			sleep 0.1
+			_dc_i=$((_dc_i + 1))
+		done
+		dovecot_stop >/dev/null 2>&1
+		# a port taken between the check and the bind: try again
+	done
+	echo "dovecot_start: Dovecot did not come up; $dovecot_log:" >&2
+	tail -20 "$dovecot_log" >&2
+	return 1
+}
+
+# Every live process of the instance (the master's session).
+_dc_procs() {
+	ps -eo sid=,stat=,pid= | awk -v s="$1" '$1 == s && $2 !~ /^Z/ { print $3 }'
+}
+
+dovecot_stop() {
+	[ -n "${dovecot_pid:-}" ] || return 0
+	kill "$dovecot_pid" 2>/dev/null || :
+	_dc_i=0
+	while [ $_dc_i -lt 100 ]; do
+		[ -z "$(_dc_procs "$dovecot_pid")" ] && ! kill -0 "$dovecot_pid" 2>/dev/null && break
+		sleep 0.1
+		_dc_i=$((_dc_i + 1))
+	done
+	_dc_left=$(_dc_procs "$dovecot_pid")
+	for _dc_p in $_dc_left; do
+		kill -9 "$_dc_p" 2>/dev/null || :
+	done
+	kill -9 "$dovecot_pid" 2>/dev/null || :
+	dovecot_pid=
+	[ -z "$_dc_left" ]
+}
