@@ -114,6 +114,24 @@ for p in "$keygen" "$signer" "$policyd" "$authcheck" "$harness_moduledir/lib90_d
 	[ -e "$p" ] || die "$p is missing after make install (built without Dovecot?)"
 done
 nobody_uid=$(id -u nobody)
+# the example configuration make install put under share/doc
+ex=$harness_datadir/doc/mailauth-pack/examples
+for f in spf-policyd/spf-policyd.conf spf-policyd/spf-policyd-main.cf \
+	 dkim-signer/dkim-signer.conf dkim-signer/dkim-signer-master.cf \
+	 dkim-signer/dkim-signer-main.cf; do
+	[ -f "$ex/$f" ] || die "$ex/$f is missing after make install"
+done
+# sub FILE...: an example file with this machine's paths replaced by the
+# demo's: the configuration directory (SYSCONFDIR/mailauth, /etc/mailauth
+# in the dkim-signer examples) by $M, the installed programs by their
+# copies under $work/inst, Postfix's spool by the private instance's
+sysconf=${harness_sysconfdir#"$harness_destdir"}
+sub() {
+	sed -e "s|$sysconf/mailauth/|$M/|g" -e "s|/etc/mailauth/|$M/|g" \
+		-e "s|/[^ ]*/libexec/dkim-signer|$signer|g" \
+		-e "s|/[^ ]*/sbin/spf-policyd|$policyd|g" \
+		-e "s|/var/spool/postfix/|$P/spool/|g" "$@"
+}
 
 # --- 3. keys and DNS ---
 # M stands for /etc/mailauth of a real server
@@ -247,7 +265,7 @@ relay_port=$(cat "$work/relay.port")
 # Dovecot, then the shipped snippets as they are
 {
 	pf_main_cf "$nobody_uid"
-	cat "$top/configs/dkim-signer-main.cf" "$top/configs/spf-policyd-main.cf"
+	sub "$ex/dkim-signer/dkim-signer-main.cf" "$ex/spf-policyd/spf-policyd-main.cf"
 } > "$P/etc/main.cf"
 # TLS (a self-signed certificate) and SASL through Dovecot, for the
 # submission service
@@ -263,15 +281,11 @@ postconf -c "$P/etc" -e myhostname=mail.home.test mydomain=home.test \
 	die "postconf failed"
 pf_mailbox alice@home.test bob@bank.test
 
-# the signer's files: configs/ with /etc/mailauth -> $M, plus the lines
-# dkim-keygen printed; its log in the scratch directory
-sub() {
-	sed -e "s|/etc/mailauth/|$M/|g" -e "s|/usr/local/libexec/dkim-signer|$signer|" \
-		-e "s|/usr/sbin/spf-policyd|$policyd|" -e "s|/var/spool/postfix/|$P/spool/|" "$@"
-}
-{ sub "$top/configs/dkim-signer-KeyTable" | grep '^#'; cat "$M/KeyTable.demo"; } > "$M/KeyTable"
-{ sub "$top/configs/dkim-signer-SigningTable" | grep '^#'; cat "$M/SigningTable.demo"; } > "$M/SigningTable"
-{ sub "$top/configs/dkim-signer.conf"; printf '\n# demo: no syslog here\nSyslog no\nLogFile %s\n' "$work/logs/dkim-signer.log"; } > "$M/dkim-signer.conf"
+# the signer's files: the examples, plus the lines dkim-keygen printed;
+# its log in the scratch directory
+{ sub "$ex/dkim-signer/dkim-signer-KeyTable" | grep '^#'; cat "$M/KeyTable.demo"; } > "$M/KeyTable"
+{ sub "$ex/dkim-signer/dkim-signer-SigningTable" | grep '^#'; cat "$M/SigningTable.demo"; } > "$M/SigningTable"
+{ sub "$ex/dkim-signer/dkim-signer.conf"; printf '\n# demo: no syslog here\nSyslog no\nLogFile %s\n' "$work/logs/dkim-signer.log"; } > "$M/dkim-signer.conf"
 : > "$work/logs/dkim-signer.log"
 chown nobody "$work/logs/dkim-signer.log"
 chmod 644 "$M/KeyTable" "$M/SigningTable" "$M/dkim-signer.conf"
@@ -287,7 +301,7 @@ out=$(su -s /bin/sh nobody -c "'$signer' -n -c '$M/dkim-signer.conf'" 2>&1) ||
 	echo "127.0.0.1:$in_port inet n - n - - smtpd"
 	echo "  -o syslog_name=postfix/inbound"
 	echo "  -o smtpd_authorized_xclient_hosts=127.0.0.1"
-	sub "$top/configs/dkim-signer-master.cf" | grep -v '^#' | sed \
+	sub "$ex/dkim-signer/dkim-signer-master.cf" | grep -v '^#' | sed \
 		-e "s|^submission inet  n       -       y|127.0.0.1:$sub_port inet n - n|" \
 		-e 's|user=dkimsign|user=nobody|' \
 		-e 's|^pickup    unix  n       -       y|pickup unix n - n|' \
@@ -298,14 +312,13 @@ out=$(su -s /bin/sh nobody -c "'$signer' -n -c '$M/dkim-signer.conf'" 2>&1) ||
 pf_start || die "Postfix did not start"
 ln -sf "$P/log/postfix.log" "$work/logs/postfix.log"
 
-# spf-policyd: configs/spf-policyd.conf as a daemon on the socket the
-# shipped main.cf lines name; A-R header with our authserv-id so that
+# spf-policyd: the example spf-policyd.conf, as a daemon on the socket
+# the main.cf lines name; A-R header with our authserv-id so that
 # dkimcheck believes its SPF result
-sed -e "s|/var/spool/postfix/|$P/spool/|" -e 's|^user = .*|user = nobody|' \
+sub "$ex/spf-policyd/spf-policyd.conf" | sed -e 's|^user = .*|user = nobody|' \
 	-e 's|^#Authserv_Id = mx.example.org|Authserv_Id = mail.home.test|' \
 	-e 's|^Header_Type = SPF|Header_Type = AR|' \
-	-e "s|^#resolver_config = /etc/mailauth/|resolver_config = $M/|" \
-	"$top/configs/spf-policyd.conf" > "$M/spf-policyd.conf"
+	-e "s|^#resolver_config = $M/|resolver_config = $M/|" > "$M/spf-policyd.conf"
 chmod 644 "$M/spf-policyd.conf"
 out=$("$policyd" -n -c "$M/spf-policyd.conf" 2>&1) || die "spf-policyd -n: $out"
 "$policyd" -e -c "$M/spf-policyd.conf" < /dev/null > "$work/logs/spf-policyd.log" 2>&1 &
