@@ -219,6 +219,26 @@ while [ ! -s "$work/blackhole.port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1
 chmod 644 "$M/unbound.conf"
 dnsopt="--resolver-config $M/unbound.conf"
 
+# the published records checked as README tells an admin to
+checks=0
+for d in home.test bank.test; do
+	for s in rsa2026 ed2026; do
+		if "$keygen" --check --domain "$d" --selector "$s" --key "$M/keys/$d/$s.private" \
+			$dnsopt > "$work/logs/keycheck-$s.$d.out" 2>&1; then
+			checks=$((checks + 1))
+		else
+			echo "demo: dkim-keygen --check $s._domainkey.$d failed:"
+			sed 's/^/    /' "$work/logs/keycheck-$s.$d.out"
+		fi
+	done
+done
+"$authcheck" dns TXT _dmarc.bank.test $dnsopt > "$work/logs/dmarc-bank.out" 2>&1
+grep -q 'v=DMARC1; p=reject' "$work/logs/dmarc-bank.out" && checks=$((checks + 1))
+"$authcheck" spf --ip 192.0.2.25 --mail-from postmaster@bank.test --helo mail.home.test \
+	$dnsopt > "$work/logs/spf-bank.out" 2>&1
+grep -q '^spf=pass ' "$work/logs/spf-bank.out" && checks=$((checks + 1))
+say "published records checked: $checks of 6 as expected (dkim-keygen --check, authcheck dns/spf)"
+
 # --- 4. Dovecot with dkimcheck: configs/dovecot/90-dkimcheck.conf ---
 say "Dovecot with dkimcheck (LMTP + IMAP)"
 dovecot_init "$work/dovecot" "$harness_moduledir" || die "dovecot_init failed"
@@ -541,11 +561,15 @@ The stack is still running (--keep-running), everything in $work:
   LMTP              127.0.0.1:$dovecot_lmtp_port
 Logs: $work/logs/.  Stop it with: $work/stop.sh
 EOF
-	exit $([ $failed = 0 ] && echo 0 || echo 1)
+	exit $([ $failed = 0 ] && [ $checks = 6 ] && echo 0 || echo 1)
 fi
 stop_all
 started=0
 echo "Everything stopped.  Logs: $work/logs/ (postfix.log, dovecot.log, spf-policyd.log, dkim-signer.log, unbound.log)"
+if [ $checks != 6 ]; then
+	echo "demo: $((6 - checks)) of the 6 checks of the published records failed"
+	exit 1
+fi
 if [ $failed = 0 ]; then
 	echo "demo: all 6 rows as expected"
 	exit 0
