@@ -21,12 +21,16 @@
 #     delivery to Dovecot;
 #   - a private Dovecot with the dkimcheck plugin (LMTP + IMAP);
 #
-# all configured from the files in configs/ with only paths, ports, host
-# names and the service user substituted (the harnesses in tests/harness/
-# start and stop the servers).  Signed mail that leaves the server goes
-# through scripts/demo-relay.py, a stand-in for the Internet that hands
-# it back to the inbound smtpd as if it came from mail.home.test's public
-# address (XCLIENT), so that SPF is checked as another site would.
+# all configured from the files in configs/ (as make install puts them
+# under share/doc/mailauth-pack/examples/): the lines of README's server
+# guide, with paths, ports, host names and the service user (nobody)
+# substituted, and what running on loopback needs - no chroot, the demo's
+# DNS (resolver_config), log files instead of syslog.  The harnesses in
+# tests/harness/ start and stop the servers.  Signed mail that leaves the
+# server goes through scripts/demo-relay.py, a stand-in for the Internet
+# that hands it back to the inbound smtpd as if it came from
+# mail.home.test's public address (XCLIENT), so that SPF is checked as
+# another site would.
 #
 # Then it sends six messages, reads each one back over IMAP and prints
 # one table: the message, what happened at SMTP, the
