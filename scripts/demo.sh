@@ -119,7 +119,9 @@ for p in "$keygen" "$signer" "$policyd" "$authcheck" "$harness_moduledir/lib90_d
 done
 nobody_uid=$(id -u nobody)
 # the example configuration make install put under share/doc
-ex=$harness_datadir/doc/mailauth-pack/examples
+ex=$(find "$harness_destdir" -type d -path '*/examples/spf-policyd' | head -1)
+ex=${ex%/spf-policyd}
+[ -n "$ex" ] || die "make install put no examples/spf-policyd directory under $harness_destdir"
 for f in spf-policyd/spf-policyd.conf spf-policyd/spf-policyd-main.cf \
 	 dkim-signer/dkim-signer.conf dkim-signer/dkim-signer-master.cf \
 	 dkim-signer/dkim-signer-main.cf; do
