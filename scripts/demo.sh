@@ -558,12 +558,13 @@ The stack is still running (--keep-running), everything in $work:
   DNS (unbound)     127.0.0.1:$ub_port   e.g. $authcheck dns TXT _dmarc.bank.test $dnsopt
   inbound smtpd     127.0.0.1:$in_port  (spf-policyd at RCPT; XCLIENT sets the client address)
       swaks --server 127.0.0.1:$in_port --xclient-addr 198.51.100.7 --helo mail.elsewhere.test \\
-            --from carol@elsewhere.test --to alice@home.test
+            --from carol@elsewhere.test --to alice@home.test --header 'Subject: by-hand-1'
   submission        127.0.0.1:$sub_port  (signed by dkim-signer)
       swaks --server 127.0.0.1:$sub_port --tls --auth PLAIN --auth-user alice --auth-password secret \\
-            --from alice@home.test --to bob@bank.test
-  IMAP              127.0.0.1:$dovecot_imap_port  users alice, bob, password "secret", e.g.
-      python3 $top/tests/harness/imap-read.py $dovecot_imap_port alice demo3-spoofed-bank-spf-pass
+            --from alice@home.test --to bob@bank.test --header 'Subject: by-hand-2'
+  IMAP              127.0.0.1:$dovecot_imap_port  users alice, bob, password "secret" (plain login, no TLS);
+      any IMAP client (ssh -L $dovecot_imap_port:127.0.0.1:$dovecot_imap_port for one elsewhere), or
+      python3 $top/tests/harness/imap-read.py $dovecot_imap_port alice by-hand-1   (mailbox, keywords, header)
   LMTP              127.0.0.1:$dovecot_lmtp_port
 Logs: $work/logs/.  Stop it with: $work/stop.sh
 EOF
