@@ -546,8 +546,10 @@ if [ $keep = 1 ]; then
 #!/bin/sh
 # stop the demo started in $work, by PID
 /usr/sbin/postfix -c '$P/etc' stop > /dev/null 2>&1
+i=0
+while kill -0 $PF_MASTER_PID 2>/dev/null && [ \$i -lt 50 ]; do sleep 0.1; i=\$((i + 1)); done
 '$top/tests/harness/stop-pid.sh' $dovecot_pid $policyd_pid $relay_pid $bh_pid $ub_pid
-left=\$(ps -eo pid=,args= | awk -v d='$work/' 'index(\$0, d) && !/awk/ { print \$1 }')
+left=\$(ps -eo pid=,args= | awk -v d='$work/' -v me=\$\$ 'index(\$0, d) && \$1 != me && !/awk/ { print \$1 }')
 [ -z "\$left" ] || kill -9 \$left 2>/dev/null
 echo "demo stopped; logs: $work/logs/"
 EOF
