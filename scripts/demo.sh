@@ -52,7 +52,7 @@ case ${1:-} in
 	exit 2;;
 esac
 if [ "$(id -u)" != 0 ]; then
-	echo "demo: run as root: it starts a private Postfix and Dovecot (nothing of the system's is changed)" >&2
+	echo "demo: run as root: it installs missing Debian packages and starts a private Postfix and Dovecot (the system's own configuration is not touched)" >&2
 	exit 1
 fi
 
