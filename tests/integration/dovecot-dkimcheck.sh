@@ -127,6 +127,7 @@ dovecot_user rita userdb_dkimcheck_reject=lmtp
 dovecot_user otto userdb_dkimcheck=no
 dovecot_user dora userdb_dkimcheck_dry_run=yes
 dovecot_user sam
+dovecot_user ivy userdb_dkimcheck_reject=bounce
 mkdir -p "$BASE/dovecot/home/sam/sieve"
 cat > "$BASE/dovecot/home/sam/sieve/dmarc.sieve" <<'SIEVE'
 require ["fileinto", "imap4flags"];
@@ -325,6 +326,14 @@ got=$(fetch dora spoofed)
 expect_match "$got" '^mailbox=INBOX$' "dry run: not filed"
 expect_match "$got" '^flags=\$DMARC_Fail$' "dry run: tagged, no \$Junk"
 
+# --- a user whose settings do not parse: delivered without dkimcheck's
+# policy (the message's field stays), the error logged
+out=$(lmtp "$BASE/spoofed.eml" ivy@test.example)
+expect_match "$out" '^<- +250 2\.0\.0 <ivy@test\.example> .* Saved' "bad user setting: delivered"
+got=$(fetch ivy spoofed)
+expect_match "$got" '^mailbox=INBOX$' "bad user setting: no policy applied"
+expect_match "$(cat "$dovecot_log")" "dkimcheck: session=.* action=error .*dkimcheck_reject: invalid value 'bounce'" "bad user setting: logged"
+
 # --- 12. hostile input: no crash, delivered
 {
 	printf 'From: a@pass.test, b@reject.test\r\nFrom: <>\r\nSubject: hostile\r\n'
@@ -343,7 +352,7 @@ expect_eq "$(count_ours "$got")" 1 "hostile: forged fields gone"
 # --- logs and events ---
 log=$(cat "$dovecot_log")
 expect_match "$log" 'dkimcheck: session=[^ ]+ from=pass\.test spf=none dkim=pass dmarc=pass policy=reject disposition=none dropped=0 time=[0-9]+ms' "one log line per message"
-expect_eq "$(grep -c 'dkimcheck: session=.* from=reject\.test .*dmarc=fail' "$dovecot_log")" 3 "one line per transaction, not per recipient"
+expect_eq "$(grep -c 'dkimcheck: session=.* from=reject\.test .*dmarc=fail' "$dovecot_log")" 4 "one line per transaction (4 for 7 recipients)"
 expect_match "$log" 'dkimcheck: session=[^ ]+ action=reject dmarc=fail disposition=reject: rcpt=rita@test\.example' "the 550 is logged"
 expect_no_match "$log" 'Panic|Fatal|killed with signal|segfault' "no crash in the log"
 stats=$(doveadm -c "$dovecot_conf" stats dump 2>&1)
