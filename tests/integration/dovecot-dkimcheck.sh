@@ -359,8 +359,12 @@ stats=$(doveadm -c "$dovecot_conf" stats dump 2>&1)
 expect_match "$stats" 'dkimcheck_verified_fail_reject' "metric: dmarc=fail dis=reject counted"
 expect_match "$stats" 'dkimcheck_recipient_junk' "metric: per-recipient action counted"
 
-# --- IMAP login with the plugin loaded globally (weak lmtp symbols) ---
+# --- imap and doveadm load the plugin too (global mail_plugins, weak lmtp
+# symbols): harmless there ---
 expect_match "$(fetch alice aligned)" '^mailbox=INBOX$' "IMAP works with the plugin in mail_plugins"
+out=$(doveadm -c "$dovecot_conf" mailbox list -u alice 2>&1)
+expect_eq "$(printf '%s\n' "$out" | sort | tr '\n' ' ')" "INBOX Junk " "doveadm with the plugin loaded: the Junk mailbox was created"
+expect_no_match "$(cat "$dovecot_log")" 'undefined symbol|initialization failed' "no module load error"
 
 # --- nothing lost: a broken resolver configuration -> delivered untouched
 dovecot_stop || _not_ok "first instance stopped"
