@@ -57,7 +57,8 @@ p=$(openssl pkey -in "$BASE/key.pem" -pubout -outform DER 2>/dev/null | base64 -
 	printf "'\n"
 	echo "local-data: '_dmarc.bench.test. 300 IN TXT \"v=DMARC1; p=reject\"'"
 } > "$BASE/zones.conf"
-set -- $("$top/tests/harness/unbound-start.sh" "$BASE/unbound" "$BASE/zones.conf")
+ub=$("$top/tests/harness/unbound-start.sh" "$BASE/unbound" "$BASE/zones.conf") || exit 1
+set -- $ub
 ub_pid=$1
 "$top/tests/harness/libunbound-forward.sh" "$2" > "$BASE/resolver.conf"
 chmod 644 "$BASE/resolver.conf"
@@ -98,7 +99,9 @@ lmtp_cpu() {
 run() {
 	eval "port=\$${1}_port pid=\$${1}_pid"
 	c0=$(lmtp_cpu "$pid")
-	set -- $(/usr/bin/python3 "$top/bench/lmtp-load.py" "$port" "$2" "$3" "$BASE/msg.eml" u@test.example)
+	load_out=$(/usr/bin/python3 "$top/bench/lmtp-load.py" "$port" "$2" "$3" "$BASE/msg.eml" u@test.example) ||
+		{ echo "delivery failed" >&2; exit 1; }
+	set -- $load_out
 	c1=$(lmtp_cpu "$pid")
 	[ "$3" = 0 ] || echo "# $3 deliveries failed in this round (see stderr)" >&2
 	awk -v t="$1" -v n="$2" -v c0="$c0" -v c1="$c1" \

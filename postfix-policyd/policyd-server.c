@@ -663,7 +663,7 @@ policyd_server_listen(struct policyd_server *srv, const char *spec,
 	l = ma_calloc(1, sizeof(*l));
 	l->ev = evconnlistener_new(srv->env.base, on_accept, srv,
 				   LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC,
-				   -1, fd);
+				   0 /* already listening */, fd);
 	if (l->ev == NULL) {
 		close(fd);
 		free(l);

@@ -94,9 +94,7 @@ pass_key=$(mkkey pass) slow_key=$(mkkey slow)
 	echo "local-data: 'pass.test. 300 IN A 192.0.2.10'"
 	echo "local-data: 'reject.test. 300 IN A 192.0.2.11'"
 } > "$BASE/zones.conf"
-set -- $("$srcdir/tests/harness/unbound-start.sh" "$BASE/unbound" "$BASE/zones.conf") ||
-	fail "unbound did not start"
-ub_pid=$1 ub_port=$2
+harness_unbound "$BASE/unbound" "$BASE/zones.conf"
 # a server that never answers, for the DNS time budget (slow.test)
 /usr/bin/python3 -c 'import socket,sys,time
 s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(("127.0.0.1",0))

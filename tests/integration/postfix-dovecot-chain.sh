@@ -57,9 +57,7 @@ fi
 	echo "local-data: 'chain.test. 300 IN TXT \"v=spf1 ip4:192.0.2.1 ~all\"'"
 	echo "local-data: '_dmarc.chain.test. 300 IN TXT \"v=DMARC1; p=reject\"'"
 } > "$BASE/zones.conf"
-set -- $("$srcdir/tests/harness/unbound-start.sh" "$BASE/unbound" "$BASE/zones.conf") ||
-	fail "unbound did not start"
-ub_pid=$1 ub_port=$2
+harness_unbound "$BASE/unbound" "$BASE/zones.conf"
 "$srcdir/tests/harness/libunbound-forward.sh" "$ub_port" > "$BASE/resolver.conf"
 chmod 644 "$BASE/resolver.conf"
 
@@ -81,7 +79,7 @@ dovecot_start "$BASE/sanitizer.conf" "$BASE/dovecot/etc/90-dkimcheck.conf" \
 pf_init "$BASE/pf" || fail "pf_init"
 sock=$PF_BASE/run/spf-policyd.sock
 sed -e "s|^listen = .*|listen = unix:$sock|" -e "s|^user = .*|user = nobody|" \
-	"$srcdir/configs/spf-policyd.conf" > "$PF_BASE/etc/spf-policyd.conf"
+	"$MAILAUTH_BUILDDIR/configs/spf-policyd.conf" > "$PF_BASE/etc/spf-policyd.conf"
 cat >> "$PF_BASE/etc/spf-policyd.conf" <<CONF
 resolver_config = $BASE/resolver.conf
 Authserv_Id = mx.test.example
@@ -101,7 +99,7 @@ port=$(pf_free_port)
 {
 	pf_main_cf
 	echo "virtual_transport = lmtp:inet:127.0.0.1:$dovecot_lmtp_port"
-	sed -e "s|unix:private/spf-policyd|unix:$sock|" "$srcdir/configs/spf-policyd-main.cf"
+	sed -e "s|unix:private/spf-policyd|unix:$sock|" "$MAILAUTH_BUILDDIR/configs/spf-policyd-main.cf"
 } > "$PF_BASE/etc/main.cf"
 pf_mailbox alice@test.example
 {
