@@ -117,6 +117,7 @@ plugin {
   dkimcheck_authserv_id = mx.test.example
   dkimcheck_resolver_config = $BASE/resolver.conf
   dkimcheck_dns_timeout = 2s
+  dkimcheck_trusted_authserv_ids = border.test.example
 }
 CONF
 dovecot_user alice
@@ -303,6 +304,20 @@ got=$(fetch alice spfforged)
 expect_match "$(ours "$got")" 'spf=softfail smtp\.mailfrom=spf\.test; dkim=none; dmarc=fail \(p=reject dis=reject\)' "forged spf=pass below our policyd's field: not believed"
 expect_eq "$(count_ours "$got")" 1 "forged spf=pass: removed"
 expect_match "$got" '^mailbox=Junk$' "forged spf=pass: Junk"
+
+# a border MX in dkimcheck_trusted_authserv_ids: its SPF result is
+# believed (dmarc=pass through SPF) and its field stays
+msg spf.test spfborder "Authentication-Results: border.test.example; spf=pass smtp.mailfrom=spf.test
+Received: from mail.spf.test ([192.0.2.1]) by border.test.example; Sat, 28 Nov 2026 09:00:00 +0000" > "$BASE/spf3.eml"
+lmtp "$BASE/spf3.eml" alice@test.example > /dev/null
+got=$(fetch alice spfborder)
+expect_match "$(ours "$got")" 'spf=pass smtp\.mailfrom=spf\.test; dkim=none; dmarc=pass' "trusted border MX: its spf=pass is believed"
+expect_eq "$(printf '%s\n' "$got" | grep -c '^Authentication-Results: border\.test\.example; spf=pass')" 1 "trusted border MX: its field stays"
+# the same id not in the list: not believed
+msg spf.test spfstranger "Authentication-Results: stranger.example; spf=pass smtp.mailfrom=spf.test" > "$BASE/spf4.eml"
+lmtp "$BASE/spf4.eml" alice@test.example > /dev/null
+got=$(fetch alice spfstranger)
+expect_match "$(ours "$got")" 'spf=none; dkim=none; dmarc=fail' "untrusted authserv-id: its spf=pass is not believed"
 
 # --- 10. a user's Sieve script filing on dmarc=fail (p=none: no
 # disposition, so only Sieve moves it); its addflag merges with ours
