@@ -54,7 +54,7 @@ ac=$MAILAUTH_BUILDDIR/cli/authcheck
 : > "$BASE/sanitizer.conf"
 mkdir -p "$BASE/sanlog"
 chmod 1777 "$BASE/sanlog"   # written by processes running as nobody
-libasan=$(ldd "$so" | awk '/libasan/ { print $3 }')
+libasan=$(dovecot_sanitizer_runtime "$so")
 if [ -n "$libasan" ]; then
 	cat > "$BASE/sanitizer.conf" <<CONF
 import_environment = \$import_environment LD_PRELOAD=$libasan ASAN_OPTIONS=detect_leaks=0:verify_asan_link_order=0:log_path=$BASE/sanlog/asan UBSAN_OPTIONS=print_stacktrace=1:log_path=$BASE/sanlog/ubsan
@@ -192,7 +192,7 @@ got=$(fetch alice aligned)
 expect_match "$got" '^mailbox=INBOX$' "aligned: in INBOX"
 if [ -n "$libasan" ]; then
 	lmtp_pid=$(ps -eo sid=,comm=,pid= | awk -v s="$dovecot_pid" '$1 == s && $2 == "lmtp" { print $3; exit }')
-	expect_match "$(grep -c libasan "/proc/$lmtp_pid/maps" 2>/dev/null)" '^[1-9]' "sanitizer build: the lmtp process runs with the ASan runtime"
+	expect_match "$(grep -cE 'libasan|libclang_rt[.]asan' "/proc/$lmtp_pid/maps" 2>/dev/null)" '^[1-9]' "sanitizer build: the lmtp process runs with the ASan runtime"
 fi
 expect_match "$(ours "$got")" 'dkim=pass header\.d=pass\.test .*header\.s=s1' "aligned: dkim=pass"
 expect_match "$(ours "$got")" 'dmarc=pass \(p=reject dis=none\) header\.from=pass\.test' "aligned: dmarc=pass"

@@ -43,7 +43,7 @@ policyd=$harness_sbindir/spf-policyd
 : > "$BASE/sanitizer.conf"
 mkdir -p "$BASE/sanlog"
 chmod 1777 "$BASE/sanlog"
-libasan=$(ldd "$harness_moduledir/lib90_dkimcheck_plugin.so" | awk '/libasan/ { print $3 }')
+libasan=$(dovecot_sanitizer_runtime "$harness_moduledir/lib90_dkimcheck_plugin.so")
 if [ -n "$libasan" ]; then
 	cat > "$BASE/sanitizer.conf" <<CONF
 import_environment = \$import_environment LD_PRELOAD=$libasan ASAN_OPTIONS=detect_leaks=0:verify_asan_link_order=0:log_path=$BASE/sanlog/asan UBSAN_OPTIONS=print_stacktrace=1:log_path=$BASE/sanlog/ubsan
