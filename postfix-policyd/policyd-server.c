@@ -435,14 +435,13 @@ on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	(void)sa;
 	(void)salen;
 	if (srv->nconns >= srv->max_conns && !evict_one(srv)) {
+		/* this one is served (one over the cap: the descriptor
+		 * reserve has room), the next wait in the listen queue */
 		ma_log_warn(srv->env.log,
 			    "%u connections (max_connections) all waiting on "
-			    "DNS: refusing one; accepting again when one is "
-			    "done",
+			    "DNS: not accepting until one is done",
 			    srv->nconns);
-		close(fd);
 		listeners_set(srv, PAUSE_FULL, true);
-		return;
 	}
 	conn_new(srv, fd, fd);
 }
