@@ -531,8 +531,9 @@ policyd_listen_check(struct arena *arena, const char *spec,
 {
 	struct addrinfo hints, *ai = NULL;
 	struct sockaddr_un sun;
-	const char *port;
-	char *host;
+	struct stat st;
+	const char *port, *dir;
+	char *host, *path;
 	int r;
 
 	if (strncmp(spec, "unix:", 5) == 0) {
@@ -545,6 +546,17 @@ policyd_listen_check(struct arena *arena, const char *spec,
 		if (strlen(spec + 5) >= sizeof(sun.sun_path)) {
 			*error_r = arena_printf(arena,
 						"%s: socket path too long", spec);
+			return -1;
+		}
+		errno = 0;
+		path = arena_strdup(arena, spec + 5);
+		*strrchr(path, '/') = '\0';
+		dir = path[0] != '\0' ? path : "/";
+		if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+			*error_r = arena_printf(arena, "%s: directory %s: %s",
+						spec, dir,
+						errno == 0 ? "not a directory"
+							   : strerror(errno));
 			return -1;
 		}
 		return 0;
