@@ -232,57 +232,62 @@ log_outcome(const struct signer_log *l, const struct signer_config *c,
 	buf_free(&b);
 }
 
-/* Write the message to stdout or through the re-injection command. */
-static int
-hand_on(struct signer_message *m, const struct signer_config *c,
-	const struct signer_args *a, const struct signer_outcome *o,
-	const char **error_r)
-{
-	const char *const *argv;
-	const char *werr = NULL;
-	pid_t pid;
-	int fd, wret;
-
-	if (a->to_stdout)
-		return signer_message_write(m, o, 1, error_r);
-	argv = signer_inject_argv(m->arena, c->reinject_argv, a->sender,
-				  a->recipients, a->nrecipients);
-	if (signer_inject_start(argv, &pid, &fd, error_r) < 0) {
-		*error_r = arena_printf(m->arena, "%s: %s", argv[0], *error_r);
-		return -1;
-	}
-	wret = signer_message_write(m, o, fd, &werr);
-	close(fd);
-	if (signer_inject_wait(pid, m->arena, error_r) < 0) {
-		*error_r = arena_printf(m->arena, "%s %s", argv[0], *error_r);
-		return -1;
-	}
-	if (wret < 0) {
-		*error_r = arena_printf(m->arena, "writing to %s: %s", argv[0],
-					werr);
-		return -1;
-	}
-	return 0;
-}
-
 static int
 run_message(struct signer_config *c, const struct signer_args *a,
 	    const struct signer_log *l, const struct timespec *t0)
 {
 	struct signer_message m;
 	struct signer_outcome o;
+	struct signer_inject inj;
 	const char *qid = a->queue_id != NULL ? a->queue_id : "NOQUEUE";
-	const char *err;
+	const char *const *argv = NULL;
+	const char *err = NULL;
+	bool injecting = false;
 	int ret = 0;
 
 	signer_message_init(&m, c->set.temporary_directory, 0);
+	if (!a->to_stdout) {
+		/* start sendmail now: its start-up overlaps our work */
+		argv = signer_inject_argv(m.arena, c->reinject_argv, a->sender,
+					  a->recipients, a->nrecipients);
+		if (signer_inject_start(argv, &inj, &err) < 0) {
+			err = arena_printf(m.arena, "%s: %s", argv[0], err);
+			goto fail;
+		}
+		injecting = true;
+	}
 	if (signer_message_read_fd(&m, 0, &err) < 0 ||
-	    signer_message_sign(&m, c, a->sender, a->now, &o, &err) < 0 ||
-	    hand_on(&m, c, a, &o, &err) < 0)
-		ret = tempfail(l, qid, err);
-	else
-		log_outcome(l, c, qid, a, &o, signer_message_size(&m),
-			    elapsed_ms(t0));
+	    signer_message_sign(&m, c, a->sender, a->now, &o, &err) < 0)
+		goto fail;
+	if (signer_message_write(&m, &o, injecting ? inj.fd : 1, &err) < 0) {
+		if (injecting) {
+			/* the command stopped reading: say how it ended */
+			const char *how = NULL;
+
+			injecting = false;
+			(void)signer_inject_finish(&inj, false, m.arena, &how);
+			err = arena_printf(m.arena, "%s %s (writing: %s)",
+					   argv[0], how, err);
+		}
+		goto fail;
+	}
+	if (injecting) {
+		injecting = false;
+		if (signer_inject_finish(&inj, true, m.arena, &err) < 0) {
+			err = arena_printf(m.arena, "%s %s", argv[0], err);
+			goto fail;
+		}
+	}
+	log_outcome(l, c, qid, a, &o, signer_message_size(&m), elapsed_ms(t0));
+	signer_message_deinit(&m);
+	return 0;
+fail:
+	if (injecting) {
+		const char *ignored;
+
+		(void)signer_inject_finish(&inj, false, m.arena, &ignored);
+	}
+	ret = tempfail(l, qid, err);
 	signer_message_deinit(&m);
 	return ret;
 }

@@ -5,14 +5,34 @@
  * the caller.  The argument vector is built directly and run with
  * execv(): no shell ever sees an address, so none can inject anything.
  *
+ * The command is started before the message is read, so that its start
+ * (sendmail, then postdrop) overlaps reading and signing.
+ *
+ * Nothing half-written is ever injected.  sendmail -i takes end of input
+ * as the end of the message, so if dkim-signer died while writing,
+ * a truncated message would be queued.  A guard process therefore holds
+ * a second copy of the pipe's write end: the command can only see end
+ * of input after dkim-signer told the guard "complete".  If dkim-signer
+ * dies (or aborts) first, the guard kills the command with SIGKILL, and
+ * Postfix's sendmail/postdrop discard an incomplete message (checked:
+ * nothing reaches the maildrop).
+ *
  * Memory: argv arrays are allocated in the caller's arena.
  */
 #ifndef SIGNER_INJECT_H
 #define SIGNER_INJECT_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 struct arena;
+
+struct signer_inject {
+	pid_t pid;	/* the command */
+	pid_t guard;	/* the guard process */
+	int fd;		/* write end: the command's standard input */
+	int guard_fd;	/* write "complete" here, or close to abort */
+};
 
 /* command + "-f" sender + "--" + recipients (NULL-terminated). */
 const char *const *signer_inject_argv(struct arena *arena,
@@ -21,14 +41,16 @@ const char *const *signer_inject_argv(struct arena *arena,
 				      const char *const *recipients,
 				      size_t nrecipients);
 
-/* Start argv[0] with a pipe on its standard input.  Returns 0 with the
- * child's pid and the write end, or -1 with *error_r (static/strerror). */
-int signer_inject_start(const char *const *argv, pid_t *pid_r, int *fd_r,
+/* Start argv[0] and its guard.  Returns 0 with *inj filled, or -1 with
+ * *error_r (static/strerror). */
+int signer_inject_start(const char *const *argv, struct signer_inject *inj,
 			const char **error_r);
 
-/* Close nothing; wait for pid.  0 if it exited 0, else -1 with a
- * description ("exited with status 75", "killed by signal 9") in
- * *error_r (arena). */
-int signer_inject_wait(pid_t pid, struct arena *arena, const char **error_r);
+/* commit: close the input (the command sees the end of the message) and
+ * wait; 0 if it exited 0, else -1 with "exited with status N" / "killed
+ * by signal N" in *error_r (arena).  !commit: kill the command, wait,
+ * return -1 (nothing was injected). */
+int signer_inject_finish(struct signer_inject *inj, bool commit,
+			 struct arena *arena, const char **error_r);
 
 #endif

@@ -227,22 +227,28 @@ auid_within(const char *signer, const char *d)
 }
 
 /* One signature's parameters from a SigningTable match; 1 when that
- * d=/s= already signed the message. */
+ * d=/s= already signed the message (then the key is not even loaded). */
 static int
 sign_param(struct signer_message *m, struct signer_config *c,
 	   const struct dkim_signtable_match *match, const char *domain,
 	   struct dkim_sign_params *p, const char **error_r)
 {
+	const struct dkim_keytable_entry *e =
+		dkim_keytable_find(c->keytable, match->keyname);
 	struct signer_key *k;
 
+	memset(p, 0, sizeof(*p));
+	if (e != NULL) {
+		p->domain = strcmp(e->domain, "%") == 0 ? domain : e->domain;
+		p->selector = e->selector;
+		if (already_signed(m, p->domain, p->selector))
+			return 1;
+	}
 	if (signer_config_key(c, match->keyname, &k, error_r) < 0)
 		return -1;
-	memset(p, 0, sizeof(*p));
 	p->domain = strcmp(k->entry->domain, "%") == 0 ? domain :
 							 k->entry->domain;
 	p->selector = k->entry->selector;
-	if (already_signed(m, p->domain, p->selector))
-		return 1;
 	p->auid = auid_within(match->signer, p->domain);
 	p->key = k->key;
 	p->alg = k->alg;

@@ -49,11 +49,12 @@ print(" ".join(str(d.verify(idx=i, dnsfunc=dkimpy_peer.dnsfunc_for(t))) for i in
 PY
 }
 
-# the re-injection stand-in: records argv (one per line) and stdin
+# the re-injection stand-in: records argv (one per line) and stdin (the
+# file appears only at end of input, as a queued message would)
 cat > "$W/reinject.sh" <<EOT
 #!/bin/sh
 for a in "\$@"; do printf '%s\n' "\$a"; done > "$W/argv"
-cat > "$W/injected"
+cat > "$W/injected.tmp" && mv "$W/injected.tmp" "$W/injected"
 exit \${REINJECT_EXIT:-0}
 EOT
 chmod 755 "$W/reinject.sh"
@@ -155,4 +156,32 @@ rss=$(/usr/bin/time -f '%M' "$signer" -c "$W/signer.conf" --stdout -f a@example.
 expect_eq "$(tail -c "$(wc -c < "$W/huge.eml")" "$W/out" | cmp -s - "$W/huge.eml" && echo same)" same "50 MB message: bytes unchanged"
 expect_eq "$([ "$rss" -lt 20000 ] && echo bounded)" bounded "50 MB message: max RSS ${rss} KiB < 20 MB"
 expect_eq "$(dkimpy_verify "$W/out")" "True True" "50 MB message: signatures verify with dkimpy"
+
+# --- killed while writing: nothing half-written is injected.  The
+# stand-in reads slowly and marks the message complete only at end of
+# input; the guard must kill it before it can see end of input.
+cat > "$W/slow.sh" <<EOT
+#!/bin/sh
+/usr/bin/python3 -c '
+import sys, time
+out = open("$W/partial", "wb")
+while True:
+    b = sys.stdin.buffer.read1(65536)
+    if not b:
+        break
+    out.write(b); out.flush(); time.sleep(0.005)
+' && mv "$W/partial" "$W/complete"
+EOT
+chmod 755 "$W/slow.sh"
+rm -f "$W/partial" "$W/complete"
+"$signer" -c "$W/signer.conf" -o "ReinjectCommand=$W/slow.sh" -f a@example.com -- b@example.net < "$W/huge.eml" 2>/dev/null &
+spid=$!
+i=0
+while [ "$(stat -c %s "$W/partial" 2>/dev/null || echo 0)" -lt 1000000 ] && [ $i -lt 300 ]; do sleep 0.05; i=$((i + 1)); done
+kill -9 "$spid"
+wait "$spid"
+expect_eq "$?" 137 "signer killed while writing to the re-injection command"
+sleep 1
+expect_eq "$([ -e "$W/complete" ] && echo injected)" "" "the re-injection command never saw end of input (killed by the guard)"
+expect_eq "$(ps -eo args= | grep -c "^/bin/sh $W/slow.sh" | tr -d ' ')" 0 "nothing of it left running"
 finish

@@ -51,8 +51,10 @@
 #   pf_install BUILDDIR DEST  `make install DESTDIR=DEST` of the build into
 #                             a world-traversable scratch directory (the
 #                             programs Postfix runs as another user must
-#                             never run from the build tree); sets
-#                             PF_PREFIX to DEST + the configured prefix.
+#                             never run from the build tree), through
+#                             harness_install (tests/harness/install.sh,
+#                             whose harness_* path variables it leaves
+#                             set); sets PF_PREFIX to DEST + the prefix.
 #
 # Variables: PF_BASE, PF_MASTER_PID, PF_PREFIX, PF_FILTER_UID (set it to
 # the uid your pipe(8)/spawn(8) services run as, for pf_stop's check).
@@ -144,10 +146,13 @@ pf_start() {
 
 # whatever is left: processes in the master's session, and the filter
 # user's processes (not zombies, which PID 1 reaps)
+# (a process of PF_FILTER_UID counts only if its command line names
+# PF_BASE: other tests run programs as the same user at the same time,
+# and pf_stop kills what this lists)
 _pf_left() {
-	ps -eo sid=,stat=,pid=,uid= | awk -v s="${PF_MASTER_PID:-none}" \
-		-v u="${PF_FILTER_UID:-none}" \
-		'$2 !~ /^Z/ && ($1 == s || $4 == u) { print $3 }'
+	ps -eo sid=,stat=,pid=,uid=,args= | awk -v s="${PF_MASTER_PID:-none}" \
+		-v u="${PF_FILTER_UID:-none}" -v b="${PF_BASE:-none}" \
+		'$2 !~ /^Z/ && ($1 == s || ($4 == u && index($0, b))) { print $3 }'
 }
 
 pf_stop() {
@@ -219,13 +224,8 @@ s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
 pf_install() {
-	mkdir -p "$2" && chmod 755 "$2" || return 1
-	make -s -C "$1" install DESTDIR="$2" > "$2.install.log" 2>&1 ||
-		{ tail "$2.install.log"; return 1; }
-	_prefix=$(sed -n 's/^prefix = //p' "$1/Makefile")
-	PF_PREFIX=$2$_prefix
-	# every directory down to the programs must be traversable
-	_d=$PF_PREFIX
-	while [ "$_d" != "$2" ] && [ "$_d" != / ]; do chmod 755 "$_d"; _d=$(dirname "$_d"); done
-	chmod -R a+rX "$PF_PREFIX"
+	# tests/harness/install.sh does the work (one way to install)
+	. "${srcdir:-.}/tests/harness/install.sh"
+	MAILAUTH_BUILDDIR=$1 harness_install "$2" > /dev/null || return 1
+	PF_PREFIX=$harness_prefix
 }

@@ -36,6 +36,7 @@ cleanup() {
 	if [ "${KEEP:-0}" = 1 ]; then echo "# kept $BASE"; else rm -rf "$BASE"; fi
 }
 trap cleanup EXIT
+trap "exit 1" INT TERM
 pf_init "$BASE" || fail "pf_init"
 uid=$(id -u nobody)
 PF_FILTER_UID=$uid
@@ -47,6 +48,7 @@ signer="$PF_PREFIX/libexec/dkim-signer"
 authcheck="$MAILAUTH_BUILDDIR/cli/authcheck"
 odkpeer="$MAILAUTH_BUILDDIR/tests/peers/opendkim-peer"
 [ -x "$odkpeer" ] || make -s -C "$MAILAUTH_BUILDDIR" tests/peers/opendkim-peer > /dev/null 2>&1
+[ -x "$odkpeer" ] || { echo "SKIP: tests/peers/opendkim-peer cannot be built (apt-get install libopendkim-dev)"; exit 77; }
 
 # --- keys (dkim-keygen; owned by the signing user, mode 600) and the
 # signer's files

@@ -1,0 +1,180 @@
+#!/bin/sh
+# dkim-signer-bench.sh [BUILDDIR] - what dkim-signer costs, in one run on
+# this machine (numbers only; nothing asserts a speed).  Needs root.
+#
+# 1. Process cost: `dkim-signer --stdout` started afresh per message
+#    (start, config, KeyTable/SigningTable, key load, sign a 2 KB message,
+#    write), rsa-sha256 (2048) and ed25519-sha256, ms per message over
+#    PROCS runs, next to /bin/true started the same way (the fork+exec
+#    floor) and to the bare signing cost from bench/dkim-bench.
+# 2. End to end through a private Postfix (tests/harness/postfix.sh):
+#    2 KB messages submitted by two SMTP clients over two connections
+#    until all are in the Maildir, msgs/s, the median of RUNS rounds, in
+#    each round the three variants one after the other: unsigned (no
+#    filter), the no-op pipe filter (`cat | sendmail`, the pipe
+#    architecture's floor), and ours (dkim-signer, rsa + ed25519 in one
+#    pass, as configs/ ship it).
+#
+# Environment: RUNS (3), MSGS per client per round (150), PROCS (300).
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=$(cd "${1:-${MAILAUTH_BUILDDIR:-$top/build}}" && pwd)
+RUNS=${RUNS:-3}
+MSGS=${MSGS:-150}
+PROCS=${PROCS:-300}
+srcdir=$top
+MAILAUTH_BUILDDIR=$build; export MAILAUTH_BUILDDIR
+. "$top/tests/harness/lib.sh"
+. "$top/tests/harness/postfix.sh"
+[ "$(id -u)" = 0 ] || { echo "dkim-signer-bench.sh: needs root" >&2; exit 1; }
+
+BASE=$(harness_tmpdir signer-bench)
+trap 'pf_stop; rm -rf "$BASE"' EXIT
+trap 'exit 1' INT TERM
+pf_init "$BASE"
+PF_FILTER_UID=$(id -u nobody)
+pf_install "$build" "$BASE/inst" || exit 1
+signer=$PF_PREFIX/libexec/dkim-signer
+keygen=$PF_PREFIX/bin/dkim-keygen
+M=$BASE/mailauth
+mkdir -p "$M/keys"
+"$keygen" --domain example.com --selector rsa2026 --directory "$M/keys" > /dev/null
+"$keygen" --domain example.com --selector ed2026 --type ed25519 --directory "$M/keys" > /dev/null
+sub() { sed -e "s|/etc/mailauth/|$M/|g" -e "s|/usr/local/libexec/dkim-signer|$signer|" "$@"; }
+sub "$top/configs/dkim-signer-KeyTable" > "$M/KeyTable"
+sub "$top/configs/dkim-signer-SigningTable" > "$M/SigningTable"
+{ sub "$top/configs/dkim-signer.conf"; echo "Syslog no"; echo "LogFile $BASE/log/signer.log"; } > "$M/dkim-signer.conf"
+printf 'rsa2026 example.com:rsa2026:%s/keys/rsa2026.private\n' "$M" > "$M/KeyTable.rsa"
+printf 'ed2026 example.com:ed2026:%s/keys/ed2026.private\n' "$M" > "$M/KeyTable.ed"
+for a in rsa ed; do
+	printf 'KeyTable file:%s/KeyTable.%s\nSigningTable refile:%s/SigningTable.%s\nSyslog no\nSyslogSuccess no\n' "$M" $a "$M" $a > "$M/$a.conf"
+	printf '*@example.com %s2026\n' $a > "$M/SigningTable.$a"
+done
+chmod -R a+rX "$M"
+chown -R nobody "$M/keys"
+chmod 700 "$M/keys"
+chmod 600 "$M/keys"/*.private
+: > "$BASE/log/signer.log"
+chown nobody "$BASE/log/signer.log"
+
+# a 2 KB message
+msg=$BASE/m2k.eml
+{ printf 'From: Alice <alice@example.com>\nTo: bob@test.example\nSubject: bench\nDate: Sat, 28 Nov 2026 10:00:00 +0000\nMessage-ID: <b@example.com>\n\n'
+  i=0; while [ $i -lt 25 ]; do printf '%075d\n' $i; i=$((i + 1)); done; } > "$msg"
+
+# --- 1. process cost ---
+# root runs this part: copies of the keys owned by root
+mkdir -p "$BASE/pc"
+: > "$BASE/pc/empty"
+cp "$M/keys/rsa2026.private" "$M/keys/ed2026.private" "$BASE/pc/"
+chmod 600 "$BASE/pc"/*.private
+for a in rsa ed; do
+	printf '%s2026 example.com:%s2026:%s/pc/%s2026.private\n' $a $a "$BASE" $a > "$BASE/pc/KeyTable.$a"
+	printf 'KeyTable file:%s/pc/KeyTable.%s\nSigningTable refile:%s\nSyslog no\nSyslogSuccess no\n' "$BASE" $a "$M/SigningTable.$a" > "$BASE/pc/$a.conf"
+done
+cat "$BASE/pc/KeyTable.rsa" "$BASE/pc/KeyTable.ed" > "$BASE/pc/KeyTable.dual"
+printf 'KeyTable file:%s/pc/KeyTable.dual\nSigningTable refile:%s\nMultipleSignatures yes\nSyslog no\nSyslogSuccess no\n' "$BASE" "$M/SigningTable" > "$BASE/pc/dual.conf"
+per_proc() { # CPU ms per run of "$@" < msg (perf stat -r PROCS); every
+	# run gets the message on its standard input through sh -c, so the
+	# /bin/true line carries the same sh
+	perf stat -r "$PROCS" -x, -e task-clock sh -c 'exec "$@" < "$0"' "$msg" "$@" 2>&1 > /dev/null |
+		awk -F, '/task-clock/ { cpu = $1 } END { printf "%.2f ms CPU", cpu }'
+}
+if command -v perf > /dev/null; then
+	echo "# 1. process cost, 2 KB message, perf stat -r $PROCS (task-clock per process, sh -c 'exec PROGRAM < MSG')"
+	echo "/bin/true (sh + exec floor):        $(per_proc /bin/true)"
+	echo "openssl version (libcrypto start):  $(per_proc openssl version)"
+	for a in rsa ed dual; do
+		echo "dkim-signer --stdout $a:$(printf '%*s' $((14 - ${#a})) '') $(per_proc "$signer" -c "$BASE/pc/$a.conf" --stdout -f alice@example.com)"
+	done
+	echo "dkim-signer, From in no table:      $(per_proc "$signer" -c "$BASE/pc/rsa.conf" -o SigningTable=refile:$BASE/pc/empty --stdout -f alice@example.com)"
+else
+	echo "# 1. process cost: perf not installed, skipped"
+fi
+# the public keys as a key table, for dkim-bench
+pub_rsa=$(openssl pkey -in "$M/keys/rsa2026.private" -pubout -outform DER 2>/dev/null | base64 -w0)
+pub_ed=$(openssl pkey -in "$M/keys/ed2026.private" -pubout -outform DER 2>/dev/null | tail -c 32 | base64 -w0)
+printf 'rsa2026._domainkey.example.com v=DKIM1; k=rsa; p=%s\ned2026._domainkey.example.com v=DKIM1; k=ed25519; p=%s\n' "$pub_rsa" "$pub_ed" > "$BASE/keys.txt"
+if [ -x "$build/bench/dkim-bench" ]; then
+	for a in rsa ed; do
+		alg=rsa-sha256; [ $a = ed ] && alg=ed25519-sha256
+		r=$("$build/bench/dkim-bench" --op sign --alg $alg --canon relaxed/relaxed \
+			--key "$BASE/pc/${a}2026.private" --selector ${a}2026 --domain example.com \
+			--keytable "$BASE/keys.txt" --runs 3 "$msg" 2>&1 | awk '/^median/ { print $3 }')
+		echo "dkim-bench bare signing $alg: $r msgs/s = $(awk -v r="$r" 'BEGIN { printf "%.0f", 1e6 / r }') us per message"
+	done
+fi
+
+# --- 2. end to end through Postfix ---
+p_uns=$(pf_free_port) p_noop=$(pf_free_port) p_ours=$(pf_free_port)
+cat > "$BASE/inst/noop.sh" <<'EOT'
+#!/bin/sh
+# the no-op pipe filter: cat | sendmail
+[ "$1" = -f ] || exit 64
+sender=$2; shift 2; [ "$1" = -- ] && shift
+cat | /usr/sbin/sendmail -G -i -f "$sender" -- "$@" || exit 75
+EOT
+chmod 755 "$BASE/inst/noop.sh"
+{ pf_main_cf "$PF_FILTER_UID"; cat "$top/configs/dkim-signer-main.cf"; } > "$BASE/etc/main.cf"
+pf_mailbox bob@test.example
+{
+	printf '127.0.0.1:%s inet n - n - - smtpd\n  -o syslog_name=postfix/unsigned\n' "$p_uns"
+	printf '127.0.0.1:%s inet n - n - - smtpd\n  -o syslog_name=postfix/noop\n  -o content_filter=noop:dummy\n' "$p_noop"
+	printf 'noop unix - n n - 10 pipe\n  flags=Rq user=nobody null_sender= argv=%s -f ${sender} -- ${recipient}\n' "$BASE/inst/noop.sh"
+	grep -v '^#' "$top/configs/dkim-signer-master.cf" | sub | sed \
+		-e "s|^submission inet  n       -       y|127.0.0.1:$p_ours inet n - n|" \
+		-e '/smtpd_tls_security_level/d' -e '/smtpd_sasl_auth_enable/d' \
+		-e 's|smtpd_client_restrictions=permit_sasl_authenticated,reject|smtpd_client_restrictions=permit_mynetworks,reject|' \
+		-e 's|user=dkimsign|user=nobody|' \
+		-e 's|^pickup    unix  n       -       y|pickup unix n - n|'
+	pf_master_cf_stock | grep -v '^pickup '
+} > "$BASE/etc/master.cf"
+pf_start || exit 1
+
+round() { # PORT -> msgs/s for 2 clients x MSGS messages until delivered
+	/usr/bin/python3 - "$1" "$MSGS" "$msg" "$BASE/mail/test.example/bob/new" <<'PY'
+import os, smtplib, sys, threading, time
+port, n, path, maildir = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+data = open(path, "rb").read().replace(b"\n", b"\r\n")
+before = len(os.listdir(maildir)) if os.path.isdir(maildir) else 0
+def client():
+    s = smtplib.SMTP("127.0.0.1", port, timeout=120)
+    for i in range(n):
+        s.sendmail("alice@example.com", ["bob@test.example"], data)
+    s.quit()
+t0 = time.monotonic()
+ts = [threading.Thread(target=client) for _ in range(2)]
+for t in ts: t.start()
+for t in ts: t.join()
+want = before + 2 * n
+while (len(os.listdir(maildir)) if os.path.isdir(maildir) else 0) < want:
+    if time.monotonic() - t0 > 600:
+        print("timeout"); sys.exit(1)
+    time.sleep(0.01)
+print("%.1f" % (2 * n / (time.monotonic() - t0)))
+PY
+}
+median() { tr ' ' '\n' | grep . | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+round "$p_uns" > /dev/null  # warm-up
+u= n= o=
+r=1
+while [ $r -le "$RUNS" ]; do
+	u="$u $(round "$p_uns")"
+	# alternate the order of the two filters, so that neither always
+	# runs on the fuller Maildir or after the other's backlog
+	if [ $((r % 2)) = 1 ]; then
+		n="$n $(round "$p_noop")"
+		o="$o $(round "$p_ours")"
+	else
+		o="$o $(round "$p_ours")"
+		n="$n $(round "$p_noop")"
+	fi
+	r=$((r + 1))
+done
+mu=$(echo "$u" | median) mn=$(echo "$n" | median) mo=$(echo "$o" | median)
+echo "# 2. end to end, 2 clients x $MSGS 2 KB messages, msgs/s (runs:$u |$n |$o)"
+echo "unsigned:                    $mu"
+echo "no-op pipe (cat | sendmail): $mn"
+echo "dkim-signer (rsa + ed25519): $mo  = $(awk -v a="$mo" -v b="$mn" 'BEGIN { printf "%.2f", a / b }') of the no-op pipe"
+signed=$(grep -c ' signed d=' "$BASE/log/signer.log" || true)
+echo "# dkim-signer log: $signed messages signed"
