@@ -232,6 +232,9 @@ try:
                     break
             except socket.timeout:
                 pass
+            except OSError:  # reset: closed with our bytes unread
+                closed = True
+                break
         check(closed, "trickling a request byte by byte does not extend "
               "request_read_timeout")
         s.close()
