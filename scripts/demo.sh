@@ -509,6 +509,18 @@ forged=$(printf '%s\n' "$r_msg" | grep -c 'header\.d=bank\.test')
 row 6 "row 3 + forged A-R: dkim=pass bank.test" "$r_out" "$r_ar" "$r_box" \
 	accepted 'spf=pass dkim=none dmarc=fail\(p=reject\)' 'Junk \$DMARC_Fail \$Junk'
 
+# a server that died during the run explains rows that went wrong
+if [ -n "$policyd_pid" ] && ! kill -0 "$policyd_pid" 2>/dev/null; then
+	wait "$policyd_pid"
+	st=$?
+	echo "demo: spf-policyd (pid $policyd_pid) died during the run, exit status $st$([ $st -gt 128 ] && echo " (signal $((st - 128)))"); see $work/logs/spf-policyd.log"
+	policyd_pid=
+fi
+if [ -n "$relay_pid" ] && ! kill -0 "$relay_pid" 2>/dev/null; then
+	echo "demo: demo-relay.py died during the run; see $work/logs/relay.log"
+	relay_pid=
+fi
+
 # --- 8. the table ---
 echo
 printf '%s' "$rows" | awk -F'|' '
