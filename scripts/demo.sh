@@ -267,10 +267,23 @@ service auth {
   }
 }
 EOF
+# the sanitizer build's plugin needs the ASan runtime preloaded into
+# Dovecot's processes (tests/harness/dovecot.sh); reports go to sanlog/
+: > "$work/dovecot/etc/sanitizer.conf"
+san=$(dovecot_sanitizer_runtime "$harness_moduledir/lib90_dkimcheck_plugin.so")
+if [ -n "$san" ]; then
+	mkdir -p "$work/sanlog"
+	chmod 1777 "$work/sanlog"
+	cat > "$work/dovecot/etc/sanitizer.conf" <<CONF
+import_environment = \$import_environment LD_PRELOAD=$san ASAN_OPTIONS=detect_leaks=0:verify_asan_link_order=0:log_path=$work/sanlog/asan UBSAN_OPTIONS=print_stacktrace=1:log_path=$work/sanlog/ubsan
+default_vsz_limit = 0
+CONF
+fi
 dovecot_user alice
 dovecot_user bob
 # (the master keeps the descriptors it started with: not our terminal)
-dovecot_start "$work/dovecot/etc/90-dkimcheck.conf" "$work/dovecot/etc/postfix-auth.conf" \
+dovecot_start "$work/dovecot/etc/sanitizer.conf" "$work/dovecot/etc/90-dkimcheck.conf" \
+	"$work/dovecot/etc/postfix-auth.conf" \
 	< /dev/null > "$work/logs/dovecot-start.out" 2>&1 ||
 	{ cat "$work/logs/dovecot-start.out"; die "Dovecot did not start"; }
 ln -sf "$dovecot_log" "$work/logs/dovecot.log"
@@ -587,6 +600,11 @@ fi
 stop_all
 started=0
 echo "Everything stopped.  Logs: $work/logs/ (postfix.log, dovecot.log, spf-policyd.log, dkim-signer.log, unbound.log)"
+if [ -n "$(ls "$work/sanlog" 2>/dev/null)" ] ||
+   grep -qs 'ERROR: AddressSanitizer\|runtime error:' "$work/logs/spf-policyd.log" "$work/logs/dkim-signer.log"; then
+	echo "demo: sanitizer reports: $work/sanlog/, $work/logs/"
+	exit 1
+fi
 if [ $checks != 6 ]; then
 	echo "demo: $((6 - checks)) of the 6 checks of the published records failed"
 	exit 1

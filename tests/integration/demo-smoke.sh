@@ -7,9 +7,10 @@
 # when every row matched).  About 20 s, most of it the 5 s DNS time
 # budget of row 5 and Postfix's start.
 #
-# Needs root; exit 77 (SKIP) otherwise, without Postfix, Dovecot, swaks
-# with TLS (libnet-ssleay-perl) or the Dovecot plugin, and under the
-# sanitizer build (an ASan module cannot load into Dovecot's lmtp).
+# Needs root; exit 77 (SKIP) otherwise, and without Postfix, Dovecot,
+# swaks with TLS (libnet-ssleay-perl) or the Dovecot plugin.  In the
+# sanitizer build the demo preloads the ASan runtime into Dovecot (as the
+# other Dovecot tests do) and fails on any sanitizer report.
 set -u
 . "$srcdir/tests/harness/lib.sh"
 
@@ -22,10 +23,6 @@ for p in /usr/sbin/postfix /usr/sbin/dovecot /usr/sbin/unbound /usr/bin/swaks /u
 done
 swaks --support 2>&1 | grep -q 'TLS supported' ||
 	{ echo "SKIP: swaks without TLS (apt-get install libnet-ssleay-perl)"; exit 77; }
-if grep -q -- '-fsanitize=address' "$MAILAUTH_BUILDDIR/Makefile" 2>/dev/null; then
-	echo "SKIP: sanitizer build: an ASan module cannot load into the non-ASan Dovecot lmtp"
-	exit 77
-fi
 [ -f "$MAILAUTH_BUILDDIR/dovecot-plugin/lib90_dkimcheck_plugin.la" ] ||
 	{ echo "SKIP: the build has no Dovecot plugin"; exit 77; }
 
