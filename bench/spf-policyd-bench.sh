@@ -171,10 +171,12 @@ start_daemon_1024() {
 }
 start_daemon_1024
 $L --unix "$sock" -c 1 -n 100 -w "$w" >/dev/null
+row "fd 1024" daemon warm 10 "$($L --unix "$sock" -c 10 -n "$((N * 3))" -w "$w")"
 row "fd 1024" daemon warm 50 "$($L --unix "$sock" -c 50 -n "$((N * 3))" -w "$w")"
 taskset -c 1 python3 "$W/stall.py" "$sock" 1000 "$W/held" &
 st_pid=$!
 sleep 3
+row "+1000 stalled" daemon warm 10 "$($L --unix "$sock" -c 10 -n "$((N * 3))" -w "$w")"
 row "+1000 stalled" daemon warm 50 "$($L --unix "$sock" -c 50 -n "$((N * 3))" -w "$w")"
 echo "  (stalled connections held during the run: $(cat "$W/held"))"
 kill $st_pid; wait $st_pid 2>/dev/null

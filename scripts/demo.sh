@@ -241,7 +241,7 @@ relay_port=$(cat "$work/relay.port")
 # Dovecot, then the shipped snippets as they are
 {
 	pf_main_cf "$nobody_uid"
-	cat "$top/configs/dkim-signer-main.cf" "$top/configs/spf-policyd-main.cf"
+	cat "$top/configs/dkim-signer-main.cf" "$B/configs/spf-policyd-main.cf"
 } > "$P/etc/main.cf"
 # TLS (a self-signed certificate) and SASL through Dovecot, for the
 # submission service
@@ -298,8 +298,8 @@ ln -sf "$P/log/postfix.log" "$work/logs/postfix.log"
 sed -e "s|/var/spool/postfix/|$P/spool/|" -e 's|^user = .*|user = nobody|' \
 	-e 's|^#Authserv_Id = mx.example.org|Authserv_Id = mail.home.test|' \
 	-e 's|^Header_Type = SPF|Header_Type = AR|' \
-	-e "s|^#resolver_config = /etc/mailauth/|resolver_config = $M/|" \
-	"$top/configs/spf-policyd.conf" > "$M/spf-policyd.conf"
+	-e "s|^#resolver_config = .*/mailauth/|resolver_config = $M/|" \
+	"$B/configs/spf-policyd.conf" > "$M/spf-policyd.conf"
 chmod 644 "$M/spf-policyd.conf"
 out=$("$policyd" -n -c "$M/spf-policyd.conf" 2>&1) || die "spf-policyd -n: $out"
 "$policyd" -e -c "$M/spf-policyd.conf" < /dev/null > "$work/logs/spf-policyd.log" 2>&1 &

@@ -159,6 +159,8 @@ expect_eq "$?" 78 "-n: port 99999 is a configuration error (78)"
 expect_match "$out" "inet:127\.0\.0\.1:99999: port '99999' is not a number from 1 to 65535" "-n: says which port is wrong"
 out=$("$policyd" -n -c "$work/policyd.conf" --listen relative.sock 2>&1)
 expect_eq "$?" 78 "-n: a listen spec without unix:/inet: is a configuration error"
+out=$("$policyd" -n -c "$work/policyd.conf" --listen "unix:$work/no-such-dir/p.sock" 2>&1)
+expect_match "$?:$out" "^78:.*no-such-dir/p\.sock: directory .*no-such-dir: No such file or directory" "-n: a unix socket in a directory that does not exist (78, named)"
 out=$("$policyd" -n -c "$work/policyd.conf" -o user=no-such-user-mailauth --listen "unix:$work/x.sock" 2>&1)
 expect_eq "$?:$out" "78:spf-policyd: fatal: user: no such user" "-n: a user that does not exist (78)"
 out=$("$policyd" -n -o resolver_config=/nonexistent/unbound.conf 2>&1)

@@ -117,6 +117,7 @@ plugin {
   dkimcheck_authserv_id = mx.test.example
   dkimcheck_resolver_config = $BASE/resolver.conf
   dkimcheck_dns_timeout = 2s
+  dkimcheck_trusted_authserv_ids = border.test.example
 }
 CONF
 dovecot_user alice
@@ -125,6 +126,7 @@ dovecot_user rita userdb_dkimcheck_reject=lmtp
 dovecot_user otto userdb_dkimcheck=no
 dovecot_user dora userdb_dkimcheck_dry_run=yes
 dovecot_user sam
+dovecot_user ivy userdb_dkimcheck_reject=bounce
 mkdir -p "$BASE/dovecot/home/sam/sieve"
 cat > "$BASE/dovecot/home/sam/sieve/dmarc.sieve" <<'SIEVE'
 require ["fileinto", "imap4flags"];
@@ -303,6 +305,20 @@ expect_match "$(ours "$got")" 'spf=softfail smtp\.mailfrom=spf\.test; dkim=none;
 expect_eq "$(count_ours "$got")" 1 "forged spf=pass: removed"
 expect_match "$got" '^mailbox=Junk$' "forged spf=pass: Junk"
 
+# a border MX in dkimcheck_trusted_authserv_ids: its SPF result is
+# believed (dmarc=pass through SPF) and its field stays
+msg spf.test spfborder "Authentication-Results: border.test.example; spf=pass smtp.mailfrom=spf.test
+Received: from mail.spf.test ([192.0.2.1]) by border.test.example; Sat, 28 Nov 2026 09:00:00 +0000" > "$BASE/spf3.eml"
+lmtp "$BASE/spf3.eml" alice@test.example > /dev/null
+got=$(fetch alice spfborder)
+expect_match "$(ours "$got")" 'spf=pass smtp\.mailfrom=spf\.test; dkim=none; dmarc=pass' "trusted border MX: its spf=pass is believed"
+expect_eq "$(printf '%s\n' "$got" | grep -c '^Authentication-Results: border\.test\.example; spf=pass')" 1 "trusted border MX: its field stays"
+# the same id not in the list: not believed
+msg spf.test spfstranger "Authentication-Results: stranger.example; spf=pass smtp.mailfrom=spf.test" > "$BASE/spf4.eml"
+lmtp "$BASE/spf4.eml" alice@test.example > /dev/null
+got=$(fetch alice spfstranger)
+expect_match "$(ours "$got")" 'spf=none; dkim=none; dmarc=fail' "untrusted authserv-id: its spf=pass is not believed"
+
 # --- 10. a user's Sieve script filing on dmarc=fail (p=none: no
 # disposition, so only Sieve moves it); its addflag merges with ours
 msg none.test sievecase > "$BASE/sieve.eml"
@@ -323,6 +339,14 @@ got=$(fetch dora spoofed)
 expect_match "$got" '^mailbox=INBOX$' "dry run: not filed"
 expect_match "$got" '^flags=\$DMARC_Fail$' "dry run: tagged, no \$Junk"
 
+# --- a user whose settings do not parse: delivered without dkimcheck's
+# policy (the message's field stays), the error logged
+out=$(lmtp "$BASE/spoofed.eml" ivy@test.example)
+expect_match "$out" '^<- +250 2\.0\.0 <ivy@test\.example> .* Saved' "bad user setting: delivered"
+got=$(fetch ivy spoofed)
+expect_match "$got" '^mailbox=INBOX$' "bad user setting: no policy applied"
+expect_match "$(cat "$dovecot_log")" "dkimcheck: session=.* action=error .*dkimcheck_reject: invalid value 'bounce'" "bad user setting: logged"
+
 # --- 12. hostile input: no crash, delivered
 {
 	printf 'From: a@pass.test, b@reject.test\r\nFrom: <>\r\nSubject: hostile\r\n'
@@ -341,15 +365,19 @@ expect_eq "$(count_ours "$got")" 1 "hostile: forged fields gone"
 # --- logs and events ---
 log=$(cat "$dovecot_log")
 expect_match "$log" 'dkimcheck: session=[^ ]+ from=pass\.test spf=none dkim=pass dmarc=pass policy=reject disposition=none dropped=0 time=[0-9]+ms' "one log line per message"
-expect_eq "$(grep -c 'dkimcheck: session=.* from=reject\.test .*dmarc=fail' "$dovecot_log")" 3 "one line per transaction, not per recipient"
+expect_eq "$(grep -c 'dkimcheck: session=.* from=reject\.test .*dmarc=fail' "$dovecot_log")" 4 "one line per transaction (4 for 7 recipients)"
 expect_match "$log" 'dkimcheck: session=[^ ]+ action=reject dmarc=fail disposition=reject: rcpt=rita@test\.example' "the 550 is logged"
 expect_no_match "$log" 'Panic|Fatal|killed with signal|segfault' "no crash in the log"
 stats=$(doveadm -c "$dovecot_conf" stats dump 2>&1)
 expect_match "$stats" 'dkimcheck_verified_fail_reject' "metric: dmarc=fail dis=reject counted"
 expect_match "$stats" 'dkimcheck_recipient_junk' "metric: per-recipient action counted"
 
-# --- IMAP login with the plugin loaded globally (weak lmtp symbols) ---
+# --- imap and doveadm load the plugin too (global mail_plugins, weak lmtp
+# symbols): harmless there ---
 expect_match "$(fetch alice aligned)" '^mailbox=INBOX$' "IMAP works with the plugin in mail_plugins"
+out=$(doveadm -c "$dovecot_conf" mailbox list -u alice 2>&1)
+expect_eq "$(printf '%s\n' "$out" | sort | tr '\n' ' ')" "INBOX Junk " "doveadm with the plugin loaded: the Junk mailbox was created"
+expect_no_match "$(cat "$dovecot_log")" 'undefined symbol|initialization failed' "no module load error"
 
 # --- nothing lost: a broken resolver configuration -> delivered untouched
 dovecot_stop || _not_ok "first instance stopped"
