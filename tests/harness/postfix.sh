@@ -144,12 +144,24 @@ pf_start() {
 	[ -n "$PF_MASTER_PID" ]
 }
 
-# whatever is left: processes in the master's session, and the filter
-# user's processes (not zombies, which PID 1 reaps)
+# whatever is left of this instance: processes in the master's session,
+# and processes of the filter user that belong to this instance (their
+# command line names BASE, or their environment has MAIL_CONFIG=BASE/etc,
+# as pipe(8) children and the sendmail/postdrop they run do); other tests
+# may run processes as the same user.  Zombies are skipped (PID 1 reaps).
 _pf_left() {
-	ps -eo sid=,stat=,pid=,uid= | awk -v s="${PF_MASTER_PID:-none}" \
-		-v u="${PF_FILTER_UID:-none}" \
-		'$2 !~ /^Z/ && ($1 == s || $4 == u) { print $3 }'
+	ps -eo sid=,stat=,pid=,uid=,args= | awk -v s="${PF_MASTER_PID:-none}" \
+		-v u="${PF_FILTER_UID:-none}" -v b="$PF_BASE/" \
+		'$2 !~ /^Z/ && ($1 == s || ($4 == u && index($0, b))) { print $3 }
+		 $2 !~ /^Z/ && $1 != s && $4 == u && !index($0, b) { print "?" $3 }' |
+	while read -r _p; do
+		case $_p in
+		\?*)	_p=${_p#?}
+			tr '\0' '\n' < "/proc/$_p/environ" 2>/dev/null |
+				grep -qx "MAIL_CONFIG=$PF_BASE/etc" && echo "$_p";;
+		*)	echo "$_p";;
+		esac
+	done
 }
 
 pf_stop() {
