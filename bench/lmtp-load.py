@@ -10,18 +10,31 @@ import threading
 import time
 
 
-def worker(port, count, data, rcpt, result, i):
-    ok = bad = 0
+def connect(port):
     lmtp = smtplib.LMTP("127.0.0.1", port)
     lmtp.ehlo_or_helo_if_needed()
+    return lmtp
+
+
+def worker(port, count, data, rcpt, result, i):
+    """A dropped connection is counted as a failed delivery, reported on
+    stderr and reopened."""
+    ok = bad = 0
+    lmtp = connect(port)
     for _ in range(count):
         try:
             refused = lmtp.sendmail("bench@bench.test", [rcpt], data)
             ok += 0 if refused else 1
             bad += 1 if refused else 0
-        except smtplib.SMTPException:
+        except (smtplib.SMTPException, OSError) as e:
+            print("lmtp-load: %s" % e, file=sys.stderr)
             bad += 1
-    lmtp.quit()
+            if isinstance(e, (smtplib.SMTPServerDisconnected, OSError)):
+                lmtp = connect(port)
+    try:
+        lmtp.quit()
+    except (smtplib.SMTPException, OSError):
+        pass
     result[i] = (ok, bad)
 
 

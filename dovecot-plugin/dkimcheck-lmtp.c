@@ -91,11 +91,11 @@ dkimcheck_push_stream(struct dkimcheck_check *check, struct istream *input,
 		dkimcheck_check_push(check, data, size);
 		i_stream_skip(input, size);
 	}
-	i_assert(ret == -1);
-	if (input->stream_errno != 0) {
+	if (ret == 0 || input->stream_errno != 0) {
 		*error_r = t_strdup_printf("read(%s) failed: %s",
 					   i_stream_get_name(input),
-					   i_stream_get_error(input));
+					   ret == 0 ? "stream would block" :
+						      i_stream_get_error(input));
 		i_stream_seek(input, 0);
 		return -1;
 	}
@@ -162,6 +162,10 @@ dkimcheck_transaction_verify(struct dkimcheck_client *dclient,
 	if (ret == 0)
 		ret = dkimcheck_drops_valid(&dclient->verdict, data_size,
 					    &error);
+	if (dkimcheck_engine != NULL) {
+		/* the event dies with the transaction */
+		dkimcheck_engine_set_log(dkimcheck_engine, NULL, NULL, FALSE);
+	}
 	i_gettimeofday(&end);
 	if (ret < 0) {
 		dkimcheck_event_failed(dclient->event, dclient->session_id,

@@ -126,10 +126,10 @@ parse_time(const char *name, const char *v, unsigned int *msecs_r,
 	return 0;
 }
 
-/* A list separated by spaces or commas, NULL-terminated, in `pool`;
- * `def` alone when empty. */
-static const char *const *
-parse_list(pool_t pool, const char *v, const char *def)
+/* A list separated by spaces or commas, NULL-terminated, in `pool`. */
+static int
+parse_list(pool_t pool, const char *name, const char *v, unsigned int max,
+	   const char *const **list_r, const char **error_r)
 {
 	ARRAY_TYPE(const_string) list;
 	const char *const *words, *entry;
@@ -140,10 +140,14 @@ parse_list(pool_t pool, const char *v, const char *def)
 		entry = p_strdup(pool, *words);
 		array_push_back(&list, &entry);
 	}
-	if (array_count(&list) == 0)
-		array_push_back(&list, &def);
+	if (array_count(&list) > max) {
+		*error_r = t_strdup_printf("%s: more than %u entries", name,
+					   max);
+		return -1;
+	}
 	array_append_zero(&list);
-	return array_front(&list);
+	*list_r = array_front(&list);
+	return 0;
 }
 
 int
@@ -173,9 +177,11 @@ dkimcheck_settings_read(const struct mail_user_settings *user_set,
 		       set_getenv(user_set, "dkimcheck_dns_timeout"),
 		       &set_r->dns_timeout_msecs, error_r) < 0)
 		return -1;
-	set_r->trusted_authserv_ids = parse_list(
-		pool, set_getenv(user_set, "dkimcheck_trusted_authserv_ids"),
-		set_r->authserv_id);
+	if (parse_list(pool, "dkimcheck_trusted_authserv_ids",
+		       set_getenv(user_set, "dkimcheck_trusted_authserv_ids"),
+		       DKIMCHECK_MAX_TRUSTED_IDS, &set_r->trusted_authserv_ids,
+		       error_r) < 0)
+		return -1;
 	return parse_uint(set_getenv, user_set, "dkimcheck_max_signatures",
 			  DKIMCHECK_DEFAULT_MAX_SIGNATURES,
 			  DKIMCHECK_MAX_MAX_SIGNATURES,

@@ -30,6 +30,10 @@ struct mail_user_settings;
 #define DKIMCHECK_DEFAULT_MAX_SIGNATURES 8
 #define DKIMCHECK_MAX_MAX_SIGNATURES 64
 
+/* Trusted authserv-ids besides ours (lib/msgauth.h's
+ * MSGAUTH_MAX_TRUSTED_IDS). */
+#define DKIMCHECK_MAX_TRUSTED_IDS 16
+
 /* dkimcheck_reject: what a DMARC "reject" disposition does. */
 enum dkimcheck_reject_action {
 	DKIMCHECK_REJECT_JUNK, /* file into the Junk mailbox (default) */
@@ -41,8 +45,8 @@ struct dkimcheck_settings {
 	const char *authserv_id;	/* dkimcheck_authserv_id (hostname) */
 	const char *resolver_config;	/* dkimcheck_resolver_config or NULL */
 	unsigned int dns_timeout_msecs; /* dkimcheck_dns_timeout */
-	/* dkimcheck_trusted_authserv_ids, NULL-terminated; authserv_id
-	 * itself when not set */
+	/* dkimcheck_trusted_authserv_ids, NULL-terminated, possibly empty
+	 * (our own authserv_id is always trusted) */
 	const char *const *trusted_authserv_ids;
 	unsigned int max_signatures; /* dkimcheck_max_signatures */
 };

@@ -98,7 +98,13 @@ struct authres_trusted_spf {
  * result our own spf-policyd prepended - trusted only from the topmost
  * Authentication-Results field, and only when that field carries our
  * authserv-id; or (if there is none) from the topmost Received-SPF field
- * whose receiver= is our authserv-id.  Every other Authentication-Results
+ * whose receiver= is our authserv-id.  In both cases only above the
+ * first Received field that records an SMTP hop (Postfix's smtpd puts
+ * policy PREPENDs above its own Received field, so whatever the client
+ * sent stands below it; a Received field "with LMTP..." of the final
+ * delivery, added above everything, is not counted).  `fields` must
+ * therefore include the Received fields, in order; with none given the
+ * old rule (topmost wins) applies.  Every other Authentication-Results
  * field with our authserv-id (compared case-insensitively), or one that
  * does not parse but starts with it, and every other Received-SPF with
  * receiver= ours, is listed in `forged`.  Always returns 0 (arena). */

@@ -6,6 +6,16 @@
  * Our spf-policyd prepends its field when the message arrives, so ours
  * is the topmost of its kind; any other field claiming our authserv-id
  * came from elsewhere and is removed by the caller.
+ *
+ * Where: Postfix's smtpd writes a policy service's PREPEND above the
+ * Received field it adds itself, and everything the client sent stands
+ * below that Received field.  So a field of ours is believed only above
+ * the first Received field (the one that records an SMTP hop): a field
+ * forged inside the message is below it even when our MTA wrote nothing
+ * (a client spf-policyd was not asked about).  Received fields of a
+ * final LMTP delivery (RFC 2033; Dovecot's lmtp adds one above
+ * everything) record a hop inside our own system after smtpd and are
+ * not counted.
  */
 #include "config.h"
 
@@ -78,12 +88,47 @@ trust_received_spf(struct authres_trusted_spf *r, struct arena *arena,
 	r->helo = received_spf_get(spf, "helo");
 }
 
+/* The offset just after the word `w` (case-insensitive, preceded by
+ * white space or at the start) at or after `from`, or 0. */
+static size_t
+after_word(const char *v, size_t len, size_t from, const char *w)
+{
+	size_t n = strlen(w), i;
+
+	for (i = from; i + n < len; i++) {
+		if ((i == 0 || v[i - 1] == ' ' || v[i - 1] == '\t' ||
+		     v[i - 1] == '\n') &&
+		    strncasecmp(v + i, w, n) == 0 &&
+		    (v[i + n] == ' ' || v[i + n] == '\t' || v[i + n] == '\r' ||
+		     v[i + n] == '\n'))
+			return i + n;
+	}
+	return 0;
+}
+
+/* Whether a Received field records a delivery over LMTP: its with-
+ * protocol (RFC 5321 4.4, after "by"; RFC 2033 LMTP, RFC 3848 types)
+ * begins with "LMTP". */
+static bool
+received_is_lmtp(const char *value, size_t len)
+{
+	size_t by = after_word(value, len, 0, "by");
+	size_t with = by != 0 ? after_word(value, len, by, "with") : 0;
+
+	if (with == 0)
+		return false;
+	while (with < len && (value[with] == ' ' || value[with] == '\t' ||
+			      value[with] == '\r' || value[with] == '\n'))
+		with++;
+	return with + 4 <= len && strncasecmp(value + with, "LMTP", 4) == 0;
+}
+
 int
 authres_trusted_spf(const struct authres_field *fields, size_t nfields,
 		    const char *authserv_id, struct arena *arena,
 		    struct authres_trusted_spf *r)
 {
-	bool seen_ar = false, seen_rspf = false;
+	bool seen_ar = false, seen_rspf = false, seen_received = false;
 	struct authres_parsed *ar;
 	struct received_spf *spf;
 	struct authres_trusted_spf rspf;
@@ -96,6 +141,11 @@ authres_trusted_spf(const struct authres_field *fields, size_t nfields,
 	for (i = 0; i < nfields; i++) {
 		const struct authres_field *f = &fields[i];
 
+		if (strcasecmp(f->name, "Received") == 0) {
+			if (!received_is_lmtp(f->value, f->value_len))
+				seen_received = true;
+			continue;
+		}
 		if (strcasecmp(f->name, "Authentication-Results") == 0) {
 			rc = authres_parse(f->value, f->value_len, arena, &ar,
 					   &err);
@@ -104,7 +154,8 @@ authres_trusted_spf(const struct authres_field *fields, size_t nfields,
 				seen_ar = true;
 				continue;
 			}
-			if (seen_ar || rc != 0 || !trust_ar(r, arena, ar, i))
+			if (seen_ar || seen_received || rc != 0 ||
+			    !trust_ar(r, arena, ar, i))
 				add_forged(r, arena, i, nfields);
 			seen_ar = true;
 		} else if (strcasecmp(f->name, "Received-SPF") == 0) {
@@ -116,7 +167,7 @@ authres_trusted_spf(const struct authres_field *fields, size_t nfields,
 				seen_rspf = true;
 				continue;
 			}
-			if (!seen_rspf && rc == 0)
+			if (!seen_rspf && !seen_received && rc == 0)
 				trust_received_spf(&rspf, arena, spf, i);
 			else
 				add_forged(r, arena, i, nfields);

@@ -322,12 +322,14 @@ dns_configure(struct ub_ctx *ub, const struct dns_settings *set,
 struct dns_capture {
 	FILE *fp;
 	int saved_fd2;
+	bool unknown_module; /* libunbound named an unknown module */
 };
 
 static void
 dns_capture_begin(struct ub_ctx *ub, struct dns_capture *cap)
 {
 	cap->saved_fd2 = -1;
+	cap->unknown_module = false;
 	if ((cap->fp = tmpfile()) == NULL)
 		return;
 	fflush(stderr);
@@ -367,9 +369,11 @@ dns_capture_end(struct ub_ctx *ub, struct dns_capture *cap,
 	}
 	ub_ctx_debugout(ub, stderr);
 	rewind(cap->fp);
-	while (arena != NULL && fgets(line, sizeof(line), cap->fp) != NULL) {
+	while (fgets(line, sizeof(line), cap->fp) != NULL) {
 		line[strcspn(line, "\r\n")] = '\0';
-		if (line[0] == '\0')
+		if (strstr(line, "Unknown value in module-config") != NULL)
+			cap->unknown_module = true;
+		if (line[0] == '\0' || arena == NULL)
 			continue;
 		text = text == NULL ? arena_strdup(arena, dns_capture_strip(line))
 				    : arena_printf(arena, "%s; %s", text,
@@ -452,10 +456,10 @@ dns_resolver_new(const struct dns_settings *settings, struct event_base *base,
 		r->finalize_failed = ret < 0;
 	}
 	why = dns_capture_end(r->ub, &cap, settings->error_arena);
-	if (ret < 0 && r->finalize_failed) {
-		/* libunbound (1.17) crashes in ub_ctx_delete() after a failed
-		 * module set-up (it de-initialises modules it never made):
-		 * the context is left allocated, once, at start-up */
+	if (ret < 0 && r->finalize_failed && cap.unknown_module) {
+		/* libunbound (1.17) crashes in ub_ctx_delete() after an
+		 * unknown module-config name (it de-initialises the module it
+		 * never found): that context is left allocated, once */
 		r->ub = NULL;
 	}
 	if (ret < 0) {

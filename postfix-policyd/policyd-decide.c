@@ -265,6 +265,71 @@ policyd_decide(struct arena *arena, const struct policyd_config *cfg,
 			authentication_results(arena, cfg, helo, mailfrom, f);
 }
 
+/* The domain of a MAIL FROM address, or NULL for <> or no '@'. */
+static const char *
+sender_domain(const char *sender)
+{
+	const char *at = sender != NULL ? strrchr(sender, '@') : NULL;
+
+	return at != NULL && at[1] != '\0' ? at + 1 : NULL;
+}
+
+void
+policyd_decide_skipped(struct arena *arena, const struct policyd_config *cfg,
+		       const struct policyd_facts *f, const char *why,
+		       const char *sasl_user, struct policyd_decision *d)
+{
+	const char *reason = arena_printf(
+		arena, "not checked: %s",
+		policyd_sanitize(arena, why, POLICYD_MAX_EXPLANATION));
+	const char *domain = sender_domain(f->sender);
+	struct authres_prop prop;
+	struct spf_received r;
+	struct authres *ar;
+	char *value;
+
+	memset(d, 0, sizeof(*d));
+	d->disposition = POLICYD_ACCEPT;
+	if (cfg->header_type == POLICYD_HEADER_SPF ||
+	    cfg->header_type == POLICYD_HEADER_BOTH) {
+		memset(&r, 0, sizeof(r));
+		r.result = spf_result_str(SPF_NONE);
+		r.comment = reason;
+		r.identity = "mailfrom";
+		r.receiver = cfg->hide_receiver ? NULL : cfg->hostname;
+		r.client_ip = f->client_ip != NULL && f->client_ip[0] != '\0'
+				      ? f->client_ip
+				      : NULL;
+		r.envelope_from = null_sender(f) ? NULL : f->sender;
+		r.helo = f->helo != NULL && f->helo[0] != '\0' ? f->helo : NULL;
+		value = arena_strdup(arena, spf_received_format(arena, &r, false));
+		hdrfold_unfold(value);
+		d->received_spf = arena_printf(arena, "Received-SPF: %s", value);
+	}
+	if (cfg->header_type != POLICYD_HEADER_AR &&
+	    cfg->header_type != POLICYD_HEADER_BOTH)
+		return;
+	ar = authres_new(arena, cfg->hostname);
+	if (sasl_user != NULL && sasl_user[0] != '\0') {
+		/* RFC 8601 2.7.4: auth, smtp.auth = the authenticated id */
+		prop.ptype = "smtp";
+		prop.property = "auth";
+		prop.value = policyd_sanitize(arena, sasl_user, 255);
+		authres_add(ar, "auth", "pass", NULL, NULL, &prop, 1);
+	}
+	/* RFC 7208 2.6.1 none: no SPF result for this identity; the
+	 * reason says why (RFC 8601 2.2) */
+	prop.ptype = "smtp";
+	prop.property = domain != NULL ? "mailfrom" : "helo";
+	prop.value = policyd_sanitize(arena, domain != NULL ? domain : f->helo,
+				      255);
+	authres_add(ar, "spf", spf_result_str(SPF_NONE), NULL, reason, &prop,
+		    1);
+	value = arena_strdup(arena, authres_format(ar, 0));
+	hdrfold_unfold(value);
+	d->authres = arena_printf(arena, "Authentication-Results: %s", value);
+}
+
 const char *
 policyd_decision_action(struct arena *arena, const struct policyd_decision *d,
 			unsigned int n)

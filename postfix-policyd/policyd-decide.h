@@ -89,6 +89,21 @@ void policyd_decide(struct arena *arena, const struct policyd_config *config,
 		    const struct policyd_check *mailfrom,
 		    struct policyd_decision *decision_r);
 
+/* The decision for a client that is not checked (`why`: "SASL
+ * authenticated", "Whitelist", ...): accept, with the header field
+ * anyway, so that every message spf-policyd is asked about carries a
+ * field of ours above smtpd's Received field (a field forged inside the
+ * message then stands below it and is not believed, RFC 8601 section 5):
+ * "Received-SPF: none (not checked: WHY) ..." and/or
+ * "Authentication-Results: ID; [auth=pass smtp.auth=USER;] spf=none
+ * reason="not checked: WHY" smtp.mailfrom=DOMAIN" (auth= for a SASL
+ * client, RFC 8601 2.7.4). */
+void policyd_decide_skipped(struct arena *arena,
+			    const struct policyd_config *config,
+			    const struct policyd_facts *facts, const char *why,
+			    const char *sasl_user,
+			    struct policyd_decision *decision_r);
+
 /* The n-th (0, 1) action to answer for a transaction: the rejection or
  * deferral every time; otherwise the PREPEND of the n-th header field
  * (Header_Type = both has two), then DUNNO once all were sent, so that

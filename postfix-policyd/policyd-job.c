@@ -89,6 +89,43 @@ job_log(const struct policyd_env *env, const struct policy_request *req,
 		    action, elapsed_ms(start));
 }
 
+/* A new transaction: the decision outlives the request, so it goes to
+ * the txn arena, emptied here. */
+static struct arena *
+txn_reset(struct policyd_txn *txn)
+{
+	if (txn->arena != NULL)
+		arena_clear(txn->arena);
+	else
+		txn->arena = arena_new(0);
+	return txn->arena;
+}
+
+static void
+txn_store(struct policyd_txn *txn, const struct policy_request *req,
+	  const struct policyd_decision *d)
+{
+	txn->decision = *d;
+	txn->instance = arena_strdup(txn->arena, str0(req->instance));
+	txn->answers = 1;
+}
+
+/* A client not checked still gets our header field (policyd-decide.h). */
+static const char *
+skipped_action(const struct policyd_env *env, struct arena *arena,
+	       const struct policy_request *req, struct policyd_txn *txn,
+	       const char *why)
+{
+	struct policyd_facts f = {str0(req->client_address), req->helo_name,
+				  str0(req->sender)};
+	struct policyd_decision d;
+
+	policyd_decide_skipped(txn_reset(txn), env->config, &f, why,
+			       req->sasl_username, &d);
+	txn_store(txn, req, &d);
+	return policyd_decision_action(arena, &d, 0);
+}
+
 static void
 job_finish(struct policyd_job *job)
 {
@@ -97,16 +134,9 @@ job_finish(struct policyd_job *job)
 	const char *action;
 
 	event_del(job->timer);
-	/* the decision outlives the request: it goes to the txn arena */
-	if (txn->arena != NULL)
-		arena_clear(txn->arena);
-	else
-		txn->arena = arena_new(0);
-	policyd_decide(txn->arena, job->env->config, &job->facts, &job->helo,
-		       &job->mailfrom, &d);
-	txn->decision = d;
-	txn->instance = arena_strdup(txn->arena, str0(job->req->instance));
-	txn->answers = 1;
+	policyd_decide(txn_reset(txn), job->env->config, &job->facts,
+		       &job->helo, &job->mailfrom, &d);
+	txn_store(txn, job->req, &d);
 	action = policyd_decision_action(job->arena, &d, 0);
 	job_log(job->env, job->req, &job->helo, &job->mailfrom, action,
 		&job->start);
@@ -190,7 +220,9 @@ skip(struct policyd_job *job, const char *why)
 		    str0(job->req->client_name),
 		    str0(job->req->client_address), str0(job->req->sender),
 		    why);
-	job->done("DUNNO", job->context);
+	job->done(skipped_action(job->env, job->arena, job->req, job->txn,
+				 why),
+		  job->context);
 }
 
 static void
@@ -407,7 +439,8 @@ immediate(const struct policyd_env *env, struct arena *arena,
 	else if (policyd_net_match(cfg->whitelist_nets, cfg->n_whitelist_nets,
 				   ip))
 		*skip_r = "Whitelist";
-	return *skip_r != NULL ? "DUNNO" : NULL;
+	return *skip_r != NULL ? skipped_action(env, arena, req, txn, *skip_r)
+			       : NULL;
 }
 
 void

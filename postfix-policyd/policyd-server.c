@@ -435,14 +435,13 @@ on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	(void)sa;
 	(void)salen;
 	if (srv->nconns >= srv->max_conns && !evict_one(srv)) {
+		/* this one is served (one over the cap: the descriptor
+		 * reserve has room), the next wait in the listen queue */
 		ma_log_warn(srv->env.log,
 			    "%u connections (max_connections) all waiting on "
-			    "DNS: refusing one; accepting again when one is "
-			    "done",
+			    "DNS: not accepting until one is done",
 			    srv->nconns);
-		close(fd);
 		listeners_set(srv, PAUSE_FULL, true);
-		return;
 	}
 	conn_new(srv, fd, fd);
 }
@@ -532,8 +531,9 @@ policyd_listen_check(struct arena *arena, const char *spec,
 {
 	struct addrinfo hints, *ai = NULL;
 	struct sockaddr_un sun;
-	const char *port;
-	char *host;
+	struct stat st;
+	const char *port, *dir;
+	char *host, *path;
 	int r;
 
 	if (strncmp(spec, "unix:", 5) == 0) {
@@ -546,6 +546,17 @@ policyd_listen_check(struct arena *arena, const char *spec,
 		if (strlen(spec + 5) >= sizeof(sun.sun_path)) {
 			*error_r = arena_printf(arena,
 						"%s: socket path too long", spec);
+			return -1;
+		}
+		errno = 0;
+		path = arena_strdup(arena, spec + 5);
+		*strrchr(path, '/') = '\0';
+		dir = path[0] != '\0' ? path : "/";
+		if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+			*error_r = arena_printf(arena, "%s: directory %s: %s",
+						spec, dir,
+						errno == 0 ? "not a directory"
+							   : strerror(errno));
 			return -1;
 		}
 		return 0;
@@ -663,7 +674,7 @@ policyd_server_listen(struct policyd_server *srv, const char *spec,
 	l = ma_calloc(1, sizeof(*l));
 	l->ev = evconnlistener_new(srv->env.base, on_accept, srv,
 				   LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC,
-				   -1, fd);
+				   0 /* already listening */, fd);
 	if (l->ev == NULL) {
 		close(fd);
 		free(l);

@@ -22,7 +22,8 @@
  * whose unsent answers exceed max_reply_backlog octets is closed.  At
  * max_connections a new client is taken by closing the connection that
  * waited longest on its client (stalled inside a request first, then
- * idle); when all are waiting on DNS, accepting stops until one is done.
+ * idle); when all are waiting on DNS, that client is still served (one
+ * over the cap) and accepting stops until one is done.
  * When accept() runs out of descriptors accepting rests for 100 ms.
  *
  * Memory: the server owns its listeners and connections; each request

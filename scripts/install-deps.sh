@@ -8,8 +8,8 @@ PKGS="build-essential autoconf automake libtool pkg-config
   libssl-dev libunbound-dev libevent-dev libpsl-dev libidn2-dev check
   unbound dns-root-data publicsuffix ldnsutils
   clang libclang-rt-14-dev
-  python3 python3-yaml python3-dkim python3-nacl python3-spf
-  postfix postfix-policyd-spf-python swaks
+  python3 python3-yaml python3-dkim python3-dnspython python3-nacl python3-spf openssl
+  postfix postfix-policyd-spf-python swaks libnet-ssleay-perl
   opendkim-tools libopendkim-dev libopendmarc-dev
   dovecot-dev dovecot-core dovecot-lmtpd dovecot-imapd dovecot-sieve
   util-linux procps openssl time"

@@ -266,6 +266,95 @@ START_TEST(test_trusted_spf)
 }
 END_TEST
 
+/* RFC 8601 section 5: "An MTA ... MUST remove any instances of [the]
+ * header field ... that claim to have been added within its trust
+ * boundary and that did not come from another trusted ADMD."  Within our
+ * boundary only smtpd's policy PREPEND adds our field, and it stands
+ * above the Received field smtpd itself adds (RFC 5321 4.4: each hop
+ * prepends its Received); what the client sent is below that.  So a
+ * field of ours below the first Received field is forged even when
+ * nothing of ours is above it (a SASL client, a submission port without
+ * the policy check). */
+START_TEST(test_trusted_spf_received)
+{
+	/* submission / SASL: nothing of ours, the client forged spf=pass */
+	static const struct authres_field forged_only[] = {
+		F("Received", "from client.example (client [192.0.2.9])\n\tby "
+			      "mx.example.org (Postfix) with ESMTPSA id 1"),
+		F("Authentication-Results",
+		  "mx.example.org; spf=pass smtp.mailfrom=bank.example"),
+		F("From", "ceo@bank.example"),
+	};
+	/* ours above smtpd's Received, a forgery below it */
+	static const struct authres_field ours_and_forged[] = {
+		F("Authentication-Results",
+		  "mx.example.org; spf=none reason=\"not checked: Whitelist\" "
+		  "smtp.mailfrom=bank.example"),
+		F("Received", "from client.example (client [192.0.2.9])\n\tby "
+			      "mx.example.org (Postfix) with ESMTP id 2"),
+		F("Authentication-Results",
+		  "mx.example.org; spf=pass smtp.mailfrom=bank.example"),
+	};
+	/* delivered over LMTP (Dovecot adds its Received on top): ours is
+	   below that one, still above smtpd's */
+	static const struct authres_field lmtp[] = {
+		F("Received", "from mx.example.org\n\tby imap.example.org with "
+			      "LMTP id abc\n\tfor <alice@example.org>"),
+		F("Authentication-Results",
+		  "mx.example.org; spf=fail smtp.mailfrom=bank.example"),
+		F("Received", "from client.example (client [192.0.2.9])\n\tby "
+			      "mx.example.org (Postfix) with ESMTP id 3"),
+		F("Authentication-Results",
+		  "mx.example.org; spf=pass smtp.mailfrom=bank.example"),
+	};
+	/* an LMTP Received the client wrote below smtpd's changes nothing */
+	static const struct authres_field fake_lmtp[] = {
+		F("Received", "from client.example (client [192.0.2.9])\n\tby "
+			      "mx.example.org (Postfix) with ESMTP id 4"),
+		F("Received", "from x by y with LMTP id z"),
+		F("Authentication-Results",
+		  "mx.example.org; spf=pass smtp.mailfrom=bank.example"),
+	};
+	/* Received-SPF (receiver= ours) below smtpd's Received: forged */
+	static const struct authres_field rspf[] = {
+		F("Received", "from c (c [192.0.2.9]) by mx.example.org with SMTP"),
+		F("Received-SPF", "pass (forged) receiver=mx.example.org; "
+				  "envelope-from=a@bank.example"),
+	};
+	struct arena *a = arena_new(0);
+	struct authres_trusted_spf t;
+
+	authres_trusted_spf(forged_only, 3, "mx.example.org", a, &t);
+	ck_assert_msg(!t.found, "forged spf=pass below Received trusted: %s",
+		      t.result);
+	ck_assert_uint_eq(t.nforged, 1);
+	ck_assert_uint_eq(t.forged[0], 1);
+
+	authres_trusted_spf(ours_and_forged, 3, "mx.example.org", a, &t);
+	ck_assert(t.found);
+	harness_assert_str("result", t.result, "none");
+	ck_assert_uint_eq(t.trusted_index, 0);
+	ck_assert_uint_eq(t.nforged, 1);
+	ck_assert_uint_eq(t.forged[0], 2);
+
+	authres_trusted_spf(lmtp, 4, "mx.example.org", a, &t);
+	ck_assert(t.found);
+	harness_assert_str("result", t.result, "fail");
+	ck_assert_uint_eq(t.trusted_index, 1);
+	ck_assert_uint_eq(t.nforged, 1);
+	ck_assert_uint_eq(t.forged[0], 3);
+
+	authres_trusted_spf(fake_lmtp, 3, "mx.example.org", a, &t);
+	ck_assert(!t.found);
+	ck_assert_uint_eq(t.nforged, 1);
+
+	authres_trusted_spf(rspf, 2, "mx.example.org", a, &t);
+	ck_assert(!t.found);
+	ck_assert_uint_eq(t.nforged, 1);
+	arena_free(&a);
+}
+END_TEST
+
 /* What our writer (authres.h, used by spf-policyd) produces is read back
  * exactly: folding, quoted values, comments. */
 START_TEST(test_writer_round_trip)
@@ -329,6 +418,7 @@ main(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("trust");
 	tcase_add_test(tc, test_trusted_spf);
+	tcase_add_test(tc, test_trusted_spf_received);
 	tcase_add_test(tc, test_writer_round_trip);
 	suite_add_tcase(s, tc);
 	failed = harness_run_suite(s);

@@ -216,6 +216,50 @@ START_TEST(test_bounded)
 }
 END_TEST
 
+/* With a cap on queued items the parser takes input only up to the
+ * item that fills the queue (backpressure: spf-policyd keeps the rest in
+ * the socket), and takes more once the queue was drained; nothing is
+ * lost or reordered.  A flood of empty lines is bounded the same way. */
+START_TEST(test_queue_cap)
+{
+	static const char one[] = "request=smtpd_access_policy\nsender=a@b\n\n";
+	struct policy_parser *p = policy_parser_new(0, 0);
+	struct arena *a = arena_new(0);
+	const struct policy_request *r;
+	const char *err;
+	char input[10 * sizeof(one)], nl[4096];
+	size_t len = 0, off = 0, took;
+	int i, got = 0;
+
+	for (i = 0; i < 10; i++) {
+		memcpy(input + len, one, sizeof(one) - 1);
+		len += sizeof(one) - 1;
+	}
+	policy_parser_set_max_queued(p, 3);
+	while (off < len) {
+		took = policy_parser_push(p, input + off, len - off);
+		/* at most 3 whole requests per push */
+		ck_assert_uint_le(took, 3 * (sizeof(one) - 1));
+		ck_assert_uint_gt(took, 0);
+		off += took;
+		while (policy_parser_next(p, a, &r, &err) == POLICY_REQUEST) {
+			harness_assert_str("sender", r->sender, "a@b");
+			got++;
+		}
+	}
+	ck_assert_int_eq(got, 10);
+	memset(nl, '\n', sizeof(nl));
+	took = policy_parser_push(p, nl, sizeof(nl));
+	ck_assert_uint_eq(took, 3);
+	for (i = 0; i < 3; i++)
+		ck_assert_int_eq(policy_parser_next(p, a, &r, &err),
+				 POLICY_BAD_REQUEST);
+	ck_assert_int_eq(policy_parser_next(p, a, &r, &err), POLICY_MORE);
+	policy_parser_free(&p);
+	arena_free(&a);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -228,6 +272,7 @@ main(void)
 	tcase_add_loop_test(tc, test_bad, 0,
 			    sizeof(bad_cases) / sizeof(bad_cases[0]));
 	tcase_add_test(tc, test_bounded);
+	tcase_add_test(tc, test_queue_cap);
 	suite_add_tcase(s, tc);
 	failed = harness_run_suite(s);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "authres-parse.h"
 #include "harness.h"
 #include "policyd-config.h"
 #include "policyd-decide.h"
@@ -95,6 +96,11 @@ static const struct bad_conf bad_confs[] = {
 	{"skip_addresses = localhost\n",
 	 "1: skip_addresses: bad address or network 'localhost'"},
 	{"Lookup_Time = forever\n", "1: Lookup_Time: "},
+	/* the abuse limits have ranges too */
+	{"max_pipelined = 0\n", "1: max_pipelined: "},
+	{"max_reply_backlog = 10\n", "1: max_reply_backlog: "},
+	{"request_read_timeout = 0\n", "1: request_read_timeout: "},
+	{"dns_sockets = 1\n", "1: dns_sockets: "},
 };
 
 START_TEST(test_bad_conf)
@@ -301,6 +307,81 @@ START_TEST(test_decide)
 }
 END_TEST
 
+/* A client that is not checked still gets a field (RFC 8601 section 5:
+ * ours must stand above smtpd's Received so that a forged one below is
+ * never the topmost), saying so: spf=none with a reason (RFC 8601 2.2
+ * reason=; RFC 7208 2.6.1 none), and for SASL auth=pass smtp.auth=USER
+ * (RFC 8601 2.7.4). */
+struct skipped_case {
+	const char *settings, *sender, *sasl, *why;
+	const char *want[2]; /* actions 0, 1 */
+};
+
+static const struct skipped_case skipped_cases[] = {
+	{"", "u@example.com", NULL, "Whitelist",
+	 {"PREPEND Received-SPF: none (not checked: Whitelist) "
+	  "identity=mailfrom; client-ip=192.0.2.1; "
+	  "envelope-from=\"u@example.com\"; helo=mail.example.com;",
+	  "DUNNO"}},
+	{"Header_Type = AR\n", "u@example.com", "bob", "SASL authenticated",
+	 {"PREPEND Authentication-Results: mx.example.org; auth=pass "
+	  "smtp.auth=bob; spf=none reason=\"not checked: SASL "
+	  "authenticated\" smtp.mailfrom=example.com",
+	  "DUNNO"}},
+	{"Header_Type = AR\n", "", NULL, "skip_addresses",
+	 {"PREPEND Authentication-Results: mx.example.org; spf=none "
+	  "reason=\"not checked: skip_addresses\" smtp.helo=mail.example.com",
+	  "DUNNO"}},
+	{"Header_Type = both\n", "u@example.com", NULL, "Whitelist",
+	 {"PREPEND Received-SPF: none (not checked: Whitelist) ",
+	  "PREPEND Authentication-Results: mx.example.org; spf=none "
+	  "reason=\"not checked: Whitelist\" smtp.mailfrom=example.com"}},
+	{"Header_Type = None\n", "u@example.com", "bob", "SASL authenticated",
+	 {"DUNNO", "DUNNO"}},
+};
+
+START_TEST(test_skipped)
+{
+	const struct skipped_case *t = &skipped_cases[_i];
+	struct arena *a = arena_new(0);
+	struct policyd_config *cfg;
+	struct policyd_facts f = {"192.0.2.1", "mail.example.com", t->sender};
+	struct policyd_decision d;
+	struct authres_parsed *ar;
+	const char *err = NULL;
+	char *path = write_conf(arena_printf(
+		a, "Authserv_Id = mx.example.org\n%s", t->settings));
+	unsigned int n;
+
+	ck_assert_msg(policyd_config_load(a, path, &cfg, &err) == 0, "%s",
+		      err);
+	policyd_decide_skipped(a, cfg, &f, t->why, t->sasl, &d);
+	ck_assert_int_eq(d.disposition, POLICYD_ACCEPT);
+	for (n = 0; n < 2; n++) {
+		const char *got = policyd_decision_action(a, &d, n);
+
+		ck_assert_msg(strncmp(got, t->want[n], strlen(t->want[n])) ==
+				      0,
+			      "answer %u: got %s, want %s...", n, got,
+			      t->want[n]);
+	}
+	/* what we write for SASL reads back as auth=pass smtp.auth=bob */
+	if (d.authres != NULL && t->sasl != NULL) {
+		const char *v = strchr(d.authres, ':') + 2;
+
+		ck_assert_int_eq(authres_parse(v, strlen(v), a, &ar, &err), 0);
+		harness_assert_str("method", ar->results[0].method, "auth");
+		harness_assert_str("smtp.auth",
+				   authres_parsed_prop(&ar->results[0], "smtp",
+						       "auth"),
+				   t->sasl);
+		harness_assert_str("spf", ar->results[1].result, "none");
+	}
+	remove_conf(path);
+	arena_free(&a);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -318,6 +399,8 @@ main(void)
 			    sizeof(net_cases) / sizeof(net_cases[0]));
 	tcase_add_loop_test(td, test_decide, 0,
 			    sizeof(decide_cases) / sizeof(decide_cases[0]));
+	tcase_add_loop_test(td, test_skipped, 0,
+			    sizeof(skipped_cases) / sizeof(skipped_cases[0]));
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, td);
 	failed = harness_run_suite(s);

@@ -57,9 +57,8 @@ with open(w + "/zones.conf", "w") as z, open(w + "/keys.txt", "w") as k:
         z.write("local-data: '%s 3600 IN TXT %s'\n" % (name, " ".join('"%s"' % s for s in strings)))
         k.write("%s %s\n" % (name.rstrip("."), "".join(strings)))
 PY
-set -- $("$srcdir/tests/harness/unbound-start.sh" "$W/unbound" "$W/zones.conf") || fail "unbound did not start"
-ub_pid=$1
-"$srcdir/tests/harness/libunbound-forward.sh" "$2" > "$W/resolver.conf"
+harness_unbound "$W/unbound" "$W/zones.conf"
+"$srcdir/tests/harness/libunbound-forward.sh" "$ub_port" > "$W/resolver.conf"
 
 chk() { "$keygen" --check --domain example.com --resolver-config "$W/resolver.conf" --timeout 5 "$@" 2>&1; }
 out=$(chk --selector rsa2026 --key "$W/keys/rsa2026.private")

@@ -27,8 +27,7 @@ ptr6=1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa
 	echo "local-data: 'relay.corp.example. 300 IN A 10.0.0.5'"
 	echo "local-data: 'corp.example. 300 IN TXT \"v=spf1 ptr -all\"'"
 } > "$work/zones.conf"
-set -- $("$srcdir/tests/harness/unbound-start.sh" "$work/unbound" "$work/zones.conf") || fail "unbound did not start"
-ub_pid=$1 ub_port=$2
+harness_unbound "$work/unbound" "$work/zones.conf"
 trap '"$srcdir/tests/harness/stop-pid.sh" $ub_pid; rm -rf "$work"' EXIT
 ac="$MAILAUTH_BUILDDIR/cli/authcheck"
 fwd() { "$ac" dns "$1" "$2" --forwarder "127.0.0.1@$ub_port" --timeout 3; }

@@ -89,12 +89,12 @@ run1() { # CLIENT HELO SENDER OPTIONS...
 	{ req "$c" "$h" "$f" w1; sleep 1; } | "$policyd" -c "$work/policyd.conf" "$@"
 }
 out=$(run1 203.0.113.5 mail.spf.test u@fail.spf.test -o Domain_Whitelist=trusted.spf.test)
-expect_eq "$out" "action=DUNNO" "Domain_Whitelist: client passing trusted.spf.test is not checked"
+expect_match "$out" '^action=PREPEND Received-SPF: none \(not checked: Domain_Whitelist trusted\.spf\.test passes\) ' "Domain_Whitelist: client passing trusted.spf.test is not checked (and says so in its field)"
 out=$(run1 192.0.2.1 mail.spf.test u@fail.spf.test -o Domain_Whitelist=trusted.spf.test)
 expect_match "$out" '^action=550 5\.7\.23 ' "Domain_Whitelist: other clients are checked"
 # HELO_Whitelist: only when the HELO name's A record is the client
 out=$(run1 192.0.2.1 mail.spf.test u@fail.spf.test -o HELO_Whitelist=mail.spf.test)
-expect_eq "$out" "action=DUNNO" "HELO_Whitelist: HELO whose A record is the client is not checked"
+expect_match "$out" '^action=PREPEND Received-SPF: none \(not checked: HELO_Whitelist\) ' "HELO_Whitelist: HELO whose A record is the client is not checked (and says so in its field)"
 out=$(run1 198.51.100.7 mail.spf.test u@fail.spf.test -o HELO_Whitelist=mail.spf.test)
 expect_match "$out" '^action=550 5\.7\.23 ' "HELO_Whitelist: a forged HELO is checked"
 
@@ -137,7 +137,7 @@ expect_eq "$(kill -0 $d_pid 2>/dev/null && echo alive)" "" "daemon stops on SIGT
 # a configured user that cannot be switched to: refuse to start
 out=$("$policyd" -e -c "$work/policyd.conf" -o user=no-such-user-mailauth \
 	--listen "unix:$work/u.sock" </dev/null 2>&1)
-expect_eq "$?" 1 "unknown user: refuses to start"
+expect_eq "$?" 78 "unknown user: refuses to start (78, a configuration error, as -n says)"
 expect_match "$out" 'fatal: user: no such user' "unknown user: says why"
 
 # -n: configuration check only
@@ -145,4 +145,48 @@ printf 'Header_Type = XML\n' > "$work/bad.conf"
 out=$("$policyd" -n -c "$work/bad.conf" 2>&1)
 expect_eq "$?" 78 "-n with a bad config exits 78 (EX_CONFIG)"
 expect_match "$out" "bad.conf:1: Header_Type: " "-n reports FILE:LINE: option: problem"
+# --- starts right or says why (issue 10, section 3) ---
+# a regular file on stdin (libevent's epoll cannot watch one): answered,
+# then the program ends at the end of the file
+req 127.0.0.1 localhost u@localhost f1 > "$work/requests"
+req 127.0.0.1 localhost u@localhost f2 >> "$work/requests"
+out=$(timeout 20 "$policyd" -c "$work/policyd.conf" < "$work/requests")
+expect_eq "$?:$(printf '%s\n' "$out" | grep -c '^action=PREPEND Received-SPF: none (not checked: skip_addresses)')" "0:2" \
+	"regular file on stdin: both requests answered, exit 0 at its end"
+# -n checks the listen spec, the port range, the user, the resolver file
+out=$("$policyd" -n -c "$work/policyd.conf" --listen inet:127.0.0.1:99999 2>&1)
+expect_eq "$?" 78 "-n: port 99999 is a configuration error (78)"
+expect_match "$out" "inet:127\.0\.0\.1:99999: port '99999' is not a number from 1 to 65535" "-n: says which port is wrong"
+out=$("$policyd" -n -c "$work/policyd.conf" --listen relative.sock 2>&1)
+expect_eq "$?" 78 "-n: a listen spec without unix:/inet: is a configuration error"
+out=$("$policyd" -n -c "$work/policyd.conf" --listen "unix:$work/no-such-dir/p.sock" 2>&1)
+expect_match "$?:$out" "^78:.*no-such-dir/p\.sock: directory .*no-such-dir: No such file or directory" "-n: a unix socket in a directory that does not exist (78, named)"
+out=$("$policyd" -n -c "$work/policyd.conf" -o user=no-such-user-mailauth --listen "unix:$work/x.sock" 2>&1)
+expect_eq "$?:$out" "78:spf-policyd: fatal: user: no such user" "-n: a user that does not exist (78)"
+out=$("$policyd" -n -o resolver_config=/nonexistent/unbound.conf 2>&1)
+expect_eq "$?" 78 "-n: a missing resolver_config is a configuration error"
+expect_match "$out" '^spf-policyd: fatal: resolver_config /nonexistent/unbound\.conf: .*No such file' "-n: the resolver error names the file and the reason"
+printf 'server:\n\tno-such-keyword: yes\n' > "$work/bad-unbound.conf"
+out=$("$policyd" -n -o "resolver_config=$work/bad-unbound.conf" 2>&1)
+expect_match "$?:$out" "^78:.*resolver_config $work/bad-unbound\.conf: .*bad-unbound\.conf:2: .*no-such-keyword" "-n: a resolver file libunbound rejects, with its line and reason"
+# start-up errors reach a terminal or file too (here a file), exit 78
+"$policyd" -o resolver_config=/nonexistent/unbound.conf --listen "unix:$work/y.sock" \
+	</dev/null >/dev/null 2>"$work/start.err"
+expect_eq "$?" 78 "start-up with a bad resolver config exits 78"
+expect_match "$(cat "$work/start.err")" 'fatal: resolver_config /nonexistent/unbound\.conf' "start-up errors are printed on stderr when it is a file"
+# -o takes the file's syntax, spaces around = included
+out=$("$policyd" -n -c "$work/policyd.conf" -o "Header_Type = AR" 2>&1)
+expect_eq "$?:$out" "0:" "-o \"Header_Type = AR\" is accepted"
+out=$(req 127.0.0.1 localhost u@localhost o1 | "$policyd" -c "$work/policyd.conf" -o "Header_Type = AR")
+expect_match "$out" '^action=PREPEND Authentication-Results: mx\.test\.example; spf=none reason="not checked: skip_addresses"' "-o \"Header_Type = AR\" takes effect"
+# --version and --help: exit 0 on stdout; an unknown option names itself
+out=$("$policyd" --version)
+expect_eq "$?" 0 "--version exits 0"
+expect_match "$out" '^spf-policyd \(mailauth-pack\) [0-9]' "--version prints the version"
+out=$("$policyd" --help)
+expect_eq "$?" 0 "--help exits 0"
+expect_match "$out" '^usage: spf-policyd ' "--help prints the usage on stdout"
+out=$("$policyd" --frobnicate 2>&1)
+expect_eq "$?" 64 "an unknown option exits 64"
+expect_match "$out" '^spf-policyd: unknown option: --frobnicate$' "an unknown option is named"
 finish

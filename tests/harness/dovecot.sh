@@ -32,6 +32,21 @@
 # dovecot_stop
 #	SIGTERM to the master, waits up to 10 s for every process of the
 #	instance (same session) to go; returns 1 if something is left.
+# dovecot_sanitizer_runtime SO
+#	Prints the sanitizer runtime to preload into Dovecot's processes
+#	for the sanitizer build of plugin SO: libasan.so that gcc linked
+#	into it, or clang's shared runtime (MAILAUTH_ASAN_RUNTIME from
+#	configure) when SO leaves __asan_init to the executable; nothing
+#	for a normal build.
+
+dovecot_sanitizer_runtime() {
+	_rt=$(ldd "$1" | awk '/libasan/ { print $3 }')
+	if [ -z "$_rt" ] && nm -D --undefined-only "$1" 2>/dev/null |
+		grep -q ' __asan_init$'; then
+		_rt=${MAILAUTH_ASAN_RUNTIME:-}
+	fi
+	echo "$_rt"
+}
 
 _dc_free_port() {
 	/usr/bin/python3 -c 'import socket

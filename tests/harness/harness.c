@@ -86,6 +86,19 @@ harness_write_file(const char *dir, const char *name, const char *text)
 	return path;
 }
 
+void
+harness_need_unbound(void)
+{
+	const char *u = getenv("UNBOUND");
+
+	if (u == NULL || *u == '\0')
+		u = "/usr/sbin/unbound";
+	if (access(u, X_OK) != 0) {
+		printf("SKIP: unbound not installed (apt-get install unbound)\n");
+		exit(77);
+	}
+}
+
 int
 harness_unbound_start(const char *zones_text, struct harness_unbound *ub)
 {

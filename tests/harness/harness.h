@@ -29,6 +29,11 @@ void harness_assert_str(const char *what, const char *got, const char *want);
 char *harness_tmpdir(const char *tag);
 /* Write `text` to DIR/NAME; returns the path. */
 char *harness_write_file(const char *dir, const char *name, const char *text);
+/* Exit 77 (SKIP, with a line saying why) when there is no unbound
+ * program ($UNBOUND, else /usr/sbin/unbound): for a test program whose
+ * cases call harness_unbound_start() (inside a forked case the exit
+ * would count as an error, not a skip). */
+void harness_need_unbound(void);
 /* Start unbound serving the local-data in `zones_text`.  0 or -1; exits
  * 77 (SKIP) when there is no unbound program. */
 int harness_unbound_start(const char *zones_text, struct harness_unbound *ub);

@@ -148,7 +148,8 @@ pf_start() {
 # and processes of the filter user that belong to this instance (their
 # command line names BASE, or their environment has MAIL_CONFIG=BASE/etc,
 # as pipe(8) children and the sendmail/postdrop they run do); other tests
-# may run processes as the same user.  Zombies are skipped (PID 1 reaps).
+# may run processes as the same user, and pf_stop kills what this lists.
+# Zombies are skipped (PID 1 reaps).
 _pf_left() {
 	ps -eo sid=,stat=,pid=,uid=,args= | awk -v s="${PF_MASTER_PID:-none}" \
 		-v u="${PF_FILTER_UID:-none}" -v b="$PF_BASE/" \

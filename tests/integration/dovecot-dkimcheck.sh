@@ -10,9 +10,9 @@
 # messages when it is installed.
 #
 # Needs root (Dovecot's master); exit 77 (SKIP) otherwise, or when the
-# build has no Dovecot, or under the sanitizer build (an ASan-built module
-# cannot be loaded into the distribution's non-ASan lmtp; the lib side is
-# covered by check_msgauth and the fuzz targets there).
+# build has no Dovecot.  In the sanitizer build the ASan runtime is
+# preloaded into Dovecot's (non-ASan) processes, so the ASan+UBSan plugin
+# runs inside the real lmtp, and any report fails the test.
 set -u
 . "$srcdir/tests/harness/lib.sh"
 . "$srcdir/tests/harness/dovecot.sh"
@@ -24,10 +24,6 @@ fi
 for p in /usr/sbin/dovecot /usr/bin/doveconf /usr/bin/swaks; do
 	[ -x "$p" ] || { echo "SKIP: $p not installed"; exit 77; }
 done
-if grep -q -- '-fsanitize=address' "$MAILAUTH_BUILDDIR/Makefile" 2>/dev/null; then
-	echo "SKIP: sanitizer build: an ASan module cannot load into the non-ASan Dovecot lmtp"
-	exit 77
-fi
 
 BASE=$(harness_tmpdir dovecot-dkimcheck)
 ub_pid= bh_pid=
@@ -39,21 +35,8 @@ cleanup() {
 trap cleanup EXIT
 
 # --- the plugin, installed as make install does ---
-if [ -f "$srcdir/tests/harness/install.sh" ]; then
-	. "$srcdir/tests/harness/install.sh"
-	harness_install "$BASE/inst" >/dev/null || fail "make install failed"
-else
-	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$MAILAUTH_BUILDDIR" \
-		install DESTDIR="$BASE/inst" >"$BASE/install.log" 2>&1 ||
-		{ tail "$BASE/install.log"; fail "make install failed"; }
-	find "$BASE/inst" -type d -exec chmod 0755 {} +
-	harness_moduledir=$BASE/inst$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
-		make -s --no-print-directory -C "$MAILAUTH_BUILDDIR" \
-		--eval='pm: ; @echo "$(moduledir)"' pm)
-	harness_bindir=$BASE/inst$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
-		make -s --no-print-directory -C "$MAILAUTH_BUILDDIR" \
-		--eval='pb: ; @echo "$(bindir)"' pb)
-fi
+. "$srcdir/tests/harness/install.sh"
+harness_install "$BASE/inst" >/dev/null || fail "make install failed"
 so=$harness_moduledir/lib90_dkimcheck_plugin.so
 if [ ! -f "$so" ]; then
 	echo "SKIP: the build has no Dovecot plugin (configure --with-dovecot=no)"
@@ -64,6 +47,21 @@ expect_eq "$(nm -D --defined-only "$so" | awk '{ print $3 }' | sort | tr '\n' ' 
 	"dkimcheck_plugin_deinit dkimcheck_plugin_init dkimcheck_plugin_version " \
 	"the module exports only its entry points"
 ac=$MAILAUTH_BUILDDIR/cli/authcheck
+
+# Sanitizer build: Dovecot's processes get the ASan runtime preloaded
+# (import_environment) and no address-space limit (ASan's shadow memory);
+# reports go to $BASE/sanlog/ and must not exist at the end.
+: > "$BASE/sanitizer.conf"
+mkdir -p "$BASE/sanlog"
+chmod 1777 "$BASE/sanlog"   # written by processes running as nobody
+libasan=$(dovecot_sanitizer_runtime "$so")
+if [ -n "$libasan" ]; then
+	cat > "$BASE/sanitizer.conf" <<CONF
+import_environment = \$import_environment LD_PRELOAD=$libasan ASAN_OPTIONS=detect_leaks=0:verify_asan_link_order=0:log_path=$BASE/sanlog/asan UBSAN_OPTIONS=print_stacktrace=1:log_path=$BASE/sanlog/ubsan
+default_vsz_limit = 0
+CONF
+	echo "# sanitizer build: $libasan preloaded into Dovecot's processes"
+fi
 
 # --- keys and DNS ---
 # zone_txt NAME TEXT: a local-data TXT line, TEXT split into 200-octet
@@ -96,9 +94,7 @@ pass_key=$(mkkey pass) slow_key=$(mkkey slow)
 	echo "local-data: 'pass.test. 300 IN A 192.0.2.10'"
 	echo "local-data: 'reject.test. 300 IN A 192.0.2.11'"
 } > "$BASE/zones.conf"
-set -- $("$srcdir/tests/harness/unbound-start.sh" "$BASE/unbound" "$BASE/zones.conf") ||
-	fail "unbound did not start"
-ub_pid=$1 ub_port=$2
+harness_unbound "$BASE/unbound" "$BASE/zones.conf"
 # a server that never answers, for the DNS time budget (slow.test)
 /usr/bin/python3 -c 'import socket,sys,time
 s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(("127.0.0.1",0))
@@ -121,6 +117,7 @@ plugin {
   dkimcheck_authserv_id = mx.test.example
   dkimcheck_resolver_config = $BASE/resolver.conf
   dkimcheck_dns_timeout = 2s
+  dkimcheck_trusted_authserv_ids = border.test.example
 }
 CONF
 dovecot_user alice
@@ -129,6 +126,7 @@ dovecot_user rita userdb_dkimcheck_reject=lmtp
 dovecot_user otto userdb_dkimcheck=no
 dovecot_user dora userdb_dkimcheck_dry_run=yes
 dovecot_user sam
+dovecot_user ivy userdb_dkimcheck_reject=bounce
 mkdir -p "$BASE/dovecot/home/sam/sieve"
 cat > "$BASE/dovecot/home/sam/sieve/dmarc.sieve" <<'SIEVE'
 require ["fileinto", "imap4flags"];
@@ -139,8 +137,8 @@ if header :contains "Authentication-Results" "dmarc=fail" {
 SIEVE
 ln -s sieve/dmarc.sieve "$BASE/dovecot/home/sam/.dovecot.sieve"
 chown -R nobody:nogroup "$BASE/dovecot/home"
-dovecot_start "$BASE/dovecot/etc/90-dkimcheck.conf" "$BASE/dovecot/etc/test.conf" ||
-	fail "Dovecot did not start"
+dovecot_start "$BASE/sanitizer.conf" "$BASE/dovecot/etc/90-dkimcheck.conf" \
+	"$BASE/dovecot/etc/test.conf" || fail "Dovecot did not start"
 
 # --- helpers ---
 n=0
@@ -192,6 +190,10 @@ out=$(lmtp "$BASE/aligned.eml" alice@test.example)
 expect_match "$out" '^<- +250 2\.0\.0 <alice@test\.example> .* Saved' "aligned: delivered"
 got=$(fetch alice aligned)
 expect_match "$got" '^mailbox=INBOX$' "aligned: in INBOX"
+if [ -n "$libasan" ]; then
+	lmtp_pid=$(ps -eo sid=,comm=,pid= | awk -v s="$dovecot_pid" '$1 == s && $2 == "lmtp" { print $3; exit }')
+	expect_match "$(grep -cE 'libasan|libclang_rt[.]asan' "/proc/$lmtp_pid/maps" 2>/dev/null)" '^[1-9]' "sanitizer build: the lmtp process runs with the ASan runtime"
+fi
 expect_match "$(ours "$got")" 'dkim=pass header\.d=pass\.test .*header\.s=s1' "aligned: dkim=pass"
 expect_match "$(ours "$got")" 'dmarc=pass \(p=reject dis=none\) header\.from=pass\.test' "aligned: dmarc=pass"
 expect_match "$(ours "$got")" 'spf=none' "aligned: no trusted SPF field -> spf=none"
@@ -303,6 +305,20 @@ expect_match "$(ours "$got")" 'spf=softfail smtp\.mailfrom=spf\.test; dkim=none;
 expect_eq "$(count_ours "$got")" 1 "forged spf=pass: removed"
 expect_match "$got" '^mailbox=Junk$' "forged spf=pass: Junk"
 
+# a border MX in dkimcheck_trusted_authserv_ids: its SPF result is
+# believed (dmarc=pass through SPF) and its field stays
+msg spf.test spfborder "Authentication-Results: border.test.example; spf=pass smtp.mailfrom=spf.test
+Received: from mail.spf.test ([192.0.2.1]) by border.test.example; Sat, 28 Nov 2026 09:00:00 +0000" > "$BASE/spf3.eml"
+lmtp "$BASE/spf3.eml" alice@test.example > /dev/null
+got=$(fetch alice spfborder)
+expect_match "$(ours "$got")" 'spf=pass smtp\.mailfrom=spf\.test; dkim=none; dmarc=pass' "trusted border MX: its spf=pass is believed"
+expect_eq "$(printf '%s\n' "$got" | grep -c '^Authentication-Results: border\.test\.example; spf=pass')" 1 "trusted border MX: its field stays"
+# the same id not in the list: not believed
+msg spf.test spfstranger "Authentication-Results: stranger.example; spf=pass smtp.mailfrom=spf.test" > "$BASE/spf4.eml"
+lmtp "$BASE/spf4.eml" alice@test.example > /dev/null
+got=$(fetch alice spfstranger)
+expect_match "$(ours "$got")" 'spf=none; dkim=none; dmarc=fail' "untrusted authserv-id: its spf=pass is not believed"
+
 # --- 10. a user's Sieve script filing on dmarc=fail (p=none: no
 # disposition, so only Sieve moves it); its addflag merges with ours
 msg none.test sievecase > "$BASE/sieve.eml"
@@ -312,8 +328,9 @@ expect_match "$got" '^mailbox=Suspicious$' "Sieve: fileinto on dmarc=fail"
 expect_match "$got" '^flags=\$DMARC_Fail SieveSawFail$' "Sieve: its flag and ours merged"
 expect_match "$(ours "$got")" 'dmarc=fail \(p=none dis=none\)' "Sieve: saw dmarc=fail"
 
-# --- 11. opt-out (dkimcheck = no from userdb) and dry run
-lmtp "$BASE/spoofed.eml" otto@test.example,dora@test.example > /dev/null
+# --- 11. opt-out (dkimcheck = no from userdb) and dry run; otto second,
+# so his copy is the maildir hardlink of dora's tagged one
+lmtp "$BASE/spoofed.eml" dora@test.example,otto@test.example > /dev/null
 got=$(fetch otto spoofed)
 expect_match "$got" '^mailbox=INBOX$' "opt-out: INBOX"
 expect_eq "$(printf '%s\n' "$got" | sed -n 's/^flags=//p')" "" "opt-out: no keywords"
@@ -321,6 +338,14 @@ expect_eq "$(count_ours "$got")" 1 "opt-out: the message's field is still there 
 got=$(fetch dora spoofed)
 expect_match "$got" '^mailbox=INBOX$' "dry run: not filed"
 expect_match "$got" '^flags=\$DMARC_Fail$' "dry run: tagged, no \$Junk"
+
+# --- a user whose settings do not parse: delivered without dkimcheck's
+# policy (the message's field stays), the error logged
+out=$(lmtp "$BASE/spoofed.eml" ivy@test.example)
+expect_match "$out" '^<- +250 2\.0\.0 <ivy@test\.example> .* Saved' "bad user setting: delivered"
+got=$(fetch ivy spoofed)
+expect_match "$got" '^mailbox=INBOX$' "bad user setting: no policy applied"
+expect_match "$(cat "$dovecot_log")" "dkimcheck: session=.* action=error .*dkimcheck_reject: invalid value 'bounce'" "bad user setting: logged"
 
 # --- 12. hostile input: no crash, delivered
 {
@@ -340,21 +365,26 @@ expect_eq "$(count_ours "$got")" 1 "hostile: forged fields gone"
 # --- logs and events ---
 log=$(cat "$dovecot_log")
 expect_match "$log" 'dkimcheck: session=[^ ]+ from=pass\.test spf=none dkim=pass dmarc=pass policy=reject disposition=none dropped=0 time=[0-9]+ms' "one log line per message"
-expect_eq "$(grep -c 'dkimcheck: session=.* from=reject\.test .*dmarc=fail' "$dovecot_log")" 3 "one line per transaction, not per recipient"
+expect_eq "$(grep -c 'dkimcheck: session=.* from=reject\.test .*dmarc=fail' "$dovecot_log")" 4 "one line per transaction (4 for 7 recipients)"
 expect_match "$log" 'dkimcheck: session=[^ ]+ action=reject dmarc=fail disposition=reject: rcpt=rita@test\.example' "the 550 is logged"
 expect_no_match "$log" 'Panic|Fatal|killed with signal|segfault' "no crash in the log"
 stats=$(doveadm -c "$dovecot_conf" stats dump 2>&1)
 expect_match "$stats" 'dkimcheck_verified_fail_reject' "metric: dmarc=fail dis=reject counted"
 expect_match "$stats" 'dkimcheck_recipient_junk' "metric: per-recipient action counted"
 
-# --- IMAP login with the plugin loaded globally (weak lmtp symbols) ---
+# --- imap and doveadm load the plugin too (global mail_plugins, weak lmtp
+# symbols): harmless there ---
 expect_match "$(fetch alice aligned)" '^mailbox=INBOX$' "IMAP works with the plugin in mail_plugins"
+out=$(doveadm -c "$dovecot_conf" mailbox list -u alice 2>&1)
+expect_eq "$(printf '%s\n' "$out" | sort | tr '\n' ' ')" "INBOX Junk " "doveadm with the plugin loaded: the Junk mailbox was created"
+expect_no_match "$(cat "$dovecot_log")" 'undefined symbol|initialization failed' "no module load error"
 
 # --- nothing lost: a broken resolver configuration -> delivered untouched
 dovecot_stop || _not_ok "first instance stopped"
 printf 'plugin {\n  dkimcheck_resolver_config = %s/nonexistent.conf\n}\n' "$BASE" > "$BASE/dovecot/etc/broken.conf"
-dovecot_start "$BASE/dovecot/etc/90-dkimcheck.conf" "$BASE/dovecot/etc/test.conf" \
-	"$BASE/dovecot/etc/broken.conf" || fail "Dovecot did not restart"
+dovecot_start "$BASE/sanitizer.conf" "$BASE/dovecot/etc/90-dkimcheck.conf" \
+	"$BASE/dovecot/etc/test.conf" "$BASE/dovecot/etc/broken.conf" ||
+	fail "Dovecot did not restart"
 msg reject.test untouched | sign pass.test pass > "$BASE/untouched.eml"
 out=$(lmtp "$BASE/untouched.eml" bob@test.example)
 expect_match "$out" '^<- +250 2\.0\.0 <bob@test\.example> .* Saved' "internal error: still delivered"
@@ -366,4 +396,5 @@ expect_match "$(cat "$dovecot_log")" 'dkimcheck: session=.* verification failed,
 pid=$dovecot_pid
 dovecot_stop
 expect_eq "$?" 0 "Dovecot stopped, no process left"
+expect_eq "$(cat "$BASE"/sanlog/* 2>/dev/null | head -40)" "" "no sanitizer report"
 finish

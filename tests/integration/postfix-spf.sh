@@ -1,7 +1,8 @@
 #!/bin/sh
 # postfix-spf.sh - spf-policyd behind a real private Postfix instance on
 # loopback, with a real unbound serving the SPF zones
-# (tests/fixtures/policyd-zones.conf).  Uses the shipped configs/ files
+# (tests/fixtures/policyd-zones.conf).  Uses the shipped configs/ files,
+# as installed by make install DESTDIR= under $(docdir)/examples
 # (main.cf snippet, master.cf spawn entry, spf-policyd.conf) with only
 # the paths substituted.  Two smtpd services: one asks the standalone
 # daemon (started here), one asks spawn(8) mode.  Mail is sent with swaks
@@ -13,6 +14,7 @@
 set -u
 . "$srcdir/tests/harness/lib.sh"
 . "$srcdir/tests/harness/install.sh"
+. "$srcdir/tests/harness/dovecot.sh"
 
 if [ "$(id -u)" != 0 ]; then
 	echo "SKIP: needs root to run a private Postfix instance"
@@ -31,6 +33,7 @@ s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
 cleanup() {
+	[ -n "${dovecot_pid:-}" ] && dovecot_stop >/dev/null 2>&1
 	if [ -f "$BASE/spool/pid/master.pid" ]; then
 		/usr/sbin/postfix -c "$BASE/etc" stop >/dev/null 2>&1
 	fi
@@ -56,6 +59,18 @@ uid=$(id -u nobody) gid=$(id -g nobody)
 harness_install "$BASE/inst" >/dev/null || fail "make install into $BASE/inst failed"
 policyd=$harness_sbindir/spf-policyd
 [ -x "$policyd" ] || fail "no $policyd after make install"
+# the shipped configs, as installed (paths substituted by make from the
+# real sbindir/sysconfdir: mk/configs.am); the test runs these very files
+ex=$(find "$harness_destdir" -type d -path '*/examples/spf-policyd' | head -1)
+[ -f "$ex/spf-policyd-main.cf" ] || fail "examples not installed under \$(docdir)/examples/spf-policyd"
+real_sbindir=${harness_sbindir#"$harness_destdir"}
+real_sysconfdir=${harness_sysconfdir#"$harness_destdir"}
+expect_eq "$(grep -l '@[a-z]*@' "$ex"/* 2>/dev/null)" "" "installed examples: every @dir@ substituted"
+expect_match "$(cat "$ex/spf-policyd-master.cf")" "argv=$real_sbindir/spf-policyd -c $real_sysconfdir/mailauth/spf-policyd.conf\$" "master.cf example names the installed program"
+expect_match "$(cat "$ex/spf-policyd.service")" "^ExecStart=$real_sbindir/spf-policyd " "systemd unit names the installed program"
+expect_eq "$(sed -n '/^smtpd_recipient_restrictions/,/^$/p' "$ex/spf-policyd-main.cf" | tr -d '\t ,' | tr '\n' ' ')" \
+	"smtpd_recipient_restrictions= permit_mynetworks permit_sasl_authenticated reject_unauth_destination check_policy_serviceunix:private/spf-policyd  " \
+	"main.cf example: permit_mynetworks, permit_sasl_authenticated, relay check, then the policy (Postfix's order)"
 
 # --- DNS ---
 harness_unbound "$BASE/unbound" \
@@ -67,7 +82,7 @@ chmod 644 "$BASE/etc/resolver.conf"
 # test's resolver and short time limits (later lines override) ---
 sock="$BASE/run/spf-policyd.sock"
 sed -e "s|^listen = .*|listen = unix:$sock|" -e "s|^user = .*|user = nobody|" \
-	"$srcdir/configs/spf-policyd.conf" > "$BASE/etc/spf-policyd.conf"
+	"$ex/spf-policyd.conf" > "$BASE/etc/spf-policyd.conf"
 cat >> "$BASE/etc/spf-policyd.conf" <<CONF
 resolver_config = $BASE/etc/resolver.conf
 Authserv_Id = mx.test.example
@@ -101,6 +116,10 @@ while [ ! -S "$both" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 
 # --- Postfix ---
 port_d=$(free_port) port_s=$(free_port) port_b=$(free_port)
+# SPF trust (issue 8 item 9): SASL (Dovecot's auth service on loopback),
+# SASL with the policy asked first, and a submission port without it
+port_sasl=$(free_port) port_sasl2=$(free_port) port_sub=$(free_port)
+auth_port=$(free_port)
 cat > "$BASE/etc/main.cf" <<CF
 compatibility_level = 3.6
 config_directory = $BASE/etc
@@ -125,7 +144,7 @@ virtual_uid_maps = static:$uid
 virtual_gid_maps = static:$gid
 CF
 # the shipped main.cf snippet; the daemon socket is outside the spool
-sed -e "s|unix:private/spf-policyd|unix:$sock|" "$srcdir/configs/spf-policyd-main.cf" >> "$BASE/etc/main.cf"
+sed -e "s|unix:private/spf-policyd|unix:$sock|" "$ex/spf-policyd-main.cf" >> "$BASE/etc/main.cf"
 printf 'alice@test.example test.example/alice/\nbob@test.example test.example/bob/\n' > "$BASE/etc/vmailbox"
 
 cat > "$BASE/etc/master.cf" <<CF
@@ -140,12 +159,29 @@ cat > "$BASE/etc/master.cf" <<CF
   -o syslog_name=postfix/inbound-both
   -o smtpd_authorized_xclient_hosts=127.0.0.1
   -o { smtpd_recipient_restrictions = reject_unauth_destination, check_policy_service unix:$both, check_policy_service unix:$both }
+127.0.0.1:$port_sasl inet n - n - - smtpd
+  -o syslog_name=postfix/sasl
+  -o mynetworks=192.0.2.250/32
+  -o smtpd_sasl_auth_enable=yes
+  -o smtpd_sasl_type=dovecot
+  -o smtpd_sasl_path=inet:127.0.0.1:$auth_port
+127.0.0.1:$port_sasl2 inet n - n - - smtpd
+  -o syslog_name=postfix/sasl-policy-first
+  -o mynetworks=192.0.2.250/32
+  -o smtpd_sasl_auth_enable=yes
+  -o smtpd_sasl_type=dovecot
+  -o smtpd_sasl_path=inet:127.0.0.1:$auth_port
+  -o { smtpd_recipient_restrictions = check_policy_service unix:$both, check_policy_service unix:$both, permit_sasl_authenticated, reject }
+127.0.0.1:$port_sub inet n - n - - smtpd
+  -o syslog_name=postfix/submission
+  -o smtpd_authorized_xclient_hosts=127.0.0.1
+  -o smtpd_recipient_restrictions=reject_unauth_destination
 CF
 # the shipped spawn entry (uncommented lines only), paths substituted
-grep -v '^#' "$srcdir/configs/spf-policyd-master.cf" | sed \
+grep -v '^#' "$ex/spf-policyd-master.cf" | sed \
 	-e "s|user=spf-policyd|user=nobody|" \
-	-e "s|/usr/sbin/spf-policyd|$policyd|" \
-	-e "s|/etc/mailauth/spf-policyd.conf|$BASE/etc/spf-policyd.conf|" >> "$BASE/etc/master.cf"
+	-e "s|$real_sbindir/spf-policyd|$policyd|" \
+	-e "s|$real_sysconfdir/mailauth/spf-policyd.conf|$BASE/etc/spf-policyd.conf|" >> "$BASE/etc/master.cf"
 for svc in "pickup unix n - n 60 1 pickup" "cleanup unix n - n - 0 cleanup" \
 	"qmgr unix n - n 300 1 qmgr" "rewrite unix - - n - - trivial-rewrite" \
 	"bounce unix - - n - 0 bounce" "defer unix - - n - 0 bounce" \
@@ -160,6 +196,21 @@ for svc in "pickup unix n - n 60 1 pickup" "cleanup unix n - n - 0 cleanup" \
 	"postlog unix-dgram n - n - 1 postlogd"; do
 	echo "$svc" >> "$BASE/etc/master.cf"
 done
+
+# Dovecot's auth service for the SASL smtpd services (user bob, password
+# "secret"), reached over TCP on loopback
+mkdir -p "$BASE/dovecot-modules"
+dovecot_init "$BASE/dovecot" "$BASE/dovecot-modules" || fail "dovecot_init"
+dovecot_user bob
+cat > "$BASE/dovecot/etc/auth.conf" <<CONF
+service auth {
+  inet_listener auth-postfix {
+    address = 127.0.0.1
+    port = $auth_port
+  }
+}
+CONF
+dovecot_start "$BASE/dovecot/etc/auth.conf" || fail "Dovecot (SASL) did not start"
 
 /usr/sbin/postfix -c "$BASE/etc" check >/dev/null 2>&1 ||
 	{ tail "$BASE/log/postfix.log"; fail "postfix check failed"; }
@@ -226,7 +277,7 @@ expect_match "$out" '^<\*\* +550 5\.7\.23 .*badhelo\.spf\.test' "HELO fail: reje
 out=$(send "$port_d" sasl mail.spf.test u@fail.spf.test 192.0.2.1 --xclient-login bob)
 expect_match "$out" '^<- +250 .*queued as' "SASL-authenticated client (XCLIENT LOGIN=): not checked"
 msg=$(delivered sasl)
-expect_no_match "$msg" '^Received-SPF:' "SASL-authenticated client: no header"
+expect_match "$msg" '^Received-SPF: none \(not checked: SASL authenticated\) ' "SASL-authenticated client: a field saying it was not checked"
 
 out=$(send "$port_d" whitelist mail.spf.test u@fail.spf.test 203.0.113.9)
 expect_match "$out" '^<- +250 .*queued as' "Whitelist client: not checked"
@@ -250,6 +301,39 @@ out=$(send "$port_s" spawnpass mail.spf.test u@inc.spf.test 192.0.2.1)
 msg=$(delivered spawnpass)
 expect_match "$msg" '^Received-SPF: pass .*mechanism="include:inc2\.spf\.test";' "spawn mode: pass through a 3-deep include"
 
+# --- SPF trust (issue 8 item 9, RFC 8601 section 5): a client the policy
+# service does not check sends a forged "spf=pass" field with our
+# authserv-id; what the Dovecot plugin's reader (lib/msgauth.c,
+# tests/trusted-spf) trusts in the delivered message must not be pass.
+# The forged field travels inside the message, below smtpd's Received.
+forged="Authentication-Results: mx.test.example; spf=pass smtp.mailfrom=pass.spf.test"
+trusted() { "$MAILAUTH_BUILDDIR/tests/trusted-spf" mx.test.example; }
+
+# (1) SASL: Postfix's order (permit_sasl_authenticated before the policy)
+out=$(swaks --server "127.0.0.1:$port_sasl" --helo mail.spf.test --from u@fail.spf.test \
+	--to alice@test.example --auth PLAIN --auth-user bob --auth-password secret \
+	--header "Subject: trust-sasl" --add-header "$forged" --body x 2>&1)
+expect_match "$out" '^<- +235 ' "trust: SASL client authenticated (Dovecot SASL)"
+msg=$(delivered trust-sasl)
+expect_match "$(printf '%s\n' "$msg" | trusted)" '^spf=none found=no forged=1$' "trust: SASL client's forged spf=pass is not trusted and is listed for removal"
+# (1b) SASL with the policy asked first (Header_Type = both, listed
+# twice): spf-policyd writes auth=pass smtp.auth=bob (RFC 8601 2.7.4)
+out=$(swaks --server "127.0.0.1:$port_sasl2" --helo mail.spf.test --from u@fail.spf.test \
+	--to alice@test.example --auth PLAIN --auth-user bob --auth-password secret \
+	--header "Subject: trust-sasl2" --add-header "$forged" --body x 2>&1)
+msg=$(delivered trust-sasl2)
+expect_match "$msg" '^Authentication-Results: mx\.test\.example; auth=pass smtp\.auth=bob; spf=none reason="not checked: SASL authenticated" smtp\.mailfrom=fail\.spf\.test$' "trust: SASL client gets auth=pass smtp.auth=bob and spf=none with the reason"
+expect_match "$(printf '%s\n' "$msg" | trusted)" '^spf=none found=yes ' "trust: ours is trusted (spf=none), the forged pass is not"
+# (2) a whitelisted client (Whitelist = 203.0.113.0/24)
+out=$(send "$port_d" trust-wl mail.spf.test u@fail.spf.test 203.0.113.9 --add-header "$forged")
+msg=$(delivered trust-wl)
+expect_match "$msg" '^Received-SPF: none \(not checked: Whitelist\) ' "trust: whitelisted client gets a field saying it was not checked"
+expect_match "$(printf '%s\n' "$msg" | trusted)" '^spf=none found=no forged=1$' "trust: whitelisted client's forged spf=pass is not trusted"
+# (3) a submission port without the policy check
+out=$(send "$port_sub" trust-sub mail.spf.test u@fail.spf.test 192.0.2.1 --add-header "$forged")
+msg=$(delivered trust-sub)
+expect_match "$(printf '%s\n' "$msg" | trusted)" '^spf=none found=no forged=1$' "trust: submission client's forged spf=pass is not trusted"
+
 # --- logs ---
 log=$(cat "$BASE/log/daemon.log")
 expect_match "$log" 'spf-policyd\[[0-9]+\]: NOQUEUE: client=.*\[192\.0\.2\.1\], helo=<mail\.spf\.test>, from=<u@fail\.spf\.test>, .*mailfrom_spf=fail, action=550 5\.7\.23 .*, [0-9]+ms' "one log line per decision"
@@ -269,5 +353,7 @@ while [ $i -lt 50 ]; do
 	i=$((i + 1))
 done
 expect_eq "$left$spawned" "" "no Postfix or spf-policyd process left"
+dovecot_stop
+expect_eq "$?" 0 "Dovecot (SASL) stopped, nothing left"
 daemon_pid= both_pid=
 finish
