@@ -21,12 +21,16 @@
 #     delivery to Dovecot;
 #   - a private Dovecot with the dkimcheck plugin (LMTP + IMAP);
 #
-# all configured from the files in configs/ with only paths, ports, host
-# names and the service user substituted (the harnesses in tests/harness/
-# start and stop the servers).  Signed mail that leaves the server goes
-# through scripts/demo-relay.py, a stand-in for the Internet that hands
-# it back to the inbound smtpd as if it came from mail.home.test's public
-# address (XCLIENT), so that SPF is checked as another site would.
+# all configured from the files in configs/ (as make install puts them
+# under share/doc/mailauth-pack/examples/): the lines of README's server
+# guide, with paths, ports, host names and the service user (nobody)
+# substituted, and what running on loopback needs - no chroot, the demo's
+# DNS (resolver_config), log files instead of syslog.  The harnesses in
+# tests/harness/ start and stop the servers.  Signed mail that leaves the
+# server goes through scripts/demo-relay.py, a stand-in for the Internet
+# that hands it back to the inbound smtpd as if it came from
+# mail.home.test's public address (XCLIENT), so that SPF is checked as
+# another site would.
 #
 # Then it sends six messages, reads each one back over IMAP and prints
 # one table: the message, what happened at SMTP, the
@@ -48,7 +52,7 @@ case ${1:-} in
 	exit 2;;
 esac
 if [ "$(id -u)" != 0 ]; then
-	echo "demo: run as root: it starts a private Postfix and Dovecot (nothing of the system's is changed)" >&2
+	echo "demo: run as root: it installs missing Debian packages and starts a private Postfix and Dovecot (the system's own configuration is not touched)" >&2
 	exit 1
 fi
 
@@ -56,18 +60,24 @@ say() { printf '== %s\n' "$*"; }
 die() { printf 'demo: %s\n' "$*" >&2; exit 1; }
 
 # --- 1. packages and build ---
-"$top/scripts/install-deps.sh" || die "installing the Debian packages failed"
+# (MAILAUTH_DEMO_NO_BUILD=1: use the build in MAILAUTH_BUILDDIR as it is;
+# `make check` runs the demo so, as a smoke test)
 B=${MAILAUTH_BUILDDIR:-$top/build}
-if [ ! -f "$B/Makefile" ]; then
-	say "building in $B"
-	if [ ! -x "$top/configure" ]; then
-		(cd "$top" && autoreconf -fi) > /dev/null 2>&1 || die "autoreconf -fi failed"
+if [ "${MAILAUTH_DEMO_NO_BUILD:-0}" = 1 ]; then
+	[ -f "$B/Makefile" ] || die "MAILAUTH_DEMO_NO_BUILD=1: no build in $B"
+else
+	"$top/scripts/install-deps.sh" || die "installing the Debian packages failed"
+	if [ ! -f "$B/Makefile" ]; then
+		say "building in $B"
+		if [ ! -x "$top/configure" ]; then
+			(cd "$top" && autoreconf -fi) > /dev/null 2>&1 || die "autoreconf -fi failed"
+		fi
+		mkdir -p "$B"
+		(cd "$B" && "$top/configure" -q) || die "configure failed"
 	fi
-	mkdir -p "$B"
-	(cd "$B" && "$top/configure" -q) || die "configure failed"
+	make -C "$B" -s -j"$(nproc)" > "$B/demo-make.log" 2>&1 ||
+		{ tail -20 "$B/demo-make.log"; die "make failed (log: $B/demo-make.log)"; }
 fi
-make -C "$B" -s -j"$(nproc)" > "$B/demo-make.log" 2>&1 ||
-	{ tail -20 "$B/demo-make.log"; die "make failed (log: $B/demo-make.log)"; }
 export MAILAUTH_BUILDDIR="$B" srcdir="$top"
 . "$top/tests/harness/lib.sh"
 . "$top/tests/harness/install.sh"
@@ -108,6 +118,26 @@ for p in "$keygen" "$signer" "$policyd" "$authcheck" "$harness_moduledir/lib90_d
 	[ -e "$p" ] || die "$p is missing after make install (built without Dovecot?)"
 done
 nobody_uid=$(id -u nobody)
+# the example configuration make install put under share/doc
+ex=$(find "$harness_destdir" -type d -path '*/examples/spf-policyd' | head -1)
+ex=${ex%/spf-policyd}
+[ -n "$ex" ] || die "make install put no examples/spf-policyd directory under $harness_destdir"
+for f in spf-policyd/spf-policyd.conf spf-policyd/spf-policyd-main.cf \
+	 dkim-signer/dkim-signer.conf dkim-signer/dkim-signer-master.cf \
+	 dkim-signer/dkim-signer-main.cf; do
+	[ -f "$ex/$f" ] || die "$ex/$f is missing after make install"
+done
+# sub FILE...: an example file with this machine's paths replaced by the
+# demo's: the configuration directory (SYSCONFDIR/mailauth, /etc/mailauth
+# in the dkim-signer examples) by $M, the installed programs by their
+# copies under $work/inst, Postfix's spool by the private instance's
+sysconf=${harness_sysconfdir#"$harness_destdir"}
+sub() {
+	sed -e "s|$sysconf/mailauth/|$M/|g" -e "s|/etc/mailauth/|$M/|g" \
+		-e "s|/[^ ]*/libexec/dkim-signer|$signer|g" \
+		-e "s|/[^ ]*/sbin/spf-policyd|$policyd|g" \
+		-e "s|/var/spool/postfix/|$P/spool/|g" "$@"
+}
 
 # --- 3. keys and DNS ---
 # M stands for /etc/mailauth of a real server
@@ -195,6 +225,26 @@ while [ ! -s "$work/blackhole.port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1
 chmod 644 "$M/unbound.conf"
 dnsopt="--resolver-config $M/unbound.conf"
 
+# the published records checked as README tells an admin to
+checks=0
+for d in home.test bank.test; do
+	for s in rsa2026 ed2026; do
+		if "$keygen" --check --domain "$d" --selector "$s" --key "$M/keys/$d/$s.private" \
+			$dnsopt > "$work/logs/keycheck-$s.$d.out" 2>&1; then
+			checks=$((checks + 1))
+		else
+			echo "demo: dkim-keygen --check $s._domainkey.$d failed:"
+			sed 's/^/    /' "$work/logs/keycheck-$s.$d.out"
+		fi
+	done
+done
+"$authcheck" dns TXT _dmarc.bank.test $dnsopt > "$work/logs/dmarc-bank.out" 2>&1
+grep -q 'v=DMARC1; p=reject' "$work/logs/dmarc-bank.out" && checks=$((checks + 1))
+"$authcheck" spf --ip 192.0.2.25 --mail-from postmaster@bank.test --helo mail.home.test \
+	$dnsopt > "$work/logs/spf-bank.out" 2>&1
+grep -q '^spf=pass ' "$work/logs/spf-bank.out" && checks=$((checks + 1))
+say "published records checked: $checks of 6 as expected (dkim-keygen --check, authcheck dns/spf)"
+
 # --- 4. Dovecot with dkimcheck: configs/dovecot/90-dkimcheck.conf ---
 say "Dovecot with dkimcheck (LMTP + IMAP)"
 dovecot_init "$work/dovecot" "$harness_moduledir" || die "dovecot_init failed"
@@ -241,7 +291,7 @@ relay_port=$(cat "$work/relay.port")
 # Dovecot, then the shipped snippets as they are
 {
 	pf_main_cf "$nobody_uid"
-	cat "$top/configs/dkim-signer-main.cf" "$B/configs/spf-policyd-main.cf"
+	sub "$ex/dkim-signer/dkim-signer-main.cf" "$ex/spf-policyd/spf-policyd-main.cf"
 } > "$P/etc/main.cf"
 # TLS (a self-signed certificate) and SASL through Dovecot, for the
 # submission service
@@ -257,15 +307,11 @@ postconf -c "$P/etc" -e myhostname=mail.home.test mydomain=home.test \
 	die "postconf failed"
 pf_mailbox alice@home.test bob@bank.test
 
-# the signer's files: configs/ with /etc/mailauth -> $M, plus the lines
-# dkim-keygen printed; its log in the scratch directory
-sub() {
-	sed -e "s|/etc/mailauth/|$M/|g" -e "s|/usr/local/libexec/dkim-signer|$signer|" \
-		-e "s|/usr/sbin/spf-policyd|$policyd|" -e "s|/var/spool/postfix/|$P/spool/|" "$@"
-}
-{ sub "$top/configs/dkim-signer-KeyTable" | grep '^#'; cat "$M/KeyTable.demo"; } > "$M/KeyTable"
-{ sub "$top/configs/dkim-signer-SigningTable" | grep '^#'; cat "$M/SigningTable.demo"; } > "$M/SigningTable"
-{ sub "$top/configs/dkim-signer.conf"; printf '\n# demo: no syslog here\nSyslog no\nLogFile %s\n' "$work/logs/dkim-signer.log"; } > "$M/dkim-signer.conf"
+# the signer's files: the examples, plus the lines dkim-keygen printed;
+# its log in the scratch directory
+{ sub "$ex/dkim-signer/dkim-signer-KeyTable" | grep '^#'; cat "$M/KeyTable.demo"; } > "$M/KeyTable"
+{ sub "$ex/dkim-signer/dkim-signer-SigningTable" | grep '^#'; cat "$M/SigningTable.demo"; } > "$M/SigningTable"
+{ sub "$ex/dkim-signer/dkim-signer.conf"; printf '\n# demo: no syslog here\nSyslog no\nLogFile %s\n' "$work/logs/dkim-signer.log"; } > "$M/dkim-signer.conf"
 : > "$work/logs/dkim-signer.log"
 chown nobody "$work/logs/dkim-signer.log"
 chmod 644 "$M/KeyTable" "$M/SigningTable" "$M/dkim-signer.conf"
@@ -281,7 +327,7 @@ out=$(su -s /bin/sh nobody -c "'$signer' -n -c '$M/dkim-signer.conf'" 2>&1) ||
 	echo "127.0.0.1:$in_port inet n - n - - smtpd"
 	echo "  -o syslog_name=postfix/inbound"
 	echo "  -o smtpd_authorized_xclient_hosts=127.0.0.1"
-	sub "$top/configs/dkim-signer-master.cf" | grep -v '^#' | sed \
+	sub "$ex/dkim-signer/dkim-signer-master.cf" | grep -v '^#' | sed \
 		-e "s|^submission inet  n       -       y|127.0.0.1:$sub_port inet n - n|" \
 		-e 's|user=dkimsign|user=nobody|' \
 		-e 's|^pickup    unix  n       -       y|pickup unix n - n|' \
@@ -292,14 +338,13 @@ out=$(su -s /bin/sh nobody -c "'$signer' -n -c '$M/dkim-signer.conf'" 2>&1) ||
 pf_start || die "Postfix did not start"
 ln -sf "$P/log/postfix.log" "$work/logs/postfix.log"
 
-# spf-policyd: configs/spf-policyd.conf as a daemon on the socket the
-# shipped main.cf lines name; A-R header with our authserv-id so that
+# spf-policyd: the example spf-policyd.conf, as a daemon on the socket
+# the main.cf lines name; A-R header with our authserv-id so that
 # dkimcheck believes its SPF result
-sed -e "s|/var/spool/postfix/|$P/spool/|" -e 's|^user = .*|user = nobody|' \
+sub "$ex/spf-policyd/spf-policyd.conf" | sed -e 's|^user = .*|user = nobody|' \
 	-e 's|^#Authserv_Id = mx.example.org|Authserv_Id = mail.home.test|' \
 	-e 's|^Header_Type = SPF|Header_Type = AR|' \
-	-e "s|^#resolver_config = .*/mailauth/|resolver_config = $M/|" \
-	"$B/configs/spf-policyd.conf" > "$M/spf-policyd.conf"
+	-e "s|^#resolver_config = $M/|resolver_config = $M/|" > "$M/spf-policyd.conf"
 chmod 644 "$M/spf-policyd.conf"
 out=$("$policyd" -n -c "$M/spf-policyd.conf" 2>&1) || die "spf-policyd -n: $out"
 "$policyd" -e -c "$M/spf-policyd.conf" < /dev/null > "$work/logs/spf-policyd.log" 2>&1 &
@@ -464,6 +509,18 @@ forged=$(printf '%s\n' "$r_msg" | grep -c 'header\.d=bank\.test')
 row 6 "row 3 + forged A-R: dkim=pass bank.test" "$r_out" "$r_ar" "$r_box" \
 	accepted 'spf=pass dkim=none dmarc=fail\(p=reject\)' 'Junk \$DMARC_Fail \$Junk'
 
+# a server that died during the run explains rows that went wrong
+if [ -n "$policyd_pid" ] && ! kill -0 "$policyd_pid" 2>/dev/null; then
+	wait "$policyd_pid"
+	st=$?
+	echo "demo: spf-policyd (pid $policyd_pid) died during the run, exit status $st$([ $st -gt 128 ] && echo " (signal $((st - 128)))"); see $work/logs/spf-policyd.log"
+	policyd_pid=
+fi
+if [ -n "$relay_pid" ] && ! kill -0 "$relay_pid" 2>/dev/null; then
+	echo "demo: demo-relay.py died during the run; see $work/logs/relay.log"
+	relay_pid=
+fi
+
 # --- 8. the table ---
 echo
 printf '%s' "$rows" | awk -F'|' '
@@ -501,8 +558,10 @@ if [ $keep = 1 ]; then
 #!/bin/sh
 # stop the demo started in $work, by PID
 /usr/sbin/postfix -c '$P/etc' stop > /dev/null 2>&1
+i=0
+while kill -0 $PF_MASTER_PID 2>/dev/null && [ \$i -lt 50 ]; do sleep 0.1; i=\$((i + 1)); done
 '$top/tests/harness/stop-pid.sh' $dovecot_pid $policyd_pid $relay_pid $bh_pid $ub_pid
-left=\$(ps -eo pid=,args= | awk -v d='$work/' 'index(\$0, d) && !/awk/ { print \$1 }')
+left=\$(ps -eo pid=,args= | awk -v d='$work/' -v me=\$\$ 'index(\$0, d) && \$1 != me && !/awk/ { print \$1 }')
 [ -z "\$left" ] || kill -9 \$left 2>/dev/null
 echo "demo stopped; logs: $work/logs/"
 EOF
@@ -513,20 +572,25 @@ The stack is still running (--keep-running), everything in $work:
   DNS (unbound)     127.0.0.1:$ub_port   e.g. $authcheck dns TXT _dmarc.bank.test $dnsopt
   inbound smtpd     127.0.0.1:$in_port  (spf-policyd at RCPT; XCLIENT sets the client address)
       swaks --server 127.0.0.1:$in_port --xclient-addr 198.51.100.7 --helo mail.elsewhere.test \\
-            --from carol@elsewhere.test --to alice@home.test
+            --from carol@elsewhere.test --to alice@home.test --header 'Subject: by-hand-1'
   submission        127.0.0.1:$sub_port  (signed by dkim-signer)
       swaks --server 127.0.0.1:$sub_port --tls --auth PLAIN --auth-user alice --auth-password secret \\
-            --from alice@home.test --to bob@bank.test
-  IMAP              127.0.0.1:$dovecot_imap_port  users alice, bob, password "secret", e.g.
-      python3 $top/tests/harness/imap-read.py $dovecot_imap_port alice demo3-spoofed-bank-spf-pass
+            --from alice@home.test --to bob@bank.test --header 'Subject: by-hand-2'
+  IMAP              127.0.0.1:$dovecot_imap_port  users alice, bob, password "secret" (plain login, no TLS);
+      any IMAP client (ssh -L $dovecot_imap_port:127.0.0.1:$dovecot_imap_port for one elsewhere), or
+      python3 $top/tests/harness/imap-read.py $dovecot_imap_port alice by-hand-1   (mailbox, keywords, header)
   LMTP              127.0.0.1:$dovecot_lmtp_port
 Logs: $work/logs/.  Stop it with: $work/stop.sh
 EOF
-	exit $([ $failed = 0 ] && echo 0 || echo 1)
+	exit $([ $failed = 0 ] && [ $checks = 6 ] && echo 0 || echo 1)
 fi
 stop_all
 started=0
 echo "Everything stopped.  Logs: $work/logs/ (postfix.log, dovecot.log, spf-policyd.log, dkim-signer.log, unbound.log)"
+if [ $checks != 6 ]; then
+	echo "demo: $((6 - checks)) of the 6 checks of the published records failed"
+	exit 1
+fi
 if [ $failed = 0 ]; then
 	echo "demo: all 6 rows as expected"
 	exit 0
