@@ -60,6 +60,7 @@ struct signer_log {
 	struct logsink sink;
 	struct ma_log log;
 	int fd; /* LogFile, or -1 */
+	bool on_stderr; /* the log lines go to stderr already */
 };
 
 static void
@@ -95,6 +96,7 @@ static void
 log_setup(struct signer_log *l, const struct signer_config *c)
 {
 	l->fd = -1;
+	l->on_stderr = false;
 	if (c != NULL && c->set.log_file != NULL &&
 	    (l->fd = open(c->set.log_file,
 			  O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640)) >= 0) {
@@ -103,9 +105,9 @@ log_setup(struct signer_log *l, const struct signer_config *c)
 		l->log.min_level = MA_LOG_INFO;
 		return;
 	}
+	l->on_stderr = c != NULL && !c->set.syslog;
 	logsink_init(&l->sink, &l->log, PROGNAME,
-		     c == NULL || c->set.syslog ? LOGSINK_SYSLOG :
-						  LOGSINK_STDERR,
+		     l->on_stderr ? LOGSINK_STDERR : LOGSINK_SYSLOG,
 		     c != NULL ? c->set.syslog_facility : NULL, false);
 }
 
@@ -115,7 +117,8 @@ static int
 tempfail(const struct signer_log *l, const char *qid, const char *what)
 {
 	ma_log_warn(&l->log, "%s: deferred: %s", qid, what);
-	fprintf(stderr, PROGNAME ": %s\n", what);
+	if (!l->on_stderr)
+		fprintf(stderr, PROGNAME ": %s\n", what);
 	return EX_TEMPFAIL_;
 }
 

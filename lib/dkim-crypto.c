@@ -217,6 +217,42 @@ fail:
 	return -1;
 }
 
+/* RFC 8410 section 7: an Ed25519 private key in PKCS#8 is always these
+ * 16 DER bytes followed by the 32-byte seed.  Recognising them directly
+ * skips OpenSSL 3's decoder set-up (about half a millisecond per key, in
+ * a signer that runs once per message); anything else takes the general
+ * PEM path. */
+static const unsigned char ed25519_pkcs8_prefix[16] = {
+	0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06,
+	0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
+};
+
+static bool
+ed25519_pkcs8_seed(const char *text, size_t len,
+		   unsigned char seed[ED25519_KEY_LEN])
+{
+	static const char begin[] = "-----BEGIN PRIVATE KEY-----";
+	static const char end[] = "-----END PRIVATE KEY-----";
+	unsigned char der[BASE64_DECODED_MAX(128)];
+	const char *b = memmem(text, len, begin, sizeof(begin) - 1), *e;
+	size_t n = 0;
+	bool ok;
+
+	if (b == NULL)
+		return false;
+	b += sizeof(begin) - 1;
+	e = memmem(b, len - (size_t)(b - text), end, sizeof(end) - 1);
+	if (e == NULL || e - b > 128 ||
+	    base64_decode(b, (size_t)(e - b), der, sizeof(der), &n) < 0)
+		return false;
+	ok = n == sizeof(ed25519_pkcs8_prefix) + ED25519_KEY_LEN &&
+	     memcmp(der, ed25519_pkcs8_prefix, sizeof(ed25519_pkcs8_prefix)) == 0;
+	if (ok)
+		memcpy(seed, der + sizeof(ed25519_pkcs8_prefix), ED25519_KEY_LEN);
+	OPENSSL_cleanse(der, sizeof(der));
+	return ok;
+}
+
 int
 dkim_privkey_from_text(const char *text, size_t len,
 		       struct dkim_privkey **key_r, const char **error_r)
@@ -226,7 +262,10 @@ dkim_privkey_from_text(const char *text, size_t len,
 	size_t n = 0;
 	BIO *bio;
 
-	if (memmem(text, len, "-----BEGIN", 10) != NULL) {
+	if (memmem(text, len, "-----BEGIN", 10) != NULL &&
+	    ed25519_pkcs8_seed(text, len, seed)) {
+		n = ED25519_KEY_LEN;
+	} else if (memmem(text, len, "-----BEGIN", 10) != NULL) {
 		if ((bio = BIO_new_mem_buf(text, (int)len)) != NULL) {
 			pkey = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
 			BIO_free(bio);
@@ -236,9 +275,9 @@ dkim_privkey_from_text(const char *text, size_t len,
 			return -1;
 		}
 		return privkey_set(pkey, key_r, error_r);
-	}
-	if (len > 64 || base64_decode(text, len, seed, sizeof(seed), &n) < 0 ||
-	    n != ED25519_KEY_LEN) {
+	} else if (len > 64 ||
+		   base64_decode(text, len, seed, sizeof(seed), &n) < 0 ||
+		   n != ED25519_KEY_LEN) {
 		OPENSSL_cleanse(seed, sizeof(seed));
 		*error_r = "not a PEM private key or a base64 Ed25519 seed";
 		return -1;

@@ -427,6 +427,7 @@ dns_resolver_new(const struct dns_settings *settings, struct event_base *base,
 {
 	struct dns_resolver *r = ma_calloc(1, sizeof(*r));
 	struct dns_capture cap;
+	struct arena *tmp;
 	const char *why;
 	int ret;
 
@@ -455,7 +456,12 @@ dns_resolver_new(const struct dns_settings *settings, struct event_base *base,
 		ret = dns_finalize(r->ub, settings, error_r);
 		r->finalize_failed = ret < 0;
 	}
-	why = dns_capture_end(r->ub, &cap, settings->error_arena);
+	tmp = arena_new(0);
+	why = dns_capture_end(r->ub, &cap, tmp);
+	/* without error_arena the caller gets libunbound's words through
+	 * the log hook, as it saw them on fd 2 before */
+	if (why != NULL && settings->error_arena == NULL)
+		ma_log_warn(log, "libunbound: %s", why);
 	if (ret < 0 && r->finalize_failed && cap.unknown_module) {
 		/* libunbound (1.17) crashes in ub_ctx_delete() after an
 		 * unknown module-config name (it de-initialises the module it
@@ -469,9 +475,11 @@ dns_resolver_new(const struct dns_settings *settings, struct event_base *base,
 							settings,
 							settings->error_arena),
 						why != NULL ? why : *error_r);
+		arena_free(&tmp);
 		dns_resolver_free(&r);
 		return -1;
 	}
+	arena_free(&tmp);
 	*resolver_r = r;
 	return 0;
 }

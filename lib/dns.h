@@ -157,7 +157,8 @@ typedef void dns_callback_t(struct dns_result *result, void *context);
  * libunbound is made to read and apply it (its "finalize" step) before
  * this returns, so a file it rejects fails now, with
  * "resolver_config FILE: REASON" (REASON: what libunbound printed, when
- * settings.error_arena is given).  While libunbound reads the file its
+ * settings.error_arena is given; otherwise *error_r is libunbound's short
+ * text and what it printed goes to `log` as a warning).  While libunbound reads the file its
  * messages, which it would print on fd 2, are captured (the process's
  * fd 2 is redirected to a temporary file for that time: call this from
  * a single-threaded start-up).  After this returns no libunbound option

@@ -12,7 +12,7 @@ PKGS="build-essential autoconf automake libtool pkg-config
   postfix postfix-policyd-spf-python swaks libnet-ssleay-perl
   opendkim-tools libopendkim-dev libopendmarc-dev
   dovecot-dev dovecot-core dovecot-lmtpd dovecot-imapd dovecot-sieve
-  util-linux procps openssl"
+  util-linux procps openssl time"
 
 missing=""
 for p in $PKGS; do

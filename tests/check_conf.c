@@ -161,6 +161,42 @@ START_TEST(test_missing_file)
 }
 END_TEST
 
+/* OpenDKIM's syntax (opendkim.conf(5): "the name of a parameter,
+ * followed by white space, followed by the value"; "Lines containing a
+ * hash ("#") character are truncated at the hash character"). */
+START_TEST(test_space_syntax)
+{
+	static const char text[] =
+		"# OpenDKIM style\n"
+		"Authserv_Id\tmx.example.org   # trailing comment\n"
+		"limit 42\n"
+		"  Whitelist 192.0.2.1, 192.0.2.2\n"
+		"\n"
+		"skip_authenticated no\n";
+	struct arena *a = arena_new(0);
+	struct test_settings s;
+	const char *err = NULL;
+
+	ck_assert_int_eq(conf_defaults(table, &s, a, &err), 0);
+	ck_assert_msg(conf_read_buffer_syntax(table, &s, a, CONF_SYNTAX_SPACE,
+					      "t.conf", text, strlen(text),
+					      &err) == 0, "%s", err);
+	ck_assert_str_eq(s.authserv_id, "mx.example.org");
+	ck_assert_uint_eq(s.limit, 42);
+	ck_assert_str_eq(s.whitelist[1], "192.0.2.2");
+	ck_assert(!s.skip_auth);
+	ck_assert_int_eq(conf_read_buffer_syntax(table, &s, a, CONF_SYNTAX_SPACE,
+						 "t.conf", "limit 1\nlimit\n", 14,
+						 &err), -1);
+	ck_assert_str_eq(err, "t.conf:2: limit: missing value");
+	ck_assert_int_eq(conf_read_buffer_syntax(table, &s, a, CONF_SYNTAX_SPACE,
+						 "t.conf", "limit = 5\n", 10,
+						 &err), -1);
+	ck_assert_str_eq(err, "t.conf:1: limit: invalid number '= 5'");
+	arena_free(&a);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -173,6 +209,7 @@ main(void)
 	tcase_add_loop_test(tc, test_errors, 0, sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(tc, test_missing_file);
 	tcase_add_test(tc, test_file_too_large);
+	tcase_add_test(tc, test_space_syntax);
 	suite_add_tcase(s, tc);
 	failed = harness_run_suite(s);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;

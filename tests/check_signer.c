@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "dkim-crypto.h"
 #include "harness.h"
 #include "signer-config.h"
 #include "signer-message.h"
@@ -443,6 +444,44 @@ START_TEST(test_unsafe_key)
 }
 END_TEST
 
+/* RFC 8410 section 10.3's Ed25519 private key in PKCS#8 PEM loads (the
+ * signer's fast path for this fixed form) to the public key of section
+ * 10.1 (RFC 8463 p= form: the raw 32 bytes, base64); a PEM that is not
+ * that form (RSA) still loads through OpenSSL. */
+START_TEST(test_rfc8410_key)
+{
+	static const char pem[] =
+		"-----BEGIN PRIVATE KEY-----\n"
+		"MC4CAQAwBQYDK2VwBCIEINTuctv5E1hK1bbY8fdp+K06/nwoy/HU++CXqI9EdVhC\n"
+		"-----END PRIVATE KEY-----\n";
+	static const char v1[] =
+		"-----BEGIN PRIVATE KEY-----\n"
+		"MC4CAQEwBQYDK2VwBCIEINTuctv5E1hK1bbY8fdp+K06/nwoy/HU++CXqI9EdVhC\n"
+		"-----END PRIVATE KEY-----\n";
+	struct dkim_privkey *k = NULL;
+	const char *err = NULL;
+	char *pub;
+
+	ck_assert_msg(dkim_privkey_from_text(pem, strlen(pem), &k, &err) == 0,
+		      "%s", err);
+	ck_assert_int_eq(k->type, DKIM_KEY_ED25519);
+	pub = dkim_privkey_public_b64(k);
+	harness_assert_str("RFC 8410 10.1 public key", pub,
+			   "Gb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=");
+	free(pub);
+	dkim_privkey_free(&k);
+	/* version 1 (RFC 5958 OneAsymmetricKey): not the fixed form, so the
+	 * general path loads it, to the same key */
+	ck_assert_msg(dkim_privkey_from_text(v1, strlen(v1), &k, &err) == 0,
+		      "%s", err);
+	pub = dkim_privkey_public_b64(k);
+	harness_assert_str("v1 public key", pub,
+			   "Gb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=");
+	free(pub);
+	dkim_privkey_free(&k);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -463,6 +502,7 @@ main(void)
 			    sizeof(bad_configs) / sizeof(bad_configs[0]));
 	tcase_add_test(tc, test_config_tables);
 	tcase_add_test(tc, test_unsafe_key);
+	tcase_add_test(tc, test_rfc8410_key);
 	suite_add_tcase(s, tc);
 	failed = harness_run_suite(s);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;

@@ -144,15 +144,25 @@ pf_start() {
 	[ -n "$PF_MASTER_PID" ]
 }
 
-# whatever is left: processes in the master's session, and the filter
-# user's processes (not zombies, which PID 1 reaps)
-# (a process of PF_FILTER_UID counts only if its command line names
-# PF_BASE: other tests run programs as the same user at the same time,
-# and pf_stop kills what this lists)
+# whatever is left of this instance: processes in the master's session,
+# and processes of the filter user that belong to this instance (their
+# command line names BASE, or their environment has MAIL_CONFIG=BASE/etc,
+# as pipe(8) children and the sendmail/postdrop they run do); other tests
+# may run processes as the same user, and pf_stop kills what this lists.
+# Zombies are skipped (PID 1 reaps).
 _pf_left() {
 	ps -eo sid=,stat=,pid=,uid=,args= | awk -v s="${PF_MASTER_PID:-none}" \
-		-v u="${PF_FILTER_UID:-none}" -v b="${PF_BASE:-none}" \
-		'$2 !~ /^Z/ && ($1 == s || ($4 == u && index($0, b))) { print $3 }'
+		-v u="${PF_FILTER_UID:-none}" -v b="$PF_BASE/" \
+		'$2 !~ /^Z/ && ($1 == s || ($4 == u && index($0, b))) { print $3 }
+		 $2 !~ /^Z/ && $1 != s && $4 == u && !index($0, b) { print "?" $3 }' |
+	while read -r _p; do
+		case $_p in
+		\?*)	_p=${_p#?}
+			tr '\0' '\n' < "/proc/$_p/environ" 2>/dev/null |
+				grep -qx "MAIL_CONFIG=$PF_BASE/etc" && echo "$_p";;
+		*)	echo "$_p";;
+		esac
+	done
 }
 
 pf_stop() {

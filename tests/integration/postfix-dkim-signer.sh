@@ -1,10 +1,12 @@
 #!/bin/sh
 # postfix-dkim-signer.sh - dkim-signer behind a real private Postfix on
 # loopback (tests/harness/postfix.sh), configured with the shipped
-# configs/ files (dkim-signer-master.cf, dkim-signer-main.cf,
-# dkim-signer.conf, KeyTable, SigningTable) with only paths, ports, the
-# user and the submission service's TLS/SASL lines substituted.  The
-# signer runs installed (make install DESTDIR=scratch) as user nobody.
+# configs/ files as make install puts them, real paths substituted, under
+# $(docdir)/examples/dkim-signer (dkim-signer-master.cf, -main.cf,
+# dkim-signer.conf, KeyTable, SigningTable), with only the instance's
+# paths, ports, the user and the submission service's TLS/SASL lines
+# replaced.  The signer runs installed (make install DESTDIR=scratch, via
+# harness_install) as user nobody.
 #
 # Mail submitted on the submission port must leave signed, and the
 # delivered copy must verify as pass with dkimpy (python3-dkim), with
@@ -59,16 +61,25 @@ mkdir -p "$M/keys"
 chown -R nobody "$M/keys"
 chmod 700 "$M/keys"
 chmod 600 "$M/keys"/*.private
-sub() { sed -e "s|/etc/mailauth/|$M/|g" -e "s|/usr/local/libexec/dkim-signer|$signer|" "$@"; }
-sub "$srcdir/configs/dkim-signer-KeyTable" > "$M/KeyTable"
-sub "$srcdir/configs/dkim-signer-SigningTable" > "$M/SigningTable"
+# the shipped configs as installed (paths substituted by make from the real
+# libexecdir/sysconfdir: mk/configs.am); these very files are used, with
+# the instance's paths in place of the real ones
+ex=$(find "$harness_destdir" -type d -path '*/examples/dkim-signer' | head -1)
+[ -f "$ex/dkim-signer-master.cf" ] || fail "examples not installed under \$(docdir)/examples/dkim-signer"
+real_libexecdir=${harness_libexecdir#"$harness_destdir"}
+real_sysconfdir=${harness_sysconfdir#"$harness_destdir"}
+sub() { sed -e "s|$real_sysconfdir/mailauth/|$M/|g" -e "s|$real_libexecdir/dkim-signer|$signer|" "$@"; }
+expect_eq "$(grep -l '@[a-z]*@' "$ex"/* 2>/dev/null)" "" "installed examples: every @dir@ substituted"
+expect_match "$(cat "$ex/dkim-signer-master.cf")" "argv=$real_libexecdir/dkim-signer -c $real_sysconfdir/mailauth/dkim-signer.conf " "master.cf example names the installed program and config"
+sub "$ex/dkim-signer-KeyTable" > "$M/KeyTable"
+sub "$ex/dkim-signer-SigningTable" > "$M/SigningTable"
 # single-algorithm domains for the rsa-only and ed25519-only cases
 cat >> "$M/KeyTable" <<EOT
 rsa-only  rsa.example:rsa2026:$M/keys/rsa2026.private
 ed-only   ed.example:ed2026:$M/keys/ed2026.private
 EOT
 printf '*@rsa.example rsa-only\n*@ed.example ed-only\n' >> "$M/SigningTable"
-{ sub "$srcdir/configs/dkim-signer.conf"; printf 'Syslog no\nLogFile %s/log/signer.log\n' "$BASE"; } > "$M/dkim-signer.conf"
+{ sub "$ex/dkim-signer.conf"; printf 'Syslog no\nLogFile %s/log/signer.log\n' "$BASE"; } > "$M/dkim-signer.conf"
 cp "$M/dkim-signer.conf" "$M/good.conf"
 chmod 755 "$M"
 chmod 644 "$M/KeyTable" "$M/SigningTable" "$M/dkim-signer.conf"
@@ -87,9 +98,9 @@ done > "$BASE/keys.txt"
 
 # --- Postfix: shipped main.cf and master.cf lines
 port=$(pf_free_port)
-{ pf_main_cf "$uid"; cat "$srcdir/configs/dkim-signer-main.cf"; printf "message_size_limit = 60000000\nvirtual_mailbox_limit = 0\n"; } > "$BASE/etc/main.cf"
+{ pf_main_cf "$uid"; cat "$ex/dkim-signer-main.cf"; printf "message_size_limit = 60000000\nvirtual_mailbox_limit = 0\n"; } > "$BASE/etc/main.cf"
 pf_mailbox bob@test.example
-grep -v '^#' "$srcdir/configs/dkim-signer-master.cf" | sub | sed \
+grep -v '^#' "$ex/dkim-signer-master.cf" | sub | sed \
 	-e "s|^submission inet  n       -       y|127.0.0.1:$port inet n - n|" \
 	-e '/smtpd_tls_security_level/d' -e '/smtpd_sasl_auth_enable/d' \
 	-e 's|smtpd_client_restrictions=permit_sasl_authenticated,reject|smtpd_client_restrictions=permit_mynetworks,reject|' \
