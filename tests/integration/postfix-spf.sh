@@ -15,6 +15,7 @@ set -u
 . "$srcdir/tests/harness/lib.sh"
 . "$srcdir/tests/harness/install.sh"
 . "$srcdir/tests/harness/dovecot.sh"
+. "$srcdir/tests/harness/postfix.sh"
 
 if [ "$(id -u)" != 0 ]; then
 	echo "SKIP: needs root to run a private Postfix instance"
@@ -27,32 +28,19 @@ done
 BASE=$(harness_tmpdir postfix-spf)
 ub_pid= daemon_pid= both_pid= master_pid=
 
-free_port() {
-	/usr/bin/python3 -c 'import socket
-s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
 cleanup() {
 	[ -n "${dovecot_pid:-}" ] && dovecot_stop >/dev/null 2>&1
-	if [ -f "$BASE/spool/pid/master.pid" ]; then
-		/usr/sbin/postfix -c "$BASE/etc" stop >/dev/null 2>&1
-	fi
 	"$srcdir/tests/harness/stop-pid.sh" $daemon_pid $both_pid $ub_pid
-	# whatever is left of the instance (smtpd, spawn children)
-	if [ -n "$master_pid" ]; then
-		for pid in $(ps -eo sid=,pid= | awk -v s="$master_pid" '$1 == s { print $2 }'); do
-			kill -9 "$pid" 2>/dev/null
-		done
-	fi
+	# the instance and whatever is left of it (smtpd, spawn children)
+	pf_stop >/dev/null 2>&1
 	if [ "${KEEP:-0}" = 1 ]; then echo "# kept $BASE"; else rm -rf "$BASE"; fi
 }
 trap cleanup EXIT
 
-mkdir -p "$BASE/etc" "$BASE/spool" "$BASE/data" "$BASE/log" "$BASE/mail" "$BASE/run"
-chmod 755 "$BASE" "$BASE/etc" "$BASE/log" "$BASE/mail" "$BASE/run"
-chown postfix "$BASE/data"
-chown nobody:nogroup "$BASE/mail"
-uid=$(id -u nobody) gid=$(id -g nobody)
+pf_init "$BASE" || fail "pf_init failed"
+uid=$(id -u nobody)
+# spawn(8) children run as nobody: pf_stop checks for them too
+PF_FILTER_UID=$uid
 
 # spawn(8) runs spf-policyd as nobody, who may not reach the build tree
 # (a clone under /root is mode 0700): use an installed copy
@@ -115,37 +103,16 @@ while [ ! -S "$both" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 [ -S "$both" ] || { tail -20 "$BASE/log/both.log"; fail "second spf-policyd (Header_Type = both) did not listen"; }
 
 # --- Postfix ---
-port_d=$(free_port) port_s=$(free_port) port_b=$(free_port)
+port_d=$(pf_free_port) port_s=$(pf_free_port) port_b=$(pf_free_port)
 # SPF trust (issue 8 item 9): SASL (Dovecot's auth service on loopback),
 # SASL with the policy asked first, and a submission port without it
-port_sasl=$(free_port) port_sasl2=$(free_port) port_sub=$(free_port)
-auth_port=$(free_port)
-cat > "$BASE/etc/main.cf" <<CF
-compatibility_level = 3.6
-config_directory = $BASE/etc
-queue_directory = $BASE/spool
-data_directory = $BASE/data
-maillog_file = $BASE/log/postfix.log
-maillog_file_prefixes = $BASE/log
-myhostname = mx.test.example
-mydomain = test.example
-myorigin = \$mydomain
-mydestination = \$myhostname, localhost
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4, ipv6
-mynetworks = 127.0.0.0/8
-smtp_dns_support_level = disabled
-alias_maps =
-alias_database =
-virtual_mailbox_domains = test.example
-virtual_mailbox_base = $BASE/mail
-virtual_mailbox_maps = texthash:$BASE/etc/vmailbox
-virtual_uid_maps = static:$uid
-virtual_gid_maps = static:$gid
-CF
+port_sasl=$(pf_free_port) port_sasl2=$(pf_free_port) port_sub=$(pf_free_port)
+auth_port=$(pf_free_port)
+# the harness's instance (virtual(8) Maildirs owned by nobody)
+pf_main_cf "$uid" > "$BASE/etc/main.cf"
 # the shipped main.cf snippet; the daemon socket is outside the spool
 sed -e "s|unix:private/spf-policyd|unix:$sock|" "$ex/spf-policyd-main.cf" >> "$BASE/etc/main.cf"
-printf 'alice@test.example test.example/alice/\nbob@test.example test.example/bob/\n' > "$BASE/etc/vmailbox"
+pf_mailbox alice@test.example bob@test.example
 
 cat > "$BASE/etc/master.cf" <<CF
 127.0.0.1:$port_d inet n - n - - smtpd
@@ -182,20 +149,7 @@ grep -v '^#' "$ex/spf-policyd-master.cf" | sed \
 	-e "s|user=spf-policyd|user=nobody|" \
 	-e "s|$real_sbindir/spf-policyd|$policyd|" \
 	-e "s|$real_sysconfdir/mailauth/spf-policyd.conf|$BASE/etc/spf-policyd.conf|" >> "$BASE/etc/master.cf"
-for svc in "pickup unix n - n 60 1 pickup" "cleanup unix n - n - 0 cleanup" \
-	"qmgr unix n - n 300 1 qmgr" "rewrite unix - - n - - trivial-rewrite" \
-	"bounce unix - - n - 0 bounce" "defer unix - - n - 0 bounce" \
-	"trace unix - - n - 0 bounce" "verify unix - - n - 1 verify" \
-	"flush unix n - n 1000? 0 flush" "proxymap unix - - n - - proxymap" \
-	"proxywrite unix - - n - 1 proxymap" "smtp unix - - n - - smtp" \
-	"relay unix - - n - - smtp" "showq unix n - n - - showq" \
-	"error unix - - n - - error" "retry unix - - n - - error" \
-	"discard unix - - n - - discard" "local unix - n n - - local" \
-	"virtual unix - n n - - virtual" "lmtp unix - - n - - lmtp" \
-	"anvil unix - - n - 1 anvil" "scache unix - - n - 1 scache" \
-	"postlog unix-dgram n - n - 1 postlogd"; do
-	echo "$svc" >> "$BASE/etc/master.cf"
-done
+pf_master_cf_stock >> "$BASE/etc/master.cf"
 
 # Dovecot's auth service for the SASL smtpd services (user bob, password
 # "secret"), reached over TCP on loopback
@@ -212,11 +166,8 @@ service auth {
 CONF
 dovecot_start "$BASE/dovecot/etc/auth.conf" || fail "Dovecot (SASL) did not start"
 
-/usr/sbin/postfix -c "$BASE/etc" check >/dev/null 2>&1 ||
-	{ tail "$BASE/log/postfix.log"; fail "postfix check failed"; }
-/usr/sbin/postfix -c "$BASE/etc" start >/dev/null 2>&1 ||
-	{ tail "$BASE/log/postfix.log"; fail "postfix start failed"; }
-master_pid=$(tr -d ' ' < "$BASE/spool/pid/master.pid")
+pf_start || fail "postfix check/start failed"
+master_pid=$PF_MASTER_PID
 
 # send PORT CASE HELO FROM ADDR [more swaks args]: prints the transcript
 send() {
@@ -230,13 +181,10 @@ send() {
 
 # delivered CASE: the delivered message of that case (waits up to 10 s)
 delivered() {
-	i=0
-	while [ $i -lt 100 ]; do
-		f=$(grep -l "^Subject: $1\$" "$BASE/mail/test.example/alice/new/"* 2>/dev/null | head -1)
-		if [ -n "$f" ]; then cat "$f"; return 0; fi
-		sleep 0.1
-		i=$((i + 1))
-	done
+	if f=$(pf_delivered alice test.example "^Subject: $1\$" 10); then
+		cat "$f"
+		return 0
+	fi
 	echo "(case $1 not delivered)"
 	return 1
 }
@@ -341,9 +289,11 @@ expect_match "$log" 'skipped: SASL authenticated' "the SASL skip is logged"
 expect_no_match "$(cat "$BASE/log/postfix.log")" 'warning: .*policy' "no policy warnings in the Postfix log"
 
 # --- stop everything and check nothing is left ---
-/usr/sbin/postfix -c "$BASE/etc" stop >/dev/null 2>&1
+# the daemons first: pf_stop counts nobody's processes of this instance
 "$srcdir/tests/harness/stop-pid.sh" "$daemon_pid" "$both_pid"
 expect_eq "$({ kill -0 "$daemon_pid" || kill -0 "$both_pid"; } 2>/dev/null && echo alive)" "" "daemons stopped"
+pf_stop
+expect_eq "$?" 0 "pf_stop: the instance stopped, nothing killed"
 i=0
 while [ $i -lt 50 ]; do
 	left=$(ps -eo sid=,stat=,pid= | awk -v s="$master_pid" '$1 == s && $2 !~ /^Z/ { print $3 }')
