@@ -269,16 +269,9 @@ service auth {
 EOF
 # the sanitizer build's plugin needs the ASan runtime preloaded into
 # Dovecot's processes (tests/harness/dovecot.sh); reports go to sanlog/
-: > "$work/dovecot/etc/sanitizer.conf"
-san=$(dovecot_sanitizer_runtime "$harness_moduledir/lib90_dkimcheck_plugin.so")
-if [ -n "$san" ]; then
-	mkdir -p "$work/sanlog"
-	chmod 1777 "$work/sanlog"
-	cat > "$work/dovecot/etc/sanitizer.conf" <<CONF
-import_environment = \$import_environment LD_PRELOAD=$san ASAN_OPTIONS=detect_leaks=0:verify_asan_link_order=0:log_path=$work/sanlog/asan UBSAN_OPTIONS=print_stacktrace=1:log_path=$work/sanlog/ubsan
-default_vsz_limit = 0
-CONF
-fi
+dovecot_sanitizer_conf "$harness_moduledir/lib90_dkimcheck_plugin.so" \
+	"$work/dovecot/etc/sanitizer.conf" "$work/sanlog" ||
+	die "dovecot_sanitizer_conf failed"
 dovecot_user alice
 dovecot_user bob
 # (the master keeps the descriptors it started with: not our terminal)

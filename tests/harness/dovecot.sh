@@ -38,6 +38,15 @@
 #	into it, or clang's shared runtime (MAILAUTH_ASAN_RUNTIME from
 #	configure) when SO leaves __asan_init to the executable; nothing
 #	for a normal build.
+# dovecot_sanitizer_conf SO CONF SANLOG
+#	Writes CONF, to pass to dovecot_start: empty for a normal build;
+#	for the sanitizer build of plugin SO, settings that preload the
+#	runtime (dovecot_sanitizer_runtime) into Dovecot's processes through
+#	import_environment, with no address-space limit (ASan's shadow
+#	memory), and send ASan/UBSan reports to SANLOG/asan.*, ubsan.*.
+#	Makes SANLOG (mode 1777: written by processes running as nobody);
+#	whoever calls it fails when SANLOG is not empty at the end.  Sets
+#	dovecot_asan_runtime (empty for a normal build).
 
 dovecot_sanitizer_runtime() {
 	_rt=$(ldd "$1" | awk '/libasan/ { print $3 }')
@@ -46,6 +55,16 @@ dovecot_sanitizer_runtime() {
 		_rt=${MAILAUTH_ASAN_RUNTIME:-}
 	fi
 	echo "$_rt"
+}
+
+dovecot_sanitizer_conf() {
+	dovecot_asan_runtime=$(dovecot_sanitizer_runtime "$1")
+	mkdir -p "$3" && chmod 1777 "$3" && : > "$2" || return 1
+	[ -n "$dovecot_asan_runtime" ] || return 0
+	cat > "$2" <<CONF
+import_environment = \$import_environment LD_PRELOAD=$dovecot_asan_runtime ASAN_OPTIONS=detect_leaks=0:verify_asan_link_order=0:log_path=$3/asan UBSAN_OPTIONS=print_stacktrace=1:log_path=$3/ubsan
+default_vsz_limit = 0
+CONF
 }
 
 _dc_free_port() {

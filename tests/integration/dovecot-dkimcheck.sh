@@ -51,15 +51,10 @@ ac=$MAILAUTH_BUILDDIR/cli/authcheck
 # Sanitizer build: Dovecot's processes get the ASan runtime preloaded
 # (import_environment) and no address-space limit (ASan's shadow memory);
 # reports go to $BASE/sanlog/ and must not exist at the end.
-: > "$BASE/sanitizer.conf"
-mkdir -p "$BASE/sanlog"
-chmod 1777 "$BASE/sanlog"   # written by processes running as nobody
-libasan=$(dovecot_sanitizer_runtime "$so")
+dovecot_sanitizer_conf "$so" "$BASE/sanitizer.conf" "$BASE/sanlog" ||
+	fail "dovecot_sanitizer_conf"
+libasan=$dovecot_asan_runtime
 if [ -n "$libasan" ]; then
-	cat > "$BASE/sanitizer.conf" <<CONF
-import_environment = \$import_environment LD_PRELOAD=$libasan ASAN_OPTIONS=detect_leaks=0:verify_asan_link_order=0:log_path=$BASE/sanlog/asan UBSAN_OPTIONS=print_stacktrace=1:log_path=$BASE/sanlog/ubsan
-default_vsz_limit = 0
-CONF
 	echo "# sanitizer build: $libasan preloaded into Dovecot's processes"
 fi
 

@@ -40,16 +40,8 @@ harness_install "$BASE/inst" >/dev/null || fail "make install failed"
 [ -f "$harness_moduledir/lib90_dkimcheck_plugin.so" ] ||
 	{ echo "SKIP: the build has no Dovecot plugin"; exit 77; }
 policyd=$harness_sbindir/spf-policyd
-: > "$BASE/sanitizer.conf"
-mkdir -p "$BASE/sanlog"
-chmod 1777 "$BASE/sanlog"
-libasan=$(dovecot_sanitizer_runtime "$harness_moduledir/lib90_dkimcheck_plugin.so")
-if [ -n "$libasan" ]; then
-	cat > "$BASE/sanitizer.conf" <<CONF
-import_environment = \$import_environment LD_PRELOAD=$libasan ASAN_OPTIONS=detect_leaks=0:verify_asan_link_order=0:log_path=$BASE/sanlog/asan UBSAN_OPTIONS=print_stacktrace=1:log_path=$BASE/sanlog/ubsan
-default_vsz_limit = 0
-CONF
-fi
+dovecot_sanitizer_conf "$harness_moduledir/lib90_dkimcheck_plugin.so" \
+	"$BASE/sanitizer.conf" "$BASE/sanlog" || fail "dovecot_sanitizer_conf"
 
 # --- DNS: SPF and DMARC records (no DKIM: SPF alone decides) ---
 {
