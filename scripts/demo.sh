@@ -209,18 +209,12 @@ set -- $ub
 ub_pid=$1 ub_port=$2
 started=1
 # slow.test: its name servers never answer (a UDP port nobody reads)
-/usr/bin/python3 -c 'import socket,sys,time
-s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(("127.0.0.1",0))
-print(s.getsockname()[1]); sys.stdout.flush(); time.sleep(86400)' < /dev/null > "$work/blackhole.port" 2>/dev/null &
-bh_pid=$!
-i=0
-while [ ! -s "$work/blackhole.port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+harness_blackhole "$work/blackhole.port"
 # the resolver configuration every program gets (a real server would
 # leave resolver_config unset and use /etc/resolv.conf)
 {
 	"$top/tests/harness/libunbound-forward.sh" "$ub_port"
-	printf 'forward-zone:\n\tname: "slow.test."\n\tforward-addr: 127.0.0.1@%s\n' \
-		"$(cat "$work/blackhole.port")"
+	printf 'forward-zone:\n\tname: "slow.test."\n\tforward-addr: 127.0.0.1@%s\n' "$bh_port"
 } > "$M/unbound.conf"
 chmod 644 "$M/unbound.conf"
 dnsopt="--resolver-config $M/unbound.conf"

@@ -26,6 +26,34 @@ fail() {
 	exit 99
 }
 
+# harness_need_root WHY: exit 77 (SKIP: needs root WHY) unless root.
+harness_need_root() {
+	if [ "$(id -u)" != 0 ]; then
+		echo "SKIP: needs root $1"
+		exit 77
+	fi
+}
+
+# harness_need PROGRAM...: exit 77 (SKIP) unless each is executable.
+harness_need() {
+	for _p in "$@"; do
+		[ -x "$_p" ] || { echo "SKIP: $_p not installed"; exit 77; }
+	done
+}
+
+# harness_blackhole PORTFILE: a UDP server on 127.0.0.1 that never
+# answers (a DNS server that times out); its port is written to PORTFILE
+# and set in bh_port, its PID in bh_pid (the caller stops it).
+harness_blackhole() {
+	/usr/bin/python3 -c 'import socket,sys,time
+s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(("127.0.0.1",0))
+print(s.getsockname()[1]); sys.stdout.flush(); time.sleep(86400)' < /dev/null > "$1" 2>/dev/null &
+	bh_pid=$!
+	_i=0
+	while [ ! -s "$1" ] && [ $_i -lt 50 ]; do sleep 0.1; _i=$((_i + 1)); done
+	bh_port=$(cat "$1")
+}
+
 # harness_unbound DIR ZONES [EXTRA_CONF]: start a real unbound
 # (tests/harness/unbound-start.sh) and set ub_pid and ub_port; exit 77
 # (SKIP) when unbound is not installed, FAIL (exit 99, unbound's log tail

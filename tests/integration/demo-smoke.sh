@@ -14,13 +14,8 @@
 set -u
 . "$srcdir/tests/harness/lib.sh"
 
-if [ "$(id -u)" != 0 ]; then
-	echo "SKIP: needs root to run private Postfix and Dovecot instances"
-	exit 77
-fi
-for p in /usr/sbin/postfix /usr/sbin/dovecot /usr/sbin/unbound /usr/bin/swaks /usr/bin/openssl; do
-	[ -x "$p" ] || { echo "SKIP: $p not installed"; exit 77; }
-done
+harness_need_root "to run private Postfix and Dovecot instances"
+harness_need /usr/sbin/postfix /usr/sbin/dovecot /usr/sbin/unbound /usr/bin/swaks /usr/bin/openssl
 swaks --support 2>&1 | grep -q 'TLS supported' ||
 	{ echo "SKIP: swaks without TLS (apt-get install libnet-ssleay-perl)"; exit 77; }
 [ -f "$MAILAUTH_BUILDDIR/dovecot-plugin/lib90_dkimcheck_plugin.la" ] ||

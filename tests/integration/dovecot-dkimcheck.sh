@@ -17,13 +17,8 @@ set -u
 . "$srcdir/tests/harness/lib.sh"
 . "$srcdir/tests/harness/dovecot.sh"
 
-if [ "$(id -u)" != 0 ]; then
-	echo "SKIP: needs root to run a private Dovecot instance"
-	exit 77
-fi
-for p in /usr/sbin/dovecot /usr/bin/doveconf /usr/bin/swaks; do
-	[ -x "$p" ] || { echo "SKIP: $p not installed"; exit 77; }
-done
+harness_need_root "to run a private Dovecot instance"
+harness_need /usr/sbin/dovecot /usr/bin/doveconf /usr/bin/swaks
 
 BASE=$(harness_tmpdir dovecot-dkimcheck)
 ub_pid= bh_pid=
@@ -91,16 +86,10 @@ pass_key=$(mkkey pass) slow_key=$(mkkey slow)
 } > "$BASE/zones.conf"
 harness_unbound "$BASE/unbound" "$BASE/zones.conf"
 # a server that never answers, for the DNS time budget (slow.test)
-/usr/bin/python3 -c 'import socket,sys,time
-s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(("127.0.0.1",0))
-print(s.getsockname()[1]); sys.stdout.flush(); time.sleep(3600)' > "$BASE/blackhole.port" &
-bh_pid=$!
-i=0
-while [ ! -s "$BASE/blackhole.port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+harness_blackhole "$BASE/blackhole.port"
 {
 	"$srcdir/tests/harness/libunbound-forward.sh" "$ub_port"
-	printf 'forward-zone:\n\tname: "slow.test."\n\tforward-addr: 127.0.0.1@%s\n' \
-		"$(cat "$BASE/blackhole.port")"
+	printf 'forward-zone:\n\tname: "slow.test."\n\tforward-addr: 127.0.0.1@%s\n' "$bh_port"
 } > "$BASE/resolver.conf"
 chmod 644 "$BASE/resolver.conf"
 

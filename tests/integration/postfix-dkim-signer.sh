@@ -23,13 +23,8 @@ set -u
 . "$srcdir/tests/harness/lib.sh"
 . "$srcdir/tests/harness/postfix.sh"
 
-if [ "$(id -u)" != 0 ]; then
-	echo "SKIP: needs root to run a private Postfix instance"
-	exit 77
-fi
-for p in /usr/sbin/postfix /usr/bin/unshare /usr/bin/openssl; do
-	[ -x "$p" ] || { echo "SKIP: $p not installed"; exit 77; }
-done
+harness_need_root "to run a private Postfix instance"
+harness_need /usr/sbin/postfix /usr/bin/unshare /usr/bin/openssl
 /usr/bin/python3 -c 'import dkim' 2>/dev/null || { echo "SKIP: python3-dkim not installed"; exit 77; }
 
 BASE=$(harness_tmpdir postfix-dkim-signer)

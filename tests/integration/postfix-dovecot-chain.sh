@@ -16,13 +16,8 @@ set -u
 . "$srcdir/tests/harness/dovecot.sh"
 . "$srcdir/tests/harness/postfix.sh"
 
-if [ "$(id -u)" != 0 ]; then
-	echo "SKIP: needs root to run private Postfix and Dovecot instances"
-	exit 77
-fi
-for p in /usr/sbin/postfix /usr/sbin/dovecot /usr/bin/swaks; do
-	[ -x "$p" ] || { echo "SKIP: $p not installed"; exit 77; }
-done
+harness_need_root "to run private Postfix and Dovecot instances"
+harness_need /usr/sbin/postfix /usr/sbin/dovecot /usr/bin/swaks
 
 BASE=$(harness_tmpdir chain)
 ub_pid= daemon_pid=

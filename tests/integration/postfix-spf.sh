@@ -17,13 +17,8 @@ set -u
 . "$srcdir/tests/harness/dovecot.sh"
 . "$srcdir/tests/harness/postfix.sh"
 
-if [ "$(id -u)" != 0 ]; then
-	echo "SKIP: needs root to run a private Postfix instance"
-	exit 77
-fi
-for p in /usr/sbin/postfix /usr/bin/swaks; do
-	[ -x "$p" ] || { echo "SKIP: $p not installed"; exit 77; }
-done
+harness_need_root "to run a private Postfix instance"
+harness_need /usr/sbin/postfix /usr/bin/swaks
 
 BASE=$(harness_tmpdir postfix-spf)
 ub_pid= daemon_pid= both_pid= master_pid=
