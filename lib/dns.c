@@ -27,6 +27,7 @@
 #include "dns-localzones.h"
 #include "dns-packet.h"
 #include "dns.h"
+#include "elapsed.h"
 #include "log.h"
 #include "xalloc.h"
 
@@ -66,18 +67,6 @@ struct dns_resolver {
 	bool closing;
 	bool finalize_failed;
 };
-
-static unsigned int
-elapsed_ms(const struct timespec *since)
-{
-	struct timespec now;
-	long ms;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	ms = (now.tv_sec - since->tv_sec) * 1000 +
-	     (now.tv_nsec - since->tv_nsec) / 1000000;
-	return ms < 0 ? 0 : (unsigned int)ms;
-}
 
 bool
 dns_name_is_valid(const char *name)
@@ -167,7 +156,7 @@ dns_result_new(const struct dns_query *q, enum dns_outcome outcome)
 	res->qtype = q->type;
 	res->outcome = outcome;
 	res->security = DNS_SEC_UNCHECKED;
-	res->elapsed_ms = elapsed_ms(&q->started);
+	res->elapsed_ms = ma_elapsed_ms(&q->started);
 	return res;
 }
 

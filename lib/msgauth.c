@@ -20,6 +20,7 @@
 #include "arena.h"
 #include "dkim-keystore.h"
 #include "dns.h"
+#include "elapsed.h"
 #include "log.h"
 #include "msg-address.h"
 #include "msg-header.h"
@@ -63,18 +64,6 @@ msgauth_drop_reason_str(enum msgauth_drop_reason reason)
 	return reason == MSGAUTH_DROP_REPLACED ? "replaced" : "forged";
 }
 
-static unsigned int
-elapsed_ms(const struct timespec *since)
-{
-	struct timespec now;
-	long ms;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	ms = (now.tv_sec - since->tv_sec) * 1000 +
-	     (now.tv_nsec - since->tv_nsec) / 1000000;
-	return ms < 0 ? 0 : (unsigned int)ms;
-}
-
 /* Every verdict is known: hand over from the loop (done_ev), or at once
  * when there is no loop (only from msgauth_end(), as its last step). */
 static void
@@ -85,7 +74,7 @@ maybe_finish(struct msgauth *ma)
 	    ma->dmarc_check != NULL)
 		return;
 	ma->done = true;
-	ma->result.elapsed_ms = elapsed_ms(&ma->started);
+	ma->result.elapsed_ms = ma_elapsed_ms(&ma->started);
 	ma->result.budget_expired = ma->expired;
 	if (ma->budget_ev != NULL)
 		event_del(ma->budget_ev);

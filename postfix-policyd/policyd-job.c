@@ -11,6 +11,7 @@
 
 #include "arena.h"
 #include "dns.h"
+#include "elapsed.h"
 #include "log.h"
 #include "policy-request.h"
 #include "policyd-config.h"
@@ -45,16 +46,6 @@ struct policyd_job {
 
 static void job_run(struct policyd_job *job);
 
-static unsigned int
-elapsed_ms(const struct timespec *start)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (unsigned int)((now.tv_sec - start->tv_sec) * 1000 +
-			      (now.tv_nsec - start->tv_nsec) / 1000000);
-}
-
 static const char *
 str0(const char *s)
 {
@@ -86,7 +77,7 @@ job_log(const struct policyd_env *env, const struct policy_request *req,
 		    str0(req->recipient),
 		    helo->checked ? spf_result_str(helo->result) : "-",
 		    mf->checked ? spf_result_str(mf->result) : "-", (int)alen,
-		    action, elapsed_ms(start));
+		    action, ma_elapsed_ms(start));
 }
 
 /* A new transaction: the decision outlives the request, so it goes to
@@ -146,7 +137,7 @@ job_finish(struct policyd_job *job)
 static void
 arm_timer(struct policyd_job *job, unsigned int step_ms)
 {
-	unsigned int used = elapsed_ms(&job->start);
+	unsigned int used = ma_elapsed_ms(&job->start);
 	unsigned int left = used >= job->deadline_ms ? 0
 						     : job->deadline_ms - used;
 	struct timeval tv;
@@ -171,7 +162,7 @@ static void
 on_timer(evutil_socket_t fd, short what, void *context)
 {
 	struct policyd_job *job = context;
-	bool overall = elapsed_ms(&job->start) >= job->deadline_ms;
+	bool overall = ma_elapsed_ms(&job->start) >= job->deadline_ms;
 
 	(void)fd;
 	(void)what;
@@ -189,7 +180,7 @@ on_timer(evutil_socket_t fd, short what, void *context)
 		    job->step == STEP_HELO	   ? "HELO check"
 		    : job->step == STEP_MAILFROM ? "MAIL FROM check"
 						 : "whitelist",
-		    elapsed_ms(&job->start));
+		    ma_elapsed_ms(&job->start));
 	if (job->step == STEP_HELO)
 		set_temperror(&job->helo, "SPF check timed out");
 	else if (job->step == STEP_MAILFROM)
