@@ -123,7 +123,7 @@ fail:
 
 int
 dkim_dataset_load(const char *spec, struct arena *arena,
-		  enum dkim_dataset_kind *kind_r,
+		  enum dkim_dataset_kind *kind_r, const char **path_r,
 		  struct dkim_dataset_row **rows_r, size_t *count_r,
 		  const char **error_r)
 {
@@ -138,6 +138,7 @@ dkim_dataset_load(const char *spec, struct arena *arena,
 		*error_r = arena_printf(arena, "%s: %s", spec, err);
 		return -1;
 	}
+	*path_r = path;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) < 0) {
 		*error_r = arena_printf(arena, "%s: %s", path, strerror(errno));
 		goto out;

@@ -55,10 +55,11 @@ int dkim_dataset_parse(const char *origin, const char *text, size_t len,
 		       struct arena *arena, struct dkim_dataset_row **rows_r,
 		       size_t *count_r, const char **error_r);
 
-/* dkim_dataset_spec() + read the file + dkim_dataset_parse().  -1 with
+/* dkim_dataset_spec() + read the file + dkim_dataset_parse().  *path_r
+ * is the file's path (points into spec; the ORIGIN of the rows).  -1 with
  * "PATH: problem" or "PATH:LINE: problem" in *error_r. */
 int dkim_dataset_load(const char *spec, struct arena *arena,
-		      enum dkim_dataset_kind *kind_r,
+		      enum dkim_dataset_kind *kind_r, const char **path_r,
 		      struct dkim_dataset_row **rows_r, size_t *count_r,
 		      const char **error_r);
 

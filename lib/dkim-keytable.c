@@ -96,12 +96,12 @@ dkim_keytable_load(const char *spec, struct arena *arena,
 {
 	enum dkim_dataset_kind kind;
 	struct dkim_dataset_row *rows;
-	const char *path, *err;
+	const char *path;
 	size_t count;
 
-	if (dkim_dataset_load(spec, arena, &kind, &rows, &count, error_r) < 0)
+	if (dkim_dataset_load(spec, arena, &kind, &path, &rows, &count,
+			      error_r) < 0)
 		return -1;
-	(void)dkim_dataset_spec(spec, &kind, &path, &err);
 	if (kind != DKIM_DATASET_FILE) {
 		*error_r = arena_printf(arena, "%s: a KeyTable is looked up by "
 					"name: use file:, not refile:", spec);

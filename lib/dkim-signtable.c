@@ -55,12 +55,12 @@ dkim_signtable_load(const char *spec, struct arena *arena,
 {
 	enum dkim_dataset_kind kind;
 	struct dkim_dataset_row *rows;
-	const char *path, *err;
+	const char *path;
 	size_t count;
 
-	if (dkim_dataset_load(spec, arena, &kind, &rows, &count, error_r) < 0)
+	if (dkim_dataset_load(spec, arena, &kind, &path, &rows, &count,
+			      error_r) < 0)
 		return -1;
-	(void)dkim_dataset_spec(spec, &kind, &path, &err);
 	return dkim_signtable_from_rows(path, kind, rows, count, arena,
 					table_r, error_r);
 }
