@@ -38,6 +38,20 @@
 #	into it, or clang's shared runtime (MAILAUTH_ASAN_RUNTIME from
 #	configure) when SO leaves __asan_init to the executable; nothing
 #	for a normal build.
+# dovecot_plugin_install DEST
+#	For the tests (needs lib.sh and $srcdir): `make install DESTDIR=DEST`
+#	through harness_install (tests/harness/install.sh, whose harness_*
+#	variables it leaves set), then sets dovecot_plugin_so to the installed
+#	lib90_dkimcheck_plugin.so; FAIL (exit 99) if the install fails, SKIP
+#	(exit 77) if the build has no Dovecot plugin.
+# dovecot_dkimcheck_init DIR RESOLVER_CONF DNS_TIMEOUT ["SETTING = VALUE" ...]
+#	For the tests, after dovecot_plugin_install: dovecot_init DIR with
+#	the installed moduledir, a copy of the shipped
+#	$srcdir/configs/dovecot/90-dkimcheck.conf as is in DIR/etc/, and
+#	DIR/etc/test.conf: a plugin section with dkimcheck_authserv_id =
+#	mx.test.example, dkimcheck_resolver_config = RESOLVER_CONF,
+#	dkimcheck_dns_timeout = DNS_TIMEOUT and each further SETTING line.
+#	Pass both files (after the sanitizer conf) to dovecot_start.
 # dovecot_sanitizer_conf SO CONF SANLOG
 #	Writes CONF, to pass to dovecot_start: empty for a normal build;
 #	for the sanitizer build of plugin SO, settings that preload the
@@ -55,6 +69,30 @@ dovecot_sanitizer_runtime() {
 		_rt=${MAILAUTH_ASAN_RUNTIME:-}
 	fi
 	echo "$_rt"
+}
+
+dovecot_plugin_install() {
+	. "$srcdir/tests/harness/install.sh"
+	harness_install "$1" > /dev/null || fail "make install failed"
+	dovecot_plugin_so=$harness_moduledir/lib90_dkimcheck_plugin.so
+	if [ ! -f "$dovecot_plugin_so" ]; then
+		echo "SKIP: the build has no Dovecot plugin (configure --with-dovecot=no)"
+		exit 77
+	fi
+}
+
+dovecot_dkimcheck_init() {
+	dovecot_init "$1" "$harness_moduledir" || return 1
+	cp "$srcdir/configs/dovecot/90-dkimcheck.conf" "$1/etc/" || return 1
+	{
+		echo "plugin {"
+		echo "  dkimcheck_authserv_id = mx.test.example"
+		echo "  dkimcheck_resolver_config = $2"
+		echo "  dkimcheck_dns_timeout = $3"
+		shift 3
+		for _s in "$@"; do echo "  $_s"; done
+		echo "}"
+	} > "$1/etc/test.conf"
 }
 
 dovecot_sanitizer_conf() {

@@ -30,13 +30,8 @@ cleanup() {
 trap cleanup EXIT
 
 # --- the plugin, installed as make install does ---
-. "$srcdir/tests/harness/install.sh"
-harness_install "$BASE/inst" >/dev/null || fail "make install failed"
-so=$harness_moduledir/lib90_dkimcheck_plugin.so
-if [ ! -f "$so" ]; then
-	echo "SKIP: the build has no Dovecot plugin (configure --with-dovecot=no)"
-	exit 77
-fi
+dovecot_plugin_install "$BASE/inst"
+so=$dovecot_plugin_so
 _ok "make install put lib90_dkimcheck_plugin.so into the moduledir"
 expect_eq "$(nm -D --defined-only "$so" | awk '{ print $3 }' | sort | tr '\n' ' ')" \
 	"dkimcheck_plugin_deinit dkimcheck_plugin_init dkimcheck_plugin_version " \
@@ -94,16 +89,9 @@ harness_blackhole "$BASE/blackhole.port"
 chmod 644 "$BASE/resolver.conf"
 
 # --- Dovecot: the shipped snippet as is, then this test's settings ---
-dovecot_init "$BASE/dovecot" "$harness_moduledir" || fail "dovecot_init"
-cp "$srcdir/configs/dovecot/90-dkimcheck.conf" "$BASE/dovecot/etc/"
-cat > "$BASE/dovecot/etc/test.conf" <<CONF
-plugin {
-  dkimcheck_authserv_id = mx.test.example
-  dkimcheck_resolver_config = $BASE/resolver.conf
-  dkimcheck_dns_timeout = 2s
-  dkimcheck_trusted_authserv_ids = border.test.example
-}
-CONF
+dovecot_dkimcheck_init "$BASE/dovecot" "$BASE/resolver.conf" 2s \
+	"dkimcheck_trusted_authserv_ids = border.test.example" ||
+	fail "dovecot_dkimcheck_init"
 dovecot_user alice
 dovecot_user bob
 dovecot_user rita userdb_dkimcheck_reject=lmtp

@@ -30,13 +30,10 @@ cleanup() {
 trap cleanup EXIT
 
 # --- installed programs and plugin ---
-. "$srcdir/tests/harness/install.sh"
-harness_install "$BASE/inst" >/dev/null || fail "make install failed"
-[ -f "$harness_moduledir/lib90_dkimcheck_plugin.so" ] ||
-	{ echo "SKIP: the build has no Dovecot plugin"; exit 77; }
+dovecot_plugin_install "$BASE/inst"
 policyd=$harness_sbindir/spf-policyd
-dovecot_sanitizer_conf "$harness_moduledir/lib90_dkimcheck_plugin.so" \
-	"$BASE/sanitizer.conf" "$BASE/sanlog" || fail "dovecot_sanitizer_conf"
+dovecot_sanitizer_conf "$dovecot_plugin_so" "$BASE/sanitizer.conf" \
+	"$BASE/sanlog" || fail "dovecot_sanitizer_conf"
 
 # --- DNS: SPF and DMARC records (no DKIM: SPF alone decides) ---
 {
@@ -49,15 +46,8 @@ harness_unbound "$BASE/unbound" "$BASE/zones.conf"
 chmod 644 "$BASE/resolver.conf"
 
 # --- Dovecot with the shipped snippet ---
-dovecot_init "$BASE/dovecot" "$harness_moduledir" || fail "dovecot_init"
-cp "$srcdir/configs/dovecot/90-dkimcheck.conf" "$BASE/dovecot/etc/"
-cat > "$BASE/dovecot/etc/test.conf" <<CONF
-plugin {
-  dkimcheck_authserv_id = mx.test.example
-  dkimcheck_resolver_config = $BASE/resolver.conf
-  dkimcheck_dns_timeout = 3s
-}
-CONF
+dovecot_dkimcheck_init "$BASE/dovecot" "$BASE/resolver.conf" 3s ||
+	fail "dovecot_dkimcheck_init"
 dovecot_user alice
 dovecot_start "$BASE/sanitizer.conf" "$BASE/dovecot/etc/90-dkimcheck.conf" \
 	"$BASE/dovecot/etc/test.conf" || fail "Dovecot did not start"
