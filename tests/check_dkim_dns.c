@@ -29,28 +29,14 @@ static char *dir, *conf;
 static void
 setup(void)
 {
-	size_t len, i;
-	char *kt = dkim_test_read("keytable.txt", &len), *line, *save = NULL;
 	struct buf b = BUF_INIT;
 
 	buf_append_str(&b, "server:\n\tlocal-zone: \"example.org.\" static\n");
-	for (line = strtok_r(kt, "\n", &save); line != NULL;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char *rec = strchr(line, ' ');
-
-		if (line[0] == '#' || rec == NULL)
-			continue;
-		*rec++ = '\0';
-		buf_printf(&b, "\tlocal-data: '%s. 300 IN TXT", line);
-		for (i = 0; i < strlen(rec); i += 255)
-			buf_printf(&b, " \"%.255s\"", rec + i);
-		buf_append_str(&b, "'\n");
-	}
+	dkim_test_keytable_local_data(&b);
 	dir = harness_tmpdir("dkim-dns");
 	conf = harness_write_file(dir, "local.conf", buf_cstr(&b));
 	ck_assert_ptr_nonnull(conf);
 	buf_free(&b);
-	free(kt);
 }
 
 static void

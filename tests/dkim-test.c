@@ -68,3 +68,24 @@ dkim_test_verify(struct dkim_keystore *ks, const char *msg, size_t len,
 	ck_assert_ptr_null(v);
 	return count;
 }
+
+void
+dkim_test_keytable_local_data(struct buf *b)
+{
+	size_t len, i;
+	char *kt = dkim_test_read("keytable.txt", &len), *line, *save = NULL;
+
+	for (line = strtok_r(kt, "\n", &save); line != NULL;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *rec = strchr(line, ' ');
+
+		if (line[0] == '#' || rec == NULL)
+			continue;
+		*rec++ = '\0';
+		buf_printf(b, "\tlocal-data: '%s. 300 IN TXT", line);
+		for (i = 0; i < strlen(rec); i += 255)
+			buf_printf(b, " \"%.255s\"", rec + i);
+		buf_append_str(b, "'\n");
+	}
+	free(kt);
+}

@@ -10,10 +10,17 @@
 
 #include "dkim-verify.h"
 
+struct buf;
 struct dkim_keystore;
 
 /* A file under tests/fixtures/dkim/ (malloc()ed, NUL added). */
 char *dkim_test_read(const char *rel, size_t *len_r);
+
+/* Append tests/fixtures/dkim/keytable.txt ("NAME RECORD" lines) to b as
+ * unbound local-data lines ("\tlocal-data: 'NAME. 300 IN TXT ...'\n"),
+ * each record split into 255-octet character-strings (RFC 1035 3.3.14;
+ * RFC 6376 3.6.2.2 joins them again). */
+void dkim_test_keytable_local_data(struct buf *b);
 
 /* One verification outcome, copied out of the verifier. */
 struct dkim_test_result {

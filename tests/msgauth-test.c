@@ -24,26 +24,12 @@ char *msgauth_test_dir;
 char *
 msgauth_test_zone_lines(const char *extra)
 {
-	size_t len, i;
-	char *kt = dkim_test_read("keytable.txt", &len), *line, *save = NULL;
 	struct buf b = BUF_INIT;
 
 	buf_append_str(&b, "\tlocal-zone: \"com.\" static\n"
 			   "\tlocal-zone: \"net.\" static\n");
-	for (line = strtok_r(kt, "\n", &save); line != NULL;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char *rec = strchr(line, ' ');
-
-		if (line[0] == '#' || rec == NULL)
-			continue;
-		*rec++ = '\0';
-		buf_printf(&b, "\tlocal-data: '%s. 300 IN TXT", line);
-		for (i = 0; i < strlen(rec); i += 255)
-			buf_printf(&b, " \"%.255s\"", rec + i);
-		buf_append_str(&b, "'\n");
-	}
+	dkim_test_keytable_local_data(&b);
 	buf_append_str(&b, extra);
-	free(kt);
 	return buf_steal(&b, NULL);
 }
 
