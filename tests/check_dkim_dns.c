@@ -240,14 +240,16 @@ END_TEST
 
 START_TEST(test_timeout_is_temperror)
 {
-	int fds[2], port = harness_blackhole(fds);
-	char *fwd = harness_forward_config(dir, port);
-	struct dns_resolver *r = resolver(fwd, 500);
-	struct dkim_keystore *ks = dkim_keystore_new_dns(r, NULL);
+	struct harness_silent_dns sd;
+	struct dns_resolver *r;
+	struct dkim_keystore *ks;
 	struct dkim_test_result res[4];
 	size_t len, n;
 	char *msg = dkim_test_read("rfc8463/signed-rsa.eml", &len);
 
+	harness_silent_dns_start(&sd, "dkim-dns-to");
+	r = resolver(sd.conf, 500);
+	ks = dkim_keystore_new_dns(r, NULL);
 	n = verify_dns(ks, r, msg, len, res, 4);
 	ck_assert_uint_eq(n, 1);
 	ck_assert_int_eq(res[0].result, DKIM_RESULT_TEMPERROR);
@@ -255,10 +257,7 @@ START_TEST(test_timeout_is_temperror)
 	free(msg);
 	dkim_keystore_free(&ks);
 	dns_resolver_free(&r);
-	close(fds[0]);
-	close(fds[1]);
-	unlink(fwd);
-	free(fwd);
+	harness_silent_dns_stop(&sd);
 }
 END_TEST
 

@@ -180,8 +180,7 @@ END_TEST
  * once. */
 START_TEST(test_names_no_query)
 {
-	int fds[2], port = harness_blackhole(fds);
-	char *dir = harness_tmpdir("dkim-names"), *conf;
+	struct harness_silent_dns sd;
 	struct dns_settings ds;
 	struct dns_resolver *r = NULL;
 	struct dkim_keystore *ks;
@@ -193,11 +192,9 @@ START_TEST(test_names_no_query)
 	size_t len, n;
 	char *msg = unsigned_msg(&len);
 
-	ck_assert_int_gt(port, 0);
-	conf = harness_forward_config(dir, port);
-	ck_assert_ptr_nonnull(conf);
+	harness_silent_dns_start(&sd, "dkim-names");
 	memset(&ds, 0, sizeof(ds));
-	ds.resolver_config = conf;
+	ds.resolver_config = sd.conf;
 	ds.timeout_ms = 300;
 	ck_assert_msg(dns_resolver_new(&ds, NULL, NULL, &r, &err) == 0, "%s",
 		      err);
@@ -225,12 +222,7 @@ START_TEST(test_names_no_query)
 	dkim_verify_free(&v);
 	dkim_keystore_free(&ks);
 	dns_resolver_free(&r);
-	close(fds[0]);
-	close(fds[1]);
-	unlink(conf);
-	rmdir(dir);
-	free(conf);
-	free(dir);
+	harness_silent_dns_stop(&sd);
 	buf_free(&b);
 	free(msg);
 }

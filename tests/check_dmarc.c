@@ -525,8 +525,7 @@ END_TEST
 /* A DNS server that never answers: temperror within the timeout. */
 START_TEST(test_timeout_temperror)
 {
-	int fds[2], port = harness_blackhole(fds);
-	char *dir = harness_tmpdir("dmarc-to"), *conf;
+	struct harness_silent_dns sd;
 	struct dns_settings set;
 	struct dns_resolver *r = NULL;
 	struct arena *a = arena_new(0);
@@ -534,11 +533,9 @@ START_TEST(test_timeout_temperror)
 	struct dmarc_test_trace t;
 	const char *err;
 
-	ck_assert_int_gt(port, 0);
-	conf = harness_forward_config(dir, port);
-	ck_assert_ptr_nonnull(conf);
+	harness_silent_dns_start(&sd, "dmarc-to");
 	memset(&set, 0, sizeof(set));
-	set.resolver_config = conf;
+	set.resolver_config = sd.conf;
 	set.timeout_ms = 300;
 	ck_assert_int_eq(dns_resolver_new(&set, NULL, NULL, &r, &err), 0);
 	dmarc_test_eval(r, &walk_settings, "a@example.com", NULL, 0,
@@ -547,12 +544,7 @@ START_TEST(test_timeout_temperror)
 	ck_assert_str_eq(dmarc_policy_str(v.disposition), "none");
 	dns_resolver_free(&r);
 	arena_free(&a);
-	close(fds[0]);
-	close(fds[1]);
-	unlink(conf);
-	rmdir(dir);
-	free(conf);
-	free(dir);
+	harness_silent_dns_stop(&sd);
 }
 END_TEST
 

@@ -239,15 +239,13 @@ END_TEST
 
 START_TEST(test_timeout)
 {
-	int fds[2], port = harness_blackhole(fds);
-	char *dir = harness_tmpdir("dns-timeout"), *conf;
+	struct harness_silent_dns sd;
 	struct dns_resolver *r;
 	struct dns_result *res;
 	const char *err;
 
-	ck_assert_int_gt(port, 0);
-	conf = harness_forward_config(dir, port);
-	r = new_resolver(conf, 700);
+	harness_silent_dns_start(&sd, "dns-timeout");
+	r = new_resolver(sd.conf, 700);
 	ck_assert_int_eq(dns_lookup(r, "slow.example", DNS_T_TXT, &res, &err), 0);
 	assert_outcome(res, DNS_TIMEOUT);
 	/* DNS_TIMEOUT is our cut-off (libunbound alone would answer
@@ -258,12 +256,7 @@ START_TEST(test_timeout)
 	ck_assert_uint_lt(res->elapsed_ms, 14000);
 	dns_result_free(&res);
 	dns_resolver_free(&r);
-	close(fds[0]);
-	close(fds[1]);
-	unlink(conf);
-	rmdir(dir);
-	free(conf);
-	free(dir);
+	harness_silent_dns_stop(&sd);
 }
 END_TEST
 

@@ -154,15 +154,17 @@ START_TEST(test_budget_blackhole)
 	   far away, the budget (300 ms) ends the message.  Keys that could
 	   not be fetched are temperror (RFC 6376 6.1.2 TEMPFAIL), DMARC
 	   neither passes nor fails (RFC 9989 5.3.6): temperror, dis=none. */
-	int fds[2], port = harness_blackhole(fds);
-	char *fwd = harness_forward_config(msgauth_test_dir, port), *ar;
-	struct dns_resolver *r = msgauth_test_resolver(fwd, NULL, 30000);
-	struct dkim_keystore *ks = dkim_keystore_new_dns(r, NULL);
+	struct harness_silent_dns sd;
+	struct dns_resolver *r;
+	struct dkim_keystore *ks;
 	struct msgauth_settings set;
-	char *msg = msgauth_test_message(false, "", false);
+	char *msg = msgauth_test_message(false, "", false), *ar;
 	struct msgauth *ma;
 	const struct msgauth_result *res;
 
+	harness_silent_dns_start(&sd, "msgauth-budget");
+	r = msgauth_test_resolver(sd.conf, NULL, 30000);
+	ks = dkim_keystore_new_dns(r, NULL);
 	msgauth_test_settings(&set, "mx.test");
 	set.time_budget_ms = 300;
 	ma = msgauth_test_run(&set, r, ks, NULL, msg, 0);
@@ -181,9 +183,7 @@ START_TEST(test_budget_blackhole)
 	free(msg);
 	dkim_keystore_free(&ks);
 	dns_resolver_free(&r);
-	close(fds[0]);
-	close(fds[1]);
-	free(fwd);
+	harness_silent_dns_stop(&sd);
 }
 END_TEST
 

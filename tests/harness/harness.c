@@ -232,3 +232,27 @@ harness_blackhole(int fds_r[2])
 	}
 	return -1;
 }
+
+void
+harness_silent_dns_start(struct harness_silent_dns *sd, const char *tag)
+{
+	int port = harness_blackhole(sd->fds);
+
+	ck_assert_int_gt(port, 0);
+	sd->dir = harness_tmpdir(tag);
+	ck_assert_ptr_nonnull(sd->dir);
+	sd->conf = harness_forward_config(sd->dir, port);
+	ck_assert_ptr_nonnull(sd->conf);
+}
+
+void
+harness_silent_dns_stop(struct harness_silent_dns *sd)
+{
+	close(sd->fds[0]);
+	close(sd->fds[1]);
+	unlink(sd->conf);
+	rmdir(sd->dir);
+	free(sd->conf);
+	free(sd->dir);
+	sd->conf = sd->dir = NULL;
+}

@@ -45,6 +45,17 @@ char *harness_forward_config(const char *dir, int port);
 /* A UDP + TCP socket pair bound on 127.0.0.1 that never answers (a DNS
  * server that drops every query); returns the port, fds in fds_r[2]. */
 int harness_blackhole(int fds_r[2]);
+/* A never-answering DNS server (harness_blackhole) and a libunbound
+ * config forwarding to it (harness_forward_config) in a fresh
+ * harness_tmpdir(tag); fails the running test if any of it cannot be
+ * made.  harness_silent_dns_stop() closes the sockets, removes the file
+ * and the directory and frees the paths. */
+struct harness_silent_dns {
+	int fds[2];
+	char *dir, *conf;
+};
+void harness_silent_dns_start(struct harness_silent_dns *sd, const char *tag);
+void harness_silent_dns_stop(struct harness_silent_dns *sd);
 /* Directory of the test data in the tree: $srcdir/tests/fixtures
  * (tests/fixtures/README.md names each file's origin and licence). */
 const char *harness_testdata(void);
