@@ -96,7 +96,9 @@ ours_walk_once(struct dns_resolver *r, struct arena *a)
 	static const struct dmarc_settings set = { DMARC_ORG_TREE_WALK, NULL,
 						   false };
 	const char *v = from_value, *err;
-	struct dmarc_dkim dkim = { "d.example.com", "s", true };
+	struct dmarc_dkim dkim = {
+		.domain = "d.example.com", .selector = "s",
+		.pass = true };
 	struct dmarc_request req;
 	struct dmarc_verdict verdict;
 

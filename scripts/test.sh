@@ -65,7 +65,10 @@ build_and_check() {
 	mkdir -p "$dir"
 	(cd "$dir" && "$top/configure" -q "$@") || { failed=$((failed + 1)); status=1; return 1; }
 	step "make ($dir)"
-	make -C "$dir" -s -j"$jobs" >"$dir/make.out" 2>&1 || {
+	# The programs, then the test programs (check_PROGRAMS): a warning in
+	# either fails the run.
+	{ make -C "$dir" -s -j"$jobs" && make -C "$dir" -s -j"$jobs" check TESTS=; } \
+		>"$dir/make.out" 2>&1 || {
 		tail -40 "$dir/make.out"; failed=$((failed + 1)); status=1; return 1; }
 	if grep -q 'warning:' "$dir/make.out"; then
 		echo "compiler warnings in $dir:"; grep 'warning:' "$dir/make.out"

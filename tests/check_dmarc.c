@@ -57,7 +57,9 @@ START_TEST(test_b_4_1_simple)
 	};
 	struct dns_resolver *r = dmarc_test_resolver(B4_ZONE);
 	struct arena *a = arena_new(0);
-	struct dmarc_dkim dkim = { "signing.example.com", "s", true };
+	struct dmarc_dkim dkim = {
+		.domain = "signing.example.com", .selector = "s",
+		.pass = true };
 	struct dmarc_verdict v;
 	struct dmarc_test_trace t;
 
@@ -109,7 +111,9 @@ START_TEST(test_b_4_2_deep)
 	};
 	struct dns_resolver *r = dmarc_test_resolver(B4_ZONE);
 	struct arena *a = arena_new(0);
-	struct dmarc_dkim dkim = { "signing.example.com", "s", true };
+	struct dmarc_dkim dkim = {
+		.domain = "signing.example.com", .selector = "s",
+		.pass = true };
 	struct dmarc_verdict v;
 	struct dmarc_test_trace t;
 
@@ -149,7 +153,9 @@ START_TEST(test_b_4_3_psd)
 	};
 	struct dns_resolver *r = dmarc_test_resolver(B43_ZONE);
 	struct arena *a = arena_new(0);
-	struct dmarc_dkim dkim = { "mail.mega.bank.example", "s", true };
+	struct dmarc_dkim dkim = {
+		.domain = "mail.mega.bank.example", .selector = "s",
+		.pass = true };
 	struct dmarc_verdict v;
 	struct dmarc_test_trace t;
 
@@ -225,7 +231,9 @@ START_TEST(test_b_1_alignment)
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct dmarc_dkim dkim = { cases[i].dkim, "s", true };
+		struct dmarc_dkim dkim = {
+			.domain = cases[i].dkim, .selector = "s",
+			.pass = true };
 
 		dmarc_test_eval(r, &walk_settings, cases[i].from, &dkim,
 				cases[i].dkim != NULL ? 1 : 0, cases[i].spf,
@@ -381,7 +389,9 @@ START_TEST(test_psl_method)
 	struct arena *a = arena_new(0);
 	struct dmarc_settings set = { DMARC_ORG_PSL, NULL, false };
 	struct dmarc_psl *psl = NULL;
-	struct dmarc_dkim dkim = { "mail.example.com", "s", true };
+	struct dmarc_dkim dkim = {
+		.domain = "mail.example.com", .selector = "s",
+		.pass = true };
 	struct dmarc_verdict v;
 	struct dmarc_test_trace t;
 	const char *err;
@@ -446,7 +456,9 @@ START_TEST(test_parent_failure)
 		"\tlocal-zone: \"ok.refused.\" static\n"
 		"\tlocal-data: '_dmarc.ok.refused. 300 IN TXT \"v=DMARC1; p=reject\"'\n");
 	struct arena *a = arena_new(0);
-	struct dmarc_dkim dkim = { "mail.ok.refused", "s", true };
+	struct dmarc_dkim dkim = {
+		.domain = "mail.ok.refused", .selector = "s",
+		.pass = true };
 	struct dmarc_verdict v;
 	struct dmarc_test_trace t;
 

@@ -195,7 +195,9 @@ START_TEST(test_matrix_vs_opendmarc)
 	run_oracle(cs, n);
 	for (i = 0; i < n; i++) {
 		const struct mcase *c = &cs[i];
-		struct dmarc_dkim dkim = { c->dkim, "sel", c->dkim_pass };
+		struct dmarc_dkim dkim = {
+			.domain = c->dkim, .selector = "sel",
+			.pass = c->dkim_pass };
 		struct dmarc_verdict v;
 		struct dmarc_test_trace t;
 		char from[96], ours[64];
