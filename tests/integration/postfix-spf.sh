@@ -1,6 +1,6 @@
 #!/bin/sh
 # postfix-spf.sh - spf-policyd behind a real private Postfix instance on
-# loopback, with a real unbound serving the SPF zones
+# loopback (tests/harness/postfix.sh), with a real unbound serving the SPF zones
 # (tests/fixtures/policyd-zones.conf).  Uses the shipped configs/ files,
 # as installed by make install DESTDIR= under $(docdir)/examples
 # (main.cf snippet, master.cf spawn entry, spf-policyd.conf) with only
