@@ -1,8 +1,9 @@
 /*
  * check_policy_request.c - the policy delegation protocol parser, fed
  * whole and one byte at a time, pipelined requests, the size and
- * attribute limits, and garbage.  The request text is the one smtpd sent
- * in ../shared/notes/postfix-test-instance.md (Postfix 3.7).
+ * attribute limits, and garbage.  The request text is the one a real
+ * Postfix 3.7 smtpd sent on loopback (captured when the test harness
+ * was written; not read at run time).
  */
 #include "config.h"
 
