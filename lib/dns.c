@@ -31,9 +31,6 @@
 #include "log.h"
 #include "xalloc.h"
 
-/* RFC 1035 section 2.3.4: 255 octets on the wire = 253 in text. */
-#define DNS_NAME_TEXT_MAX 253
-#define DNS_LABEL_MAX 63
 /* DNS rcodes (RFC 1035 4.1.1) */
 #define DNS_RCODE_NOERROR 0
 #define DNS_RCODE_NXDOMAIN 3
@@ -67,27 +64,6 @@ struct dns_resolver {
 	bool closing;
 	bool finalize_failed;
 };
-
-bool
-dns_name_is_valid(const char *name)
-{
-	size_t len = strlen(name), label = 0, i;
-
-	if (len > 0 && name[len - 1] == '.')
-		len--;
-	if (len == 0 || len > DNS_NAME_TEXT_MAX)
-		return false;
-	for (i = 0; i < len; i++) {
-		if (name[i] == '.') {
-			if (label == 0)
-				return false;
-			label = 0;
-		} else if (++label > DNS_LABEL_MAX) {
-			return false;
-		}
-	}
-	return label > 0;
-}
 
 static void
 dns_query_unlink(struct dns_query *q)
