@@ -57,13 +57,14 @@ struct keygen_args {
 };
 
 static void
-usage(void)
+usage(FILE *fp)
 {
-	fprintf(stderr,
+	fprintf(fp,
 		"usage: " PROG " --domain D --selector S [--type rsa|ed25519]\n"
 		"                   [--bits 2048] [--directory DIR]\n"
 		"       " PROG " --check --domain D --selector S --key FILE\n"
-		"                   [--resolver-config FILE] [--timeout SECONDS]\n");
+		"                   [--resolver-config FILE] [--timeout SECONDS]\n"
+		"       " PROG " --version | --help\n");
 }
 
 static int
@@ -318,8 +319,16 @@ main(int argc, char **argv)
 {
 	struct keygen_args a;
 
+	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+		printf(PROG " (" PACKAGE_NAME ") " PACKAGE_VERSION "\n");
+		return 0;
+	}
+	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+		usage(stdout);
+		return 0;
+	}
 	if (parse_args(argc, argv, &a) < 0) {
-		usage();
+		usage(stderr);
 		return 2;
 	}
 	if (!dns_name_is_valid(a.domain) || strchr(a.selector, '/') != NULL ||

@@ -123,13 +123,14 @@ tempfail(const struct signer_log *l, const char *qid, const char *what)
 }
 
 static void
-usage(void)
+usage(FILE *fp)
 {
-	fprintf(stderr,
+	fprintf(fp,
 		"usage: " PROGNAME " [-c FILE] [-o Name=value] [-q QUEUEID] "
 		"[-t UNIXTIME] [--stdout]\n"
 		"                   -f SENDER -- RECIPIENT...\n"
-		"       " PROGNAME " -n [-c FILE] [-o Name=value]\n");
+		"       " PROGNAME " -n [-c FILE] [-o Name=value]\n"
+		"       " PROGNAME " --version | --help\n");
 }
 
 static int
@@ -308,8 +309,16 @@ main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ma_set_oom_handler(oom_exit);
 	signal(SIGPIPE, SIG_IGN);
+	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+		printf(PROGNAME " (" PACKAGE_NAME ") " PACKAGE_VERSION "\n");
+		return 0;
+	}
+	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+		usage(stdout);
+		return 0;
+	}
 	if (parse_args(argc, argv, &a) < 0) {
-		usage();
+		usage(stderr);
 		return EX_TEMPFAIL_;
 	}
 	a.overrides[a.noverrides] = NULL;

@@ -100,4 +100,12 @@ print(d.verify(idx=0, dnsfunc=dkimpy_peer.dnsfunc_for(t)), d.verify(idx=1, dnsfu
 PY
 )
 expect_eq "$r" "True True" "KeyTable lines from the .dns files sign; dkimpy verifies with the published records"
+# --version and --help: exit 0 with the name, or the usage, on stdout
+out=$("$keygen" --version 2>/dev/null); rc=$?
+expect_eq "$rc" 0 "--version exits 0"
+expect_match "$out" '^dkim-keygen \(mailauth-pack\) [0-9]' "--version names the program and version"
+out=$("$keygen" --help 2>/dev/null); rc=$?
+expect_eq "$rc" 0 "--help exits 0"
+expect_match "$out" '^usage: dkim-keygen ' "--help prints the usage on stdout"
+
 finish

@@ -184,4 +184,12 @@ expect_eq "$?" 137 "signer killed while writing to the re-injection command"
 sleep 1
 expect_eq "$([ -e "$W/complete" ] && echo injected)" "" "the re-injection command never saw end of input (killed by the guard)"
 expect_eq "$(ps -eo args= | grep -c "^/bin/sh $W/slow.sh" | tr -d ' ')" 0 "nothing of it left running"
+# --version and --help: exit 0 with the name, or the usage, on stdout
+out=$("$signer" --version 2>/dev/null); rc=$?
+expect_eq "$rc" 0 "--version exits 0"
+expect_match "$out" '^dkim-signer \(mailauth-pack\) [0-9]' "--version names the program and version"
+out=$("$signer" --help 2>/dev/null); rc=$?
+expect_eq "$rc" 0 "--help exits 0"
+expect_match "$out" '^usage: dkim-signer ' "--help prints the usage on stdout"
+
 finish
