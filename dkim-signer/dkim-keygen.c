@@ -40,6 +40,7 @@
 #include "dkim-crypto.h"
 #include "dkim-key.h"
 #include "dns.h"
+#include "progopt.h"
 #include "xalloc.h"
 
 #define PROG "dkim-keygen"
@@ -319,14 +320,8 @@ main(int argc, char **argv)
 {
 	struct keygen_args a;
 
-	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
-		printf(PROG " (" PACKAGE_NAME ") " PACKAGE_VERSION "\n");
+	if (progopt_version_help(argc, argv, PROG, usage))
 		return 0;
-	}
-	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-		usage(stdout);
-		return 0;
-	}
 	if (parse_args(argc, argv, &a) < 0) {
 		usage(stderr);
 		return 2;

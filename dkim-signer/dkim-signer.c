@@ -36,6 +36,7 @@
 #include "buf.h"
 #include "dkim.h"
 #include "logsink.h"
+#include "progopt.h"
 #include "signer-config.h"
 #include "signer-inject.h"
 #include "signer-message.h"
@@ -309,14 +310,8 @@ main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ma_set_oom_handler(oom_exit);
 	signal(SIGPIPE, SIG_IGN);
-	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
-		printf(PROGNAME " (" PACKAGE_NAME ") " PACKAGE_VERSION "\n");
+	if (progopt_version_help(argc, argv, PROGNAME, usage))
 		return 0;
-	}
-	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-		usage(stdout);
-		return 0;
-	}
 	if (parse_args(argc, argv, &a) < 0) {
 		usage(stderr);
 		return EX_TEMPFAIL_;
