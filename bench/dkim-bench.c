@@ -26,12 +26,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "buf.h"
-#include "dkim-crypto.h"
-#include "dkim-key.h"
-#include "dkim-keystore.h"
-#include "dkim-sign.h"
-#include "dkim-verify.h"
+#include "util/buf.h"
+#include "dkim/dkim-crypto.h"
+#include "dkim/dkim-key.h"
+#include "dkim/dkim-keystore.h"
+#include "dkim/dkim-sign.h"
+#include "dkim/dkim-verify.h"
 
 struct bench {
 	const char *op, *alg, *canon, *key, *selector, *domain, *keytable;

@@ -17,9 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
+#include "util/arena.h"
 #include "authcheck.h"
-#include "xalloc.h"
+#include "util/xalloc.h"
 
 static const struct {
 	const char *name;

@@ -21,10 +21,10 @@
 #include <string.h>
 
 #include "authcheck.h"
-#include "buf.h"
-#include "dkim-crypto.h"
-#include "dkim-sign.h"
-#include "xalloc.h"
+#include "util/buf.h"
+#include "dkim/dkim-crypto.h"
+#include "dkim/dkim-sign.h"
+#include "util/xalloc.h"
 
 /* One signature's options as given (NULL = not given). */
 struct sign_opts {

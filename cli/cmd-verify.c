@@ -3,7 +3,7 @@
  * message and print one Authentication-Results field (RFC 8601) with a
  * dkim= result per signature, with --dmarc a dmarc= result (RFC 9989,
  * verify-auth.h) and with --ip / --mail-from / --helo an spf= result.
- * The evaluation is lib/msgauth.c's, the same code the Dovecot plugin
+ * The evaluation is lib/msgauth/msgauth.c's, the same code the Dovecot plugin
  * runs; this file does the I/O, the options and the printing.
  *
  *   authcheck verify [--keytable FILE] [--authserv-id ID]
@@ -26,9 +26,9 @@
 #include <unistd.h>
 
 #include "authcheck.h"
-#include "dkim-keystore.h"
-#include "dmarc.h"
-#include "msgauth.h"
+#include "dkim/dkim-keystore.h"
+#include "dmarc/dmarc.h"
+#include "msgauth/msgauth.h"
 #include "verify-auth.h"
 
 #define VERIFY_CHUNK 65536

@@ -37,11 +37,11 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
-#include "dkim-crypto.h"
-#include "dkim-key.h"
-#include "dns.h"
+#include "dkim/dkim-crypto.h"
+#include "dkim/dkim-key.h"
+#include "dns/dns.h"
 #include "progopt.h"
-#include "xalloc.h"
+#include "util/xalloc.h"
 
 #define PROG "dkim-keygen"
 /* RFC 1035 3.3.14 / 3.3: a character-string is at most 255 octets. */

@@ -32,15 +32,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "arena.h"
-#include "buf.h"
-#include "dkim.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "dkim/dkim.h"
 #include "logsink.h"
 #include "progopt.h"
 #include "signer-config.h"
 #include "signer-inject.h"
 #include "signer-message.h"
-#include "xalloc.h"
+#include "util/xalloc.h"
 
 #define PROGNAME "dkim-signer"
 #define SIGNER_DEFAULT_CONFIG "/etc/mailauth/dkim-signer.conf"

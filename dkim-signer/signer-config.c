@@ -13,14 +13,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "arena.h"
-#include "conf.h"
-#include "dkim-crypto.h"
-#include "dkim-dataset.h"
-#include "dkim-keytable.h"
-#include "dkim-signtable.h"
+#include "util/arena.h"
+#include "util/conf.h"
+#include "dkim/dkim-crypto.h"
+#include "dkim/dkim-dataset.h"
+#include "dkim/dkim-keytable.h"
+#include "dkim/dkim-signtable.h"
 #include "signer-config.h"
-#include "xalloc.h"
+#include "util/xalloc.h"
 
 const char *const signer_canon_choices[] = {
 	"relaxed/relaxed", "relaxed/simple", "simple/relaxed", "simple/simple",

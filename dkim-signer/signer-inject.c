@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "arena.h"
+#include "util/arena.h"
 #include "signer-inject.h"
 
 const char *const *

@@ -30,7 +30,7 @@ struct mail_user_settings;
 #define DKIMCHECK_DEFAULT_MAX_SIGNATURES 8
 #define DKIMCHECK_MAX_MAX_SIGNATURES 64
 
-/* Trusted authserv-ids besides ours (lib/msgauth.h's
+/* Trusted authserv-ids besides ours (lib/msgauth/msgauth.h's
  * MSGAUTH_MAX_TRUSTED_IDS). */
 #define DKIMCHECK_MAX_TRUSTED_IDS 16
 

@@ -1,5 +1,5 @@
 /*
- * dkimcheck-verify.c - the dkimcheck engine on lib/msgauth.h (see
+ * dkimcheck-verify.c - the dkimcheck engine on lib/msgauth/msgauth.h (see
  * dkimcheck-verify.h).  No Dovecot header is included here.
  */
 #include "config.h"
@@ -7,11 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
-#include "dkim-keystore.h"
-#include "dns.h"
-#include "log.h"
-#include "msgauth.h"
+#include "util/arena.h"
+#include "dkim/dkim-keystore.h"
+#include "dns/dns.h"
+#include "util/log.h"
+#include "msgauth/msgauth.h"
 
 #include "dkimcheck-verify.h"
 

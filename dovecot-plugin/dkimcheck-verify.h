@@ -3,7 +3,7 @@
  * libmailauth: one engine per lmtp process (resolver and DKIM key store,
  * so key, DMARC and SPF answers stay cached across messages and
  * connections) and one check per message, a blocking wrapper around
- * lib/msgauth.h bounded by the DNS time budget.
+ * lib/msgauth/msgauth.h bounded by the DNS time budget.
  *
  * Plain C on purpose: this header uses no Dovecot and no libmailauth
  * types, and dkimcheck-verify.c includes no Dovecot header, so the two
@@ -36,7 +36,7 @@ struct dkimcheck_engine_settings {
 	unsigned int max_signatures;
 };
 
-/* Levels handed to the log function (lib/log.h's, without its header). */
+/* Levels handed to the log function (lib/util/log.h's, without its header). */
 enum dkimcheck_log_level {
 	DKIMCHECK_LOG_DEBUG,
 	DKIMCHECK_LOG_INFO,

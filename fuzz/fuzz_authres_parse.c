@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
-#include "authres-parse.h"
+#include "util/arena.h"
+#include "msg/authres-parse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

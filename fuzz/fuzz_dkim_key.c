@@ -7,8 +7,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "dkim-key.h"
-#include "dkim-keystore.h"
+#include "dkim/dkim-key.h"
+#include "dkim/dkim-keystore.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
-#include "dkim-sig.h"
+#include "util/arena.h"
+#include "dkim/dkim-sig.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

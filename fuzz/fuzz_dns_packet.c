@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
-#include "dns-packet.h"
+#include "util/arena.h"
+#include "dns/dns-packet.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

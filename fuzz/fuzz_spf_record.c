@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
-#include "spf-addr.h"
-#include "spf-macro.h"
-#include "spf-record.h"
+#include "util/arena.h"
+#include "spf/spf-addr.h"
+#include "spf/spf-macro.h"
+#include "spf/spf-record.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

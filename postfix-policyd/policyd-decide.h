@@ -32,7 +32,7 @@
 
 #include <stdbool.h>
 
-#include "spf.h"
+#include "spf/spf.h"
 
 struct arena;
 struct policyd_config;

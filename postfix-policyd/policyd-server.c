@@ -16,15 +16,15 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "arena.h"
-#include "buf.h"
-#include "log.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/log.h"
 #include "policy-request.h"
 #include "policyd-config.h"
 #include "policyd-job.h"
 #include "policyd-server.h"
-#include "strparse.h"
-#include "xalloc.h"
+#include "util/strparse.h"
+#include "util/xalloc.h"
 
 #define POLICYD_READ_SIZE 16384
 /* How long accept() rests after running out of descriptors. */

@@ -31,9 +31,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "arena.h"
-#include "dns.h"
-#include "log.h"
+#include "util/arena.h"
+#include "dns/dns.h"
+#include "util/log.h"
 #include "logsink.h"
 #include "policyd-config.h"
 #include "policyd-limits.h"

@@ -20,11 +20,11 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
-#include "buf.h"
-#include "dkim-crypto.h"
-#include "dkim-key.h"
-#include "dkim-keystore.h"
-#include "dkim-sign.h"
+#include "util/buf.h"
+#include "dkim/dkim-crypto.h"
+#include "dkim/dkim-key.h"
+#include "dkim/dkim-keystore.h"
+#include "dkim/dkim-sign.h"
 #include "dkim-test.h"
 #include "harness.h"
 

@@ -19,10 +19,10 @@
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
-#include "base64.h"
-#include "buf.h"
-#include "dkim-key.h"
-#include "dkim-keystore.h"
+#include "util/base64.h"
+#include "util/buf.h"
+#include "dkim/dkim-key.h"
+#include "dkim/dkim-keystore.h"
 #include "dkim-test.h"
 #include "harness.h"
 

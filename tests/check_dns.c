@@ -17,7 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "dns.h"
+#include "dns/dns.h"
 #include "harness.h"
 
 static struct harness_unbound server;

@@ -1,6 +1,6 @@
 /*
  * check_dns_packet.c - DNS response messages as libunbound's event
- * interface hands them over (lib/dns-packet.c, lib/dns-rr.c): the answer
+ * interface hands them over (lib/dns/dns-packet.c, lib/dns/dns-rr.c): the answer
  * walk, RFC 1035 4.1.4 name compression, and every way a message can be
  * malformed.  Messages are built here byte by byte from RFC 1035 4.1;
  * what must be accepted or refused follows from that section.
@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
-#include "dns-packet.h"
-#include "dns-rr.h"
+#include "util/arena.h"
+#include "dns/dns-packet.h"
+#include "dns/dns-rr.h"
 #include "harness.h"
 
 struct msg {

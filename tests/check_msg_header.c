@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "msg-header.h"
+#include "util/buf.h"
+#include "msg/msg-header.h"
 #include "harness.h"
 
 /* Render the event stream as text: "F[name|raw]" per field, "E" for the

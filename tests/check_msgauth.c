@@ -1,5 +1,5 @@
 /*
- * check_msgauth.c - one message's authentication (lib/msgauth.h): how
+ * check_msgauth.c - one message's authentication (lib/msgauth/msgauth.h): how
  * the message is fed and what is read from its header.  Through the
  * real libunbound code serving local zone data (msgauth-test.h): the RFC
  * 8463 signed vectors (both signatures pass, published) with a DMARC
@@ -20,13 +20,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "dkim-keystore.h"
+#include "util/buf.h"
+#include "dkim/dkim-keystore.h"
 #include "dkim-test.h"
-#include "dns.h"
+#include "dns/dns.h"
 #include "harness.h"
 #include "msgauth-test.h"
-#include "msgauth.h"
+#include "msgauth/msgauth.h"
 
 START_TEST(test_pieces_same_result)
 {

@@ -15,8 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "arena.h"
-#include "authres-parse.h"
+#include "util/arena.h"
+#include "msg/authres-parse.h"
 #include "harness.h"
 #include "policyd-config.h"
 #include "policyd-decide.h"

@@ -21,8 +21,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "dkim-crypto.h"
+#include "util/buf.h"
+#include "dkim/dkim-crypto.h"
 #include "harness.h"
 #include "signer-config.h"
 #include "signer-message.h"

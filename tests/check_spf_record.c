@@ -13,11 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
-#include "spf-addr.h"
-#include "spf-macro.h"
-#include "spf-record.h"
-#include "spf.h"
+#include "util/arena.h"
+#include "spf/spf-addr.h"
+#include "spf/spf-macro.h"
+#include "spf/spf-record.h"
+#include "spf/spf.h"
 #include "harness.h"
 
 static const struct {

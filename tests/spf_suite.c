@@ -31,10 +31,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "arena.h"
-#include "dns.h"
+#include "util/arena.h"
+#include "dns/dns.h"
 #include "harness.h"
-#include "spf.h"
+#include "spf/spf.h"
 
 /* Short: the TIMEOUT cases wait for it. */
 #define SUITE_DNS_TIMEOUT_MS 400
