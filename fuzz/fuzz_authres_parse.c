@@ -11,6 +11,8 @@
 
 #include "util/arena.h"
 #include "msg/authres-parse.h"
+#include "msg/received-spf-parse.h"
+#include "msgauth/authres-trust.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

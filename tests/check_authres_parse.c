@@ -15,6 +15,8 @@
 
 #include "util/arena.h"
 #include "msg/authres-parse.h"
+#include "msg/received-spf-parse.h"
+#include "msgauth/authres-trust.h"
 #include "harness.h"
 
 struct want_result {

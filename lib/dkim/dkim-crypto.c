@@ -19,7 +19,6 @@
 
 #include "util/base64.h"
 #include "dkim/dkim-crypto.h"
-#include "dkim/dkim-key.h"
 #include "util/xalloc.h"
 
 /* A private key file larger than this is not a key. */

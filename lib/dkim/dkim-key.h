@@ -29,9 +29,7 @@
 
 struct dns_result;
 
-/* RFC 8301 section 3.2: verifiers accept RSA keys of 1024 to 4096 bits. */
-#define DKIM_KEY_RSA_MIN_BITS 1024
-#define DKIM_KEY_RSA_MAX_BITS 4096
+/* DKIM_KEY_RSA_MIN_BITS / DKIM_KEY_RSA_MAX_BITS (RFC 8301 3.2): dkim.h */
 
 struct dkim_key {
 	unsigned int refcount;
@@ -64,8 +62,5 @@ struct dkim_key_answer {
 void dkim_key_dns_result(const struct dns_result *res,
 			 struct dkim_key_answer *answer_r,
 			 struct dkim_key **key_r);
-
-/* The key store (cache, key table, DNS) comes with this header. */
-#include "dkim/dkim-keystore.h"
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * dkim-result.c - the DKIM vocabulary tables (dkim.h): result words of
+ * dkim.c - the DKIM vocabulary tables (dkim.h): result words of
  * RFC 8601 2.7.1, algorithm and canonicalization names of RFC 6376 3.3,
  * 3.4 and RFC 8463.
  */

@@ -47,6 +47,11 @@ enum dkim_key_type {
 	DKIM_KEY_ED25519,
 };
 
+/* RFC 8301 section 3.2: verifiers accept RSA keys of 1024 to 4096 bits
+ * (the verifier, the key loader and the signer's key check). */
+#define DKIM_KEY_RSA_MIN_BITS 1024
+#define DKIM_KEY_RSA_MAX_BITS 4096
+
 /* The Authentication-Results token ("pass", "fail", ..., "permerror"). */
 const char *dkim_result_str(enum dkim_result result);
 /* The reverse of dkim_result_str (case-insensitive); false if unknown. */

@@ -1,7 +1,6 @@
 /*
- * authres-parse.c - Authentication-Results (RFC 8601 2.2) and
- * Received-SPF (RFC 7208 9.1) readers, and the trusted-SPF / forged
- * field policy (see authres-parse.h).
+ * authres-parse.c - the Authentication-Results (RFC 8601 2.2) reader
+ * (see authres-parse.h).
  */
 #include "config.h"
 

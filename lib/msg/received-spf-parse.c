@@ -1,6 +1,6 @@
 /*
- * received-spf.c - the Received-SPF header field reader, RFC 7208
- * section 9.1 (declared in authres-parse.h):
+ * received-spf-parse.c - the Received-SPF header field reader, RFC 7208
+ * section 9.1 (received-spf-parse.h; the writer is spf/received-spf.c):
  *
  *   header = "Received-SPF:" [CFWS] result FWS [comment FWS]
  *            [ key-value-list ] CRLF
@@ -17,7 +17,7 @@
 #include <strings.h>
 
 #include "util/arena.h"
-#include "msg/authres-parse.h"
+#include "msg/received-spf-parse.h"
 #include "util/buf.h"
 #include "msg/msg-address.h"
 #include "util/strparse.h"

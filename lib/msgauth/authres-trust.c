@@ -1,7 +1,7 @@
 /*
  * authres-trust.c - which SPF result in a message's header can be
  * trusted, and which fields forge our authserv-id (RFC 8601 section 5,
- * RFC 7208 section 9.1; declared in authres-parse.h).
+ * RFC 7208 section 9.1; authres-trust.h).
  *
  * Our spf-policyd prepends its field when the message arrives, so ours
  * is the topmost of its kind; any other field claiming our authserv-id
@@ -24,6 +24,8 @@
 
 #include "util/arena.h"
 #include "msg/authres-parse.h"
+#include "msg/received-spf-parse.h"
+#include "msgauth/authres-trust.h"
 
 static const char *
 domain_of(struct arena *arena, const char *mailbox)

@@ -10,6 +10,8 @@
 
 #include "util/arena.h"
 #include "msg/authres-parse.h"
+#include "msg/received-spf-parse.h"
+#include "msgauth/authres-trust.h"
 #include "msg/msg-header.h"
 #include "msgauth/msgauth-header.h"
 

@@ -8,7 +8,7 @@
  * Authentication-Results and Received-SPF - with the Received fields
  * between them (where a field stands relative to them matters to the
  * trust rule), each with its index and byte range in the stream.  At the
- * end of the header, authres_trusted_spf() (authres-parse.h) runs once
+ * end of the header, authres_trusted_spf() (authres-trust.h) runs once
  * for our authserv-id and once for each trusted id: the topmost trusted
  * result is the SPF result, and every field claiming one of those ids
  * that is not it is listed to be dropped.

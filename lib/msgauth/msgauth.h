@@ -19,7 +19,7 @@
  *    with each field's index and byte offset in the stream;
  *  - SPF: according to settings.spf_source, none at all, the result our
  *    own MTA (spf-policyd) wrote, trusted only as authres_trusted_spf()
- *    (authres-parse.h) decides for our authserv-id and each id of
+ *    (authres-trust.h) decides for our authserv-id and each id of
  *    settings.trusted_authserv_ids, or an SPF check_host() evaluation
  *    (RFC 7208 4) of the envelope given to msgauth_new();
  *  - DKIM (RFC 6376 6): every DKIM-Signature through dkim-verify.h, key

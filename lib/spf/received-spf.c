@@ -1,6 +1,6 @@
 /*
- * spf-received.c - the Received-SPF header field writer, RFC 7208 9.1
- * (see spf-received.h).
+ * received-spf.c - the Received-SPF header field writer, RFC 7208 9.1
+ * (see received-spf.h; the reader is msg/received-spf-parse.c).
  */
 #include "config.h"
 

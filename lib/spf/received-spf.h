@@ -1,5 +1,6 @@
 /*
- * spf-received.h - the Received-SPF header field, RFC 7208 section 9.1.
+ * received-spf.h - the Received-SPF header field WRITER, RFC 7208 section
+ * 9.1 (the reader is msg/received-spf-parse.h).
  *
  *   Received-SPF: pass (mybox.example.org: domain of
  *    myname@example.com designates 192.0.2.1 as permitted sender)

@@ -4,7 +4,7 @@
  * RFC 5322 quoted-strings, dot-atoms and comments.
  *
  * Shared by the Authentication-Results writer (RFC 8601, authres.c) and
- * the Received-SPF writer (RFC 7208 9.1, spf-received.c).
+ * the Received-SPF writer (RFC 7208 9.1, spf/received-spf.c).
  *
  * A struct hdrfold appends words to a struct buf owned by the caller and
  * breaks the line (CRLF or LF, then one TAB) before a word that would
