@@ -36,10 +36,6 @@ extern const char verify_auth_usage[];
  * or --helo without --ip; --ip with neither) are a usage error: -1 with
  * the message printed, else 0. */
 int verify_auth_check(const struct verify_auth *va);
-/* After the options: SPF options that cannot be evaluated (--mail-from
- * or --helo without --ip; --ip with neither) are a usage error: -1 with
- * the message printed, else 0. */
-int verify_auth_check(const struct verify_auth *va);
 
 /* Keys come from a key table (no DNS): DMARC is off unless --dmarc or a
  * PSL option asked for it. */

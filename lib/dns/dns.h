@@ -32,9 +32,10 @@
  * Memory: a struct dns_result is allocated by this module and owned by
  * whoever receives it, who releases it with dns_result_free().  All its
  * strings live inside it.
- * Threads/async: one resolver belongs to one thread.  libunbound resolves
- * in a helper thread of its own and wakes the loop through a pipe; all
- * callbacks run in the caller's thread, from the event loop.
+ * Threads/async: one resolver belongs to one thread.  libunbound runs on
+ * that thread's libevent loop (ub_ctx_create_event / ub_resolve_event: no
+ * helper thread, no pipe, no fork); all callbacks run in the caller's
+ * thread, from the event loop.
  */
 #ifndef MA_DNS_H
 #define MA_DNS_H
