@@ -19,6 +19,7 @@
 
 #include "util/arena.h"
 #include "authcheck.h"
+#include "progfatal.h"
 #include "util/xalloc.h"
 
 static const struct {
@@ -170,6 +171,7 @@ main(int argc, char **argv)
 		     getenv("AUTHCHECK_DEBUG") != NULL);
 	ac.log.min_level = getenv("AUTHCHECK_DEBUG") != NULL ? MA_LOG_DEBUG :
 							       MA_LOG_WARN;
+	progfatal_install(&ac.sink, AUTHCHECK_EXIT_FAIL);
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "-h") == 0) {
 		if (argc < 2)

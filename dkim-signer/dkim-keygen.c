@@ -40,6 +40,7 @@
 #include "dkim/dkim-crypto.h"
 #include "dkim/dkim-key.h"
 #include "dns/dns.h"
+#include "progfatal.h"
 #include "progopt.h"
 #include "util/xalloc.h"
 
@@ -318,8 +319,10 @@ out:
 int
 main(int argc, char **argv)
 {
+	static struct logsink fatal_sink = {PROG, LOGSINK_STDERR};
 	struct keygen_args a;
 
+	progfatal_install(&fatal_sink, 2);
 	if (progopt_version_help(argc, argv, PROG, usage))
 		return 0;
 	if (parse_args(argc, argv, &a) < 0) {

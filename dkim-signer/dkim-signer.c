@@ -36,6 +36,7 @@
 #include "util/buf.h"
 #include "dkim/dkim.h"
 #include "logsink.h"
+#include "progfatal.h"
 #include "progopt.h"
 #include "signer-config.h"
 #include "signer-inject.h"
@@ -64,15 +65,9 @@ struct signer_log {
 	bool on_stderr; /* the log lines go to stderr already */
 };
 
-static void
-oom_exit(size_t size)
-{
-	(void)size;
-	static const char msg[] = PROGNAME ": out of memory\n";
-
-	(void)write(2, msg, sizeof(msg) - 1);
-	_exit(EX_TEMPFAIL_);
-}
+/* Out of memory or a bug: one line on stderr (pipe(8) keeps it with the
+ * deferral), exit 75 so that Postfix retries. */
+static struct logsink fatal_sink = {PROGNAME, LOGSINK_STDERR};
 
 static void
 file_log_write(void *context, enum ma_log_level level, const char *msg)
@@ -308,7 +303,7 @@ main(int argc, char **argv)
 	int ret;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	ma_set_oom_handler(oom_exit);
+	progfatal_install(&fatal_sink, EX_TEMPFAIL_);
 	signal(SIGPIPE, SIG_IGN);
 	if (progopt_version_help(argc, argv, PROGNAME, usage))
 		return 0;

@@ -11,6 +11,7 @@
 #include "dkim/dkim-keystore.h"
 #include "dns/dns.h"
 #include "util/log.h"
+#include "util/xalloc.h"
 #include "msgauth/msgauth.h"
 
 #include "dkimcheck-verify.h"
@@ -84,13 +85,9 @@ int
 dkimcheck_engine_new(const struct dkimcheck_engine_settings *set,
 		     struct dkimcheck_engine **engine_r, const char **error_r)
 {
-	struct dkimcheck_engine *engine = calloc(1, sizeof(*engine));
+	struct dkimcheck_engine *engine = ma_calloc(1, sizeof(*engine));
 	struct dns_settings dns_set;
 
-	if (engine == NULL) {
-		*error_r = "out of memory";
-		return -1;
-	}
 	engine->arena = arena_new(0);
 	engine->log.fn = engine_log;
 	engine->log.context = engine;
@@ -138,12 +135,8 @@ int
 dkimcheck_check_new(struct dkimcheck_engine *engine,
 		    struct dkimcheck_check **check_r, const char **error_r)
 {
-	struct dkimcheck_check *check = calloc(1, sizeof(*check));
+	struct dkimcheck_check *check = ma_calloc(1, sizeof(*check));
 
-	if (check == NULL) {
-		*error_r = "out of memory";
-		return -1;
-	}
 	check->engine = engine;
 	if (msgauth_new(&engine->set, engine->resolver, engine->keys,
 			&engine->log, NULL, &check->ma, error_r) < 0) {

@@ -35,6 +35,7 @@
 #include "dns/dns.h"
 #include "util/log.h"
 #include "logsink.h"
+#include "progfatal.h"
 #include "policyd-config.h"
 #include "policyd-limits.h"
 #include "policyd-ratelog.h"
@@ -405,7 +406,13 @@ main(int argc, char **argv)
 			     o.log_stderr ? LOGSINK_STDERR : LOGSINK_SYSLOG,
 			     NULL, false);
 		d.logging = true;
+	} else {
+		d.sink.progname = PROGNAME; /* -n: the fatal line on stderr */
+		d.sink.target = LOGSINK_STDERR;
 	}
+	/* out of memory or a bug: one line through d.sink (re-initialised in
+	 * place below), exit 1 */
+	progfatal_install(&d.sink, 1);
 	if (load_config(&o, &d, &err) < 0) {
 		fatal_message(&d, o.check_only, err);
 		arena_free(&d.arena);

@@ -4,12 +4,15 @@
  * Out-of-memory is not something a mail filter can recover from in the
  * middle of a message, so every allocation in lib/ goes through these and
  * an allocation failure calls one fatal hook.  The default hook aborts;
- * each front-end installs its own at start-up (the DKIM signer's exits 75,
- * EX_TEMPFAIL, so Postfix retries the message later; the Dovecot plugin's
- * calls i_fatal_status(FATAL_OUTOFMEM)).
+ * each front-end installs its own at start-up, beside the panic hook of
+ * panic.h: the daemons and the CLI log one line and exit
+ * (common/progfatal.h; the DKIM signer's exits 75, EX_TEMPFAIL, so
+ * Postfix retries the message later), the Dovecot plugin's calls
+ * i_fatal_status(FATAL_OUTOFMEM).
  *
- * The hook is the one piece of process-wide state in lib/: it is set once
- * at start-up, before any thread exists, and never changed afterwards.
+ * This hook and the panic hook are the only process-wide state in lib/:
+ * set once at start-up, before any thread exists, and never changed
+ * afterwards.
  *
  * Memory: whatever these return is owned by the caller and freed with free().
  */
