@@ -3,13 +3,9 @@
  */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -19,6 +15,7 @@
 
 #include "util/base64.h"
 #include "dkim/dkim-crypto.h"
+#include "util/file.h"
 #include "util/xalloc.h"
 
 /* A private key file larger than this is not a key. */
@@ -290,68 +287,39 @@ dkim_privkey_from_text(const char *text, size_t len,
 	return privkey_set(pkey, key_r, error_r);
 }
 
-static int
-read_key_file(int fd, char *buf, size_t size, size_t *len_r)
-{
-	size_t len = 0;
-	ssize_t r;
-
-	while ((r = read(fd, buf + len, size - len)) != 0) {
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		len += (size_t)r;
-		if (len == size)
-			return -1;
-	}
-	*len_r = len;
-	return 0;
-}
-
 int
 dkim_privkey_load(const char *path, unsigned int flags,
 		  struct dkim_privkey **key_r, char *errbuf, size_t errbuf_size)
 {
-	char *text = NULL;
+	struct ma_file file;
 	const char *error = NULL;
-	struct stat st;
-	size_t len = 0;
-	int fd, ret = -1;
+	size_t len;
+	int ret = -1;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) < 0) {
-		snprintf(errbuf, errbuf_size, "%s: %s", path, strerror(errno));
-		goto out;
+	if (ma_file_read(path, DKIM_PRIVKEY_MAX_FILE, MA_FILE_SECRET, &file,
+			 &error) < 0) {
+		snprintf(errbuf, errbuf_size, "%s: %s", path, error);
+		return -1;
 	}
-	if ((st.st_mode & 077) != 0 &&
+	if ((file.mode & 077) != 0 &&
 	    (flags & DKIM_PRIVKEY_ALLOW_INSECURE) == 0) {
 		snprintf(errbuf, errbuf_size,
 			 "%s: private key readable by group/others (mode %03o); "
-			 "chmod 600 it", path, (unsigned int)(st.st_mode & 0777));
+			 "chmod 600 it", path, (unsigned int)(file.mode & 0777));
 		goto out;
 	}
-	text = ma_malloc(DKIM_PRIVKEY_MAX_FILE);
-	if (read_key_file(fd, text, DKIM_PRIVKEY_MAX_FILE, &len) < 0) {
-		snprintf(errbuf, errbuf_size, "%s: read error or file too large",
-			 path);
-		goto out;
-	}
-	while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r' ||
-			   text[len - 1] == ' '))
+	len = file.len;
+	while (len > 0 && (file.data[len - 1] == '\n' ||
+			   file.data[len - 1] == '\r' ||
+			   file.data[len - 1] == ' '))
 		len--;
-	if (dkim_privkey_from_text(text, len, key_r, &error) < 0) {
+	if (dkim_privkey_from_text(file.data, len, key_r, &error) < 0) {
 		snprintf(errbuf, errbuf_size, "%s: %s", path, error);
 		goto out;
 	}
 	ret = 0;
 out:
-	if (text != NULL) {
-		OPENSSL_cleanse(text, DKIM_PRIVKEY_MAX_FILE);
-		free(text);
-	}
-	if (fd >= 0)
-		close(fd);
+	ma_file_free(&file); /* MA_FILE_SECRET: wiped */
 	return ret;
 }
 

@@ -3,15 +3,12 @@
  */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "util/arena.h"
 #include "util/buf.h"
 #include "dkim/dkim-dataset.h"
+#include "util/file.h"
 #include "util/strparse.h"
 
 int
@@ -127,46 +124,22 @@ dkim_dataset_load(const char *spec, struct arena *arena,
 		  struct dkim_dataset_row **rows_r, size_t *count_r,
 		  const char **error_r)
 {
-	struct buf data = BUF_INIT;
+	struct ma_file file;
 	const char *path, *err;
-	char chunk[16384];
-	struct stat st;
-	ssize_t n;
-	int fd, ret = -1;
+	int ret;
 
 	if (dkim_dataset_spec(spec, kind_r, &path, &err) < 0) {
 		*error_r = arena_printf(arena, "%s: %s", spec, err);
 		return -1;
 	}
 	*path_r = path;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) < 0) {
-		*error_r = arena_printf(arena, "%s: %s", path, strerror(errno));
-		goto out;
+	if (ma_file_read(path, DKIM_DATASET_MAX_FILE, MA_FILE_REGULAR, &file,
+			 &err) < 0) {
+		*error_r = arena_printf(arena, "%s: %s", path, err);
+		return -1;
 	}
-	if (!S_ISREG(st.st_mode)) {
-		*error_r = arena_printf(arena, "%s: not a regular file", path);
-		goto out;
-	}
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			*error_r = arena_printf(arena, "%s: %s", path,
-						strerror(errno));
-			goto out;
-		}
-		if (data.len + (size_t)n > DKIM_DATASET_MAX_FILE) {
-			*error_r = arena_printf(arena, "%s: file too large",
-						path);
-			goto out;
-		}
-		buf_append(&data, chunk, (size_t)n);
-	}
-	ret = dkim_dataset_parse(path, data.data != NULL ? data.data : "",
-				 data.len, arena, rows_r, count_r, error_r);
-out:
-	if (fd >= 0)
-		close(fd);
-	buf_free(&data);
+	ret = dkim_dataset_parse(path, file.data, file.len, arena, rows_r,
+				 count_r, error_r);
+	ma_file_free(&file);
 	return ret;
 }

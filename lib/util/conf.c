@@ -3,7 +3,6 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/conf.h"
+#include "util/file.h"
 #include "util/strparse.h"
 
 /* A configuration file larger than this is not a configuration file. */
@@ -342,34 +342,16 @@ conf_read_file_syntax(const struct conf_option *table, void *settings,
 		      struct arena *arena, enum conf_syntax syntax,
 		      const char *path, const char **error_r)
 {
-	struct buf data = BUF_INIT;
-	char chunk[8192];
-	size_t n;
-	FILE *fp;
+	struct ma_file file;
+	const char *err;
 	int ret;
 
-	if ((fp = fopen(path, "r")) == NULL) {
-		*error_r = arena_printf(arena, "%s: %s", path, strerror(errno));
+	if (ma_file_read(path, CONF_FILE_MAX, 0, &file, &err) < 0) {
+		*error_r = arena_printf(arena, "%s: %s", path, err);
 		return -1;
 	}
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-		if (data.len + n > CONF_FILE_MAX) {
-			*error_r = arena_printf(arena, "%s: file too large", path);
-			fclose(fp);
-			buf_free(&data);
-			return -1;
-		}
-		buf_append(&data, chunk, n);
-	}
-	if (ferror(fp)) {
-		*error_r = arena_printf(arena, "%s: read error", path);
-		fclose(fp);
-		buf_free(&data);
-		return -1;
-	}
-	fclose(fp);
 	ret = conf_read_buffer_syntax(table, settings, arena, syntax, path,
-				      buf_cstr(&data), data.len, error_r);
-	buf_free(&data);
+				      file.data, file.len, error_r);
+	ma_file_free(&file);
 	return ret;
 }
