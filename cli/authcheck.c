@@ -20,6 +20,7 @@
 #include "util/arena.h"
 #include "authcheck.h"
 #include "progfatal.h"
+#include "progopt.h"
 #include "util/xalloc.h"
 
 static const struct {
@@ -180,7 +181,7 @@ main(int argc, char **argv)
 		return argc < 2 ? AUTHCHECK_EXIT_USAGE : AUTHCHECK_EXIT_OK;
 	}
 	if (strcmp(argv[1], "--version") == 0) {
-		printf("authcheck (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+		progopt_version("authcheck");
 		return AUTHCHECK_EXIT_OK;
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {

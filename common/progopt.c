@@ -14,7 +14,7 @@ progopt_version_help(int argc, char **argv, const char *progname,
 	if (argc != 2)
 		return 0;
 	if (strcmp(argv[1], "--version") == 0) {
-		printf("%s (%s) %s\n", progname, PACKAGE_NAME, PACKAGE_VERSION);
+		progopt_version(progname);
 		return 1;
 	}
 	if (strcmp(argv[1], "--help") == 0) {
@@ -22,4 +22,10 @@ progopt_version_help(int argc, char **argv, const char *progname,
 		return 1;
 	}
 	return 0;
+}
+
+void
+progopt_version(const char *progname)
+{
+	printf("%s (%s) %s\n", progname, PACKAGE_NAME, PACKAGE_VERSION);
 }

@@ -17,4 +17,8 @@
 int progopt_version_help(int argc, char **argv, const char *progname,
 			 void (*usage)(FILE *fp));
 
+/* The --version answer itself, "PROG (mailauth-pack) VERSION" on stdout,
+ * for programs that recognise --version in their own argument loop. */
+void progopt_version(const char *progname);
+
 #endif

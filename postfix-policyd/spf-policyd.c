@@ -36,6 +36,7 @@
 #include "util/log.h"
 #include "logsink.h"
 #include "progfatal.h"
+#include "progopt.h"
 #include "policyd-config.h"
 #include "policyd-limits.h"
 #include "policyd-ratelog.h"
@@ -96,8 +97,7 @@ parse_args(int argc, char **argv, struct options *o)
 			usage(stdout);
 			exit(0);
 		} else if (strcmp(a, "--version") == 0) {
-			printf(PROGNAME " (" PACKAGE_NAME ") " PACKAGE_VERSION
-			       "\n");
+			progopt_version(PROGNAME);
 			exit(0);
 		} else if (strcmp(a, "-c") == 0 || strcmp(a, "-o") == 0 ||
 			   strcmp(a, "--listen") == 0 || strcmp(a, "-l") == 0) {
