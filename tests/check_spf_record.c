@@ -344,14 +344,19 @@ START_TEST(test_result_str)
 	static const char *const names[] = {"none",     "neutral",  "pass",
 	                                    "fail",     "softfail", "temperror",
 	                                    "permerror"};
+	enum spf_result r;
 	int i;
 
 	for (i = 0; i < 7; i++) {
 		ck_assert_str_eq(spf_result_str((enum spf_result)i), names[i]);
-		ck_assert_int_eq(spf_result_parse(names[i]), i);
+		ck_assert_msg(spf_result_parse(names[i], &r), "%s unknown", names[i]);
+		ck_assert_int_eq(r, i);
 	}
-	ck_assert_int_eq(spf_result_parse("PermError"), SPF_PERMERROR);
-	ck_assert_int_eq(spf_result_parse("unknown"), -1);
+	ck_assert_msg(spf_result_parse("PermError", &r), "PermError unknown");
+	ck_assert_int_eq(r, SPF_PERMERROR);
+	r = SPF_PASS;
+	ck_assert_msg(!spf_result_parse("unknown", &r), "\"unknown\" parsed");
+	ck_assert_int_eq(r, SPF_PASS); /* untouched */
 }
 END_TEST
 

@@ -86,11 +86,12 @@ static bool
 result_listed(const char *list, enum spf_result got)
 {
 	char *copy = strdup(list), *tok, *save = NULL;
+	enum spf_result r;
 	bool found = false;
 
 	for (tok = strtok_r(copy, ",", &save); tok != NULL;
 	     tok = strtok_r(NULL, ",", &save))
-		found = found || spf_result_parse(tok) == (int)got;
+		found = found || (spf_result_parse(tok, &r) && r == got);
 	free(copy);
 	return found;
 }

@@ -92,15 +92,18 @@ dmarc_result_str(enum dmarc_result result)
 		"permerror";
 }
 
-int
-dmarc_result_parse(const char *token)
+bool
+dmarc_result_parse(const char *token, enum dmarc_result *result_r)
 {
 	size_t i;
 
-	for (i = 0; i < N_RESULTS; i++)
-		if (strcasecmp(token, result_names[i]) == 0)
-			return (int)i;
-	return -1;
+	for (i = 0; i < N_RESULTS; i++) {
+		if (strcasecmp(token, result_names[i]) == 0) {
+			*result_r = (enum dmarc_result)i;
+			return true;
+		}
+	}
+	return false;
 }
 
 static void walk_step(struct dmarc_check *c);

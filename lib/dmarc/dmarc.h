@@ -68,8 +68,9 @@ enum dmarc_result {
 
 /* "none" "pass" "fail" "temperror" "permerror" */
 const char *dmarc_result_str(enum dmarc_result result);
-/* The inverse (case-insensitive); -1 if unknown. */
-int dmarc_result_parse(const char *token);
+/* The inverse (case-insensitive): true with *result_r set, false (and
+ * *result_r untouched) if unknown. */
+bool dmarc_result_parse(const char *token, enum dmarc_result *result_r);
 
 /* How Organizational Domains are found. */
 enum dmarc_org_method {

@@ -673,14 +673,16 @@ dns_type_str(enum dns_type type)
 	return "TYPE?";
 }
 
-enum dns_type
-dns_type_parse(const char *name)
+bool
+dns_type_parse(const char *name, enum dns_type *type_r)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(dns_types) / sizeof(dns_types[0]); i++) {
-		if (strcasecmp(dns_types[i].name, name) == 0)
-			return dns_types[i].type;
+		if (strcasecmp(dns_types[i].name, name) == 0) {
+			*type_r = dns_types[i].type;
+			return true;
+		}
 	}
-	return 0;
+	return false;
 }

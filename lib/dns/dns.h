@@ -205,8 +205,9 @@ void dns_result_free(struct dns_result **result_p);
 const char *dns_outcome_str(enum dns_outcome outcome);
 const char *dns_security_str(enum dns_security security);
 const char *dns_type_str(enum dns_type type);
-/* "TXT" -> DNS_T_TXT (case-insensitive); 0 if unknown. */
-enum dns_type dns_type_parse(const char *name);
+/* "TXT" -> DNS_T_TXT (case-insensitive): true with *type_r set, false
+ * (and *type_r untouched) if unknown. */
+bool dns_type_parse(const char *name, enum dns_type *type_r);
 
 /* Whether `name` is a syntactically valid query name: 1..253 octets,
  * labels 1..63 octets, an optional final dot. */

@@ -248,7 +248,8 @@ spf_from_trusted(struct msgauth_header *h,
 		 const struct authres_trusted_spf *t, const char *id,
 		 struct msgauth_spf *spf)
 {
-	int res = t->result != NULL ? spf_result_parse(t->result) : -1;
+	enum spf_result res;
+	bool known = t->result != NULL && spf_result_parse(t->result, &res);
 
 	memset(spf, 0, sizeof(*spf));
 	spf->result = SPF_NONE;
@@ -256,7 +257,7 @@ spf_from_trusted(struct msgauth_header *h,
 		return;
 	spf->found = true;
 	/* a token outside RFC 7208 2.6 proves nothing: none */
-	spf->result = res < 0 ? SPF_NONE : (enum spf_result)res;
+	spf->result = known ? res : SPF_NONE;
 	spf->helo = t->helo;
 	spf->helo_identity = t->mailfrom_domain == NULL && t->helo != NULL;
 	/* RFC 7208 2.4: with a null MAIL FROM the HELO name was checked as

@@ -34,16 +34,18 @@ spf_result_str(enum spf_result result)
 	return spf_result_names[result];
 }
 
-int
-spf_result_parse(const char *token)
+bool
+spf_result_parse(const char *token, enum spf_result *result_r)
 {
 	size_t i;
 
 	for (i = 0; i < SPF_NRESULTS; i++) {
-		if (strcasecmp(token, spf_result_names[i]) == 0)
-			return (int)i;
+		if (strcasecmp(token, spf_result_names[i]) == 0) {
+			*result_r = (enum spf_result)i;
+			return true;
+		}
 	}
-	return -1;
+	return false;
 }
 
 static void

@@ -46,8 +46,9 @@ enum spf_result {
 
 /* "none" "neutral" "pass" "fail" "softfail" "temperror" "permerror" */
 const char *spf_result_str(enum spf_result result);
-/* The inverse (case-insensitive); -1 if unknown. */
-int spf_result_parse(const char *token);
+/* The inverse (case-insensitive): true with *result_r set, false (and
+ * *result_r untouched) if unknown. */
+bool spf_result_parse(const char *token, enum spf_result *result_r);
 
 enum spf_identity {
 	SPF_IDENTITY_MAILFROM, /* RFC 7208 2.4 */
