@@ -17,7 +17,8 @@
  * taking "the first" would make the verdict depend on the order of the
  * answer, which resolvers shuffle.  A permanent verdict because it is a
  * property of the published zone, not a transient failure; OpenDKIM
- * refuses such an answer too (its "multiple DNS replies").
+ * refuses such an answer too (its "multiple DNS replies"), while dkimpy
+ * takes the first record of the answer (order-dependent).
  *
  * Memory: a struct dkim_key is reference counted (a cache entry and the
  * verifications using it share it); dkim_key_unref(&k) sets k = NULL.
