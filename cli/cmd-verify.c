@@ -27,6 +27,7 @@
 
 #include "authcheck.h"
 #include "dkim/dkim-keystore.h"
+#include "util/arena.h"
 #include "dmarc/dmarc.h"
 #include "msgauth/msgauth.h"
 #include "verify-auth.h"
@@ -93,14 +94,16 @@ verify_sources(struct authcheck *ac, const char *keytable,
 	       const struct verify_auth *va, struct dns_resolver **resolver_r,
 	       struct dkim_keystore **keys_r)
 {
-	char err[512];
-
 	if (keytable != NULL) {
-		*keys_r = dkim_keystore_new_table(keytable, err, sizeof(err));
-		if (*keys_r == NULL) {
+		struct arena *arena = arena_new(0);
+		const char *err;
+
+		if (dkim_keystore_new_table(keytable, arena, keys_r, &err) < 0) {
 			fprintf(stderr, "authcheck: verify: %s\n", err);
+			arena_free(&arena);
 			return -1;
 		}
+		arena_free(&arena);
 		if (verify_auth_wanted(va) &&
 		    authcheck_resolver(ac, resolver_r) < 0)
 			return -1;

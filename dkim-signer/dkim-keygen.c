@@ -304,14 +304,14 @@ check(const struct keygen_args *a)
 	struct dkim_key *key = NULL;
 	struct dkim_privkey *priv = NULL;
 	const char *err;
-	char name[1024], errbuf[512];
+	char name[1024];
 	bool ok;
 	int ret = 1;
 
 	snprintf(name, sizeof(name), "%s._domainkey.%s", a->selector, a->domain);
-	if (dkim_privkey_load(a->key, DKIM_PRIVKEY_ALLOW_INSECURE, &priv,
-			      errbuf, sizeof(errbuf)) < 0) {
-		fprintf(stderr, PROG ": %s\n", errbuf);
+	if (dkim_privkey_load(a->key, DKIM_PRIVKEY_ALLOW_INSECURE, arena, &priv,
+			      &err) < 0) {
+		fprintf(stderr, PROG ": %s\n", err);
 		arena_free(&arena);
 		return 2;
 	}

@@ -296,7 +296,6 @@ static int
 load_key(struct signer_config *c, struct signer_key *k, const char **error_r)
 {
 	const struct dkim_keytable_entry *e = k->entry;
-	char err[512];
 	const char *cerr;
 
 	if (e->key_is_path) {
@@ -306,9 +305,9 @@ load_key(struct signer_config *c, struct signer_key *k, const char **error_r)
 		if (dkim_privkey_load(e->key,
 				      c->set.require_safe_keys ? 0 :
 					DKIM_PRIVKEY_ALLOW_INSECURE,
-				      &k->key, err, sizeof(err)) < 0) {
+				      c->arena, &k->key, &cerr) < 0) {
 			*error_r = arena_printf(c->arena, "key %s: %s",
-						e->name, err);
+						e->name, cerr);
 			return -1;
 		}
 	} else if (c->set.require_safe_keys &&

@@ -13,6 +13,7 @@
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
+#include "util/arena.h"
 #include "util/base64.h"
 #include "dkim/dkim-crypto.h"
 #include "util/file.h"
@@ -288,8 +289,8 @@ dkim_privkey_from_text(const char *text, size_t len,
 }
 
 int
-dkim_privkey_load(const char *path, unsigned int flags,
-		  struct dkim_privkey **key_r, char *errbuf, size_t errbuf_size)
+dkim_privkey_load(const char *path, unsigned int flags, struct arena *arena,
+		  struct dkim_privkey **key_r, const char **error_r)
 {
 	struct ma_file file;
 	const char *error = NULL;
@@ -298,14 +299,14 @@ dkim_privkey_load(const char *path, unsigned int flags,
 
 	if (ma_file_read(path, DKIM_PRIVKEY_MAX_FILE, MA_FILE_SECRET, &file,
 			 &error) < 0) {
-		snprintf(errbuf, errbuf_size, "%s: %s", path, error);
+		*error_r = arena_printf(arena, "%s: %s", path, error);
 		return -1;
 	}
 	if ((file.mode & 077) != 0 &&
 	    (flags & DKIM_PRIVKEY_ALLOW_INSECURE) == 0) {
-		snprintf(errbuf, errbuf_size,
-			 "%s: private key readable by group/others (mode %03o); "
-			 "chmod 600 it", path, (unsigned int)(file.mode & 0777));
+		*error_r = arena_printf(arena,
+			"%s: private key readable by group/others (mode %03o); "
+			"chmod 600 it", path, (unsigned int)(file.mode & 0777));
 		goto out;
 	}
 	len = file.len;
@@ -314,7 +315,7 @@ dkim_privkey_load(const char *path, unsigned int flags,
 			   file.data[len - 1] == ' '))
 		len--;
 	if (dkim_privkey_from_text(file.data, len, key_r, &error) < 0) {
-		snprintf(errbuf, errbuf_size, "%s: %s", path, error);
+		*error_r = arena_printf(arena, "%s: %s", path, error);
 		goto out;
 	}
 	ret = 0;

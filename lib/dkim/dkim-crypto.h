@@ -57,6 +57,8 @@ void *dkim_crypto_public_key(enum dkim_key_type type, const unsigned char *p,
 /* Free what dkim_crypto_public_key() returned (NULLs are fine). */
 void dkim_crypto_public_key_free(void *pkey, void *verify_ctx);
 
+struct arena;
+
 struct dkim_privkey {
 	enum dkim_key_type type;
 	unsigned int bits;
@@ -70,13 +72,14 @@ enum dkim_privkey_flags {
 	DKIM_PRIVKEY_ALLOW_INSECURE = 0x01,
 };
 
-/* Load a private key file.  Returns 0 and *key_r, or -1 with a message in
- * errbuf ("FILE: readable by group/others (chmod 600)", "FILE: not a PEM
- * private key or base64 Ed25519 seed", "RSA key of 512 bits: 1024..4096
- * needed"). */
+/* Load a private key file (at most 64 KiB, util/file.h; the bytes read
+ * are wiped).  Returns 0 and *key_r, or -1 with *error_r in `arena`
+ * ("FILE: readable by group/others (chmod 600)", "FILE: not a PEM
+ * private key or base64 Ed25519 seed", "FILE: RSA key of 512 bits:
+ * 1024..4096 needed"). */
 int dkim_privkey_load(const char *path, unsigned int flags,
-		      struct dkim_privkey **key_r, char *errbuf,
-		      size_t errbuf_size);
+		      struct arena *arena, struct dkim_privkey **key_r,
+		      const char **error_r);
 /* The same from text in memory (no permission check). */
 int dkim_privkey_from_text(const char *text, size_t len,
 			   struct dkim_privkey **key_r, const char **error_r);

@@ -9,10 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/arena.h"
 #include "util/buf.h"
 #include "dkim/dkim-crypto.h"
 #include "dkim/dkim-keystore.h"
 #include "dns/dns.h"
+#include "util/file.h"
 #include "util/log.h"
 #include "util/xalloc.h"
 
@@ -204,33 +206,20 @@ dkim_keystore_new_table_text(const char *text, size_t len)
 	return ks;
 }
 
-struct dkim_keystore *
-dkim_keystore_new_table(const char *path, char *errbuf, size_t errbuf_size)
+int
+dkim_keystore_new_table(const char *path, struct arena *arena,
+			struct dkim_keystore **store_r, const char **error_r)
 {
-	struct dkim_keystore *ks;
-	struct buf b = BUF_INIT;
-	char chunk[8192];
-	size_t n;
-	FILE *fp = fopen(path, "r");
+	struct ma_file file;
+	const char *err;
 
-	if (fp == NULL) {
-		snprintf(errbuf, errbuf_size, "%s: %s", path, strerror(errno));
-		return NULL;
+	if (ma_file_read(path, KEYTABLE_MAX_FILE, 0, &file, &err) < 0) {
+		*error_r = arena_printf(arena, "%s: %s", path, err);
+		return -1;
 	}
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0 &&
-	       b.len < KEYTABLE_MAX_FILE)
-		buf_append(&b, chunk, n);
-	if (ferror(fp) || b.len >= KEYTABLE_MAX_FILE) {
-		snprintf(errbuf, errbuf_size, "%s: read error or too large",
-			 path);
-		fclose(fp);
-		buf_free(&b);
-		return NULL;
-	}
-	fclose(fp);
-	ks = dkim_keystore_new_table_text(b.data != NULL ? b.data : "", b.len);
-	buf_free(&b);
-	return ks;
+	*store_r = dkim_keystore_new_table_text(file.data, file.len);
+	ma_file_free(&file);
+	return 0;
 }
 
 void

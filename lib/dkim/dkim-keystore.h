@@ -27,6 +27,7 @@
 #include "dkim/dkim-key.h"
 
 struct dkim_sha256;
+struct arena;
 struct dns_resolver;
 struct ma_log;
 
@@ -47,10 +48,11 @@ struct dkim_keystore *dkim_keystore_new_dns(struct dns_resolver *resolver,
 					    const struct ma_log *log);
 /* A store answering from a key table file (names not in it: permerror
  * "no key for signature"; records that do not parse: permerror with the
- * parser's reason).  NULL with "FILE: problem" in errbuf (errbuf_size
- * bytes) if the file cannot be read or exceeds 16 MiB. */
-struct dkim_keystore *dkim_keystore_new_table(const char *path, char *errbuf,
-					      size_t errbuf_size);
+ * parser's reason).  0 and *store_r, or -1 with "FILE: problem" in
+ * *error_r (in `arena`) if the file cannot be read or exceeds 16 MiB. */
+int dkim_keystore_new_table(const char *path, struct arena *arena,
+			    struct dkim_keystore **store_r,
+			    const char **error_r);
 /* The same from text already in memory (copied). */
 struct dkim_keystore *dkim_keystore_new_table_text(const char *text,
 						   size_t len);
