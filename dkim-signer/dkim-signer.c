@@ -132,33 +132,44 @@ usage(FILE *fp)
 static int
 parse_args(int argc, char **argv, struct signer_args *a)
 {
+	enum { END, CHECK, TO_STDOUT, CONFIG, SENDER, QUEUE_ID, NOW,
+	       OVERRIDE };
+	static const struct progopt_def opts[] = {
+		[END] = {"--", 0},
+		[CHECK] = {"-n", 0},
+		[TO_STDOUT] = {"--stdout", 0},
+		[CONFIG] = {"-c", 1},
+		[SENDER] = {"-f", 1},
+		[QUEUE_ID] = {"-q", 1},
+		[NOW] = {"-t", 1},
+		[OVERRIDE] = {"-o", 1},
+		{NULL, 0},
+	};
+	const char *v;
 	int i;
 
 	memset(a, 0, sizeof(*a));
 	a->config = SIGNER_DEFAULT_CONFIG;
 	for (i = 1; i < argc; i++) {
-		const char *arg = argv[i];
-		bool has_value = i + 1 < argc;
+		int opt = progopt_find(opts, argc, argv, &i, &v);
 
-		if (strcmp(arg, "--") == 0) {
+		if (opt == END) {
 			i++;
 			break;
-		} else if (strcmp(arg, "-n") == 0) {
-			a->check = true;
-		} else if (strcmp(arg, "--stdout") == 0) {
-			a->to_stdout = true;
-		} else if (strcmp(arg, "-c") == 0 && has_value) {
-			a->config = argv[++i];
-		} else if (strcmp(arg, "-f") == 0 && has_value) {
-			a->sender = argv[++i];
-		} else if (strcmp(arg, "-q") == 0 && has_value) {
-			a->queue_id = argv[++i];
-		} else if (strcmp(arg, "-t") == 0 && has_value) {
-			a->now = (time_t)strtoll(argv[++i], NULL, 10);
-		} else if (strcmp(arg, "-o") == 0 && has_value &&
-			   a->noverrides < SIGNER_MAX_OVERRIDES) {
-			a->overrides[a->noverrides++] = argv[++i];
-		} else {
+		}
+		switch (opt) {
+		case CHECK: a->check = true; break;
+		case TO_STDOUT: a->to_stdout = true; break;
+		case CONFIG: a->config = v; break;
+		case SENDER: a->sender = v; break;
+		case QUEUE_ID: a->queue_id = v; break;
+		case NOW: a->now = (time_t)strtoll(v, NULL, 10); break;
+		case OVERRIDE:
+			if (a->noverrides >= SIGNER_MAX_OVERRIDES)
+				return -1;
+			a->overrides[a->noverrides++] = v;
+			break;
+		default: /* unknown, or the value missing */
 			return -1;
 		}
 	}
