@@ -18,7 +18,7 @@
 #include "util/arena.h"
 #include "msg/authres-parse.h"
 #include "harness.h"
-#include "hdrfold.h"
+#include "util/hdrfold.h"
 #include "policyd-config.h"
 #include "policyd-decide.h"
 
