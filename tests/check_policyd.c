@@ -17,6 +17,7 @@
 
 #include "util/arena.h"
 #include "msg/authres-parse.h"
+#include "msg/received-spf-parse.h"
 #include "harness.h"
 #include "util/hdrfold.h"
 #include "policyd-config.h"
