@@ -39,6 +39,7 @@
 #include "progopt.h"
 #include "policyd-config.h"
 #include "policyd-limits.h"
+#include "policyd-listen.h"
 #include "policyd-ratelog.h"
 #include "policyd-server.h"
 
