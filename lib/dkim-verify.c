@@ -59,6 +59,11 @@ struct dkim_verify {
 	size_t nsigs, ignored;
 	struct body_hash *bodies[DKIM_VERIFY_MAX_REPORTED];
 	size_t nbodies;
+	/* the signatures in the order they are checked (sigs_schedule()) */
+	size_t order[DKIM_VERIFY_MAX_REPORTED];
+	size_t norder;
+	unsigned int lookups;  /* key lookups started */
+	unsigned int verified; /* cryptographic verifications done */
 	unsigned int pending;
 	const char *expired; /* dkim_verify_expire() reason, or NULL */
 	bool header_done, ended, done;
@@ -263,6 +268,7 @@ sig_begin(struct dkim_verify *v, struct verify_sig *vs)
 		sig_verdict(vs, DKIM_RESULT_TEMPERROR, v->expired);
 		return;
 	}
+	v->lookups++;
 	vs->key_pending = true;
 	v->pending++;
 	dkim_keystore_lookup(v->keys, sig->selector, sig->domain, v->set.now,
@@ -329,16 +335,20 @@ alignment_rank(const char *d, const char *a)
 	return 2;
 }
 
-/* RFC 6376 6.1 leaves the order of verification to the verifier: spend
- * max_signatures on the signatures whose d= aligns with the From domain
- * first (anyone relaying the message can add signatures above the
- * author's; a cap must not let them hide it), then on the others, each
- * group top-down.  Those beyond the cap are neutral. */
+/* RFC 6376 6.1 leaves the order of verification to the verifier: the
+ * signatures whose d= aligns with the From domain first (anyone relaying
+ * the message can add signatures above the author's; a cap must not let
+ * them hide it), then the others, each group top-down.  In that order
+ * each signature that passes the checks without key gets its key lookup,
+ * up to DKIM_VERIFY_MAX_KEY_LOOKUPS; the others are neutral.  The
+ * cryptographic verifications (max_signatures) are counted later, in the
+ * same order (sig_evaluate()), so signatures that fail cheaply - no key,
+ * a bad key record, checks without key - do not use them up. */
 static void
 sigs_schedule(struct dkim_verify *v)
 {
 	const char *author = author_domain(v);
-	unsigned int rank, evaluated = 0;
+	unsigned int rank;
 	size_t i;
 
 	for (rank = 0; rank <= 3; rank++) {
@@ -348,11 +358,12 @@ sigs_schedule(struct dkim_verify *v)
 			if (vs->sig == NULL ||
 			    alignment_rank(vs->sig->domain, author) != rank)
 				continue;
-			if (evaluated++ < v->set.max_signatures)
+			v->order[v->norder++] = i;
+			if (v->lookups < DKIM_VERIFY_MAX_KEY_LOOKUPS)
 				sig_begin(v, vs);
 			else
 				sig_verdict(vs, DKIM_RESULT_NEUTRAL,
-					    "not evaluated: too many signatures");
+					    DKIM_VERIFY_NOT_EVALUATED);
 		}
 	}
 }
@@ -489,6 +500,11 @@ sig_evaluate(struct dkim_verify *v, struct verify_sig *vs)
 		sig_verdict(vs, DKIM_RESULT_FAIL, "body hash did not verify");
 	if (vs->res->result != DKIM_RESULT_NONE)
 		return;
+	if (v->verified == v->set.max_signatures) {
+		sig_verdict(vs, DKIM_RESULT_NEUTRAL, DKIM_VERIFY_NOT_EVALUATED);
+		return;
+	}
+	v->verified++;
 	header_hash(v, sig, hash);
 	if (!dkim_crypto_verify(key->type, key->pkey, key->verify_ctx, hash,
 				sig->b, sig->b_len))
@@ -516,8 +532,8 @@ check_done(struct dkim_verify *v)
 
 	if (!v->ended || v->pending > 0 || v->done)
 		return;
-	for (i = 0; i < v->nsigs; i++)
-		sig_evaluate(v, &v->sigs[i]);
+	for (i = 0; i < v->norder; i++)
+		sig_evaluate(v, &v->sigs[v->order[i]]);
 	v->done = true;
 	for (i = 0; i < v->nsigs; i++) {
 		const struct dkim_verify_result *r = &v->results[i];

@@ -140,8 +140,9 @@ struct msgauth_settings {
 	const char *const *trusted_authserv_ids;
 	size_t ntrusted_authserv_ids;
 	enum msgauth_spf_source spf_source;
-	/* DKIM signatures evaluated (0 = DKIM_VERIFY_DEFAULT_MAX_SIGNATURES);
-	 * the others are reported neutral "not evaluated". */
+	/* DKIM signatures verified cryptographically (0 =
+	 * DKIM_VERIFY_DEFAULT_MAX_SIGNATURES; dkim-verify.h: cheap failures
+	 * do not count); the others are reported neutral "not evaluated". */
 	unsigned int max_signatures;
 	/* Accept DKIM signatures with l= shorter than the body instead of
 	 * reporting dkim=policy (passed to dkim-verify when it knows l=
