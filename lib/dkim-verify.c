@@ -50,8 +50,13 @@ struct dkim_verify {
 	struct msg_header_parser *parser;
 	struct dkim_canon_field *fields;
 	size_t nfields, fields_cap, header_bytes;
-	bool header_too_large;
-	size_t dropped_sigs; /* DKIM-Signature fields too large to keep */
+	/* why the header could not be kept whole (the verdict reason of
+	   every signature), or NULL */
+	const char *header_limit;
+	/* DKIM-Signature fields that could not be kept, and why (the
+	   first DKIM_VERIFY_MAX_REPORTED) */
+	size_t dropped_sigs;
+	const char *dropped_reason[DKIM_VERIFY_MAX_REPORTED];
 	unsigned int from_count;
 	bool hidden_from;     /* a bare CR/LF hides a From field */
 	struct verify_sig sigs[DKIM_VERIFY_MAX_REPORTED];
@@ -115,6 +120,26 @@ dkim_verify_free(struct dkim_verify **v_p)
 	*v_p = NULL;
 }
 
+/* A header field beyond the bounds: the header cannot be verified; a
+ * signature field among them gets its verdict at the end of the header,
+ * with the reason it was not kept. */
+static void
+field_not_kept(struct dkim_verify *v, const struct msg_header_field *f)
+{
+	const char *reason = v->nfields == DKIM_VERIFY_MAX_FIELDS ?
+		DKIM_VERIFY_TOO_MANY_FIELDS : "header too large";
+
+	if (v->header_limit == NULL)
+		v->header_limit = reason;
+	if (f->name_len != sizeof(dkim_sig_name) - 1 ||
+	    strncasecmp(f->name, dkim_sig_name, f->name_len) != 0)
+		return;
+	if (v->dropped_sigs < DKIM_VERIFY_MAX_REPORTED)
+		v->dropped_reason[v->dropped_sigs] =
+			f->oversized ? "signature field too large" : reason;
+	v->dropped_sigs++;
+}
+
 static void
 field_add(struct dkim_verify *v, const struct msg_header_field *f)
 {
@@ -126,10 +151,7 @@ field_add(struct dkim_verify *v, const struct msg_header_field *f)
 		v->hidden_from = true;
 	if (f->oversized || v->nfields == DKIM_VERIFY_MAX_FIELDS ||
 	    v->header_bytes + f->raw_len > DKIM_VERIFY_MAX_HEADER_BYTES) {
-		v->header_too_large = true;
-		if (f->name_len == sizeof(dkim_sig_name) - 1 &&
-		    strncasecmp(f->name, dkim_sig_name, f->name_len) == 0)
-			v->dropped_sigs++;
+		field_not_kept(v, f);
 		return;
 	}
 	if (f->name_len == 0)
@@ -212,8 +234,8 @@ sig_precheck(struct dkim_verify *v, struct verify_sig *vs)
 		sig_verdict(vs, DKIM_RESULT_FAIL,
 			    "multiple From fields: "
 			    MSG_HEADER_HIDDEN_FROM_REASON);
-	else if (v->header_too_large)
-		sig_verdict(vs, DKIM_RESULT_PERMERROR, "header too large");
+	else if (v->header_limit != NULL)
+		sig_verdict(vs, DKIM_RESULT_PERMERROR, v->header_limit);
 	else if (sig->has_expiry && (uint64_t)v->set.now > sig->expiry)
 		sig_verdict(vs, DKIM_RESULT_FAIL, "signature expired");
 	return vs->res->result == DKIM_RESULT_NONE;
@@ -390,8 +412,9 @@ header_end(struct dkim_verify *v)
 		}
 		v->sigs[v->nsigs].v = v;
 		v->sigs[v->nsigs].res = &v->results[v->nsigs];
+		/* i < nsigs < DKIM_VERIFY_MAX_REPORTED */
 		sig_verdict(&v->sigs[v->nsigs++], DKIM_RESULT_PERMERROR,
-			    "signature field too large");
+			    v->dropped_reason[i]);
 	}
 }
 

@@ -80,6 +80,11 @@ struct dkim_verify;
 /* Header bounds: whole header bytes and field count (hostile input). */
 #define DKIM_VERIFY_MAX_HEADER_BYTES (1024 * 1024)
 #define DKIM_VERIFY_MAX_FIELDS 1000
+/* The permerror reason when a header has more fields than that (every
+ * signature); beyond the byte bound it is "header too large", and a
+ * signature field longer than the header parser keeps is "signature
+ * field too large". */
+#define DKIM_VERIFY_TOO_MANY_FIELDS "more than 1000 header fields"
 
 typedef void dkim_verify_done_t(struct dkim_verify *v, void *context);
 
