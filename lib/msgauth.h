@@ -33,7 +33,12 @@
  *    the trusted field itself is listed as REPLACED when it carries our
  *    own authserv-id (our new field repeats its spf= result), so after
  *    dropping the listed fields and prepending ours the message carries
- *    exactly one field with our authserv-id;
+ *    exactly one field with our authserv-id - unless the header is
+ *    hostile and holds more of them than are listed
+ *    (MSGAUTH_MAX_EXCESS_FORGED past the kept ones): the rest are counted
+ *    in forged_unlisted and such a message must not be delivered as it
+ *    is.  Memory per message stays bounded whatever the header holds;
+ *    trace fields past the kept ones are read one at a time;
  *  - the new field's value (RFC 8601 2.2), one field: spf= (unless
  *    spf_source is OFF), one dkim= per signature (dkim=none for an
  *    unsigned message), dmarc= (unless DMARC is off), written by
