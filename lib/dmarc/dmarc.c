@@ -555,12 +555,6 @@ struct dmarc_run_ctx {
 	bool done;
 };
 
-static const char *
-dup_or_null(struct arena *arena, const char *s)
-{
-	return s != NULL ? arena_strdup(arena, s) : NULL;
-}
-
 static void
 run_cb(const struct dmarc_verdict *v, void *context)
 {
@@ -568,12 +562,12 @@ run_cb(const struct dmarc_verdict *v, void *context)
 	struct dmarc_verdict *o = r->verdict;
 
 	*o = *v;
-	o->author_domain = dup_or_null(r->arena, v->author_domain);
-	o->policy_domain = dup_or_null(r->arena, v->policy_domain);
-	o->org_domain = dup_or_null(r->arena, v->org_domain);
-	o->record = dup_or_null(r->arena, v->record);
-	o->dkim_domain = dup_or_null(r->arena, v->dkim_domain);
-	o->reason = dup_or_null(r->arena, v->reason);
+	o->author_domain = arena_strdup_or_null(r->arena, v->author_domain);
+	o->policy_domain = arena_strdup_or_null(r->arena, v->policy_domain);
+	o->org_domain = arena_strdup_or_null(r->arena, v->org_domain);
+	o->record = arena_strdup_or_null(r->arena, v->record);
+	o->dkim_domain = arena_strdup_or_null(r->arena, v->dkim_domain);
+	o->reason = arena_strdup_or_null(r->arena, v->reason);
 	r->done = true;
 }
 

@@ -26,12 +26,6 @@ struct authres {
 	struct authres_method *first, **tail;
 };
 
-static const char *
-dup_or_null(struct arena *arena, const char *s)
-{
-	return s == NULL ? NULL : arena_strdup(arena, s);
-}
-
 struct authres *
 authres_new(struct arena *arena, const char *authserv_id)
 {
@@ -53,8 +47,8 @@ authres_add(struct authres *ar, const char *method, const char *result,
 
 	m->method = arena_strdup(ar->arena, method);
 	m->result = arena_strdup(ar->arena, result);
-	m->comment = dup_or_null(ar->arena, comment);
-	m->reason = dup_or_null(ar->arena, reason);
+	m->comment = arena_strdup_or_null(ar->arena, comment);
+	m->reason = arena_strdup_or_null(ar->arena, reason);
 	m->props = arena_alloc(ar->arena, (nprops + 1) * sizeof(*m->props));
 	for (i = 0; i < nprops; i++) {
 		m->props[i].ptype = arena_strdup(ar->arena, props[i].ptype);

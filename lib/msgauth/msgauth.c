@@ -95,12 +95,6 @@ done_cb(evutil_socket_t fd, short what, void *context)
 	ma->callback(ma, ma->context); /* last: it may free ma */
 }
 
-static const char *
-dup_or_null(struct arena *arena, const char *s)
-{
-	return s != NULL ? arena_strdup(arena, s) : NULL;
-}
-
 static void
 dmarc_cb(const struct dmarc_verdict *v, void *context)
 {
@@ -109,12 +103,12 @@ dmarc_cb(const struct dmarc_verdict *v, void *context)
 
 	ma->dmarc_check = NULL;
 	*o = *v;
-	o->author_domain = dup_or_null(ma->arena, v->author_domain);
-	o->policy_domain = dup_or_null(ma->arena, v->policy_domain);
-	o->org_domain = dup_or_null(ma->arena, v->org_domain);
-	o->record = dup_or_null(ma->arena, v->record);
-	o->dkim_domain = dup_or_null(ma->arena, v->dkim_domain);
-	o->reason = dup_or_null(ma->arena, v->reason);
+	o->author_domain = arena_strdup_or_null(ma->arena, v->author_domain);
+	o->policy_domain = arena_strdup_or_null(ma->arena, v->policy_domain);
+	o->org_domain = arena_strdup_or_null(ma->arena, v->org_domain);
+	o->record = arena_strdup_or_null(ma->arena, v->record);
+	o->dkim_domain = arena_strdup_or_null(ma->arena, v->dkim_domain);
+	o->reason = arena_strdup_or_null(ma->arena, v->reason);
 	maybe_finish(ma);
 }
 
@@ -235,10 +229,10 @@ spf_cb(const struct spf_verdict *v, void *context)
 	ma->spf_check = NULL;
 	s->result = v->result;
 	s->found = true;
-	s->domain = dup_or_null(ma->arena, v->domain);
-	s->helo = dup_or_null(ma->arena, ma->spf_req.helo);
+	s->domain = arena_strdup_or_null(ma->arena, v->domain);
+	s->helo = arena_strdup_or_null(ma->arena, ma->spf_req.helo);
 	s->helo_identity = v->identity == SPF_IDENTITY_HELO;
-	s->reason = dup_or_null(ma->arena, v->reason);
+	s->reason = arena_strdup_or_null(ma->arena, v->reason);
 	maybe_start_dmarc(ma);
 	maybe_finish(ma);
 }

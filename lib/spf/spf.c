@@ -238,23 +238,18 @@ struct spf_run_wait {
 	struct spf_verdict *verdict;
 };
 
-static const char *
-dup_or_null(struct arena *arena, const char *s)
-{
-	return s != NULL ? arena_strdup(arena, s) : NULL;
-}
-
 static void
 spf_run_cb(const struct spf_verdict *v, void *context)
 {
 	struct spf_run_wait *w = context;
 
 	*w->verdict = *v;
-	w->verdict->domain = dup_or_null(w->arena, v->domain);
-	w->verdict->sender = dup_or_null(w->arena, v->sender);
-	w->verdict->mechanism = dup_or_null(w->arena, v->mechanism);
-	w->verdict->reason = dup_or_null(w->arena, v->reason);
-	w->verdict->explanation = dup_or_null(w->arena, v->explanation);
+	w->verdict->domain = arena_strdup_or_null(w->arena, v->domain);
+	w->verdict->sender = arena_strdup_or_null(w->arena, v->sender);
+	w->verdict->mechanism = arena_strdup_or_null(w->arena, v->mechanism);
+	w->verdict->reason = arena_strdup_or_null(w->arena, v->reason);
+	w->verdict->explanation =
+		arena_strdup_or_null(w->arena, v->explanation);
 	w->done = true;
 }
 

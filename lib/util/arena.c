@@ -137,6 +137,12 @@ arena_strdup(struct arena *arena, const char *s)
 }
 
 char *
+arena_strdup_or_null(struct arena *arena, const char *s)
+{
+	return s != NULL ? arena_strdup(arena, s) : NULL;
+}
+
+char *
 arena_vprintf(struct arena *arena, const char *fmt, va_list ap)
 {
 	va_list ap2;

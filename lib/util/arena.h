@@ -29,6 +29,8 @@ void *arena_alloc(struct arena *arena, size_t size);
 void *arena_zalloc(struct arena *arena, size_t size);
 /* A NUL-terminated copy of s / of at most n bytes of s. */
 char *arena_strdup(struct arena *arena, const char *s);
+/* arena_strdup, or NULL when s is NULL (optional fields of a verdict). */
+char *arena_strdup_or_null(struct arena *arena, const char *s);
 char *arena_strndup(struct arena *arena, const char *s, size_t n);
 /* A copy of exactly n bytes of s plus a terminating NUL (s may hold NULs). */
 char *arena_memdup0(struct arena *arena, const void *s, size_t n);
