@@ -155,47 +155,6 @@ dkimcheck_check_push(struct dkimcheck_check *check, const void *data,
 	msgauth_push(check->ma, data, len);
 }
 
-/* "pass,fail" - one token per reported signature, "none" if unsigned. */
-static const char *
-dkim_tokens(struct arena *arena, const struct msgauth_result *r)
-{
-	size_t i, len = 0;
-	char *s, *p;
-
-	if (r->ndkim == 0)
-		return "none";
-	for (i = 0; i < r->ndkim; i++)
-		len += strlen(dkim_result_str(r->dkim[i].result)) + 1;
-	s = p = arena_alloc(arena, len);
-	for (i = 0; i < r->ndkim; i++) {
-		const char *t = dkim_result_str(r->dkim[i].result);
-
-		if (i > 0)
-			*p++ = ',';
-		memcpy(p, t, strlen(t));
-		p += strlen(t);
-	}
-	*p = '\0';
-	return s;
-}
-
-/* RFC 6376 6.1 / 6.3: a failed signature counts as no signature, so the
- * message "fails DKIM" only when some signature failed and none passed. */
-static bool
-dkim_failed(const struct msgauth_result *r)
-{
-	bool fail = false;
-	size_t i;
-
-	for (i = 0; i < r->ndkim; i++) {
-		if (r->dkim[i].result == DKIM_RESULT_PASS)
-			return false;
-		if (r->dkim[i].result == DKIM_RESULT_FAIL)
-			fail = true;
-	}
-	return fail;
-}
-
 static enum dkimcheck_disposition
 disposition(const struct msgauth_result *r)
 {
@@ -224,8 +183,8 @@ fill_verdict(struct dkimcheck_check *check, const struct msgauth_result *r,
 	v->authres_value = msgauth_authres_value(check->ma, true);
 	v->from_domain = r->from_domain;
 	v->spf = r->spf_reported ? spf_result_str(r->spf.result) : "none";
-	v->dkim = dkim_tokens(check->arena, r);
-	v->dkim_fail = dkim_failed(r);
+	v->dkim = r->dkim_tokens;
+	v->dkim_fail = r->dkim_failed;
 	if (r->dmarc_evaluated) {
 		v->dmarc = dmarc_result_str(r->dmarc.result);
 		v->policy = r->dmarc.policy == DMARC_POLICY_UNSET ?

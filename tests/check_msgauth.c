@@ -32,6 +32,54 @@
 #include "msgauth-test.h"
 #include "msgauth/msgauth.h"
 
+/* The overall DKIM verdict a front-end reports (issue 22: computed once
+ * in lib/msgauth, no longer in the plugin): RFC 6376 6.1 / 6.3, a failed
+ * signature counts as none, so the message fails DKIM only when some
+ * signature failed and none passed; tokens in signature order. */
+START_TEST(test_dkim_overall)
+{
+	static const struct {
+		bool signed_, tamper;
+		const char *tokens;
+		bool failed;
+	} cases[] = {
+		/* RFC 8463 appendix A: both signatures verify */
+		{true, false, "pass,pass", false},
+		/* a changed body word breaks both body hashes (RFC 6376
+		 * 3.7): both fail */
+		{true, true, "fail,fail", true},
+		/* no DKIM-Signature: nothing failed */
+		{false, false, "none", false},
+	};
+	char *conf = msgauth_test_zone_config("");
+	struct dns_resolver *r = msgauth_test_resolver(conf, NULL, 5000);
+	struct dkim_keystore *ks = dkim_keystore_new_dns(r, NULL);
+	struct msgauth_settings set;
+	size_t i;
+
+	msgauth_test_settings(&set, "mx.test");
+	set.dmarc_off = true;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *msg = cases[i].signed_ ?
+			msgauth_test_message(true, "", cases[i].tamper) :
+			strdup("From: a@" DOMAIN "\r\nSubject: x\r\n\r\nbody\r\n");
+		struct msgauth *ma = msgauth_test_run(&set, r, ks, NULL, msg, 0);
+		const struct msgauth_result *res = msgauth_result(ma);
+
+		harness_assert_str("dkim_tokens", res->dkim_tokens,
+				   cases[i].tokens);
+		ck_assert_msg(res->dkim_failed == cases[i].failed,
+			      "case %zu: dkim_failed got %d, want %d", i,
+			      res->dkim_failed, cases[i].failed);
+		msgauth_free(&ma);
+		free(msg);
+	}
+	dkim_keystore_free(&ks);
+	dns_resolver_free(&r);
+	free(conf);
+}
+END_TEST
+
 START_TEST(test_pieces_same_result)
 {
 	/* The same bytes in any split and with LF or CRLF line ends are the
@@ -530,6 +578,7 @@ main(void)
 	tcase_add_checked_fixture(tc, msgauth_test_setup,
 				  msgauth_test_teardown);
 	tcase_add_test(tc, test_pieces_same_result);
+	tcase_add_test(tc, test_dkim_overall);
 	tcase_add_test(tc, test_forged_fields_listed);
 	tcase_add_test(tc, test_trusted_authserv_ids);
 	tcase_add_test(tc, test_async_external_base);

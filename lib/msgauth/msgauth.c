@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "util/arena.h"
+#include "util/buf.h"
 #include "dkim/dkim-keystore.h"
 #include "dns/dns.h"
 #include "util/elapsed.h"
@@ -66,6 +67,43 @@ msgauth_drop_reason_str(enum msgauth_drop_reason reason)
 
 /* Every verdict is known: hand over from the loop (done_ev), or at once
  * when there is no loop (only from msgauth_end(), as its last step). */
+/* "pass,fail" - one token per reported signature, "none" if unsigned. */
+static const char *
+dkim_tokens(struct arena *arena, const struct msgauth_result *r)
+{
+	struct buf b = BUF_INIT;
+	const char *s;
+	size_t i;
+
+	if (r->ndkim == 0)
+		return "none";
+	for (i = 0; i < r->ndkim; i++) {
+		if (i > 0)
+			buf_append(&b, ",", 1);
+		buf_append_str(&b, dkim_result_str(r->dkim[i].result));
+	}
+	s = arena_memdup0(arena, b.data, b.len);
+	buf_free(&b);
+	return s;
+}
+
+/* RFC 6376 6.1 / 6.3: the message fails DKIM only when some signature
+ * failed and none passed. */
+static bool
+dkim_failed(const struct msgauth_result *r)
+{
+	bool fail = false;
+	size_t i;
+
+	for (i = 0; i < r->ndkim; i++) {
+		if (r->dkim[i].result == DKIM_RESULT_PASS)
+			return false;
+		if (r->dkim[i].result == DKIM_RESULT_FAIL)
+			fail = true;
+	}
+	return fail;
+}
+
 static void
 maybe_finish(struct msgauth *ma)
 {
@@ -74,6 +112,8 @@ maybe_finish(struct msgauth *ma)
 	    ma->dmarc_check != NULL)
 		return;
 	ma->done = true;
+	ma->result.dkim_failed = dkim_failed(&ma->result);
+	ma->result.dkim_tokens = dkim_tokens(ma->arena, &ma->result);
 	ma->result.elapsed_ms = ma_elapsed_ms(&ma->started);
 	ma->result.budget_expired = ma->expired;
 	if (ma->budget_ev != NULL)

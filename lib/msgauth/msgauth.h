@@ -222,6 +222,12 @@ struct msgauth_result {
 	const struct dkim_verify_result *dkim;
 	size_t ndkim;
 	size_t dkim_ignored;
+	/* The message's DKIM verdict from those: failed when some signature
+	 * failed and none passed (RFC 6376 6.1 / 6.3: a failed signature
+	 * counts as no signature), and the tokens in order, "pass,fail"
+	 * ("none" when unsigned), as a front-end reports them. */
+	bool dkim_failed;
+	const char *dkim_tokens;
 
 	/* !settings.dmarc_off: the DMARC verdict: result, the policy that
 	 * applies and the disposition (what the receiver should do:
