@@ -57,8 +57,7 @@ struct dkim_verify {
 	   first DKIM_VERIFY_MAX_REPORTED) */
 	size_t dropped_sigs;
 	const char *dropped_reason[DKIM_VERIFY_MAX_REPORTED];
-	unsigned int from_count;
-	bool hidden_from;     /* a bare CR/LF hides a From field */
+	struct msg_header_from from; /* counted where the header is parsed */
 	struct verify_sig sigs[DKIM_VERIFY_MAX_REPORTED];
 	struct dkim_verify_result results[DKIM_VERIFY_MAX_REPORTED];
 	size_t nsigs, ignored;
@@ -91,8 +90,7 @@ dkim_verify_new(const struct dkim_verify_settings *set,
 	v->keys = keys;
 	v->log = log;
 	v->arena = arena_new(16384);
-	v->parser = msg_header_parser_new(0);
-	return v;
+	return v; /* the parser: at the first dkim_verify_push() */
 }
 
 void
@@ -145,10 +143,6 @@ field_add(struct dkim_verify *v, const struct msg_header_field *f)
 {
 	struct dkim_canon_field *vf;
 
-	if (f->name_len == 4 && strncasecmp(f->name, "From", 4) == 0)
-		v->from_count++;
-	if (msg_header_hides_from(f->raw, f->raw_len))
-		v->hidden_from = true;
 	if (f->oversized || v->nfields == DKIM_VERIFY_MAX_FIELDS ||
 	    v->header_bytes + f->raw_len > DKIM_VERIFY_MAX_HEADER_BYTES) {
 		field_not_kept(v, f);
@@ -228,9 +222,9 @@ sig_precheck(struct dkim_verify *v, struct verify_sig *vs)
 	else if (sig->bh_len != DKIM_SHA256_LEN)
 		sig_verdict(vs, DKIM_RESULT_PERMERROR,
 			    "bh= has the wrong length");
-	else if (v->from_count > 1)
+	else if (v->from.count > 1)
 		sig_verdict(vs, DKIM_RESULT_FAIL, "multiple From fields");
-	else if (v->hidden_from)
+	else if (v->from.hidden)
 		sig_verdict(vs, DKIM_RESULT_FAIL,
 			    "multiple From fields: "
 			    MSG_HEADER_HIDDEN_FROM_REASON);
@@ -305,7 +299,7 @@ author_domain(struct dkim_verify *v)
 	const char *value, *domain = NULL, *why;
 	size_t i;
 
-	if (v->from_count != 1 || v->hidden_from)
+	if (v->from.count != 1 || v->from.hidden)
 		return NULL;
 	for (i = 0; i < v->nfields; i++) {
 		const struct dkim_canon_field *f = &v->fields[i];
@@ -435,12 +429,14 @@ drain(struct dkim_verify *v)
 
 	while ((ev = msg_header_next(v->parser, &f)) != MSG_HEADER_NEED_MORE &&
 	       ev != MSG_HEADER_EOF) {
-		if (ev == MSG_HEADER_FIELD)
+		if (ev == MSG_HEADER_FIELD) {
+			msg_header_from_note(&v->from, &f);
 			field_add(v, &f);
-		else if (ev == MSG_HEADER_END)
+		} else if (ev == MSG_HEADER_END) {
 			header_end(v);
-		else if (ev == MSG_HEADER_BODY)
+		} else if (ev == MSG_HEADER_BODY) {
 			body_update(v, f.raw, f.raw_len);
+		}
 	}
 }
 
@@ -449,8 +445,34 @@ dkim_verify_push(struct dkim_verify *v, const void *data, size_t len)
 {
 	if (v->ended || len == 0)
 		return;
+	if (v->parser == NULL)
+		v->parser = msg_header_parser_new(0);
 	msg_header_push(v->parser, data, len);
 	drain(v);
+}
+
+void
+dkim_verify_field(struct dkim_verify *v, const struct msg_header_field *field)
+{
+	if (!v->ended && !v->header_done)
+		field_add(v, field);
+}
+
+void
+dkim_verify_header_end(struct dkim_verify *v,
+		       const struct msg_header_from *from)
+{
+	if (v->ended || v->header_done)
+		return;
+	v->from = *from;
+	header_end(v);
+}
+
+void
+dkim_verify_body(struct dkim_verify *v, const void *data, size_t len)
+{
+	if (!v->ended && v->header_done)
+		body_update(v, data, len);
 }
 
 void
@@ -460,8 +482,10 @@ dkim_verify_end(struct dkim_verify *v)
 
 	if (v->ended)
 		return;
-	msg_header_push_eof(v->parser);
-	drain(v);
+	if (v->parser != NULL) {
+		msg_header_push_eof(v->parser);
+		drain(v);
+	}
 	for (i = 0; i < v->nbodies; i++) {
 		struct body_hash *b = v->bodies[i];
 

@@ -62,6 +62,7 @@
 #include <time.h>
 
 #include "dkim/dkim.h"
+#include "msg/msg-header.h"
 
 struct dkim_keystore;
 struct ma_log;
@@ -129,8 +130,22 @@ struct dkim_verify *dkim_verify_new(const struct dkim_verify_settings *set,
 /* Cancel pending key lookups and release everything; *v_p = NULL. */
 void dkim_verify_free(struct dkim_verify **v_p);
 
-/* Feed the next bytes of the message (header and body). */
+/* Feed the next bytes of the message (header and body): the verifier
+ * runs its own msg-header.h parser. */
 void dkim_verify_push(struct dkim_verify *v, const void *data, size_t len);
+
+/* Or, for a caller that parses the message itself (lib/msgauth: one
+ * header parser per message), the events of its msg-header.h parser in
+ * order: every MSG_HEADER_FIELD, then MSG_HEADER_END with the From
+ * fields the caller counted (msg_header_from_note()), then every
+ * MSG_HEADER_BODY piece; then dkim_verify_end().  Never mixed with
+ * dkim_verify_push() on one verifier. */
+void dkim_verify_field(struct dkim_verify *v,
+		       const struct msg_header_field *field);
+void dkim_verify_header_end(struct dkim_verify *v,
+			    const struct msg_header_from *from);
+void dkim_verify_body(struct dkim_verify *v, const void *data, size_t len);
+
 /* End of the message. */
 void dkim_verify_end(struct dkim_verify *v);
 /* Whether every verdict is known (end seen, no key lookup pending). */

@@ -324,3 +324,13 @@ msg_header_hides_from(const char *raw, size_t len)
 	}
 	return false;
 }
+
+void
+msg_header_from_note(struct msg_header_from *from,
+		     const struct msg_header_field *field)
+{
+	if (msg_header_field_is(field, "From"))
+		from->count++;
+	if (msg_header_hides_from(field->raw, field->raw_len))
+		from->hidden = true;
+}

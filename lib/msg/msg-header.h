@@ -105,4 +105,18 @@ bool msg_header_hides_from(const char *raw, size_t len);
 #define MSG_HEADER_HIDDEN_FROM_REASON \
 	"bare CR or LF inside a header field hides a From field"
 
+/* How many From fields a header has: the one count both DKIM (RFC 6376
+ * 6.1 / 8.15: a signature over several From fields fails) and DMARC
+ * (RFC 9989 5.3.1: several From fields are hostile) decide on.  Fields
+ * named From, and whether another hides behind a bare CR or LF
+ * (msg_header_hides_from()). */
+struct msg_header_from {
+	unsigned int count;
+	bool hidden;
+};
+
+/* Count one MSG_HEADER_FIELD event into *from (zeroed at the start). */
+void msg_header_from_note(struct msg_header_from *from,
+			  const struct msg_header_field *field);
+
 #endif

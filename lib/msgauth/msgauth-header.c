@@ -23,13 +23,12 @@ struct trace_pos {
 struct msgauth_header {
 	struct arena *arena;
 	const struct msgauth_settings *set;
-	struct msg_header_parser *parser;
 	bool header_done;
 	size_t index; /* header fields seen */
 
 	const char *from[MSGAUTH_MAX_FROM];
 	size_t nfrom;
-	bool hidden_from; /* msg_header_hides_from() */
+	struct msg_header_from from_count; /* with msg_header_hides_from() */
 
 	/* trace fields kept, in order (fields[] is what
 	   authres_trusted_spf() reads) */
@@ -57,7 +56,6 @@ msgauth_header_new(struct arena *arena, const struct msgauth_settings *set)
 
 	h->arena = arena;
 	h->set = set;
-	h->parser = msg_header_parser_new(0);
 	h->scratch = arena_new(16384);
 	h->fields = arena_alloc(arena,
 				MSGAUTH_MAX_TRACE_FIELDS * sizeof(*h->fields));
@@ -70,7 +68,6 @@ msgauth_header_free(struct msgauth_header **h_p)
 {
 	if (*h_p == NULL)
 		return;
-	msg_header_parser_free(&(*h_p)->parser);
 	arena_free(&(*h_p)->scratch);
 	*h_p = NULL;
 }
@@ -172,11 +169,13 @@ trace_field(struct msgauth_header *h, const char *name,
 	h->pos[h->nfields++].length = f->input_len;
 }
 
-static void
-header_field(struct msgauth_header *h, const struct msg_header_field *f)
+void
+msgauth_header_field(struct msgauth_header *h,
+		     const struct msg_header_field *f)
 {
-	if (msg_header_hides_from(f->raw, f->raw_len))
-		h->hidden_from = true;
+	if (h->header_done)
+		return;
+	msg_header_from_note(&h->from_count, f);
 	if (msg_header_field_is(f, "From")) {
 		if (h->nfrom < MSGAUTH_MAX_FROM)
 			h->from[h->nfrom] = arena_strndup(h->arena, f->value,
@@ -192,39 +191,16 @@ header_field(struct msgauth_header *h, const struct msg_header_field *f)
 	h->index++;
 }
 
-static void
-drain(struct msgauth_header *h)
-{
-	struct msg_header_field f;
-	enum msg_header_event ev;
-
-	while (!h->header_done &&
-	       (ev = msg_header_next(h->parser, &f)) != MSG_HEADER_NEED_MORE &&
-	       ev != MSG_HEADER_EOF) {
-		if (ev == MSG_HEADER_END)
-			h->header_done = true;
-		else if (ev == MSG_HEADER_FIELD)
-			header_field(h, &f);
-	}
-}
-
-void
-msgauth_header_push(struct msgauth_header *h, const void *data, size_t len)
-{
-	if (h->header_done || len == 0)
-		return;
-	msg_header_push(h->parser, data, len);
-	drain(h);
-}
-
 void
 msgauth_header_end(struct msgauth_header *h)
 {
-	if (h->header_done)
-		return;
-	msg_header_push_eof(h->parser);
-	drain(h);
 	h->header_done = true;
+}
+
+const struct msg_header_from *
+msgauth_header_from_count(const struct msgauth_header *h)
+{
+	return &h->from_count;
 }
 
 size_t
@@ -236,7 +212,7 @@ msgauth_header_unlisted(const struct msgauth_header *h)
 bool
 msgauth_header_hidden_from(const struct msgauth_header *h)
 {
-	return h->hidden_from;
+	return h->from_count.hidden;
 }
 
 const char *const *

@@ -23,8 +23,7 @@
  * there are, and none of them escapes the count.
  *
  * Memory: everything lives in the arena given to msgauth_header_new(),
- * except the scratch arena and the parser, both released by
- * msgauth_header_free().
+ * except the scratch arena, released by msgauth_header_free().
  */
 #ifndef MA_MSGAUTH_HEADER_H
 #define MA_MSGAUTH_HEADER_H
@@ -32,6 +31,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "msg/msg-header.h"
 #include "msgauth/msgauth.h"
 
 #define MSGAUTH_HEADER_MAX_TRACE_BYTES (1024 * 1024)
@@ -44,11 +44,18 @@ struct msgauth_header *msgauth_header_new(struct arena *arena,
 					  const struct msgauth_settings *set);
 void msgauth_header_free(struct msgauth_header **h_p);
 
-/* The message bytes in order; nothing after the header is looked at. */
-void msgauth_header_push(struct msgauth_header *h, const void *data,
-			 size_t len);
-/* End of the message (the header may end here). */
+/* The header fields in order, as msgauth.c's msg-header.h parser (the
+ * message's only one) hands them over; then the end of the header (or
+ * of the message, if the header never ended).  Fields after the end are
+ * ignored. */
+void msgauth_header_field(struct msgauth_header *h,
+			  const struct msg_header_field *f);
 void msgauth_header_end(struct msgauth_header *h);
+
+/* The From fields counted (msg_header_from_note()): the count DKIM and
+ * DMARC both decide on. */
+const struct msg_header_from *
+msgauth_header_from_count(const struct msgauth_header *h);
 
 /* The From field values (NUL-terminated, at most MSGAUTH_MAX_FROM) and,
  * in *count_r, how many From fields there were. */

@@ -39,6 +39,8 @@ struct msgauth {
 	struct dkim_keystore *keys;
 	struct timespec started;
 
+	/* the message's one header parser: its events go to both */
+	struct msg_header_parser *parser;
 	struct msgauth_header *header;
 	struct dkim_verify *dkim;
 
@@ -393,6 +395,7 @@ msgauth_new(const struct msgauth_settings *settings,
 		DMARC_ORG_TREE_WALK;
 	ma->dmarc_set.psl = settings->psl;
 	ma->dmarc_set.quarantine_hostile = settings->dmarc_quarantine_hostile;
+	ma->parser = msg_header_parser_new(0);
 	ma->header = msgauth_header_new(arena, &ma->set);
 	memset(&dset, 0, sizeof(dset));
 	dset.max_signatures = settings->max_signatures;
@@ -424,6 +427,7 @@ msgauth_free(struct msgauth **ma_p)
 	dmarc_check_cancel(&ma->dmarc_check);
 	dkim_verify_free(&ma->dkim);
 	msgauth_header_free(&ma->header);
+	msg_header_parser_free(&ma->parser);
 	if (ma->budget_ev != NULL)
 		event_free(ma->budget_ev);
 	if (ma->done_ev != NULL)
@@ -433,13 +437,42 @@ msgauth_free(struct msgauth **ma_p)
 	*ma_p = NULL;
 }
 
+/* One pass: each event of the message's parser goes to the header
+ * collector (until the header ends) and to the DKIM verifier. */
+static void
+parse_events(struct msgauth *ma)
+{
+	struct msg_header_field f;
+	enum msg_header_event ev;
+
+	while ((ev = msg_header_next(ma->parser, &f)) != MSG_HEADER_NEED_MORE &&
+	       ev != MSG_HEADER_EOF) {
+		switch (ev) {
+		case MSG_HEADER_FIELD:
+			msgauth_header_field(ma->header, &f);
+			dkim_verify_field(ma->dkim, &f);
+			break;
+		case MSG_HEADER_END:
+			msgauth_header_end(ma->header);
+			dkim_verify_header_end(
+				ma->dkim, msgauth_header_from_count(ma->header));
+			break;
+		case MSG_HEADER_BODY:
+			dkim_verify_body(ma->dkim, f.raw, f.raw_len);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
 void
 msgauth_push(struct msgauth *ma, const void *data, size_t len)
 {
 	if (ma->ended || len == 0)
 		return;
-	msgauth_header_push(ma->header, data, len);
-	dkim_verify_push(ma->dkim, data, len);
+	msg_header_push(ma->parser, data, len);
+	parse_events(ma);
 }
 
 void
@@ -450,7 +483,9 @@ msgauth_end(struct msgauth *ma, msgauth_callback_t *callback, void *context)
 	ma->callback = callback;
 	ma->context = context;
 	ma->ended = true;
-	msgauth_header_end(ma->header);
+	msg_header_push_eof(ma->parser);
+	parse_events(ma);
+	msgauth_header_end(ma->header); /* a header that never ended */
 	msgauth_header_trust(ma->header,
 			     ma->set.spf_source == MSGAUTH_SPF_HEADER ?
 			     &ma->result.spf : &(struct msgauth_spf){0},

@@ -14,8 +14,8 @@
  *
  * What it does, in the order the RFCs need it:
  *  - collects the header fields the verdicts depend on while the message
- *    streams past (msgauth-header.c's msg-header.h parser; dkim-verify.c
- *    runs a second one over the same bytes): From (RFC 5322 3.6.2),
+ *    streams past (one msg-header.h parser, whose events also feed the
+ *    DKIM verifier; one From count for both): From (RFC 5322 3.6.2),
  *    Authentication-Results (RFC 8601) and Received-SPF (RFC 7208 9.1),
  *    with each field's index and byte offset in the stream;
  *  - SPF: according to settings.spf_source, none at all, the result our
