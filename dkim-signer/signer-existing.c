@@ -54,7 +54,7 @@ claim_note(struct existing *e, const char *raw, size_t len)
 	size_t i;
 
 	memset(sig, 0, sizeof(*sig));
-	if (!dkim_sig_parse(e->arena, raw, len, sig, &reason))
+	if (dkim_sig_parse(raw, len, e->arena, sig, &reason) < 0)
 		return; /* a field that does not parse is nobody's */
 	for (i = 0; i < e->nparams; i++) {
 		if (strcasecmp(sig->domain, e->params[i].domain) != 0 ||
@@ -170,7 +170,7 @@ our_public_key(struct arena *arena, const struct dkim_privkey *priv)
 		rec = arena_printf(arena, "k=%s; p=%s",
 				   priv->type == DKIM_KEY_ED25519 ? "ed25519" :
 								    "rsa", b64);
-		key = dkim_key_parse(rec, strlen(rec), &why);
+		(void)dkim_key_parse(rec, strlen(rec), &key, &why);
 	}
 	free(b64);
 	return key;

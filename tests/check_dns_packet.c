@@ -76,7 +76,7 @@ parse(const struct msg *m, enum dns_type qtype, struct arena *a,
       struct dns_packet_answer *ans, const char **err)
 {
 	*err = NULL;
-	return dns_packet_parse(a, m->b, m->len, qtype, ans, err);
+	return dns_packet_parse(m->b, m->len, qtype, a, ans, err);
 }
 
 START_TEST(test_answers_and_ttl)
@@ -237,7 +237,7 @@ START_TEST(test_malformed)
 	int r;
 
 	malformed(_i, &m);
-	r = dns_packet_parse(a, m.b, m.len, _i == 3 ? DNS_T_MX : DNS_T_A,
+	r = dns_packet_parse(m.b, m.len, _i == 3 ? DNS_T_MX : DNS_T_A, a,
 			     &ans, &err);
 	if (_i == 3) {
 		ck_assert_int_eq(r, 0);

@@ -76,8 +76,8 @@ key_check_tags(const struct taglist *tl, enum dkim_key_type *type_r,
 	return true;
 }
 
-struct dkim_key *
-dkim_key_parse(const char *text, size_t len, const char **reason_r)
+static struct dkim_key *
+key_parse(const char *text, size_t len, const char **reason_r)
 {
 	unsigned char der[DKIM_KEY_MAX_DER];
 	const struct taglist_tag *p;
@@ -115,6 +115,14 @@ dkim_key_parse(const char *text, size_t len, const char **reason_r)
 		return NULL;
 	}
 	return key;
+}
+
+int
+dkim_key_parse(const char *text, size_t len, struct dkim_key **key_r,
+	       const char **error_r)
+{
+	*key_r = key_parse(text, len, error_r);
+	return *key_r != NULL ? 0 : -1;
 }
 
 struct dkim_key *
@@ -163,8 +171,8 @@ dkim_key_dns_result(const struct dns_result *res,
 
 			if (rr->type != DNS_T_TXT)
 				continue;
-			*key_r = dkim_key_parse(rr->u.txt.text,
-						rr->u.txt.text_len, &why);
+			(void)dkim_key_parse(rr->u.txt.text,
+					     rr->u.txt.text_len, key_r, &why);
 			if (reason == NULL)
 				reason = why;
 		}

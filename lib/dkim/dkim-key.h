@@ -48,10 +48,11 @@ struct dkim_key {
 	void *verify_ctx;   /* EVP_PKEY_CTX * prepared once (RSA) */
 };
 
-/* Parse a key record (TXT text).  Returns a key (refcount 1) or NULL
- * with a static reason (the verdict is permerror) in *reason_r. */
-struct dkim_key *dkim_key_parse(const char *text, size_t len,
-				const char **reason_r);
+/* Parse a key record (TXT text).  Returns 0 with a key (refcount 1) in
+ * *key_r, or -1 with *key_r NULL and a static reason (the verdict is
+ * permerror) in *error_r. */
+int dkim_key_parse(const char *text, size_t len, struct dkim_key **key_r,
+		   const char **error_r);
 struct dkim_key *dkim_key_ref(struct dkim_key *key);
 void dkim_key_unref(struct dkim_key **key_p);
 

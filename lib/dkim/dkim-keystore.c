@@ -178,7 +178,7 @@ table_line(struct dkim_keystore *ks, const char *line, size_t len)
 	name = ma_strndup(line, (size_t)(sp - line));
 	for (rec = sp; rec < line + len && (*rec == ' ' || *rec == '\t'); rec++)
 		;
-	key = dkim_key_parse(rec, (size_t)(line + len - rec), &reason);
+	(void)dkim_key_parse(rec, (size_t)(line + len - rec), &key, &reason);
 	name_normalize(name);
 	cache_put(ks, name, 0,
 		  key != NULL ? DKIM_RESULT_PASS : DKIM_RESULT_PERMERROR, reason,

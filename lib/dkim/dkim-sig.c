@@ -362,9 +362,9 @@ sig_limits(const struct taglist *tl, struct dkim_sig *sig,
 	return true;
 }
 
-bool
-dkim_sig_parse(struct arena *arena, const char *raw, size_t raw_len,
-	       struct dkim_sig *sig, const char **reason_r)
+static bool
+sig_parse(struct arena *arena, const char *raw, size_t raw_len,
+	  struct dkim_sig *sig, const char **reason_r)
 {
 	const struct taglist_tag *t;
 	struct taglist tl;
@@ -396,4 +396,11 @@ dkim_sig_parse(struct arena *arena, const char *raw, size_t raw_len,
 		return false;
 	sig_unsigned_text(arena, copy, raw_len, taglist_get(&tl, "b"), sig);
 	return true;
+}
+
+int
+dkim_sig_parse(const char *raw, size_t raw_len, struct arena *arena,
+	       struct dkim_sig *sig_r, const char **error_r)
+{
+	return sig_parse(arena, raw, raw_len, sig_r, error_r) ? 0 : -1;
 }

@@ -59,13 +59,13 @@ struct dkim_sig {
 };
 
 /* Parse the raw DKIM-Signature field `raw` (name, colon and value, as
- * msg-header.h gives it).  Returns true with *sig filled, or false with
- * a static reason in *reason_r; the verdict is then permerror, except
- * for rsa-sha1 which is parsed fully (true) and left to the caller to
- * report as policy.  Fields of *sig already parsed stay set on failure
- * (d=, s= ... for the report), others are zero. */
-bool dkim_sig_parse(struct arena *arena, const char *raw, size_t raw_len,
-		    struct dkim_sig *sig, const char **reason_r);
+ * msg-header.h gives it) into the caller's *sig_r (strings in `arena`).
+ * Returns 0, or -1 with a static reason in *error_r; the verdict is then
+ * permerror, except for rsa-sha1 which is parsed fully (0) and left to
+ * the caller to report as policy.  Fields of *sig_r already parsed stay
+ * set on failure (d=, s= ... for the report), others are zero. */
+int dkim_sig_parse(const char *raw, size_t raw_len, struct arena *arena,
+		   struct dkim_sig *sig_r, const char **error_r);
 
 /* The syntax the parser applies to d= (RFC 6376 3.5 domain-name: two
  * or more RFC 5321 4.1.2 sub-domains, LDH labels of 63 octets at most,

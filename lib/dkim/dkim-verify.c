@@ -255,7 +255,7 @@ sig_parse(struct dkim_verify *v, const struct dkim_canon_field *f)
 	res = &v->results[v->nsigs++];
 	vs->v = v;
 	vs->res = res;
-	if (!dkim_sig_parse(v->arena, f->raw, f->len, sig, &reason))
+	if (dkim_sig_parse(f->raw, f->len, v->arena, sig, &reason) < 0)
 		sig_verdict(vs, DKIM_RESULT_PERMERROR, reason);
 	else
 		vs->sig = sig;

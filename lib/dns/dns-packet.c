@@ -87,8 +87,8 @@ dns_packet_record(struct arena *arena, const unsigned char *msg, size_t len,
 }
 
 int
-dns_packet_parse(struct arena *arena, const unsigned char *msg, size_t len,
-		 enum dns_type qtype, struct dns_packet_answer *answer,
+dns_packet_parse(const unsigned char *msg, size_t len, enum dns_type qtype,
+		 struct arena *arena, struct dns_packet_answer *answer,
 		 const char **error_r)
 {
 	unsigned int qdcount, ancount, i;

@@ -28,11 +28,11 @@ struct dns_packet_answer {
 	const char *canonname;	/* last CNAME target, or NULL */
 };
 
-/* Parse `msg`; 0 and *answer filled, or -1 with a static reason in
+/* Parse `msg`; 0 and *answer_r filled, or -1 with a static reason in
  * *error_r when the message itself is malformed (truncated header,
  * questions or records, bad names). */
-int dns_packet_parse(struct arena *arena, const unsigned char *msg,
-		     size_t len, enum dns_type qtype,
-		     struct dns_packet_answer *answer, const char **error_r);
+int dns_packet_parse(const unsigned char *msg, size_t len,
+		     enum dns_type qtype, struct arena *arena,
+		     struct dns_packet_answer *answer_r, const char **error_r);
 
 #endif

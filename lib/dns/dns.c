@@ -160,7 +160,7 @@ dns_result_from_packet(const struct dns_query *q, int rcode,
 	if (rcode != DNS_RCODE_NOERROR || msg == NULL)
 		return dns_result_new(q, DNS_SERVFAIL);
 	res = dns_result_new(q, DNS_NODATA);
-	if (dns_packet_parse(res->arena, msg, len, q->type, &ans, &error) < 0) {
+	if (dns_packet_parse(msg, len, q->type, res->arena, &ans, &error) < 0) {
 		ma_log_warn(r->log, "dns: %s/%s: malformed answer: %s", q->name,
 			    dns_type_str(q->type), error);
 		res->outcome = DNS_SERVFAIL;

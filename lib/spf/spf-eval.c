@@ -126,7 +126,7 @@ on_record(struct spf_check *c, const struct dns_result *res)
 			                            ? "include"
 			                            : "redirect",
 			                        c->target));
-	} else if (spf_record_parse(c->arena, text, len, &rec, &error) < 0) {
+	} else if (spf_record_parse(text, len, c->arena, &rec, &error) < 0) {
 		spf_finish(c, SPF_PERMERROR,
 		           arena_printf(c->arena, "syntax error in %s: %s",
 		                        c->target, error));

@@ -387,8 +387,8 @@ count_tokens(struct strparse sp)
 }
 
 int
-spf_record_parse(struct arena *arena, const char *text, size_t len,
-                 struct spf_record **record_r, const char **error_r)
+spf_record_parse(const char *text, size_t len, struct arena *arena,
+		 struct spf_record **record_r, const char **error_r)
 {
 	struct record_parse rp;
 	struct strparse sp;

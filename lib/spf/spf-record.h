@@ -62,8 +62,8 @@ bool spf_record_is_spf1(const char *text, size_t len);
 
 /* Parse a record (starting with "v=spf1").  0 and *record_r, or -1 with
  * *error_r (arena text naming the offending term) on any syntax error. */
-int spf_record_parse(struct arena *arena, const char *text, size_t len,
-                     struct spf_record **record_r, const char **error_r);
+int spf_record_parse(const char *text, size_t len, struct arena *arena,
+		     struct spf_record **record_r, const char **error_r);
 
 /* RFC 7208 4.3: whether a domain is checkable: a valid DNS name of at
  * least two labels whose last label is a toplabel (4.6.1), so that IP
