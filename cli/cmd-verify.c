@@ -101,7 +101,8 @@ verify_sources(struct authcheck *ac, const char *keytable,
 		struct arena *arena = arena_new(0);
 		const char *err;
 
-		if (dkim_keystore_new_table(keytable, arena, keys_r, &err) < 0) {
+		if (dkim_keystore_new_table(keytable, arena, keys_r,
+					    &err) < 0) {
 			fprintf(stderr, "authcheck: verify: %s\n", err);
 			arena_free(&arena);
 			return -1;

@@ -21,7 +21,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct dkim_sig *sig = arena_alloc(arena, sizeof(*sig));
 	const char *reason = NULL;
 
-	if (dkim_sig_parse((const char *)data, size, arena, sig, &reason) == 0) {
+	if (dkim_sig_parse((const char *)data, size, arena, sig,
+			   &reason) == 0) {
 		if (sig->raw_unsigned_len > size || sig->b_len == 0 ||
 		    sig->b_len > sizeof(sig->b) || sig->nheaders == 0 ||
 		    sig->domain == NULL || sig->selector == NULL ||

@@ -8,8 +8,8 @@
 # "DIR/name.h" where lib/DIR/name.h exists and DIR is LAYER or a layer
 # below it.  spf, dkim and dmarc are side by side and do not include each
 # other, except dmarc -> spf: DMARC evaluates an SPF result, so dmarc.h
-# uses spf.h's enum spf_result (vocabulary only, no SPF code).  Also an error: a file directly
-# in lib/ or in a directory that is no layer, an include without the
+# uses spf.h's enum spf_result (vocabulary only, no SPF code).  Also an
+# error: a file directly in lib/ or in a directory that is no layer, an include without the
 # directory or of a header outside lib/ (common/, the front-ends), and a
 # cycle among the headers' includes.
 #

@@ -442,6 +442,7 @@ msgauth_free(struct msgauth **ma_p)
 static void
 parse_events(struct msgauth *ma)
 {
+	const struct msg_header_from *from;
 	struct msg_header_field f;
 	enum msg_header_event ev;
 
@@ -454,8 +455,8 @@ parse_events(struct msgauth *ma)
 			break;
 		case MSG_HEADER_END:
 			msgauth_header_end(ma->header);
-			dkim_verify_header_end(
-				ma->dkim, msgauth_header_from_count(ma->header));
+			from = msgauth_header_from_count(ma->header);
+			dkim_verify_header_end(ma->dkim, from);
 			break;
 		case MSG_HEADER_BODY:
 			dkim_verify_body(ma->dkim, f.raw, f.raw_len);
