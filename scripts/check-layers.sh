@@ -9,9 +9,9 @@
 # below it.  spf, dkim and dmarc are side by side and do not include each
 # other, except dmarc -> spf: DMARC evaluates an SPF result, so dmarc.h
 # uses spf.h's enum spf_result (vocabulary only, no SPF code).  Also an
-# error: a file directly in lib/ or in a directory that is no layer, an include without the
-# directory or of a header outside lib/ (common/, the front-ends), and a
-# cycle among the headers' includes.
+# error: a file directly in lib/ or in a directory that is no layer, an
+# include without the directory or of a header outside lib/ (common/,
+# the front-ends), and a cycle among the headers' includes.
 #
 # Exit 0 when all holds; 1 with one line per problem on stderr
 # ("check-layers: FILE: includes X (why)"); 2 on a usage error.
