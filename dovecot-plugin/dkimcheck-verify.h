@@ -7,8 +7,11 @@
  *
  * Plain C on purpose: this header uses no Dovecot and no libmailauth
  * types, and dkimcheck-verify.c includes no Dovecot header, so the two
- * sets of headers (both have base64.h, their own bool helpers and
- * macros) never meet in one translation unit.
+ * sets of headers (each with its own bool helpers and macros) never
+ * meet in one translation unit.  (File names no longer clash - lib/'s
+ * headers are included with their directory, "util/base64.h" - and
+ * dkimcheck-fatal.c includes lib/'s two hook headers, which declare
+ * nothing but prototypes, beside Dovecot's lib.h.)
  *
  * Why blocking: LMTP's cmd_data vfunc must return with the message
  * stream for delivery, and an lmtp process serves one connection at a

@@ -1,7 +1,8 @@
 /*
  * dmarc.h - DMARC evaluation, RFC 9989 (obsoletes RFC 7489 and RFC 9091).
  *
- * Inputs are plain data, so this module depends on no SPF or DKIM code:
+ * Inputs are plain data, so this module depends on no SPF or DKIM code
+ * (spf.h only for the enum spf_result vocabulary):
  * the Author Domain (RFC 9989 5.3.1, extracted from the From header
  * fields with msg_address_author_domain(), msg-address.h), the DKIM
  * results (d= and pass/fail of each signature, 5.3.3) and the SPF result
