@@ -182,6 +182,9 @@ dkimcheck_settings_read(const struct mail_user_settings *user_set,
 		       DKIMCHECK_MAX_TRUSTED_IDS, &set_r->trusted_authserv_ids,
 		       error_r) < 0)
 		return -1;
+	v = set_getenv(user_set, "dkimcheck_dmarc_history");
+	set_r->dmarc_history = v != NULL && *v != '\0' ?
+				       p_strdup(pool, v) : NULL;
 	return parse_uint(set_getenv, user_set, "dkimcheck_max_signatures",
 			  DKIMCHECK_DEFAULT_MAX_SIGNATURES,
 			  DKIMCHECK_MAX_MAX_SIGNATURES,
