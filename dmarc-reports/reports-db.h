@@ -1,0 +1,66 @@
+/*
+ * reports-db.h - the dmarc-reports database (SQLite, libsqlite3): the
+ * imported history records, keyed by their id so that a record imported
+ * twice counts once, and one row per (policy domain, period) report with
+ * its state, so that a report is sent once.
+ *
+ * Tables (dmarc-reports(8), FILES):
+ *   records(id PRIMARY KEY, t, period, policy_domain, line)
+ *   reports(policy_domain, period, report_id, state, attempts,
+ *           first_try, last_try, PRIMARY KEY(policy_domain, period))
+ *   state: 'sent', 'no-rua' (nothing to send to), 'failed' (retried),
+ *   'given-up' (failed for REPORTS_RETRY_SECONDS)
+ *
+ * Memory: strings handed to callbacks live during the callback only.
+ */
+#ifndef REPORTS_DB_H
+#define REPORTS_DB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct reports_db;
+
+/* Open (and create the schema in) `path`.  0, or -1 with *error_r
+ * (static or valid until the next call). */
+int reports_db_open(const char *path, struct reports_db **db_r,
+		    const char **error_r);
+void reports_db_close(struct reports_db **db_p);
+
+/* Transactions: BEGIN IMMEDIATE (a writer at a time), COMMIT, ROLLBACK. */
+int reports_db_begin(struct reports_db *db, const char **error_r);
+int reports_db_commit(struct reports_db *db, const char **error_r);
+void reports_db_rollback(struct reports_db *db);
+
+/* Insert a record unless its id is there: 1 inserted, 0 duplicate, -1
+ * error. */
+int reports_db_add_record(struct reports_db *db, const char *id, uint64_t t,
+			  uint64_t period, const char *policy_domain,
+			  const char *line, const char **error_r);
+
+typedef int reports_db_period_cb(void *ctx, const char *policy_domain,
+				 uint64_t period);
+/* Every (policy domain, period) with records, whose period ended before
+ * `before` and that has no report in a final state, in order. */
+int reports_db_due(struct reports_db *db, uint64_t before,
+		   reports_db_period_cb *cb, void *ctx, const char **error_r);
+
+typedef int reports_db_line_cb(void *ctx, const char *line);
+/* The record lines of one (policy domain, period). */
+int reports_db_lines(struct reports_db *db, const char *policy_domain,
+		     uint64_t period, reports_db_line_cb *cb, void *ctx,
+		     const char **error_r);
+
+/* The report's state now: NULL (none yet) or the state word, copied
+ * into `buf`; *first_try_r the time of its first failed attempt. */
+int reports_db_report_state(struct reports_db *db, const char *policy_domain,
+			    uint64_t period, char *buf, size_t size,
+			    uint64_t *first_try_r, const char **error_r);
+
+/* Set the report's state (insert or update), counting an attempt. */
+int reports_db_set_state(struct reports_db *db, const char *policy_domain,
+			 uint64_t period, const char *report_id,
+			 const char *state, uint64_t now,
+			 const char **error_r);
+
+#endif
