@@ -155,6 +155,22 @@ policy_published(const struct dmarc_report *r, struct arena *arena,
 	return 0;
 }
 
+/* The XSD's ActionDispositionType: "none" no action taken, "pass" no
+ * action, passing DMARC with an enforcing policy, "quarantine",
+ * "reject". */
+static const char *
+disposition_word(const struct dmarc_history *h)
+{
+	if (h->disposition == DMARC_POLICY_QUARANTINE ||
+	    h->disposition == DMARC_POLICY_REJECT)
+		return policy_word(h->disposition);
+	if (h->result == DMARC_RESULT_PASS &&
+	    (h->policy == DMARC_POLICY_QUARANTINE ||
+	     h->policy == DMARC_POLICY_REJECT))
+		return "pass";
+	return "none";
+}
+
 static int
 row_evaluated(const struct dmarc_history *h, struct buf *out,
 	      const char **error_r)
@@ -163,8 +179,7 @@ row_evaluated(const struct dmarc_history *h, struct buf *out,
 		   "      <policy_evaluated>\n"
 		   "        <disposition>%s</disposition>\n"
 		   "        <dkim>%s</dkim>\n        <spf>%s</spf>\n",
-		   policy_word(h->disposition) != NULL ?
-			   policy_word(h->disposition) : "none",
+		   disposition_word(h),
 		   h->dkim_aligned ? "pass" : "fail",
 		   h->spf_aligned ? "pass" : "fail");
 	if (h->reason != NULL) {

@@ -5,7 +5,10 @@
  * per DMARC Policy Domain and period (3.1), the policy as published
  * (3.1.1.2: no pct; np, testing and discovery_method), one <record> per
  * row (source_ip, count, policy_evaluated with its reasons, identifiers,
- * auth_results with every DKIM signature's selector).
+ * auth_results with every DKIM signature's selector).  The disposition
+ * is the XSD's ActionDispositionType: a message delivered as is that
+ * passed DMARC under an enforcing policy (p=quarantine / reject) is
+ * "pass", otherwise what was done (none, quarantine, reject).
  *
  * Every text that reaches the document goes through xml_escape()
  * (util/xml.h); domain names must in addition be host names
