@@ -8,8 +8,9 @@
  *
  * Not signing is a verdict, not an error: no From field, several From
  * fields (RFC 5322 3.6 allows one; RFC 6376 5.4 signs the From), an
- * address no SigningTable line matches, or every selected d=/s= pair
- * already signed the message.  The message is then written unchanged and
+ * address no SigningTable line matches, every selected d=/s= pair
+ * already signed the message, or a header too large to sign (a property
+ * of the message that no retry changes).  The message is then written unchanged and
  * `reason` says why.  Errors (-1) are internal failures: the caller
  * exits 75 (EX_TEMPFAIL) so that Postfix keeps the message.
  *
@@ -66,6 +67,7 @@ struct signer_message {
 	struct msg_header_parser *parser;
 	bool header_done, eol_known, lf, last_cr;
 	size_t from_count;
+	bool from_oversized; /* the first From is over msg-header's limit */
 	struct buf from;
 	struct signer_existing existing[SIGNER_MAX_EXISTING];
 	size_t nexisting;
