@@ -40,11 +40,13 @@ signer_inject_argv(struct arena *arena, const char *const *command,
 
 /* The guard: leads the command's process group, keeps `hold` (the
  * command's input) open until the signer writes "complete" on `ctl`, and
- * kills the whole group (itself included) if ctl ends without it.
- * `alive` is closed first, so that a command that finds it still open
- * after joining the group is sure to be in the group when it is killed. */
+ * kills the whole group (itself included) if ctl ends without it.  It
+ * writes "k" on `stop` first, so that a command that finds nothing to
+ * read there after joining the group is sure to be in the group when
+ * it is killed (end of file alone means the guard ended after
+ * "complete"). */
 static void __attribute__((noreturn))
-guard_run(int ctl, int hold, int alive)
+guard_run(int ctl, int hold, int stop)
 {
 	char c = 0;
 	ssize_t n;
@@ -53,14 +55,14 @@ guard_run(int ctl, int hold, int alive)
 	/* keep nothing else of the signer's open: pipe(8) waits for the end
 	 * of our standard output and error */
 	for (int fd = 0; fd < 3; fd++) {
-		if (fd != ctl && fd != hold && fd != alive)
+		if (fd != ctl && fd != hold && fd != stop)
 			close(fd);
 	}
 	do {
 		n = read(ctl, &c, 1);
 	} while (n < 0 && errno == EINTR);
 	if (n != 1 || c != 'c') {
-		close(alive);
+		(void)write(stop, "k", 1);
 		if (getpgrp() == getpid())
 			(void)kill(0, SIGKILL);
 	}
@@ -69,15 +71,16 @@ guard_run(int ctl, int hold, int alive)
 }
 
 /* The command, in the child: join the guard's group, make sure the guard
- * was alive after that, run argv with `in` as standard input. */
+ * had not started killing it by then, run argv with `in` as standard
+ * input. */
 static void __attribute__((noreturn))
-command_run(const char *const *argv, int in, int alive, pid_t guard)
+command_run(const char *const *argv, int in, int stop, pid_t guard)
 {
-	struct pollfd pfd = {.fd = alive, .events = POLLIN};
+	struct pollfd pfd = {.fd = stop, .events = POLLIN};
 
 	signal(SIGPIPE, SIG_DFL);
-	if (setpgid(0, guard) < 0 || poll(&pfd, 1, 0) != 0 ||
-	    dup2(in, 0) < 0)
+	if (setpgid(0, guard) < 0 || poll(&pfd, 1, 0) < 0 ||
+	    (pfd.revents & POLLIN) != 0 || dup2(in, 0) < 0)
 		_exit(75);
 	execv(argv[0], (char *const *)(uintptr_t)argv);
 	_exit(75);
@@ -116,15 +119,15 @@ wait_status(pid_t pid, struct arena *arena, const char **error_r)
 
 /* Start the guard (leading a new process group) holding in[1]. */
 static pid_t
-guard_start(int in[2], int ctl[2], int alive[2])
+guard_start(int in[2], int ctl[2], int stop[2])
 {
 	pid_t guard = fork();
 
 	if (guard == 0) {
 		close(ctl[1]);
 		close(in[0]);
-		close(alive[0]);
-		guard_run(ctl[0], in[1], alive[1]);
+		close(stop[0]);
+		guard_run(ctl[0], in[1], stop[1]);
 	}
 	if (guard > 0 && setpgid(guard, guard) < 0) {
 		int saved = errno;
@@ -141,27 +144,27 @@ int
 signer_inject_start(const char *const *argv, struct signer_inject *inj,
 		    const char **error_r)
 {
-	int in[2] = {-1, -1}, ctl[2] = {-1, -1}, alive[2] = {-1, -1};
+	int in[2] = {-1, -1}, ctl[2] = {-1, -1}, stop[2] = {-1, -1};
 
 	inj->pid = inj->guard = -1;
 	inj->fd = inj->guard_fd = -1;
 	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(ctl, O_CLOEXEC) < 0 ||
-	    pipe2(alive, O_CLOEXEC) < 0)
+	    pipe2(stop, O_CLOEXEC) < 0)
 		goto fail;
-	if ((inj->guard = guard_start(in, ctl, alive)) < 0)
+	if ((inj->guard = guard_start(in, ctl, stop)) < 0)
 		goto fail;
-	close(alive[1]);
-	alive[1] = -1;
+	close(stop[1]);
+	stop[1] = -1;
 	if ((inj->pid = fork()) < 0) {
 		kill(inj->guard, SIGKILL);
 		waitpid(inj->guard, NULL, 0);
 		goto fail;
 	}
 	if (inj->pid == 0)
-		command_run(argv, in[0], alive[0], inj->guard);
+		command_run(argv, in[0], stop[0], inj->guard);
 	/* either call may come first; the child's own decides */
 	(void)setpgid(inj->pid, inj->guard);
-	close_pair(alive);
+	close_pair(stop);
 	close(in[0]);
 	close(ctl[0]);
 	inj->fd = in[1];
@@ -172,7 +175,7 @@ fail:
 	*error_r = strerror(errno);
 	close_pair(in);
 	close_pair(ctl);
-	close_pair(alive);
+	close_pair(stop);
 	return -1;
 }
 
