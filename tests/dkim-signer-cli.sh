@@ -306,7 +306,8 @@ if [ "$(id -u)" = 0 ] && getent group mail > /dev/null && getent passwd nobody >
 	expect_eq "$(cat "$W/ids/group")" mail "UserID nobody:mail: the group is mail"
 	expect_match " $(cat "$W/ids/groups") " " mail " "UserID nobody:mail: mail among the groups"
 	mkdir -m 700 "$W/rootonly"
-	"$signer" -c "$W/signer.conf" -o "UserID=nobody" -o "LogFile=$W/rootonly/signer.log" --stdout -f a@example.com < "$W/msg.eml" > /dev/null 2> "$W/err"
+	printf 'From: carol@example.org\n\nx\n' | "$signer" -c "$W/signer.conf" -o "UserID=nobody" -o "LogFile=$W/rootonly/signer.log" --stdout -f a@example.com > /dev/null 2> "$W/err"
+	expect_eq "$?" 0 "LogFile not writable by UserID: the message still goes on"
 	expect_eq "$([ -e "$W/rootonly/signer.log" ] && echo created)" "" "LogFile opened after the privilege drop (not created as root)"
 	expect_match "$(cat "$W/err")" "LogFile $W/rootonly/signer.log: Permission denied" "LogFile not writable by UserID: warned"
 fi
