@@ -64,7 +64,11 @@ collect_line(void *ctx, const char *line)
 	struct buf key = BUF_INIT;
 	const char *err;
 
-	if (dmarc_history_parse(line, strlen(line), c->arena, &h, &err) < 0) {
+	/* source_ip is required in a row (RFC 9990 3.1.1.2): a record of
+	 * a message that reached us without our MTA's Received field
+	 * cannot be reported */
+	if (dmarc_history_parse(line, strlen(line), c->arena, &h, &err) < 0 ||
+	    h->source_ip == NULL) {
 		c->skipped++;
 		return 0;
 	}
@@ -292,6 +296,11 @@ send_one(void *ctx, const char *pd_in, uint64_t period)
 		s->failures++;
 		goto out;
 	}
+	if (c.skipped > 0)
+		ma_log_warn(&r->log, "%s: period %llu: %lu records without a "
+			    "client address (no Received field of our MTA) "
+			    "left out", pd, (unsigned long long)period,
+			    c.skipped);
 	if (c.n == 0) {
 		ma_log_warn(&r->log, "%s: period %llu: no readable record",
 			    pd, (unsigned long long)period);
