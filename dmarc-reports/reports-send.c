@@ -38,12 +38,14 @@
 #include "reports-db.h"
 #include "reports-mail.h"
 #include "reports-rua.h"
+#include "reports-sign.h"
 #include "reports.h"
 
 struct send_ctx {
 	struct reports *r;
 	const char *out_dir;
 	struct dns_resolver *resolver;
+	struct reports_signer *signer; /* SignerConfig, or NULL */
 	int failures;
 };
 
@@ -256,7 +258,10 @@ build_and_send(struct send_ctx *s, const char *pd, uint64_t period,
 	}
 	m.xml = xml.data;
 	m.xml_len = xml.len;
-	if (reports_mail_build(&m, &msg, error_r) < 0)
+	if (reports_mail_build(&m, &msg, error_r) < 0 ||
+	    (s->signer != NULL &&
+	     reports_signer_sign(s->signer, r->set.email, (time_t)r->now, &msg,
+				 error_r) < 0))
 		goto out;
 	ret = s->out_dir != NULL ? write_out(s, &m, &msg, error_r) :
 				   run_command(r, &msg, error_r);
@@ -371,6 +376,13 @@ reports_send(struct reports *r, const char *out_dir)
 		ma_log_error(&r->log, "resolver: %s", err);
 		return -1;
 	}
+	if (r->set.signer_config != NULL &&
+	    reports_signer_new(r->set.signer_config, &s.signer, &err) < 0) {
+		ma_log_error(&r->log, "SignerConfig %s: %s",
+			     r->set.signer_config, err);
+		dns_resolver_free(&s.resolver);
+		return -1;
+	}
 	/* one transaction: a concurrent `send` waits, then finds the
 	 * reports done */
 	memset(&due, 0, sizeof(due));
@@ -392,5 +404,6 @@ reports_send(struct reports *r, const char *out_dir)
 	free(due.pd);
 	free(due.period);
 	dns_resolver_free(&s.resolver);
+	reports_signer_free(&s.signer);
 	return ret < 0 || s.failures > 0 ? -1 : 0;
 }

@@ -40,6 +40,10 @@ rec='v=DMARC1; p=reject; rua=mailto:dmarc@football.example.com,mailto:ext@report
 	echo 'local-zone: "example." static'
 	grep '^brisbane._domainkey.football' "$td/keytable.txt" |
 		awk '{ n = $1; sub(/^[^ ]+ /, ""); printf "local-data: '"'"'%s. 300 IN TXT \"%s\"'"'"'\n", n, $0 }'
+	# the reporting domain signs with the same RFC 8463 key
+	grep '^brisbane._domainkey.football' "$td/keytable.txt" |
+		awk '{ sub(/^[^ ]+ /, ""); printf "local-data: '"'"'brisbane._domainkey.mx.test.example. 300 IN TXT \"%s\"'"'"'\n", $0 }'
+	echo "local-data: '_dmarc.mx.test.example. 300 IN TXT \"v=DMARC1; p=reject\"'"
 	echo "local-data: '_dmarc.football.example.com. 300 IN TXT \"$rec\"'"
 	echo "local-data: 'football.example.com._report._dmarc.reports.example.net. 300 IN TXT \"v=DMARC1\"'"
 	echo "local-data: 'bounce.football.example.com. 300 IN TXT \"v=spf1 ip4:192.0.2.1 -all\"'"
@@ -61,7 +65,13 @@ HistoryDir $hist
 ReportOrganization Example Receiver
 ReportEmail dmarc-noreply@mx.test.example
 ResolverConfiguration $work/lib.conf
+SignerConfig $work/signer.conf
 EOC
+# the reports are signed with dkim-signer's configuration and code
+printf 'rep mx.test.example:brisbane:%s\n' "$(cat "$td/rfc8463/brisbane.ed25519.seed.b64")" > "$work/KeyTable"
+chmod 600 "$work/KeyTable"
+printf '*@mx.test.example rep\n' > "$work/SigningTable"
+printf 'KeyTable file:%s/KeyTable\nSigningTable refile:%s/SigningTable\nSyslog no\n' "$work" "$work" > "$work/signer.conf"
 
 day=$(date -u -d 2026-12-01 +%s)
 t=$((day + 36000))
@@ -211,6 +221,22 @@ expect_match "$rows" "^row 192\\.0\\.2\\.1 1 pass fail pass - football\\.example
 expect_eq "$(grep -c '^row' "$work/rows")" 5 "five rows"
 expect_no_match "$rows" 'MISSING' "selector in every dkim auth result"
 expect_no_match "$rows" 'norua' "norua.example in no report"
+
+# RFC 9990 5: the report passes DMARC aligned for the reporting domain
+ar=$("$ac" verify --authserv-id mx.test --resolver-config "$work/lib.conf" "$eml" | unfold_ar)
+expect_match "$ar" 'dkim=pass header\.d=mx\.test\.example .*header\.s=brisbane' "report DKIM-signed by the reporting domain"
+expect_match "$ar" 'dmarc=pass .*header\.from=mx\.test\.example' "report passes DMARC aligned"
+if /usr/bin/python3 -c 'import dkim' 2>/dev/null; then
+	v=$(/usr/bin/python3 - "$eml" "$td/keytable.txt" <<'PY'
+import sys, dkim
+rec = [l.split(' ', 1)[1].strip() for l in open(sys.argv[2]) if l.startswith('brisbane._domainkey.football')][0]
+def txt(name, timeout=5):
+    return rec.encode() if name.decode().rstrip('.') == 'brisbane._domainkey.mx.test.example' else None
+print(dkim.verify(open(sys.argv[1], 'rb').read(), dnsfunc=txt))
+PY
+)
+	expect_eq "$v" True "dkimpy verifies the report's signature"
+fi
 
 # exactly once: a second send sends nothing
 "$dr" -c "$work/dmarc-reports.conf" --now $((now + 7200)) send --out "$out"
