@@ -243,4 +243,36 @@ fi
 expect_eq "$?:$(ls "$out" | wc -l)" "0:1" "a second send sends nothing"
 expect_eq "$(sqlite3 "$work/reports.db" "SELECT policy_domain || ' ' || state FROM reports ORDER BY 1" | tr '\n' ' ')" \
 	"football.example.com sent norua.example no-rua " "report states: sent, no-rua"
+
+# ReportCommand: the next day's report through a stand-in sendmail that
+# fails once (kept 'failed', retried by the next run), then takes it
+day2=$((day + 86400))
+{ ours mail.football.example.com 192.0.2.1 G; cat "$work/signed.eml"; } > "$work/g.eml"
+"$ac" verify --authserv-id mx.test --resolver-config "$work/lib.conf" --time $((day2 + 60)) \
+	--dmarc-history "$hist" "$work/g.eml" > /dev/null
+cat > "$work/sendmail" <<'SH'
+#!/bin/sh
+[ -e "$0.fail" ] && { rm -f "$0.fail"; cat > /dev/null; exit 75; }
+printf '%s\n' "$*" > "$0.args"
+cat > "$0.msg"
+SH
+chmod 755 "$work/sendmail"
+: > "$work/sendmail.fail"
+{ cat "$work/dmarc-reports.conf"; echo "ReportCommand $work/sendmail -t -oi"; } > "$work/cmd.conf"
+now2=$((day2 + 86400 + 60))
+"$dr" -c "$work/cmd.conf" --now $now2 import
+"$dr" -c "$work/cmd.conf" --now $now2 send 2> "$work/send.err"
+expect_eq "$?" 1 "ReportCommand failed: exit 1"
+expect_match "$(cat "$work/send.err")" "ReportCommand .* failed .*\(failed\)" "the failure is logged, the report kept for retry"
+expect_eq "$(sqlite3 "$work/reports.db" "SELECT state FROM reports WHERE period = $day2")" failed "state failed"
+"$dr" -c "$work/cmd.conf" --now $((now2 + 3600)) send
+expect_eq "$?" 0 "retried: sent"
+expect_eq "$(cat "$work/sendmail.args")" "-t -oi -f dmarc-noreply@mx.test.example" "ReportCommand with the envelope sender"
+expect_match "$(cat "$work/sendmail.msg")" '^DKIM-Signature: ' "handed over signed"
+expect_match "$(cat "$work/sendmail.msg")" "^Subject: Report Domain: football\.example\.com\$" "the report message"
+expect_eq "$(sqlite3 "$work/reports.db" "SELECT state || ' ' || attempts FROM reports WHERE period = $day2")" "sent 2" \
+	"state sent after two attempts"
+rm -f "$work/sendmail.msg"
+"$dr" -c "$work/cmd.conf" --now $((now2 + 7200)) send
+expect_eq "$?:$(ls "$work/sendmail.msg" 2>/dev/null)" "0:" "and not again"
 finish
