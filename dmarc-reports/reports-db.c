@@ -1,43 +1,20 @@
 /*
- * reports-db.c - the dmarc-reports database on SQLite (reports-db.h).
+ * reports-db.c - the dmarc-reports database: the backend chosen by the
+ * Database setting (reports-db.h): a postgresql:// or postgres:// URI is
+ * PostgreSQL (libpq), anything else an SQLite file.
  */
 #include "config.h"
 
-#include <sqlite3.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util/xalloc.h"
-#include "reports-db.h"
+#include "reports-db-impl.h"
 
 struct reports_db {
-	sqlite3 *db;
-	sqlite3_stmt *add;
+	const struct reports_db_ops *ops;
+	void *impl;
 };
-
-/* Writers wait this long for each other (import beside send). */
-#define REPORTS_DB_BUSY_MS 30000
-
-static const char schema[] =
-	"PRAGMA journal_mode=WAL;"
-	"CREATE TABLE IF NOT EXISTS records ("
-	" id TEXT PRIMARY KEY, t INTEGER NOT NULL, period INTEGER NOT NULL,"
-	" policy_domain TEXT NOT NULL, line TEXT NOT NULL);"
-	"CREATE INDEX IF NOT EXISTS records_period"
-	" ON records(policy_domain, period);"
-	"CREATE TABLE IF NOT EXISTS reports ("
-	" policy_domain TEXT NOT NULL, period INTEGER NOT NULL,"
-	" report_id TEXT NOT NULL, state TEXT NOT NULL,"
-	" attempts INTEGER NOT NULL DEFAULT 0, first_try INTEGER,"
-	" last_try INTEGER, PRIMARY KEY (policy_domain, period));";
-
-static int
-db_fail(struct reports_db *db, const char **error_r)
-{
-	*error_r = sqlite3_errmsg(db->db);
-	return -1;
-}
 
 int
 reports_db_open(const char *path, struct reports_db **db_r,
@@ -45,23 +22,11 @@ reports_db_open(const char *path, struct reports_db **db_r,
 {
 	struct reports_db *db = ma_calloc(1, sizeof(*db));
 
-	if (sqlite3_open_v2(path, &db->db,
-			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-			    NULL) != SQLITE_OK ||
-	    sqlite3_busy_timeout(db->db, REPORTS_DB_BUSY_MS) != SQLITE_OK ||
-	    sqlite3_exec(db->db, schema, NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db->db,
-			       "INSERT OR IGNORE INTO records"
-			       " (id, t, period, policy_domain, line)"
-			       " VALUES (?, ?, ?, ?, ?)",
-			       -1, &db->add, NULL) != SQLITE_OK) {
-		*error_r = db->db != NULL ? sqlite3_errmsg(db->db) :
-					    "out of memory";
-		*db_r = db;
-		return -1;
-	}
+	db->ops = strncmp(path, "postgresql://", 13) == 0 ||
+			  strncmp(path, "postgres://", 11) == 0 ?
+		&reports_db_pg : &reports_db_sqlite;
 	*db_r = db;
-	return 0;
+	return db->ops->open(path, &db->impl, error_r);
 }
 
 void
@@ -72,32 +37,27 @@ reports_db_close(struct reports_db **db_p)
 	if (db == NULL)
 		return;
 	*db_p = NULL;
-	sqlite3_finalize(db->add);
-	sqlite3_close(db->db);
+	if (db->impl != NULL)
+		db->ops->close(&db->impl);
 	free(db);
 }
 
 int
 reports_db_begin(struct reports_db *db, const char **error_r)
 {
-	if (sqlite3_exec(db->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
-	    SQLITE_OK)
-		return db_fail(db, error_r);
-	return 0;
+	return db->ops->begin(db->impl, error_r);
 }
 
 int
 reports_db_commit(struct reports_db *db, const char **error_r)
 {
-	if (sqlite3_exec(db->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-		return db_fail(db, error_r);
-	return 0;
+	return db->ops->commit(db->impl, error_r);
 }
 
 void
 reports_db_rollback(struct reports_db *db)
 {
-	(void)sqlite3_exec(db->db, "ROLLBACK", NULL, NULL, NULL);
+	db->ops->rollback(db->impl);
 }
 
 int
@@ -105,46 +65,15 @@ reports_db_add_record(struct reports_db *db, const char *id, uint64_t t,
 		      uint64_t period, const char *policy_domain,
 		      const char *line, const char **error_r)
 {
-	int rc;
-
-	sqlite3_reset(db->add);
-	sqlite3_bind_text(db->add, 1, id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(db->add, 2, (sqlite3_int64)t);
-	sqlite3_bind_int64(db->add, 3, (sqlite3_int64)period);
-	sqlite3_bind_text(db->add, 4, policy_domain, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(db->add, 5, line, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(db->add);
-	if (rc != SQLITE_DONE)
-		return db_fail(db, error_r);
-	return sqlite3_changes(db->db) > 0 ? 1 : 0;
+	return db->ops->add_record(db->impl, id, t, period, policy_domain,
+				   line, error_r);
 }
 
 int
 reports_db_due(struct reports_db *db, uint64_t before,
 	       reports_db_period_cb *cb, void *ctx, const char **error_r)
 {
-	sqlite3_stmt *st;
-	int rc, ret = 0;
-
-	if (sqlite3_prepare_v2(
-		    db->db,
-		    "SELECT DISTINCT policy_domain, period FROM records r"
-		    " WHERE period < ? AND NOT EXISTS (SELECT 1 FROM reports"
-		    "  p WHERE p.policy_domain = r.policy_domain AND"
-		    "  p.period = r.period AND p.state IN"
-		    "  ('sent', 'no-rua', 'given-up'))"
-		    " ORDER BY period, policy_domain",
-		    -1, &st, NULL) != SQLITE_OK)
-		return db_fail(db, error_r);
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)before);
-	while (ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		ret = cb(ctx, (const char *)sqlite3_column_text(st, 0),
-			 (uint64_t)sqlite3_column_int64(st, 1));
-	}
-	if (ret == 0 && rc != SQLITE_DONE)
-		ret = db_fail(db, error_r);
-	sqlite3_finalize(st);
-	return ret;
+	return db->ops->due(db->impl, before, cb, ctx, error_r);
 }
 
 int
@@ -152,22 +81,8 @@ reports_db_lines(struct reports_db *db, const char *policy_domain,
 		 uint64_t period, reports_db_line_cb *cb, void *ctx,
 		 const char **error_r)
 {
-	sqlite3_stmt *st;
-	int rc, ret = 0;
-
-	if (sqlite3_prepare_v2(db->db,
-			       "SELECT line FROM records WHERE"
-			       " policy_domain = ? AND period = ? ORDER BY t, id",
-			       -1, &st, NULL) != SQLITE_OK)
-		return db_fail(db, error_r);
-	sqlite3_bind_text(st, 1, policy_domain, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)period);
-	while (ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		ret = cb(ctx, (const char *)sqlite3_column_text(st, 0));
-	if (ret == 0 && rc != SQLITE_DONE)
-		ret = db_fail(db, error_r);
-	sqlite3_finalize(st);
-	return ret;
+	return db->ops->lines(db->impl, policy_domain, period, cb, ctx,
+			      error_r);
 }
 
 int
@@ -175,28 +90,8 @@ reports_db_report_state(struct reports_db *db, const char *policy_domain,
 			uint64_t period, char *buf, size_t size,
 			uint64_t *first_try_r, const char **error_r)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	buf[0] = '\0';
-	*first_try_r = 0;
-	if (sqlite3_prepare_v2(db->db,
-			       "SELECT state, first_try FROM reports WHERE"
-			       " policy_domain = ? AND period = ?",
-			       -1, &st, NULL) != SQLITE_OK)
-		return db_fail(db, error_r);
-	sqlite3_bind_text(st, 1, policy_domain, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)period);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		snprintf(buf, size, "%s",
-			 (const char *)sqlite3_column_text(st, 0));
-		*first_try_r = (uint64_t)sqlite3_column_int64(st, 1);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_fail(db, error_r);
-	return 0;
+	return db->ops->report_state(db->impl, policy_domain, period, buf,
+				     size, first_try_r, error_r);
 }
 
 int
@@ -204,26 +99,6 @@ reports_db_set_state(struct reports_db *db, const char *policy_domain,
 		     uint64_t period, const char *report_id,
 		     const char *state, uint64_t now, const char **error_r)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if (sqlite3_prepare_v2(
-		    db->db,
-		    "INSERT INTO reports (policy_domain, period, report_id,"
-		    " state, attempts, first_try, last_try)"
-		    " VALUES (?1, ?2, ?3, ?4, 1, ?5, ?5)"
-		    " ON CONFLICT (policy_domain, period) DO UPDATE SET"
-		    " state = ?4, attempts = attempts + 1, last_try = ?5",
-		    -1, &st, NULL) != SQLITE_OK)
-		return db_fail(db, error_r);
-	sqlite3_bind_text(st, 1, policy_domain, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)period);
-	sqlite3_bind_text(st, 3, report_id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 4, state, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 5, (sqlite3_int64)now);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_fail(db, error_r);
-	return 0;
+	return db->ops->set_state(db->impl, policy_domain, period, report_id,
+				  state, now, error_r);
 }

@@ -7,6 +7,7 @@ set -eu
 PKGS="build-essential autoconf automake libtool pkg-config
   libssl-dev libunbound-dev libevent-dev libpsl-dev libidn2-dev check
   libsqlite3-dev sqlite3 zlib1g-dev libxml2-utils
+  libpq-dev postgresql
   unbound dns-root-data publicsuffix ldnsutils
   clang libclang-rt-14-dev
   python3 python3-yaml python3-dkim python3-dnspython python3-nacl python3-spf openssl

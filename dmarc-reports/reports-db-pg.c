@@ -1,0 +1,291 @@
+/*
+ * reports-db-pg.c - the dmarc-reports database on PostgreSQL through
+ * libpq (reports-db.h, reports-db-impl.h), for several MX hosts sharing
+ * one database.
+ *
+ * Exactly once across hosts: every transaction of ours starts by taking
+ * the transaction-level advisory lock REPORTS_PG_LOCK, so two `send`s
+ * (or an import beside a send) run one after the other; the second
+ * finds the first's reports committed (READ COMMITTED sees them) and
+ * sends nothing.  Records are inserted with ON CONFLICT DO NOTHING under
+ * their id.  The schema is created under the session-level form of the
+ * same lock, so hosts starting at once do not race on CREATE TABLE.
+ *
+ * Memory: error texts are copies kept until the next call or close.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/xalloc.h"
+#include "reports-db-impl.h"
+
+/* The advisory lock key: RFC 9990. */
+#define REPORTS_PG_LOCK "9990"
+
+struct pg_db {
+	PGconn *conn;
+	char *error;
+};
+
+static const char schema[] =
+	"SELECT pg_advisory_lock(" REPORTS_PG_LOCK ");"
+	"CREATE TABLE IF NOT EXISTS records ("
+	" id TEXT PRIMARY KEY, t BIGINT NOT NULL, period BIGINT NOT NULL,"
+	" policy_domain TEXT NOT NULL, line TEXT NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS records_period"
+	" ON records(policy_domain, period);"
+	"CREATE TABLE IF NOT EXISTS reports ("
+	" policy_domain TEXT NOT NULL, period BIGINT NOT NULL,"
+	" report_id TEXT NOT NULL, state TEXT NOT NULL,"
+	" attempts INTEGER NOT NULL DEFAULT 0, first_try BIGINT,"
+	" last_try BIGINT, PRIMARY KEY (policy_domain, period));"
+	"SELECT pg_advisory_unlock(" REPORTS_PG_LOCK ");";
+
+static int
+pg_fail(struct pg_db *db, const PGresult *res, const char **error_r)
+{
+	const char *msg = res != NULL ? PQresultErrorMessage(res) : "";
+
+	if (msg == NULL || *msg == '\0')
+		msg = PQerrorMessage(db->conn);
+	free(db->error);
+	db->error = ma_strdup(msg != NULL && *msg != '\0' ? msg :
+			      "PostgreSQL error");
+	/* libpq's messages end in a newline */
+	if (db->error[0] != '\0' &&
+	    db->error[strlen(db->error) - 1] == '\n')
+		db->error[strlen(db->error) - 1] = '\0';
+	*error_r = db->error;
+	return -1;
+}
+
+/* Run `sql` with text parameters; the result, or NULL (error set). */
+static PGresult *
+pg_run(struct pg_db *db, const char *sql, int n, const char *const *params,
+       ExecStatusType want, const char **error_r)
+{
+	PGresult *res = PQexecParams(db->conn, sql, n, NULL, params, NULL,
+				     NULL, 0);
+
+	if (PQresultStatus(res) != want) {
+		(void)pg_fail(db, res, error_r);
+		PQclear(res);
+		return NULL;
+	}
+	return res;
+}
+
+static int
+pg_cmd(struct pg_db *db, const char *sql, const char **error_r)
+{
+	PGresult *res = PQexec(db->conn, sql);
+	ExecStatusType st = PQresultStatus(res);
+
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		(void)pg_fail(db, res, error_r);
+		PQclear(res);
+		return -1;
+	}
+	PQclear(res);
+	return 0;
+}
+
+static int
+pg_open(const char *uri, void **db_r, const char **error_r)
+{
+	struct pg_db *db = ma_calloc(1, sizeof(*db));
+
+	*db_r = db;
+	db->conn = PQconnectdb(uri);
+	if (PQstatus(db->conn) != CONNECTION_OK)
+		return pg_fail(db, NULL, error_r);
+	/* a multi-statement string runs as one implicit transaction:
+	 * the session lock is taken and released inside it */
+	return pg_cmd(db, schema, error_r);
+}
+
+static void
+pg_close(void **db_p)
+{
+	struct pg_db *db = *db_p;
+
+	*db_p = NULL;
+	PQfinish(db->conn);
+	free(db->error);
+	free(db);
+}
+
+static int
+pg_begin(void *vdb, const char **error_r)
+{
+	struct pg_db *db = vdb;
+
+	if (pg_cmd(db, "BEGIN", error_r) < 0)
+		return -1;
+	if (pg_cmd(db, "SELECT pg_advisory_xact_lock(" REPORTS_PG_LOCK ")",
+		   error_r) < 0) {
+		(void)pg_cmd(db, "ROLLBACK", error_r);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+pg_commit(void *vdb, const char **error_r)
+{
+	return pg_cmd(vdb, "COMMIT", error_r);
+}
+
+static void
+pg_rollback(void *vdb)
+{
+	const char *err;
+
+	(void)pg_cmd(vdb, "ROLLBACK", &err);
+}
+
+static int
+pg_add_record(void *vdb, const char *id, uint64_t t, uint64_t period,
+	      const char *policy_domain, const char *line,
+	      const char **error_r)
+{
+	struct pg_db *db = vdb;
+	char ts[24], ps[24];
+	const char *params[5] = { id, ts, ps, policy_domain, line };
+	PGresult *res;
+	int added;
+
+	snprintf(ts, sizeof(ts), "%" PRIu64, t);
+	snprintf(ps, sizeof(ps), "%" PRIu64, period);
+	res = pg_run(db,
+		     "INSERT INTO records (id, t, period, policy_domain, line)"
+		     " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING",
+		     5, params, PGRES_COMMAND_OK, error_r);
+	if (res == NULL)
+		return -1;
+	added = strcmp(PQcmdTuples(res), "0") != 0;
+	PQclear(res);
+	return added;
+}
+
+static int
+pg_due(void *vdb, uint64_t before, reports_db_period_cb *cb, void *ctx,
+       const char **error_r)
+{
+	struct pg_db *db = vdb;
+	char bs[24];
+	const char *params[1] = { bs };
+	PGresult *res;
+	int i, ret = 0;
+
+	snprintf(bs, sizeof(bs), "%" PRIu64, before);
+	res = pg_run(db,
+		     "SELECT DISTINCT policy_domain, period FROM records r"
+		     " WHERE period < $1 AND NOT EXISTS (SELECT 1 FROM reports"
+		     "  p WHERE p.policy_domain = r.policy_domain AND"
+		     "  p.period = r.period AND p.state IN"
+		     "  ('sent', 'no-rua', 'given-up'))"
+		     " ORDER BY period, policy_domain",
+		     1, params, PGRES_TUPLES_OK, error_r);
+	if (res == NULL)
+		return -1;
+	for (i = 0; ret == 0 && i < PQntuples(res); i++)
+		ret = cb(ctx, PQgetvalue(res, i, 0),
+			 strtoull(PQgetvalue(res, i, 1), NULL, 10));
+	PQclear(res);
+	return ret;
+}
+
+static int
+pg_lines(void *vdb, const char *policy_domain, uint64_t period,
+	 reports_db_line_cb *cb, void *ctx, const char **error_r)
+{
+	struct pg_db *db = vdb;
+	char ps[24];
+	const char *params[2] = { policy_domain, ps };
+	PGresult *res;
+	int i, ret = 0;
+
+	snprintf(ps, sizeof(ps), "%" PRIu64, period);
+	res = pg_run(db,
+		     "SELECT line FROM records WHERE policy_domain = $1 AND"
+		     " period = $2 ORDER BY t, id",
+		     2, params, PGRES_TUPLES_OK, error_r);
+	if (res == NULL)
+		return -1;
+	for (i = 0; ret == 0 && i < PQntuples(res); i++)
+		ret = cb(ctx, PQgetvalue(res, i, 0));
+	PQclear(res);
+	return ret;
+}
+
+static int
+pg_report_state(void *vdb, const char *policy_domain, uint64_t period,
+		char *buf, size_t size, uint64_t *first_try_r,
+		const char **error_r)
+{
+	struct pg_db *db = vdb;
+	char ps[24];
+	const char *params[2] = { policy_domain, ps };
+	PGresult *res;
+
+	buf[0] = '\0';
+	*first_try_r = 0;
+	snprintf(ps, sizeof(ps), "%" PRIu64, period);
+	res = pg_run(db,
+		     "SELECT state, coalesce(first_try, 0) FROM reports"
+		     " WHERE policy_domain = $1 AND period = $2",
+		     2, params, PGRES_TUPLES_OK, error_r);
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) > 0) {
+		snprintf(buf, size, "%s", PQgetvalue(res, 0, 0));
+		*first_try_r = strtoull(PQgetvalue(res, 0, 1), NULL, 10);
+	}
+	PQclear(res);
+	return 0;
+}
+
+static int
+pg_set_state(void *vdb, const char *policy_domain, uint64_t period,
+	     const char *report_id, const char *state, uint64_t now,
+	     const char **error_r)
+{
+	struct pg_db *db = vdb;
+	char ps[24], ns[24];
+	const char *params[5] = { policy_domain, ps, report_id, state, ns };
+	PGresult *res;
+
+	snprintf(ps, sizeof(ps), "%" PRIu64, period);
+	snprintf(ns, sizeof(ns), "%" PRIu64, now);
+	res = pg_run(db,
+		     "INSERT INTO reports (policy_domain, period, report_id,"
+		     " state, attempts, first_try, last_try)"
+		     " VALUES ($1, $2, $3, $4, 1, $5, $5)"
+		     " ON CONFLICT (policy_domain, period) DO UPDATE SET"
+		     " state = $4, attempts = reports.attempts + 1,"
+		     " last_try = $5",
+		     5, params, PGRES_COMMAND_OK, error_r);
+	if (res == NULL)
+		return -1;
+	PQclear(res);
+	return 0;
+}
+
+const struct reports_db_ops reports_db_pg = {
+	.open = pg_open,
+	.close = pg_close,
+	.begin = pg_begin,
+	.commit = pg_commit,
+	.rollback = pg_rollback,
+	.add_record = pg_add_record,
+	.due = pg_due,
+	.lines = pg_lines,
+	.report_state = pg_report_state,
+	.set_state = pg_set_state,
+};
