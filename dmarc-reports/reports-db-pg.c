@@ -33,6 +33,7 @@ struct pg_db {
 };
 
 static const char schema[] =
+	"SET client_min_messages TO warning;"
 	"SELECT pg_advisory_lock(" REPORTS_PG_LOCK ");"
 	"CREATE TABLE IF NOT EXISTS records ("
 	" id TEXT PRIMARY KEY, t BIGINT NOT NULL, period BIGINT NOT NULL,"
