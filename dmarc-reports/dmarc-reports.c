@@ -4,6 +4,7 @@
  *
  *   dmarc-reports [-c FILE] [-v] [--now UNIX] import
  *   dmarc-reports [-c FILE] [-v] [--now UNIX] send [--out DIR]
+ *   dmarc-reports [-c FILE] show
  *
  * Exit 0 when everything went through, 1 when something failed (logged;
  * failed reports are retried by the next send), 2 on a usage or
@@ -32,12 +33,15 @@ usage(FILE *fp)
 		"usage: " PROGNAME " [-c FILE] [-v] [--now UNIX] import\n"
 		"       " PROGNAME " [-c FILE] [-v] [--now UNIX] send "
 		"[--out DIR]\n"
+		"       " PROGNAME " [-c FILE] show\n"
 		"  -c FILE     configuration (default " DMARC_REPORTS_CONF ")\n"
 		"  -v          log what is done, not only problems\n"
 		"  --now UNIX  act as at this time (tests, replays)\n"
 		"  import      history records of ended days into the "
 		"database\n"
 		"  send        reports of ended periods not sent yet\n"
+		"  show        per policy domain and period: records, report "
+		"state\n"
 		"  --out DIR   write each report message to DIR/NAME.eml "
 		"instead of\n"
 		"              running ReportCommand\n");
@@ -85,7 +89,8 @@ parse_args(int argc, char **argv, struct args *a)
 			return -1;
 		}
 		if (a->command == NULL && (strcmp(argv[i], "import") == 0 ||
-					   strcmp(argv[i], "send") == 0)) {
+					   strcmp(argv[i], "send") == 0 ||
+					   strcmp(argv[i], "show") == 0)) {
 			a->command = argv[i];
 			continue;
 		}
@@ -133,8 +138,12 @@ main(int argc, char **argv)
 		arena_free(&r.arena);
 		return 1;
 	}
-	ret = strcmp(a.command, "import") == 0 ? reports_import(&r) :
-						 reports_send(&r, a.out);
+	if (strcmp(a.command, "import") == 0)
+		ret = reports_import(&r);
+	else if (strcmp(a.command, "show") == 0)
+		ret = reports_show(&r);
+	else
+		ret = reports_send(&r, a.out);
 	reports_db_close(&r.db);
 	arena_free(&r.arena);
 	return ret < 0 ? 1 : 0;

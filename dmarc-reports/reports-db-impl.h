@@ -29,6 +29,9 @@ typedef int reports_db_set_state_fn(void *db, const char *policy_domain,
 				    const char *state, uint64_t now,
 				    const char **error_r);
 
+typedef int reports_db_summaries_fn(void *db, reports_db_summary_cb *cb,
+				    void *ctx, const char **error_r);
+
 struct reports_db_ops {
 	int (*open)(const char *uri, void **db_r, const char **error_r);
 	void (*close)(void **db_p);
@@ -43,7 +46,17 @@ struct reports_db_ops {
 	reports_db_lines_fn *lines;
 	reports_db_state_fn *report_state;
 	reports_db_set_state_fn *set_state;
+	reports_db_summaries_fn *summaries;
 };
+
+/* The query behind reports_db_summaries(), the same for both. */
+#define REPORTS_DB_SUMMARY_SQL                                               \
+	"SELECT r.policy_domain, r.period, count(*),"                        \
+	" coalesce(p.state, 'pending'), coalesce(p.report_id, ''),"          \
+	" coalesce(p.attempts, 0) FROM records r LEFT JOIN reports p"        \
+	" ON p.policy_domain = r.policy_domain AND p.period = r.period"      \
+	" GROUP BY r.policy_domain, r.period, p.state, p.report_id,"         \
+	" p.attempts ORDER BY r.period, r.policy_domain"
 
 extern const struct reports_db_ops reports_db_sqlite;
 extern const struct reports_db_ops reports_db_pg;

@@ -278,6 +278,33 @@ pg_set_state(void *vdb, const char *policy_domain, uint64_t period,
 	return 0;
 }
 
+static int
+pg_summaries(void *vdb, reports_db_summary_cb *cb, void *ctx,
+	     const char **error_r)
+{
+	struct pg_db *db = vdb;
+	struct reports_db_summary sum;
+	PGresult *res;
+	int i, ret = 0;
+
+	res = pg_run(db, REPORTS_DB_SUMMARY_SQL, 0, NULL, PGRES_TUPLES_OK,
+		     error_r);
+	if (res == NULL)
+		return -1;
+	for (i = 0; ret == 0 && i < PQntuples(res); i++) {
+		sum.policy_domain = PQgetvalue(res, i, 0);
+		sum.period = strtoull(PQgetvalue(res, i, 1), NULL, 10);
+		sum.records = strtoull(PQgetvalue(res, i, 2), NULL, 10);
+		sum.state = PQgetvalue(res, i, 3);
+		sum.report_id = PQgetvalue(res, i, 4);
+		sum.attempts = (unsigned int)strtoul(PQgetvalue(res, i, 5),
+						     NULL, 10);
+		ret = cb(ctx, &sum);
+	}
+	PQclear(res);
+	return ret;
+}
+
 const struct reports_db_ops reports_db_pg = {
 	.open = pg_open,
 	.close = pg_close,
@@ -289,4 +316,5 @@ const struct reports_db_ops reports_db_pg = {
 	.lines = pg_lines,
 	.report_state = pg_report_state,
 	.set_state = pg_set_state,
+	.summaries = pg_summaries,
 };

@@ -242,6 +242,33 @@ sqlite_set_state(void *vdb, const char *policy_domain,
 }
 
 static int
+sqlite_summaries(void *vdb, reports_db_summary_cb *cb, void *ctx,
+		 const char **error_r)
+{
+	struct sqlite_db *db = vdb;
+	struct reports_db_summary sum;
+	sqlite3_stmt *st;
+	int rc, ret = 0;
+
+	if (sqlite3_prepare_v2(db->db, REPORTS_DB_SUMMARY_SQL, -1, &st,
+			       NULL) != SQLITE_OK)
+		return db_fail(db, error_r);
+	while (ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		sum.policy_domain = (const char *)sqlite3_column_text(st, 0);
+		sum.period = (uint64_t)sqlite3_column_int64(st, 1);
+		sum.records = (uint64_t)sqlite3_column_int64(st, 2);
+		sum.state = (const char *)sqlite3_column_text(st, 3);
+		sum.report_id = (const char *)sqlite3_column_text(st, 4);
+		sum.attempts = (unsigned int)sqlite3_column_int(st, 5);
+		ret = cb(ctx, &sum);
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = db_fail(db, error_r);
+	sqlite3_finalize(st);
+	return ret;
+}
+
+static int
 sqlite_open_any(const char *uri, void **db_r, const char **error_r)
 {
 	struct sqlite_db *db;
@@ -271,4 +298,5 @@ const struct reports_db_ops reports_db_sqlite = {
 	.lines = sqlite_lines,
 	.report_state = sqlite_report_state,
 	.set_state = sqlite_set_state,
+	.summaries = sqlite_summaries,
 };

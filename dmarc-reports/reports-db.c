@@ -102,3 +102,10 @@ reports_db_set_state(struct reports_db *db, const char *policy_domain,
 	return db->ops->set_state(db->impl, policy_domain, period, report_id,
 				  state, now, error_r);
 }
+
+int
+reports_db_summaries(struct reports_db *db, reports_db_summary_cb *cb,
+		     void *ctx, const char **error_r)
+{
+	return db->ops->summaries(db->impl, cb, ctx, error_r);
+}

@@ -57,6 +57,22 @@ int reports_db_report_state(struct reports_db *db, const char *policy_domain,
 			    uint64_t period, char *buf, size_t size,
 			    uint64_t *first_try_r, const char **error_r);
 
+/* One line of `show`: a (policy domain, period) with its record count
+ * and its report's state ("pending" when none yet), id and attempts. */
+struct reports_db_summary {
+	const char *policy_domain;
+	uint64_t period;
+	uint64_t records;
+	const char *state;
+	const char *report_id; /* "" when none */
+	unsigned int attempts;
+};
+typedef int reports_db_summary_cb(void *ctx,
+				  const struct reports_db_summary *s);
+/* Every (policy domain, period) in the database, in order. */
+int reports_db_summaries(struct reports_db *db, reports_db_summary_cb *cb,
+			 void *ctx, const char **error_r);
+
 /* Set the report's state (insert or update), counting an attempt. */
 int reports_db_set_state(struct reports_db *db, const char *policy_domain,
 			 uint64_t period, const char *report_id,

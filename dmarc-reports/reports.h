@@ -10,6 +10,8 @@
  *   reports-rua.c     rua destinations and their authorization (DNS)
  *   reports-mail.c    the report message: gzip, MIME, Subject, file name
  *   reports-send.c    `send`: periods, rows, XML, delivery
+ *   reports-sign.c    DKIM signatures with dkim-signer's code
+ *   reports-show.c    `show`: what was recorded and sent
  *
  * Memory: one arena for the settings, lives as long as the process.
  */
@@ -60,6 +62,8 @@ int reports_config_read(struct reports *r, const char *path,
 int reports_import(struct reports *r);
 /* `send [--out DIR]`: 0, or -1 (logged). */
 int reports_send(struct reports *r, const char *out_dir);
+/* `show`: the table on stdout; 0, or -1 (logged). */
+int reports_show(struct reports *r);
 
 /* The UTC-aligned start of the period holding `t`. */
 uint64_t reports_period(const struct reports *r, uint64_t t);

@@ -104,6 +104,7 @@ x=$(tr -d ' \n' < "$work/report.xml")
 expect_match "$x" '<source_ip>192\.0\.2\.1</source_ip><count>5</count>' "192.0.2.1: 3 + 2 messages from both hosts"
 expect_match "$x" '<source_ip>192\.0\.2\.9</source_ip><count>4</count>' "192.0.2.9: 4 messages"
 expect_eq "$(psql "SELECT state || ' ' || attempts FROM reports")" "sent 1" "sent once, one attempt"
+expect_match "$("$dr" -c "$work/mx1.conf" show)" '^2026-12-01 +football\.example\.com +9 +sent +1 ' "show on PostgreSQL"
 "$dr" -c "$work/mx2.conf" --now $((now + 3600)) send
 expect_eq "$?:$(ls "$work/sent" | wc -l)" "0:1" "a later send sends nothing"
 pid=$pg_pid

@@ -243,6 +243,10 @@ fi
 expect_eq "$?:$(ls "$out" | wc -l)" "0:1" "a second send sends nothing"
 expect_eq "$(sqlite3 "$work/reports.db" "SELECT policy_domain || ' ' || state FROM reports ORDER BY 1" | tr '\n' ' ')" \
 	"football.example.com sent norua.example no-rua " "report states: sent, no-rua"
+# show: one line per policy domain and period
+shown=$("$dr" -c "$work/dmarc-reports.conf" show)
+expect_match "$shown" '^2026-12-01 +football\.example\.com +6 +sent +1 +[0-9a-f]+$' "show: football.example.com, 6 records, sent"
+expect_match "$shown" '^2026-12-01 +norua\.example +1 +no-rua +1 +[0-9a-f]+$' "show: norua.example, 1 record, no rua"
 
 # ReportCommand: the next day's report through a stand-in sendmail that
 # fails once (kept 'failed', retried by the next run), then takes it
