@@ -73,6 +73,17 @@ chmod 600 "$work/KeyTable"
 printf '*@mx.test.example rep\n' > "$work/SigningTable"
 printf 'KeyTable file:%s/KeyTable\nSigningTable refile:%s/SigningTable\nSyslog no\n' "$work" "$work" > "$work/signer.conf"
 
+# configuration errors: file:line: option: problem, exit 2
+printf 'HistoryDir /x\nBogusOption 1\n' > "$work/bad.conf"
+err=$("$dr" -c "$work/bad.conf" show 2>&1)
+expect_eq "$?" 2 "unknown option: exit 2"
+expect_match "$err" 'bad\.conf:2: .*BogusOption' "unknown option: file and line"
+printf 'HistoryDir /x\nReportOrganization O\nReportEmail "x"@a<b.example\n' > "$work/bad2.conf"
+expect_match "$("$dr" -c "$work/bad2.conf" show 2>&1)" "ReportEmail: .* is not local@host\.name" "ReportEmail that could break a header: refused"
+# the shipped example parses (its paths are this installation's)
+sed "s|^Database .*|Database $work/example.db|" "$MAILAUTH_BUILDDIR/configs/dmarc-reports.conf" > "$work/example.conf"
+expect_eq "$("$dr" -c "$work/example.conf" show 2>&1)" "no records" "configs/dmarc-reports.conf is accepted"
+
 day=$(date -u -d 2026-12-01 +%s)
 t=$((day + 36000))
 # our MTA's Received field (Postfix's form) on top; a sender-written one
