@@ -8,8 +8,9 @@
  * (or an import beside a send) run one after the other; the second
  * finds the first's reports committed (READ COMMITTED sees them) and
  * sends nothing.  Records are inserted with ON CONFLICT DO NOTHING under
- * their id.  The schema is created under the session-level form of the
- * same lock, so hosts starting at once do not race on CREATE TABLE.
+ * their id.  The schema is created under the same lock, held until the
+ * tables are committed, so hosts starting at once do not race on
+ * CREATE TABLE.
  *
  * Memory: error texts are copies kept until the next call or close.
  */
@@ -34,7 +35,7 @@ struct pg_db {
 
 static const char schema[] =
 	"SET client_min_messages TO warning;"
-	"SELECT pg_advisory_lock(" REPORTS_PG_LOCK ");"
+	"SELECT pg_advisory_xact_lock(" REPORTS_PG_LOCK ");"
 	"CREATE TABLE IF NOT EXISTS records ("
 	" id TEXT PRIMARY KEY, t BIGINT NOT NULL, period BIGINT NOT NULL,"
 	" policy_domain TEXT NOT NULL, line TEXT NOT NULL);"
@@ -44,8 +45,7 @@ static const char schema[] =
 	" policy_domain TEXT NOT NULL, period BIGINT NOT NULL,"
 	" report_id TEXT NOT NULL, state TEXT NOT NULL,"
 	" attempts INTEGER NOT NULL DEFAULT 0, first_try BIGINT,"
-	" last_try BIGINT, PRIMARY KEY (policy_domain, period));"
-	"SELECT pg_advisory_unlock(" REPORTS_PG_LOCK ");";
+	" last_try BIGINT, PRIMARY KEY (policy_domain, period));";
 
 static int
 pg_fail(struct pg_db *db, const PGresult *res, const char **error_r)
@@ -105,8 +105,10 @@ pg_open(const char *uri, void **db_r, const char **error_r)
 	db->conn = PQconnectdb(uri);
 	if (PQstatus(db->conn) != CONNECTION_OK)
 		return pg_fail(db, NULL, error_r);
-	/* a multi-statement string runs as one implicit transaction:
-	 * the session lock is taken and released inside it */
+	/* a multi-statement string runs as one implicit transaction, so
+	 * the transaction-level lock is held until the tables are
+	 * committed (a session lock released inside it would let a second
+	 * host in before the commit: duplicate key in pg_type) */
 	return pg_cmd(db, schema, error_r);
 }
 
