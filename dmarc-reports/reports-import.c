@@ -67,15 +67,38 @@ import_line(struct reports *r, const char *file, unsigned long lineno,
 	return ret;
 }
 
+/* The next line of f into buf (at most DMARC_HISTORY_MAX_LINE + 1
+ * bytes kept, '\n' included): its length, 0 at the end.  A longer line
+ * is read to its end in constant memory and reported as *too_long_r
+ * (hostile input never grows memory). */
+static size_t
+read_line(FILE *f, char *buf, bool *too_long_r)
+{
+	size_t n = 0;
+	int c;
+
+	*too_long_r = false;
+	while ((c = getc(f)) != EOF) {
+		if (n <= DMARC_HISTORY_MAX_LINE)
+			buf[n] = (char)c;
+		else
+			*too_long_r = true;
+		n++;
+		if (c == '\n')
+			break;
+	}
+	return n;
+}
+
 /* One file in one transaction; removed after the commit. */
 static int
 import_file(struct reports *r, const char *path)
 {
 	struct arena *arena = arena_new(0);
 	unsigned long lineno = 0, added = 0, seen = 0;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
+	char *line = malloc(DMARC_HISTORY_MAX_LINE + 2);
+	bool too_long;
+	size_t len;
 	const char *err;
 	FILE *f;
 	int ret = 0, rc;
@@ -89,9 +112,17 @@ import_file(struct reports *r, const char *path)
 		ma_log_error(&r->log, "database: %s", err);
 		ret = -1;
 	}
-	while (ret == 0 && (len = getline(&line, &cap, f)) > 0) {
+	if (line == NULL)
+		abort();
+	while (ret == 0 && (len = read_line(f, line, &too_long)) > 0) {
 		lineno++;
-		rc = import_line(r, path, lineno, line, (size_t)len, arena);
+		if (too_long) {
+			ma_log_warn(&r->log, "%s:%lu: record longer than %d "
+				    "bytes: skipped", path, lineno,
+				    DMARC_HISTORY_MAX_LINE);
+			continue;
+		}
+		rc = import_line(r, path, lineno, line, len, arena);
 		if (rc < 0)
 			ret = -1;
 		else {
