@@ -12,9 +12,9 @@
 
 typedef int reports_db_begin_fn(void *db, const char **error_r);
 typedef void reports_db_rollback_fn(void *db);
-typedef int reports_db_add_fn(void *db, const char *id, uint64_t t,
-			      uint64_t period, const char *policy_domain,
-			      const char *line, const char **error_r);
+typedef int reports_db_add_fn(void *db, const struct reports_db_record *recs,
+			      size_t n, size_t *added_r,
+			      const char **error_r);
 typedef int reports_db_due_fn(void *db, uint64_t before,
 			      reports_db_period_cb *cb, void *ctx,
 			      const char **error_r);
@@ -41,7 +41,7 @@ struct reports_db_ops {
 	reports_db_begin_fn *begin;
 	reports_db_begin_fn *commit;
 	reports_db_rollback_fn *rollback;
-	reports_db_add_fn *add_record;
+	reports_db_add_fn *add_records;
 	reports_db_due_fn *due;
 	reports_db_lines_fn *lines;
 	reports_db_state_fn *report_state;

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/buf.h"
 #include "util/xalloc.h"
 #include "reports-db-impl.h"
 
@@ -152,28 +153,46 @@ pg_rollback(void *vdb)
 	(void)pg_cmd(vdb, "ROLLBACK", &err);
 }
 
+/* One multi-row INSERT: n rows of 5 parameters. */
 static int
-pg_add_record(void *vdb, const char *id, uint64_t t, uint64_t period,
-	      const char *policy_domain, const char *line,
-	      const char **error_r)
+pg_add_records(void *vdb, const struct reports_db_record *recs, size_t n,
+	       size_t *added_r, const char **error_r)
 {
 	struct pg_db *db = vdb;
-	char ts[24], ps[24];
-	const char *params[5] = { id, ts, ps, policy_domain, line };
+	const char **params = ma_calloc(n * 5, sizeof(*params));
+	char *nums = ma_calloc(n * 2, 24);
+	struct buf sql = BUF_INIT;
 	PGresult *res;
-	int added;
+	size_t i;
+	int ret = 0;
 
-	snprintf(ts, sizeof(ts), "%" PRIu64, t);
-	snprintf(ps, sizeof(ps), "%" PRIu64, period);
-	res = pg_run(db,
-		     "INSERT INTO records (id, t, period, policy_domain, line)"
-		     " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING",
-		     5, params, PGRES_COMMAND_OK, error_r);
+	buf_append_str(&sql, "INSERT INTO records (id, t, period,"
+			     " policy_domain, line) VALUES ");
+	for (i = 0; i < n; i++) {
+		snprintf(nums + 48 * i, 24, "%" PRIu64, recs[i].t);
+		snprintf(nums + 48 * i + 24, 24, "%" PRIu64, recs[i].period);
+		params[5 * i] = recs[i].id;
+		params[5 * i + 1] = nums + 48 * i;
+		params[5 * i + 2] = nums + 48 * i + 24;
+		params[5 * i + 3] = recs[i].policy_domain;
+		params[5 * i + 4] = recs[i].line;
+		buf_printf(&sql, "%s($%zu, $%zu, $%zu, $%zu, $%zu)",
+			   i > 0 ? ", " : "", 5 * i + 1, 5 * i + 2, 5 * i + 3,
+			   5 * i + 4, 5 * i + 5);
+	}
+	buf_append_str(&sql, " ON CONFLICT (id) DO NOTHING");
+	res = pg_run(db, buf_cstr(&sql), (int)(5 * n), params,
+		     PGRES_COMMAND_OK, error_r);
 	if (res == NULL)
-		return -1;
-	added = strcmp(PQcmdTuples(res), "0") != 0;
-	PQclear(res);
-	return added;
+		ret = -1;
+	else {
+		*added_r += strtoul(PQcmdTuples(res), NULL, 10);
+		PQclear(res);
+	}
+	buf_free(&sql);
+	free(params);
+	free(nums);
+	return ret;
 }
 
 static int
@@ -313,7 +332,7 @@ const struct reports_db_ops reports_db_pg = {
 	.begin = pg_begin,
 	.commit = pg_commit,
 	.rollback = pg_rollback,
-	.add_record = pg_add_record,
+	.add_records = pg_add_records,
 	.due = pg_due,
 	.lines = pg_lines,
 	.report_state = pg_report_state,

@@ -109,23 +109,26 @@ sqlite_rollback(void *vdb)
 }
 
 static int
-sqlite_add_record(void *vdb, const char *id, uint64_t t,
-		      uint64_t period, const char *policy_domain,
-		      const char *line, const char **error_r)
+sqlite_add_records(void *vdb, const struct reports_db_record *recs, size_t n,
+		   size_t *added_r, const char **error_r)
 {
 	struct sqlite_db *db = vdb;
-	int rc;
+	size_t i;
 
+	for (i = 0; i < n; i++) {
+		sqlite3_reset(db->add);
+		sqlite3_bind_text(db->add, 1, recs[i].id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(db->add, 2, (sqlite3_int64)recs[i].t);
+		sqlite3_bind_int64(db->add, 3, (sqlite3_int64)recs[i].period);
+		sqlite3_bind_text(db->add, 4, recs[i].policy_domain, -1,
+				  SQLITE_STATIC);
+		sqlite3_bind_text(db->add, 5, recs[i].line, -1, SQLITE_STATIC);
+		if (sqlite3_step(db->add) != SQLITE_DONE)
+			return db_fail(db, error_r);
+		*added_r += (size_t)sqlite3_changes(db->db);
+	}
 	sqlite3_reset(db->add);
-	sqlite3_bind_text(db->add, 1, id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(db->add, 2, (sqlite3_int64)t);
-	sqlite3_bind_int64(db->add, 3, (sqlite3_int64)period);
-	sqlite3_bind_text(db->add, 4, policy_domain, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(db->add, 5, line, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(db->add);
-	if (rc != SQLITE_DONE)
-		return db_fail(db, error_r);
-	return sqlite3_changes(db->db) > 0 ? 1 : 0;
+	return 0;
 }
 
 static int
@@ -293,7 +296,7 @@ const struct reports_db_ops reports_db_sqlite = {
 	.begin = sqlite_begin,
 	.commit = sqlite_commit,
 	.rollback = sqlite_rollback,
-	.add_record = sqlite_add_record,
+	.add_records = sqlite_add_records,
 	.due = sqlite_due,
 	.lines = sqlite_lines,
 	.report_state = sqlite_report_state,

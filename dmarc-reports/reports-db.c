@@ -61,12 +61,14 @@ reports_db_rollback(struct reports_db *db)
 }
 
 int
-reports_db_add_record(struct reports_db *db, const char *id, uint64_t t,
-		      uint64_t period, const char *policy_domain,
-		      const char *line, const char **error_r)
+reports_db_add_records(struct reports_db *db,
+		       const struct reports_db_record *recs, size_t n,
+		       size_t *added_r, const char **error_r)
 {
-	return db->ops->add_record(db->impl, id, t, period, policy_domain,
-				   line, error_r);
+	*added_r = 0;
+	if (n == 0)
+		return 0;
+	return db->ops->add_records(db->impl, recs, n, added_r, error_r);
 }
 
 int

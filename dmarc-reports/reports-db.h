@@ -32,11 +32,18 @@ int reports_db_begin(struct reports_db *db, const char **error_r);
 int reports_db_commit(struct reports_db *db, const char **error_r);
 void reports_db_rollback(struct reports_db *db);
 
-/* Insert a record unless its id is there: 1 inserted, 0 duplicate, -1
- * error. */
-int reports_db_add_record(struct reports_db *db, const char *id, uint64_t t,
-			  uint64_t period, const char *policy_domain,
-			  const char *line, const char **error_r);
+/* One history record as stored. */
+struct reports_db_record {
+	const char *id;
+	uint64_t t, period;
+	const char *policy_domain;
+	const char *line;
+};
+/* Insert records unless their id is there (a batch, one round trip on
+ * PostgreSQL): 0 with *added_r (how many were new), or -1. */
+int reports_db_add_records(struct reports_db *db,
+			   const struct reports_db_record *recs, size_t n,
+			   size_t *added_r, const char **error_r);
 
 typedef int reports_db_period_cb(void *ctx, const char *policy_domain,
 				 uint64_t period);

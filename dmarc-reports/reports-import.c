@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "util/arena.h"
+#include "util/xalloc.h"
 #include "dmarc/dmarc-history.h"
 #include "dmarc/dmarc-history-file.h"
 #include "dmarc/dmarc-report.h"
@@ -31,22 +32,51 @@
 
 #define DAY_SECONDS 86400
 
-/* One record line: 1 added, 0 duplicate or skipped, -1 database error. */
+/* Records inserted per database call (one round trip on PostgreSQL). */
+#define REPORTS_IMPORT_BATCH 500
+
+struct batch {
+	struct reports_db_record recs[REPORTS_IMPORT_BATCH];
+	size_t n;
+	struct arena *arena; /* their strings; cleared after each flush */
+	struct arena *scratch; /* one line's parse; cleared per line */
+	unsigned long added;
+};
+
+/* Insert what is queued: 0, or -1 (logged). */
+static int
+flush(struct reports *r, const char *file, struct batch *b)
+{
+	const char *err;
+	size_t added;
+
+	if (reports_db_add_records(r->db, b->recs, b->n, &added, &err) < 0) {
+		ma_log_error(&r->log, "%s: database: %s", file, err);
+		return -1;
+	}
+	b->added += added;
+	b->n = 0;
+	arena_clear(b->arena);
+	return 0;
+}
+
+/* One record line: queued (flushed when the batch is full), or skipped
+ * with a log line.  0, or -1 on a database error. */
 static int
 import_line(struct reports *r, const char *file, unsigned long lineno,
-	    const char *line, size_t len, struct arena *arena)
+	    const char *line, size_t len, struct batch *b)
 {
+	struct reports_db_record *rec;
 	struct dmarc_history *h;
 	const char *err;
-	char *copy;
-	int ret;
 
 	if (len == 0 || line[len - 1] != '\n') {
 		ma_log_warn(&r->log, "%s:%lu: record without line end "
 			    "(truncated): skipped", file, lineno);
 		return 0;
 	}
-	if (dmarc_history_parse(line, len, arena, &h, &err) < 0) {
+	arena_clear(b->scratch);
+	if (dmarc_history_parse(line, len, b->scratch, &h, &err) < 0) {
 		ma_log_warn(&r->log, "%s:%lu: %s: skipped", file, lineno, err);
 		return 0;
 	}
@@ -58,13 +88,13 @@ import_line(struct reports *r, const char *file, unsigned long lineno,
 			    "host name: skipped", file, lineno);
 		return 0;
 	}
-	copy = arena_strndup(arena, line, len - 1);
-	ret = reports_db_add_record(r->db, h->id, h->time,
-				    reports_period(r, h->time),
-				    h->policy_domain, copy, &err);
-	if (ret < 0)
-		ma_log_error(&r->log, "%s: database: %s", file, err);
-	return ret;
+	rec = &b->recs[b->n++];
+	rec->id = arena_strdup(b->arena, h->id);
+	rec->t = h->time;
+	rec->period = reports_period(r, h->time);
+	rec->policy_domain = arena_strdup(b->arena, h->policy_domain);
+	rec->line = arena_strndup(b->arena, line, len - 1);
+	return b->n == REPORTS_IMPORT_BATCH ? flush(r, file, b) : 0;
 }
 
 /* The next line of f into buf (at most DMARC_HISTORY_MAX_LINE + 1
@@ -94,49 +124,44 @@ read_line(FILE *f, char *buf, bool *too_long_r)
 static int
 import_file(struct reports *r, const char *path)
 {
-	struct arena *arena = arena_new(0);
-	unsigned long lineno = 0, added = 0, seen = 0;
-	char *line = malloc(DMARC_HISTORY_MAX_LINE + 2);
+	struct batch *b = ma_calloc(1, sizeof(*b));
+	unsigned long lineno = 0;
+	char *line = ma_malloc(DMARC_HISTORY_MAX_LINE + 2);
 	bool too_long;
 	size_t len;
 	const char *err;
 	FILE *f;
-	int ret = 0, rc;
+	int ret = 0;
 
+	b->arena = arena_new(0);
+	b->scratch = arena_new(0);
 	if ((f = fopen(path, "r")) == NULL) {
 		ma_log_error(&r->log, "open(%s): %s", path, strerror(errno));
-		arena_free(&arena);
-		return -1;
+		ret = -1;
+		goto out;
 	}
 	if (reports_db_begin(r->db, &err) < 0) {
 		ma_log_error(&r->log, "database: %s", err);
+		fclose(f);
 		ret = -1;
+		goto out;
 	}
-	if (line == NULL)
-		abort();
 	while (ret == 0 && (len = read_line(f, line, &too_long)) > 0) {
 		lineno++;
-		if (too_long) {
+		if (too_long)
 			ma_log_warn(&r->log, "%s:%lu: record longer than %d "
 				    "bytes: skipped", path, lineno,
 				    DMARC_HISTORY_MAX_LINE);
-			continue;
-		}
-		rc = import_line(r, path, lineno, line, len, arena);
-		if (rc < 0)
+		else if (import_line(r, path, lineno, line, len, b) < 0)
 			ret = -1;
-		else {
-			added += (unsigned long)rc;
-			seen++;
-		}
-		arena_clear(arena);
 	}
 	if (ret == 0 && ferror(f)) {
 		ma_log_error(&r->log, "read(%s): %s", path, strerror(errno));
 		ret = -1;
 	}
 	fclose(f);
-	free(line);
+	if (ret == 0)
+		ret = flush(r, path, b);
 	if (ret == 0 && reports_db_commit(r->db, &err) < 0) {
 		ma_log_error(&r->log, "database: %s", err);
 		ret = -1;
@@ -148,10 +173,14 @@ import_file(struct reports *r, const char *path)
 			ma_log_error(&r->log, "unlink(%s): %s (imported; "
 				     "the next import skips its records)",
 				     path, strerror(errno));
-		ma_log_info(&r->log, "%s: %lu records, %lu new", path, seen,
-			    added);
+		ma_log_info(&r->log, "%s: %lu records, %lu new", path, lineno,
+			    b->added);
 	}
-	arena_free(&arena);
+out:
+	arena_free(&b->arena);
+	arena_free(&b->scratch);
+	free(b);
+	free(line);
 	return ret;
 }
 
