@@ -294,4 +294,24 @@ expect_eq "$(sqlite3 "$work/reports.db" "SELECT state || ' ' || attempts FROM re
 rm -f "$work/sendmail.msg"
 "$dr" -c "$work/cmd.conf" --now $((now2 + 7200)) send
 expect_eq "$?:$(ls "$work/sendmail.msg" 2>/dev/null)" "0:" "and not again"
+
+# a destination that keeps failing: retried, then given up after
+# REPORTS_RETRY_SECONDS (3 days, dmarc-reports(8)) from the first failure
+day3=$((day + 2 * 86400))
+{ ours mail.football.example.com 192.0.2.1 H; cat "$work/signed.eml"; } > "$work/h.eml"
+"$ac" verify --authserv-id mx.test --resolver-config "$work/lib.conf" --time $((day3 + 60)) \
+	--dmarc-history "$hist" "$work/h.eml" > /dev/null
+sed -i 's/^\[ -e "$0.fail" \]/[ -e "$0.fail" ] || [ -e "$0.failalways" ]/' "$work/sendmail"
+: > "$work/sendmail.failalways"
+now3=$((day3 + 86400 + 60))
+"$dr" -c "$work/cmd.conf" --now $now3 import
+"$dr" -c "$work/cmd.conf" --now $now3 send 2> /dev/null
+"$dr" -c "$work/cmd.conf" --now $((now3 + 2 * 86400)) send 2> /dev/null
+expect_eq "$(sqlite3 "$work/reports.db" "SELECT state || ' ' || attempts FROM reports WHERE period = $day3")" "failed 2" \
+	"still failing after 2 days: failed, retried"
+"$dr" -c "$work/cmd.conf" --now $((now3 + 3 * 86400 + 1)) send 2> "$work/giveup.err"
+expect_match "$(cat "$work/giveup.err")" '\(given-up\)' "after 3 days: given up (logged)"
+"$dr" -c "$work/cmd.conf" --now $((now3 + 4 * 86400)) send 2> /dev/null
+expect_eq "$(sqlite3 "$work/reports.db" "SELECT state || ' ' || attempts FROM reports WHERE period = $day3")" "given-up 3" \
+	"a given-up report is not tried again"
 finish
