@@ -402,7 +402,7 @@ su -s /bin/sh nobody -c "'$signer' -c '$M/dkim-signer.conf' --stdout -f alice@ho
 out4=$(swaks --server "127.0.0.1:$in_port" --xclient-addr 198.51.100.7 \
 	--xclient-name '[UNAVAILABLE]' --xclient-reverse-name '[UNAVAILABLE]' \
 	--helo mail.elsewhere.test --from talk-bounces@lists.elsewhere.test \
-	--to bob@bank.test --data "$work/msg4.list.eml" 2>&1)
+	--to bob@bank.test --data "@$work/msg4.list.eml" 2>&1)
 
 S5=demo5-dns-timeout
 out5=$(inbound 198.51.100.99 mail.slow.test news@slow.test alice@home.test "$S5" \

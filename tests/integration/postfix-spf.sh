@@ -154,7 +154,6 @@ dovecot_user bob
 cat > "$BASE/dovecot/etc/auth.conf" <<CONF
 service auth {
   inet_listener auth-postfix {
-    address = 127.0.0.1
     port = $auth_port
   }
 }
