@@ -60,6 +60,11 @@
 #	the dkimcheck_* settings are unknown (fatal in 2.4).  That is the
 #	one file a test writes outside its scratch directory; it is what
 #	`make install` puts there.
+# dovecot_installed_setup
+#	What dovecot_plugin_install does after harness_install (for the
+#	demo, which installs itself): sets dovecot_snippet, checks the
+#	build's Dovecot series, puts the settings module in place on 2.4.
+#	Returns 1 with the reason on stderr.
 # dovecot_settings_conf FILE ["SETTING = VALUE" ...]
 #	Writes FILE with the plugin settings given, as the Dovecot found
 #	wants them: in plugin { } on 2.3, at the top level on 2.4.
@@ -105,22 +110,32 @@ dovecot_plugin_install() {
 		echo "SKIP: the build has no Dovecot plugin (configure --with-dovecot=no)"
 		exit 77
 	fi
+	dovecot_installed_setup || fail "the installed Dovecot plugin is not usable here"
+}
+
+dovecot_installed_setup() {
 	dovecot_snippet=$(find "$harness_destdir" -path '*/examples/dovecot/90-dkimcheck.conf' | head -1)
-	[ -n "$dovecot_snippet" ] ||
-		fail "make install put no examples/dovecot/90-dkimcheck.conf"
+	if [ -z "$dovecot_snippet" ]; then
+		echo "make install put no examples/dovecot/90-dkimcheck.conf under $harness_destdir" >&2
+		return 1
+	fi
 	_dc_built=$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s --no-print-directory \
 		-C "$MAILAUTH_BUILDDIR" --eval='dc-print: ; @echo "$(DOVECOT_SERIES) $(dovecot_settingsdir)"' dc-print) ||
-		fail "make dc-print"
-	[ "${_dc_built% *}" = "$dovecot_series" ] ||
-		fail "the build is for Dovecot ${_dc_built% *}, the Dovecot found is $dovecot_version: configure again"
+		return 1
+	if [ "${_dc_built% *}" != "$dovecot_series" ]; then
+		echo "the build is for Dovecot ${_dc_built% *}, the Dovecot found is $dovecot_version: configure again" >&2
+		return 1
+	fi
 	[ "$dovecot_series" = 2.4 ] || return 0
 	# the settings directory the build installs into (Dovecot's own)
 	_dc_setdir=${_dc_built#* }
 	_dc_set=$harness_destdir$_dc_setdir/libdkimcheck_settings.so
-	[ -f "$_dc_set" ] || fail "make install put no $_dc_set"
+	if [ ! -f "$_dc_set" ]; then
+		echo "make install put no $_dc_set" >&2
+		return 1
+	fi
 	if ! cmp -s "$_dc_set" "$_dc_setdir/libdkimcheck_settings.so"; then
-		install -m 0644 "$_dc_set" "$_dc_setdir/libdkimcheck_settings.so" ||
-			fail "could not put libdkimcheck_settings.so into $_dc_setdir"
+		install -m 0644 "$_dc_set" "$_dc_setdir/libdkimcheck_settings.so" || return 1
 		echo "# installed libdkimcheck_settings.so into $_dc_setdir (Dovecot 2.4 reads settings modules only from there)"
 	fi
 }
