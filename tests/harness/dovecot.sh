@@ -229,11 +229,16 @@ _dc_write_conf() {
 	else
 		_dc_write_conf_24 "$@"
 	fi
-	# the listeners' address is the global listen (127.0.0.1); 2.3 calls
-	# a listener's own "address", 2.4 "listen"
+	# a listener's own address: 2.3 calls it "address", 2.4 "listen"
+	if [ "$dovecot_series" = 2.3 ]; then
+		_dc_addr='address = 127.0.0.1'
+	else
+		_dc_addr='listen = 127.0.0.1'
+	fi
 	cat <<CONF
 service imap-login {
   inet_listener imap {
+    $_dc_addr
     port = $dovecot_imap_port
   }
   inet_listener imaps {
@@ -245,6 +250,7 @@ service lmtp {
     mode = 0600
   }
   inet_listener lmtp {
+    $_dc_addr
     port = $dovecot_lmtp_port
   }
 }
