@@ -119,24 +119,25 @@ dovecot_installed_setup() {
 		echo "make install put no examples/dovecot/90-dkimcheck.conf under $harness_destdir" >&2
 		return 1
 	fi
+	# the build's Dovecot series, where it installs the settings module,
+	# and the settings directory of the Dovecot it was built against
 	_dc_built=$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s --no-print-directory \
-		-C "$MAILAUTH_BUILDDIR" --eval='dc-print: ; @echo "$(DOVECOT_SERIES) $(dovecot_settingsdir)"' dc-print) ||
+		-C "$MAILAUTH_BUILDDIR" --eval='dc-print: ; @echo "$(DOVECOT_SERIES) $(dovecot_settingsdir) $(dovecot_installed_moduledir)/settings"' dc-print) ||
 		return 1
-	if [ "${_dc_built% *}" != "$dovecot_series" ]; then
-		echo "the build is for Dovecot ${_dc_built% *}, the Dovecot found is $dovecot_version: configure again" >&2
+	set -- $_dc_built
+	if [ "$1" != "$dovecot_series" ]; then
+		echo "the build is for Dovecot $1, the Dovecot found is $dovecot_version: configure again" >&2
 		return 1
 	fi
 	[ "$dovecot_series" = 2.4 ] || return 0
-	# the settings directory the build installs into (Dovecot's own)
-	_dc_setdir=${_dc_built#* }
-	_dc_set=$harness_destdir$_dc_setdir/libdkimcheck_settings.so
+	_dc_set=$harness_destdir$2/libdkimcheck_settings.so
 	if [ ! -f "$_dc_set" ]; then
 		echo "make install put no $_dc_set" >&2
 		return 1
 	fi
-	if ! cmp -s "$_dc_set" "$_dc_setdir/libdkimcheck_settings.so"; then
-		install -m 0644 "$_dc_set" "$_dc_setdir/libdkimcheck_settings.so" || return 1
-		echo "# installed libdkimcheck_settings.so into $_dc_setdir (Dovecot 2.4 reads settings modules only from there)"
+	if ! cmp -s "$_dc_set" "$3/libdkimcheck_settings.so"; then
+		install -m 0644 "$_dc_set" "$3/libdkimcheck_settings.so" || return 1
+		echo "# installed libdkimcheck_settings.so into $3 (Dovecot 2.4 reads settings modules only from there)"
 	fi
 }
 
