@@ -36,6 +36,14 @@
 #	accept connections.  Sets dovecot_pid, dovecot_lmtp_port,
 #	dovecot_imap_port, dovecot_conf, dovecot_log.  Returns 1 (log tail on
 #	stderr) if it does not come up within 10 s.
+# dovecot_lmtp_hold / dovecot_lmtp_release
+#	Open an LMTP connection and keep it open (its greeting read), so that
+#	an lmtp process of the instance is alive to be looked at: sets
+#	dovecot_held_lmtp to that process's PID (empty if none came up within
+#	10 s).  Dovecot 2.4.1 ends an lmtp process with its connection
+#	(restart_request_count = 1), so one that delivered a message is gone
+#	when the test looks.  Release closes the connection and waits for
+#	the helper to end.
 # dovecot_stop
 #	SIGTERM to the master, waits up to 10 s for every process of the
 #	instance (same session) to go; returns 1 if something is left.
@@ -394,6 +402,30 @@ dovecot_start() {
 	echo "dovecot_start: Dovecot did not come up; $dovecot_log:" >&2
 	tail -20 "$dovecot_log" >&2
 	return 1
+}
+
+dovecot_lmtp_hold() {
+	rm -f "$dovecot_dir/run/hold" "$dovecot_dir/run/hold.out"
+	mkfifo "$dovecot_dir/run/hold" || return 1
+	/usr/bin/python3 -c 'import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.recv(512)
+print("ready", flush=True)
+sys.stdin.read()' "$dovecot_lmtp_port" < "$dovecot_dir/run/hold" > "$dovecot_dir/run/hold.out" &
+	_dc_hold_pid=$!
+	exec 4> "$dovecot_dir/run/hold"
+	_dc_i=0
+	while ! grep -q ready "$dovecot_dir/run/hold.out" 2>/dev/null && [ $_dc_i -lt 100 ]; do
+		sleep 0.1
+		_dc_i=$((_dc_i + 1))
+	done
+	dovecot_held_lmtp=$(ps -eo sid=,comm=,pid= | awk -v s="$dovecot_pid" '$1 == s && $2 == "lmtp" { print $3; exit }')
+}
+
+dovecot_lmtp_release() {
+	exec 4>&-
+	wait "$_dc_hold_pid"
+	rm -f "$dovecot_dir/run/hold" "$dovecot_dir/run/hold.out"
 }
 
 # Every live process of the instance (the master's session).
