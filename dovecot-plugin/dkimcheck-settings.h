@@ -43,7 +43,7 @@ struct mail_user;
 #define DKIMCHECK_DEFAULT_KW_DMARC_FAIL "$DMARC_Fail"
 #define DKIMCHECK_DEFAULT_KW_JUNK "$Junk"
 
-/* Trusted authserv-ids besides ours (lib/msgauth.h's
+/* Trusted authserv-ids besides ours (lib/msgauth/msgauth.h's
  * MSGAUTH_MAX_TRUSTED_IDS). */
 #define DKIMCHECK_MAX_TRUSTED_IDS 16
 
