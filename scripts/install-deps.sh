@@ -46,7 +46,6 @@ if [ "$(id -u)" != 0 ]; then
 	echo "install-deps: missing Debian packages:$missing (run as root to install)" >&2
 	exit 1
 fi
-echo "install-deps: installing:$missing"
 export DEBIAN_FRONTEND=noninteractive
 # Postfix asks debconf questions; answer them so the install is unattended.
 echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
@@ -59,6 +58,7 @@ apt-get update -qq >/dev/null 2>&1 || apt-get update -qq
 rt=$(clang_rt)
 [ -n "$rt" ] || { echo "install-deps: no clang package in the apt sources" >&2; exit 1; }
 case " $missing " in *" $rt "*) ;; *) installed "$rt" || missing="$missing $rt";; esac
+echo "install-deps: installing:$missing"
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing >/dev/null 2>&1 || \
 	apt-get install -y --no-install-recommends $missing

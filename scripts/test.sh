@@ -2,12 +2,31 @@
 # test.sh - README's test command: install what is missing, build, and run
 # every test: the normal build's `make check` (unit, conformance,
 # integration with real unbound/Postfix/Dovecot), the same under
-# ASan+UBSan, the fuzz targets over their seed corpora, and `make
-# distcheck`.  Ends with one line "tests: N passed, N failed, N skipped"
-# (a skipped test counts once as skipped, never as passed).
+# ASan+UBSan, the fuzz targets over their seed corpora, `make
+# distcheck`, and two stages in pristine Debian roots
+# (scripts/pristine-root.sh: debootstrap --variant=minbase + git, cached
+# in /var/cache/mailauth-pack/roots, a fresh copy per run, a git clone of
+# HEAD in its /root; scripts/root-stage.sh says what runs there):
+#   - Debian 12 (bookworm): install-deps.sh from nothing, the clang
+#     runtimes, ./scripts/demo.sh, and the build's whole `make check`;
+#     a package install-deps.sh forgets fails here;
+#   - Debian 13 (trixie): install-deps.sh, autoreconf + configure + make +
+#     make install warning-free with its gcc (and clang, sanitizer build),
+#     the unit tests and the integration tests against its Postfix,
+#     Dovecot and unbound, and ./scripts/demo.sh.
+# Their checks count in the closing line.  When the Debian archive cannot
+# be reached (or not root), a stage counts as one skipped test.  The
+# stages test the committed HEAD, not uncommitted changes.
+# Ends with one line "tests: N passed, N failed, N skipped" (a skipped
+# test counts once as skipped, never as passed).
 #
 # Environment: JOBS (default: number of CPUs), SKIP_DISTCHECK=1,
-# SKIP_SANITIZERS=1, SKIP_FUZZ=1 (for quick local runs; CI sets none).
+# SKIP_SANITIZERS=1, SKIP_FUZZ=1, SKIP_PRISTINE=1 (the Debian 12 root),
+# SKIP_TRIXIE=1 (the Debian 13 root), KEEP_ROOTS=1 (leave the roots in
+# /var/tmp for a look; remove them with `scripts/pristine-root.sh remove
+# DIR`), ROOT_CONFIGURE_ARGS (added to configure in the roots).  These are
+# for quick local runs; CI sets none.  The stages' logs are copied to
+# build/root-stage-SUITE/.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -96,6 +115,56 @@ if [ "${SKIP_DISTCHECK:-0}" != 1 ]; then
 		failed=$((failed + 1)); status=1
 	fi
 fi
+
+# A scripts/root-stage.sh STAGE in a fresh root of SUITE.
+root_stage() {
+	suite=$1 what=$2
+	step "scripts/root-stage.sh $what in a fresh Debian $suite root"
+	if [ "$(id -u)" != 0 ]; then
+		echo "SKIP: the $suite root needs root (debootstrap, chroot, mount)"
+		skipped=$((skipped + 1)); return 0
+	fi
+	if ! "$top/scripts/pristine-root.sh" reachable "$suite"; then
+		echo "SKIP: the Debian archive (${MAILAUTH_MIRROR:-http://deb.debian.org/debian}) cannot be reached"
+		skipped=$((skipped + 1)); return 0
+	fi
+	t0=$(date +%s)
+	root=$(mktemp -d "/var/tmp/mailauth-root-$suite.XXXXXX") && rmdir "$root" &&
+	"$top/scripts/pristine-root.sh" make "$suite" "$root" &&
+	"$top/scripts/pristine-root.sh" clone "$root" || {
+		echo "FAIL: cannot make the $suite root"
+		failed=$((failed + 1)); status=1
+		"$top/scripts/pristine-root.sh" remove "$root"
+		return 0; }
+	echo "root $root made in $(( $(date +%s) - t0 )) s"
+	log=$top/build/root-stage-$suite.log
+	mkdir -p "$top/build"
+	# The whole stage has 40 minutes; a hung test is stopped (TERM: the
+	# runner stops what runs in the root and unmounts).
+	timeout -s TERM 2400 "$top/scripts/pristine-root.sh" run "$root" \
+		env JOBS="$jobs" CONFIGURE_ARGS="${ROOT_CONFIGURE_ARGS:-}" \
+		mailauth-pack/scripts/root-stage.sh "$what" >"$log" 2>&1
+	cat "$log"
+	rm -rf "$top/build/root-stage-$suite"
+	cp -r "$root/root/mailauth-pack/root-stage-logs" "$top/build/root-stage-$suite" 2>/dev/null
+	set -- $(sed -n 's/^root-stage: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p' "$log" | tail -1)
+	if [ $# = 3 ]; then
+		passed=$((passed + $1)) failed=$((failed + $2)) skipped=$((skipped + $3))
+		[ "$2" = 0 ] || status=1
+	else
+		echo "FAIL: the $suite stage ended without its count"
+		failed=$((failed + 1)); status=1
+	fi
+	echo "the $suite stage took $(( $(date +%s) - t0 )) s"
+	if [ "${KEEP_ROOTS:-0}" = 1 ]; then
+		echo "kept: $root"
+	else
+		"$top/scripts/pristine-root.sh" remove "$root" || status=1
+	fi
+}
+
+[ "${SKIP_PRISTINE:-0}" = 1 ] || root_stage bookworm pristine
+[ "${SKIP_TRIXIE:-0}" = 1 ] || root_stage trixie release
 
 printf '\ntests: %d passed, %d failed, %d skipped\n' "$passed" "$failed" "$skipped"
 [ "$failed" -eq 0 ] || status=1
