@@ -128,18 +128,19 @@ pristine)
 release)
 	check "scripts/install-deps.sh on a minbase root" install-deps.log ./scripts/install-deps.sh || finish
 	check "autoreconf -fi" autoreconf.log autoreconf -fi || finish
-	check "./configure $(gcc -dumpfullversion 2>/dev/null | sed 's/^/(gcc /;s/$/)/')" configure.log ./configure -q ${CONFIGURE_ARGS:-} || finish
-	check "make" make.log make -j"$jobs" || finish
-	check "make (test programs)" make-tests.log make -j"$jobs" check TESTS=
-	no_warnings "gcc builds without warnings" make.log
-	no_warnings "gcc builds the test programs without warnings" make-tests.log
-	check "make install" make-install.log make install
+	# The sanitizer build first: a VPATH build needs an unconfigured source tree.
 	mkdir -p build-clang
 	check "configure --enable-sanitizers CC=clang ($(clang --version | sed -n 's/.*clang version \([0-9.]*\).*/clang \1/p'))" \
 		configure-clang.log sh -c "cd build-clang && ../configure -q --enable-sanitizers CC=clang CFLAGS='-g -O1' ${CONFIGURE_ARGS:-}" &&
 	check "make (clang, sanitizers)" make-clang.log sh -c "make -C build-clang -j$jobs && make -C build-clang -j$jobs check TESTS=" &&
 	no_warnings "clang builds without warnings" make-clang.log
 	rm -rf build-clang
+	check "./configure $(gcc -dumpfullversion 2>/dev/null | sed 's/^/(gcc /;s/$/)/')" configure.log ./configure -q ${CONFIGURE_ARGS:-} || finish
+	check "make" make.log make -j"$jobs" || finish
+	check "make (test programs)" make-tests.log make -j"$jobs" check TESTS=
+	no_warnings "gcc builds without warnings" make.log
+	no_warnings "gcc builds the test programs without warnings" make-tests.log
+	check "make install" make-install.log make install
 	# The unit tests, and the integration tests that meet this release's
 	# Postfix, Dovecot and unbound.
 	units=$(make -s --no-print-directory --eval='print-tests: ; @echo $(TESTS)' print-tests |
