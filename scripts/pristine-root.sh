@@ -32,13 +32,16 @@
 # is seen outside it or outlives it.  There it bind-mounts DIR onto itself
 # (so / is a mount point, as on a real machine: `unshare --propagation`,
 # used by the demo and the test harness, needs that), mounts proc, a small
-# tmpfs /dev (null zero full random urandom tty, devpts, shm), a read-only
-# sys, and binds $MAILAUTH_APT_ARCHIVES/CODENAME (default
-# /var/cache/mailauth-pack/apt/CODENAME; "none" to skip) on the root's
-# /var/cache/apt/archives: apt still installs every package, it only
-# downloads a .deb once.  When CMD ends, or on INT/TERM, processes still
-# running chrooted in DIR are stopped by PID, and every mount is unmounted
-# in reverse order (umount -l when busy).  The exit status is CMD's.
+# tmpfs /dev (null zero full random urandom tty, devpts, shm) and a
+# read-only sys.  The .debs of $MAILAUTH_APT_ARCHIVES/CODENAME (default
+# /var/cache/mailauth-pack/apt/CODENAME; "none" to skip) are linked into
+# the root's /var/cache/apt/archives before CMD, and the ones apt
+# downloaded are linked back afterwards (under a lock; those unused for 60
+# days are dropped): apt still installs every package, it only downloads
+# a .deb once, and runs at the same time do not share apt's lock.  When
+# CMD ends, or on INT/TERM, processes still running chrooted in DIR are
+# stopped by PID, and every mount is unmounted in reverse order (umount
+# -l when busy).  The exit status is CMD's.
 # CMD gets a clean environment (HOME=/root, PATH, LANG=C.UTF-8, and
 # DEBIAN_FRONTEND=noninteractive); pass others with `env VAR=...`.
 #
@@ -152,6 +155,32 @@ remove() {
 	rm -rf --one-file-system "$dir"
 }
 
+# debs_in SHARED: the shared .debs into the root's apt archive (hard
+# links where the file system allows, copies otherwise).
+debs_in() {
+	shared=$1
+	into=$dir/var/cache/apt/archives
+	mkdir -p "$shared" "$into/partial"
+	for f in "$shared"/*.deb; do
+		[ -f "$f" ] || continue
+		ln -f "$f" "$into/" 2>/dev/null || cp -p "$f" "$into/"
+	done
+}
+# debs_out: what apt downloaded in the root back into the shared archive.
+debs_out() {
+	(
+		flock 7
+		for f in "$dir/var/cache/apt/archives"/*.deb; do
+			[ -f "$f" ] || continue
+			t=$shared/${f##*/}
+			[ -e "$t" ] || ln "$f" "$t" 2>/dev/null ||
+				{ cp -p "$f" "$t.tmp" && mv "$t.tmp" "$t"; } || true
+			touch -c "$t"
+		done
+		find "$shared" -maxdepth 1 -name '*.deb' -mtime +60 -delete
+	) 7>"$shared/.lock"
+}
+
 # Runs in the private mount namespace made by run().
 inner_run() {
 	dir=$1
@@ -172,6 +201,7 @@ inner_run() {
 			kill -s $sig $pids 2>/dev/null || true
 			sleep 1
 		done
+		[ -z "${shared:-}" ] || debs_out
 		for m in $mounted; do
 			umount "$m" 2>/dev/null || umount -l "$m" ||
 				echo "$prog: cannot unmount $m" >&2
@@ -204,9 +234,7 @@ inner_run() {
 	mnt -t tmpfs -o nosuid,nodev,mode=1777 shm "$dir/dev/shm"
 	mnt -t sysfs -o ro,nosuid,nodev,noexec sysfs "$dir/sys"
 	if [ "$archives" != none ]; then
-		code=$(. "$dir/etc/os-release" && echo "${VERSION_CODENAME:-unknown}")
-		mkdir -p "$archives/$code/partial" "$dir/var/cache/apt/archives"
-		mnt --bind "$archives/$code" "$dir/var/cache/apt/archives"
+		debs_in "$archives/$(. "$dir/etc/os-release" && echo "${VERSION_CODENAME:-unknown}")"
 	fi
 	# In the background with an explicit stdin, so that a signal to this
 	# shell interrupts `wait` (a foreground child would delay the trap

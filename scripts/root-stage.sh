@@ -124,8 +124,6 @@ echo "root-stage $stage on $PRETTY_NAME, clone at $(git rev-parse --short HEAD 2
 case $stage in
 pristine)
 	check "scripts/install-deps.sh on a minbase root" install-deps.log ./scripts/install-deps.sh || finish
-	# The .debs of superseded versions leave the shared apt archive cache.
-	apt-get -qq autoclean >/dev/null 2>&1
 	out=$(./scripts/install-deps.sh 2>&1)
 	if [ $? = 0 ] && [ -z "$out" ]; then ok "install-deps.sh again: nothing to do, silent"
 	else fail "install-deps.sh again: $out"; fi
@@ -138,7 +136,6 @@ pristine)
 	;;
 release)
 	check "scripts/install-deps.sh on a minbase root" install-deps.log ./scripts/install-deps.sh || finish
-	apt-get -qq autoclean >/dev/null 2>&1
 	check "autoreconf -fi" autoreconf.log autoreconf -fi || finish
 	# The sanitizer build first: a VPATH build needs an unconfigured source tree.
 	mkdir -p build-clang

@@ -155,12 +155,12 @@ root_stage() {
 		echo "FAIL: the $suite stage ended without its count"
 		failed=$((failed + 1)); status=1
 	fi
-	echo "the $suite stage took $(( $(date +%s) - t0 )) s"
 	if [ "${KEEP_ROOTS:-0}" = 1 ]; then
 		echo "kept: $root"
 	else
 		"$top/scripts/pristine-root.sh" remove "$root" || status=1
 	fi
+	echo "the $suite stage took $(( $(date +%s) - t0 )) s"
 }
 
 [ "${SKIP_PRISTINE:-0}" = 1 ] || root_stage bookworm pristine

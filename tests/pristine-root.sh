@@ -4,7 +4,7 @@
 # made here from a few host programs (no debootstrap, no network):
 #   - run: / is a mount point inside (the demo and the harness use
 #     `unshare --propagation`, which fails otherwise), proc, /dev/null,
-#     the apt archive bind, cwd /root, a clean environment, CMD's exit
+#     the shared apt archive cache both ways, cwd /root, a clean environment, CMD's exit
 #     status; a process left running in the root is stopped; on TERM the
 #     command is stopped and the status is 143; what it mounted is gone
 #     afterwards (its mount namespace is empty of processes);
@@ -56,7 +56,10 @@ expect_match "$out" '^devnull ok$' "run: /dev/null works"
 expect_match "$out" '^cwd /root$' "run: the command starts in /root"
 expect_match "$out" '^HOME=/root$' "run: HOME=/root"
 expect_eq "$(printf '%s\n' "$out" | grep -c '^LEAK=')" 0 "run: the caller's environment stays outside"
-expect_eq "$(cat "$arch/tiny/probe.deb" 2>/dev/null)" deb "run: /var/cache/apt/archives is the shared archive cache"
+expect_eq "$(cat "$arch/tiny/probe.deb" 2>/dev/null)" deb "run: a .deb apt left in the root goes to the shared archive cache"
+rm -f "$r/var/cache/apt/archives/probe.deb"
+"$pr" run "$r" /bin/cat /var/cache/apt/archives/probe.deb >"$t/probe.out" 2>&1
+expect_eq "$(cat "$t/probe.out")" deb "run: the shared archive cache's .debs are in the root's apt archive"
 expect_eq "$(findmnt -rn -o TARGET | grep -c "^$r")" 0 "run: nothing of it mounted outside"
 
 expect_eq "$(echo from-stdin | "$pr" run "$r" /bin/cat 2>&1)" from-stdin "run: the command reads the caller's stdin"
