@@ -42,8 +42,10 @@
 # CMD ends, or on INT/TERM, processes still running chrooted in DIR are
 # stopped by PID, and every mount is unmounted in reverse order (umount
 # -l when busy).  The exit status is CMD's.
-# CMD gets a clean environment (HOME=/root, PATH, LANG=C.UTF-8, and
-# DEBIAN_FRONTEND=noninteractive); pass others with `env VAR=...`.
+# CMD gets a clean environment (HOME=/root, PATH, LANG=C.UTF-8,
+# DEBIAN_FRONTEND=noninteractive, and MAILAUTH_PRISTINE_ROOT=CODENAME,
+# which makes scripts/test.sh skip its own root stages there); pass
+# others with `env VAR=...`.
 #
 # The clone is of the committed HEAD (uncommitted changes are not in it),
 # with /root at mode 0700 as on a fresh install.
@@ -141,8 +143,13 @@ clone() {
 }
 
 remove() {
+	[ -n "$1" ] || die "remove: no directory named"
 	dir=$(abspath "$1")
 	[ -e "$dir" ] || return 0
+	# Never a checkout (a root has its clone under root/, not here).
+	[ ! -e "$dir/.git" ] && [ ! -e "$dir/configure.ac" ] ||
+		die "refusing to remove $dir: a source tree, not a root"
+	case $top/ in "$dir"/*) die "refusing to remove $dir: it holds $top";; esac
 	case $dir in
 	/|/*[!/]/*) ;;
 	*) die "refusing to remove $dir";;
@@ -243,6 +250,7 @@ inner_run() {
 	chroot "$dir" /usr/bin/env -i HOME=/root LANG=C.UTF-8 \
 		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 		DEBIAN_FRONTEND=noninteractive TERM="${TERM:-dumb}" \
+		MAILAUTH_PRISTINE_ROOT="$(. "$dir/etc/os-release" && echo "${VERSION_CODENAME:-unknown}")" \
 		/bin/sh -c 'cd /root && exec "$@"' sh "$@" <&9 9<&- &
 	child=$!
 	exec 9<&-

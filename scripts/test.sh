@@ -15,7 +15,8 @@
 #     the unit tests and the integration tests against its Postfix,
 #     Dovecot and unbound, and ./scripts/demo.sh.
 # Their checks count in the closing line.  When the Debian archive cannot
-# be reached (or not root), a stage counts as one skipped test.  The
+# be reached (or not root, or inside such a root already), a stage counts
+# as one skipped test.  The
 # stages test the committed HEAD, not uncommitted changes.
 # Ends with one line "tests: N passed, N failed, N skipped" (a skipped
 # test counts once as skipped, never as passed).
@@ -124,12 +125,19 @@ root_stage() {
 		echo "SKIP: the $suite root needs root (debootstrap, chroot, mount)"
 		skipped=$((skipped + 1)); return 0
 	fi
+	if [ -n "${MAILAUTH_PRISTINE_ROOT:-}" ]; then
+		echo "SKIP: already inside a root made by scripts/pristine-root.sh (no roots in roots)"
+		skipped=$((skipped + 1)); return 0
+	fi
 	if ! "$top/scripts/pristine-root.sh" reachable "$suite"; then
 		echo "SKIP: the Debian archive (${MAILAUTH_MIRROR:-http://deb.debian.org/debian}) cannot be reached"
 		skipped=$((skipped + 1)); return 0
 	fi
 	t0=$(date +%s)
-	root=$(mktemp -d "/var/tmp/mailauth-root-$suite.XXXXXX") && rmdir "$root" &&
+	root=$(mktemp -d "/var/tmp/mailauth-root-$suite.XXXXXX") && rmdir "$root" || {
+		echo "FAIL: no directory for the $suite root in /var/tmp"
+		failed=$((failed + 1)); status=1
+		return 0; }
 	"$top/scripts/pristine-root.sh" make "$suite" "$root" &&
 	"$top/scripts/pristine-root.sh" clone "$root" || {
 		echo "FAIL: cannot make the $suite root"
@@ -141,7 +149,7 @@ root_stage() {
 	mkdir -p "$top/build"
 	# The whole stage has 40 minutes; a hung test is stopped (TERM: the
 	# runner stops what runs in the root and unmounts).
-	timeout -s TERM 2400 "$top/scripts/pristine-root.sh" run "$root" \
+	timeout -s TERM -k 60 2400 "$top/scripts/pristine-root.sh" run "$root" \
 		env JOBS="$jobs" CONFIGURE_ARGS="${ROOT_CONFIGURE_ARGS:-}" \
 		mailauth-pack/scripts/root-stage.sh "$what" >"$log" 2>&1
 	cat "$log"

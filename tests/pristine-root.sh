@@ -9,7 +9,8 @@
 #     command is stopped and the status is 143; what it mounted is gone
 #     afterwards (its mount namespace is empty of processes);
 #   - remove: refused while anything is mounted under the root (rm -rf
-#     would walk into the mount), and for / and /var/tmp; done otherwise;
+#     would walk into the mount), for /, /var/tmp, an empty name and a
+#     source tree; done otherwise;
 #   - clone: HEAD in /root/mailauth-pack, /root mode 0700.
 # Root only (chroot, mount, unshare); exit 77 (SKIP) otherwise.
 set -u
@@ -114,6 +115,14 @@ umount "$r/a"
 expect_eq "$?" 1 "remove: refuses /"
 "$pr" remove /var/tmp >/dev/null 2>&1
 expect_eq "$?" 1 "remove: refuses /var/tmp"
+# (decoys, never the real tree: an empty name meant the current directory)
+mkdir -p "$t/decoy/x" "$t/tree/.git"
+echo keep > "$t/decoy/x/file"
+echo keep > "$t/tree/configure.ac"
+(cd "$t/decoy/x" && "$pr" remove "" >/dev/null 2>&1)
+expect_eq "$?/$(cat "$t/decoy/x/file" 2>/dev/null)" "1/keep" "remove: refuses an empty name (not the current directory)"
+"$pr" remove "$t/tree" >/dev/null 2>&1
+expect_eq "$?/$(cat "$t/tree/configure.ac" 2>/dev/null)" "1/keep" "remove: refuses a source tree"
 
 # 5. clone: the committed HEAD, /root 0700 (only in a git checkout).
 if git -C "$srcdir" rev-parse HEAD >/dev/null 2>&1; then
