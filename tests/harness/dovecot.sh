@@ -36,6 +36,14 @@
 #	accept connections.  Sets dovecot_pid, dovecot_lmtp_port,
 #	dovecot_imap_port, dovecot_conf, dovecot_log.  Returns 1 (log tail on
 #	stderr) if it does not come up within 10 s.
+# dovecot_lmtp_hold / dovecot_lmtp_release
+#	Open an LMTP connection and keep it open (its greeting read), so that
+#	an lmtp process of the instance is alive to be looked at: sets
+#	dovecot_held_lmtp to that process's PID (empty if none came up within
+#	10 s).  Dovecot 2.4.1 ends an lmtp process with its connection
+#	(restart_request_count = 1), so one that delivered a message is gone
+#	when the test looks.  Release closes the connection and waits for
+#	the helper to end.
 # dovecot_stop
 #	SIGTERM to the master, waits up to 10 s for every process of the
 #	instance (same session) to go; returns 1 if something is left.
@@ -119,24 +127,25 @@ dovecot_installed_setup() {
 		echo "make install put no examples/dovecot/90-dkimcheck.conf under $harness_destdir" >&2
 		return 1
 	fi
+	# the build's Dovecot series, where it installs the settings module,
+	# and the settings directory of the Dovecot it was built against
 	_dc_built=$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s --no-print-directory \
-		-C "$MAILAUTH_BUILDDIR" --eval='dc-print: ; @echo "$(DOVECOT_SERIES) $(dovecot_settingsdir)"' dc-print) ||
+		-C "$MAILAUTH_BUILDDIR" --eval='dc-print: ; @echo "$(DOVECOT_SERIES) $(dovecot_settingsdir) $(dovecot_installed_moduledir)/settings"' dc-print) ||
 		return 1
-	if [ "${_dc_built% *}" != "$dovecot_series" ]; then
-		echo "the build is for Dovecot ${_dc_built% *}, the Dovecot found is $dovecot_version: configure again" >&2
+	set -- $_dc_built
+	if [ "$1" != "$dovecot_series" ]; then
+		echo "the build is for Dovecot $1, the Dovecot found is $dovecot_version: configure again" >&2
 		return 1
 	fi
 	[ "$dovecot_series" = 2.4 ] || return 0
-	# the settings directory the build installs into (Dovecot's own)
-	_dc_setdir=${_dc_built#* }
-	_dc_set=$harness_destdir$_dc_setdir/libdkimcheck_settings.so
+	_dc_set=$harness_destdir$2/libdkimcheck_settings.so
 	if [ ! -f "$_dc_set" ]; then
 		echo "make install put no $_dc_set" >&2
 		return 1
 	fi
-	if ! cmp -s "$_dc_set" "$_dc_setdir/libdkimcheck_settings.so"; then
-		install -m 0644 "$_dc_set" "$_dc_setdir/libdkimcheck_settings.so" || return 1
-		echo "# installed libdkimcheck_settings.so into $_dc_setdir (Dovecot 2.4 reads settings modules only from there)"
+	if ! cmp -s "$_dc_set" "$3/libdkimcheck_settings.so"; then
+		install -m 0644 "$_dc_set" "$3/libdkimcheck_settings.so" || return 1
+		echo "# installed libdkimcheck_settings.so into $3 (Dovecot 2.4 reads settings modules only from there)"
 	fi
 }
 
@@ -393,6 +402,30 @@ dovecot_start() {
 	echo "dovecot_start: Dovecot did not come up; $dovecot_log:" >&2
 	tail -20 "$dovecot_log" >&2
 	return 1
+}
+
+dovecot_lmtp_hold() {
+	rm -f "$dovecot_dir/run/hold" "$dovecot_dir/run/hold.out"
+	mkfifo "$dovecot_dir/run/hold" || return 1
+	/usr/bin/python3 -c 'import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.recv(512)
+print("ready", flush=True)
+sys.stdin.read()' "$dovecot_lmtp_port" < "$dovecot_dir/run/hold" > "$dovecot_dir/run/hold.out" &
+	_dc_hold_pid=$!
+	exec 4> "$dovecot_dir/run/hold"
+	_dc_i=0
+	while ! grep -q ready "$dovecot_dir/run/hold.out" 2>/dev/null && [ $_dc_i -lt 100 ]; do
+		sleep 0.1
+		_dc_i=$((_dc_i + 1))
+	done
+	dovecot_held_lmtp=$(ps -eo sid=,comm=,pid= | awk -v s="$dovecot_pid" '$1 == s && $2 == "lmtp" { print $3; exit }')
+}
+
+dovecot_lmtp_release() {
+	exec 4>&-
+	wait "$_dc_hold_pid"
+	rm -f "$dovecot_dir/run/hold" "$dovecot_dir/run/hold.out"
 }
 
 # Every live process of the instance (the master's session).

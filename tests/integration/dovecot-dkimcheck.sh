@@ -166,20 +166,10 @@ if [ -n "$libasan" ]; then
 	# an lmtp process of this instance, held by an open connection (with
 	# Dovecot 2.4.1's restart_request_count = 1 it ends with its
 	# connection)
-	mkfifo "$BASE/hold"
-	/usr/bin/python3 -c 'import socket, sys
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
-s.recv(512)
-print("ready", flush=True)
-sys.stdin.read()' "$dovecot_lmtp_port" < "$BASE/hold" > "$BASE/hold.out" &
-	hold_pid=$!
-	exec 4> "$BASE/hold"
-	i=0
-	while ! grep -q ready "$BASE/hold.out" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-	lmtp_pid=$(ps -eo sid=,comm=,pid= | awk -v s="$dovecot_pid" '$1 == s && $2 == "lmtp" { print $3; exit }')
+	dovecot_lmtp_hold
+	lmtp_pid=$dovecot_held_lmtp
 	expect_match "$(grep -cE 'libasan|libclang_rt[.]asan' "/proc/$lmtp_pid/maps" 2>/dev/null)" '^[1-9]' "sanitizer build: the lmtp process runs with the ASan runtime"
-	exec 4>&-
-	wait "$hold_pid"
+	dovecot_lmtp_release
 fi
 expect_match "$(ours "$got")" 'dkim=pass header\.d=pass\.test .*header\.s=s1' "aligned: dkim=pass"
 expect_match "$(ours "$got")" 'dmarc=pass \(p=reject dis=none\) header\.from=pass\.test' "aligned: dmarc=pass"
