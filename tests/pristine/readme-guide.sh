@@ -8,7 +8,9 @@
 # usage: readme-guide.sh ROOT      (or GUIDE_ROOT=ROOT in the environment)
 #
 # ROOT is a disposable Debian 12 root (debootstrap --variant=minbase plus
-# git, as scripts/pristine-root.sh makes them); this script changes it.
+# git, as `scripts/pristine-root.sh make bookworm ROOT` makes them); this
+# script changes it.  scripts/test.sh runs it in such a root (its guide
+# stage; SKIP_GUIDE=1 skips it).
 # Without one the test is skipped (exit 77).  Root only.
 #
 # What runs is README.md itself: the fenced blocks of the section
@@ -113,9 +115,14 @@ PY
 	*) fail "the guide's first block is not a plain sh block (the packages)" ;;
 	esac
 
-	# the source tree, as the git clone the guide builds in
-	mkdir -p "$R/root/mailauth-pack"
-	if git -C "$srcdir" rev-parse --git-dir > /dev/null 2>&1; then
+	# the source tree, as the git clone the guide builds in: the one
+	# already there (scripts/pristine-root.sh clone: the committed HEAD),
+	# else this tree's files as they are
+	if [ -d "$R/root/mailauth-pack" ]; then
+		:
+	elif ! mkdir -p "$R/root/mailauth-pack"; then
+		fail "mkdir $R/root/mailauth-pack"
+	elif git -C "$srcdir" rev-parse --git-dir > /dev/null 2>&1; then
 		git -C "$srcdir" ls-files -z | (cd "$srcdir" && tar --null -T - -cf -) |
 			tar -C "$R/root/mailauth-pack" -xf -
 	else
@@ -129,7 +136,11 @@ PY
 	chmod 755 "$R/usr/sbin/policy-rc.d"
 	cp "$work/blocks/$first" "$R/root/.guide-block"
 	echo "# block $first (packages), host network"
-	unshare --mount --propagation private /bin/sh -c '
+	if [ -x "$srcdir/scripts/pristine-root.sh" ]; then
+		# its runner: the same clean environment, and the shared cache
+		# of downloaded packages
+		"$srcdir/scripts/pristine-root.sh" run "$R" /bin/bash -e -c ". ./.guide-block"
+	else unshare --mount --propagation private /bin/sh -c '
 		R=$1
 		mount --bind "$R" "$R" && mount -t proc proc "$R/proc" &&
 		mount --rbind /dev "$R/dev" || exit 1
@@ -137,7 +148,8 @@ PY
 			PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 			DEBIAN_FRONTEND=noninteractive \
 			/bin/bash -e -c "cd /root && . ./.guide-block"
-	' sh "$R" > "$work/block-$first.out" 2>&1
+	' sh "$R"
+	fi > "$work/block-$first.out" 2>&1
 	rc=$?
 	rm -f "$R/usr/sbin/policy-rc.d" "$R/root/.guide-block"
 	if [ $rc != 0 ]; then
