@@ -54,7 +54,11 @@
 #  3. from 203.0.113.5 (SPF pass for cheap-hosting.test), From bank.test
 #     (p=reject), unsigned: delivered to alice's Junk with $DMARC_Fail and
 #     $Junk, dkimcheck logged dropped=1 (spf-policyd's own field replaced);
-# and nothing on the way was deferred, bounced or warned about.
+#  4. alice logs in over IMAP with STARTTLS and sees it;
+# and a probe message from another server to postmaster@localhost is
+# accepted before the guide and after each of its blocks (the issue's
+# "451 4.3.5" while following it), and nothing on the way was deferred,
+# bounced or warned about.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 srcdir=${srcdir:-$(cd "$here/../.." && pwd)}
@@ -390,6 +394,8 @@ for b in $(ls "$work/blocks" | tail -n +2); do
 	out=$(probe "$b") || _not_ok "mail from another server is accepted after block $b: $out"
 done
 echo "# the guide's blocks took $(($(date +%s) - t0)) s"
+expect_eq "$(cat "$work"/block-*.out | grep -c '^spf=pass smtp.mailfrom=example.com (matched +mx)$')" 2 \
+	"step 4's SPF checks print what the guide says they must (IPv4 and IPv6)"
 
 # nothing the guide did made a service warn, fail, defer or refuse
 sleep 1
@@ -519,6 +525,17 @@ if got:
     check("spf=pass" in ar and "dmarc=fail" in ar, "A-R: spf=pass (from spf-policyd) dmarc=fail (%s)" % ar)
     check(len(header(got, "Authentication-Results")) == 1,
           "one Authentication-Results field: spf-policyd's was replaced")
+# 4. alice reads her mail over IMAP (STARTTLS, the guide's certificate)
+import imaplib
+try:
+    im = imaplib.IMAP4("192.0.2.25", 143, timeout=60)
+    im.starttls(ssl_context=ctx)
+    im.login("alice@example.com", "secret")
+    typ, data = im.select("Junk", readonly=True)
+    im.logout()
+    check(typ == "OK" and int(data[0]) >= 1, "IMAP: alice logs in with STARTTLS, her Junk holds %s message(s)" % data[0].decode())
+except Exception as e:
+    check(False, "IMAP: %r" % (e,))
 sys.exit(1 if failed else 0)
 PY
 py_rc=$?
