@@ -37,8 +37,10 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include "arena.h"
 #include "dkim-crypto.h"
 #include "dkim-key.h"
+#include "dkim-sig.h"
 #include "dns.h"
 #include "progopt.h"
 #include "xalloc.h"
@@ -159,6 +161,34 @@ write_dns(FILE *fp, const struct keygen_args *a, const char *rec,
 		a->domain, a->selector, a->domain);
 }
 
+/* Create S.dns (0644: public data) and write it.  -1 after a message. */
+static int
+write_dns_file(const char *dns, const struct keygen_args *a, const char *rec,
+	       const char *keypath)
+{
+	FILE *fp;
+	int fd;
+
+	if ((fd = open(dns, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+				    O_CLOEXEC, 0644)) < 0) {
+		fprintf(stderr, PROG ": %s: %s\n", dns, strerror(errno));
+		return -1;
+	}
+	if ((fp = fdopen(fd, "w")) == NULL) {
+		fprintf(stderr, PROG ": %s: %s\n", dns, strerror(errno));
+		close(fd);
+		unlink(dns);
+		return -1;
+	}
+	write_dns(fp, a, rec, keypath);
+	if (ferror(fp) != 0 || fclose(fp) != 0) {
+		fprintf(stderr, PROG ": %s: write failed\n", dns);
+		unlink(dns);
+		return -1;
+	}
+	return 0;
+}
+
 static EVP_PKEY *
 generate(const struct keygen_args *a)
 {
@@ -180,7 +210,6 @@ keygen(const struct keygen_args *a)
 	const char *kind;
 	EVP_PKEY *pkey;
 	BIO *bio;
-	FILE *fp;
 	long len;
 	int fd, ret = 2;
 
@@ -198,22 +227,26 @@ keygen(const struct keygen_args *a)
 	len = BIO_get_mem_data(bio, &pem);
 	if ((rec = key_record(pem, (size_t)len, &kind)) == NULL)
 		goto out;
-	/* 0600 from the start; never overwrite a key */
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
+	/* 0600 from the start; never overwrite a key; S.dns likewise never
+	 * follows a planted symlink or overwrites a file (probe 2026-12
+	 * F06): O_EXCL refuses any existing name, O_NOFOLLOW says so */
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+				     O_CLOEXEC, 0600)) < 0) {
 		fprintf(stderr, PROG ": %s: %s\n", path, strerror(errno));
 		goto out;
 	}
 	if (write(fd, pem, (size_t)len) != len || close(fd) < 0) {
 		fprintf(stderr, PROG ": %s: write failed\n", path);
+		unlink(path);
 		goto out;
 	}
-	if ((fp = fopen(dns, "w")) == NULL) {
-		fprintf(stderr, PROG ": %s: %s\n", dns, strerror(errno));
+	if (write_dns_file(dns, a, rec, path) < 0) {
+		/* no half-made pair: the key without its record is removed */
+		unlink(path);
+		fprintf(stderr, PROG ": %s removed again; nothing was made\n",
+			path);
 		goto out;
 	}
-	write_dns(fp, a, rec, path);
-	if (fclose(fp) != 0)
-		goto out;
 	printf("%s: %s key for %s, selector %s\n%s: TXT record to publish\n",
 	       path, kind, a->domain, a->selector, dns);
 	ret = 0;
@@ -246,11 +279,24 @@ strength(const struct dkim_key *k, bool *ok_r)
 	return buf;
 }
 
+static size_t
+txt_count(const struct dns_result *res)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < res->count; i++)
+		n += res->rrs[i].type == DNS_T_TXT;
+	return n;
+}
+
 static int
 check(const struct keygen_args *a)
 {
+	struct arena *arena = arena_new(0);
+	/* error_arena: libunbound's own parse error, as spf-policyd -n */
 	struct dns_settings set = {.resolver_config = a->resolver,
-				   .timeout_ms = a->timeout * 1000};
+				   .timeout_ms = a->timeout * 1000,
+				   .error_arena = arena};
 	struct dns_resolver *resolver;
 	struct dns_result *res = NULL;
 	struct dkim_key_answer answer;
@@ -265,11 +311,13 @@ check(const struct keygen_args *a)
 	if (dkim_privkey_load(a->key, DKIM_PRIVKEY_ALLOW_INSECURE, &priv,
 			      errbuf, sizeof(errbuf)) < 0) {
 		fprintf(stderr, PROG ": %s\n", errbuf);
+		arena_free(&arena);
 		return 2;
 	}
 	if (dns_resolver_new(&set, NULL, NULL, &resolver, &err) < 0) {
 		fprintf(stderr, PROG ": resolver: %s\n", err);
 		dkim_privkey_free(&priv);
+		arena_free(&arena);
 		return 2;
 	}
 	if (dns_lookup(resolver, name, DNS_T_TXT, &res, &err) < 0) {
@@ -285,6 +333,15 @@ check(const struct keygen_args *a)
 	}
 	printf("%s: published: yes (%zu TXT record%s, TTL %u)\n", name,
 	       res->count, res->count == 1 ? "" : "s", res->ttl);
+	if (txt_count(res) > 1) {
+		/* probe 2026-12 F15: "matches: yes" from one of them was
+		 * no answer; verifiers refuse the set (dkim-key.h) */
+		printf("%s: problem: %zu TXT records; RFC 6376 3.6.2.2 leaves "
+		       "the result undefined and verifiers (this one, OpenDKIM) "
+		       "fail the signature: publish exactly one\n", name,
+		       txt_count(res));
+		goto out;
+	}
 	dkim_key_dns_result(res, &answer, &key);
 	if (answer.result != DKIM_RESULT_PASS || key == NULL) {
 		printf("%s: parses: no (%s)\n", name,
@@ -312,6 +369,7 @@ out:
 	dns_result_free(&res);
 	dns_resolver_free(&resolver);
 	dkim_privkey_free(&priv);
+	arena_free(&arena);
 	return ret;
 }
 
@@ -326,9 +384,17 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (!dns_name_is_valid(a.domain) || strchr(a.selector, '/') != NULL ||
-	    a.selector[0] == '.' || a.selector[0] == '\0') {
-		fprintf(stderr, PROG ": bad domain or selector\n");
+	/* the syntax dkim-signer's KeyTable and every verifier apply to d=
+	 * and s= (RFC 6376 3.5, 3.1): no '/', white space or newline can
+	 * reach a file name or the zone text (probe 2026-12 F14) */
+	if (!dkim_sig_domain_valid(a.domain)) {
+		fprintf(stderr, PROG ": --domain: not a valid DKIM domain name "
+			"(RFC 6376 3.5: LDH labels, two or more)\n");
+		return 2;
+	}
+	if (!dkim_sig_selector_valid(a.selector)) {
+		fprintf(stderr, PROG ": --selector: not a valid selector (RFC "
+			"6376 3.1: letters, digits, '-' and dots)\n");
 		return 2;
 	}
 	return a.check ? check(&a) : keygen(&a);

@@ -261,9 +261,11 @@ signer_config_free(struct signer_config **config_p)
 }
 
 /* RequireSafeKeys: the file belongs to us and nobody else can read it.
- * (The group/others bits are checked again by dkim_privkey_load.) */
+ * (The group/others bits are checked again by dkim_privkey_load.)
+ * `what` says which private key it holds, for the message. */
 static int
-key_file_safe(struct signer_config *c, const char *path, const char **error_r)
+key_file_safe(struct signer_config *c, const char *path, const char *what,
+	      const char **error_r)
 {
 	struct stat st;
 
@@ -282,9 +284,9 @@ key_file_safe(struct signer_config *c, const char *path, const char **error_r)
 	}
 	if ((st.st_mode & 077) != 0) {
 		*error_r = arena_printf(c->arena,
-			"%s: mode %03o lets group/others read or write the "
-			"private key: chmod 600 %s", path,
-			(unsigned int)(st.st_mode & 0777), path);
+			"%s: mode %03o lets group/others read or write %s: "
+			"chmod 600 %s", path, (unsigned int)(st.st_mode & 0777),
+			what, path);
 		return -1;
 	}
 	return 0;
@@ -299,7 +301,7 @@ load_key(struct signer_config *c, struct signer_key *k, const char **error_r)
 
 	if (e->key_is_path) {
 		if (c->set.require_safe_keys &&
-		    key_file_safe(c, e->key, error_r) < 0)
+		    key_file_safe(c, e->key, "the private key", error_r) < 0)
 			return -1;
 		if (dkim_privkey_load(e->key,
 				      c->set.require_safe_keys ? 0 :
@@ -309,6 +311,14 @@ load_key(struct signer_config *c, struct signer_key *k, const char **error_r)
 						e->name, err);
 			return -1;
 		}
+	} else if (c->set.require_safe_keys &&
+		   key_file_safe(c, c->keytable->origin,
+				 arena_printf(c->arena, "the private key written "
+					      "inline at line %u", e->line),
+				 error_r) < 0) {
+		/* probe 2026-12 F08: an inline key is as secret as a key
+		 * file, so the KeyTable holding it gets the same rule */
+		return -1;
 	} else if (dkim_privkey_from_text(e->key, strlen(e->key), &k->key,
 					  &cerr) < 0) {
 		*error_r = arena_printf(c->arena, "%s:%u: key %s: %s",

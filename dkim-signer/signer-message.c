@@ -12,10 +12,12 @@
 
 #include "arena.h"
 #include "dkim-keytable.h"
+#include "dkim-sig.h"
 #include "dkim-signtable.h"
 #include "msg-address.h"
 #include "msg-header.h"
 #include "signer-config.h"
+#include "signer-existing.h"
 #include "signer-message.h"
 #include "taglist.h"
 #include "xalloc.h"
@@ -48,27 +50,6 @@ signer_message_size(const struct signer_message *m)
 	return (size_t)m->spool.size;
 }
 
-/* Remember d= and s= of a DKIM-Signature field already present. */
-static void
-note_signature(struct signer_message *m, const struct msg_header_field *f)
-{
-	const struct taglist_tag *d, *s;
-	struct taglist tags;
-	const char *err;
-
-	if (m->nexisting == SIGNER_MAX_EXISTING ||
-	    taglist_parse(f->value, f->value_len, 0, &tags, &err, NULL) < 0)
-		return;
-	if ((d = taglist_get(&tags, "d")) == NULL ||
-	    (s = taglist_get(&tags, "s")) == NULL)
-		return;
-	m->existing[m->nexisting].domain =
-		arena_strndup(m->arena, d->value.p, d->value.len);
-	m->existing[m->nexisting].selector =
-		arena_strndup(m->arena, s->value.p, s->value.len);
-	m->nexisting++;
-}
-
 static void
 header_drain(struct signer_message *m)
 {
@@ -81,14 +62,17 @@ header_drain(struct signer_message *m)
 			m->header_done = true;
 			break;
 		}
+		if (msg_header_hides_from(f.raw, f.raw_len))
+			m->hidden_from = true;
 		if (msg_header_field_is(&f, "From")) {
+			if (f.raw_len > f.name_len && f.raw[f.name_len] != ':')
+				m->from_obs_wsp = true;
 			if (m->from_count++ == 0 && !f.oversized)
 				buf_append(&m->from, f.value,
 					   f.value_len < SIGNER_MAX_FROM ?
 						   f.value_len : SIGNER_MAX_FROM);
-		} else if (msg_header_field_is(&f, "DKIM-Signature") &&
-			   !f.oversized) {
-			note_signature(m, &f);
+		} else if (msg_header_field_is(&f, "DKIM-Signature")) {
+			m->nexisting++;
 		}
 	}
 }
@@ -195,19 +179,6 @@ lookup_address(struct signer_message *m, const struct signer_config *c,
 	return NULL;
 }
 
-static bool
-already_signed(const struct signer_message *m, const char *d, const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < m->nexisting; i++) {
-		if (strcasecmp(m->existing[i].domain, d) == 0 &&
-		    strcasecmp(m->existing[i].selector, s) == 0)
-			return true;
-	}
-	return false;
-}
-
 /* i= only when it is within d= (RFC 6376 3.5 i=; OpenDKIM drops a
  * conflicting signer too). */
 static const char *
@@ -226,29 +197,54 @@ auid_within(const char *signer, const char *d)
 	return NULL;
 }
 
-/* One signature's parameters from a SigningTable match; 1 when that
- * d=/s= already signed the message (then the key is not even loaded). */
-static int
-sign_param(struct signer_message *m, struct signer_config *c,
-	   const struct dkim_signtable_match *match, const char *domain,
-	   struct dkim_sign_params *p, const char **error_r)
+/* The KeyTable entry a SigningTable match names and the d= it signs
+ * with; NULL with *reason_r when that match cannot sign this message.
+ * Both are properties of the message and the tables that no retry
+ * changes, so they are "not signed", never a temporary failure: a "%"
+ * key name (the From domain) with no KeyTable line (probe 2026-12 F07:
+ * exit 75 for ever, then a bounce), and a "%" KeyTable domain that is
+ * not a DKIM domain name (RFC 6376 3.5: d=192.0.2.1, d=x_y.com were
+ * signed). */
+static const struct dkim_keytable_entry *
+match_entry(struct signer_message *m, const struct signer_config *c,
+	    const struct dkim_signtable_match *match, const char *domain,
+	    const char **d_r, const char **reason_r)
 {
 	const struct dkim_keytable_entry *e =
 		dkim_keytable_find(c->keytable, match->keyname);
+
+	if (e == NULL) {
+		*reason_r = arena_printf(m->arena, "key name '%s' is not in "
+					 "the KeyTable", match->keyname);
+		return NULL;
+	}
+	*d_r = strcmp(e->domain, "%") == 0 ? domain : e->domain;
+	if (!dkim_sig_domain_valid(*d_r)) {
+		*reason_r = arena_printf(m->arena, "d=%s is not a valid DKIM "
+					 "domain name (RFC 6376 3.5)", *d_r);
+		return NULL;
+	}
+	return e;
+}
+
+/* One signature's parameters from a SigningTable match (its key loaded).
+ * 1 with *reason_r when this match does not sign (match_entry()). */
+static int
+sign_param(struct signer_message *m, struct signer_config *c,
+	   const struct dkim_signtable_match *match, const char *domain,
+	   struct dkim_sign_params *p, const char **reason_r,
+	   const char **error_r)
+{
+	const struct dkim_keytable_entry *e;
 	struct signer_key *k;
 
 	memset(p, 0, sizeof(*p));
-	if (e != NULL) {
-		p->domain = strcmp(e->domain, "%") == 0 ? domain : e->domain;
-		p->selector = e->selector;
-		if (already_signed(m, p->domain, p->selector))
-			return 1;
-	}
-	if (signer_config_key(c, match->keyname, &k, error_r) < 0)
+	if ((e = match_entry(m, c, match, domain, &p->domain, reason_r)) ==
+	    NULL)
+		return 1;
+	p->selector = e->selector;
+	if (signer_config_key(c, e->name, &k, error_r) < 0)
 		return -1;
-	p->domain = strcmp(k->entry->domain, "%") == 0 ? domain :
-							 k->entry->domain;
-	p->selector = k->entry->selector;
 	p->auid = auid_within(match->signer, p->domain);
 	p->key = k->key;
 	p->alg = k->alg;
@@ -291,6 +287,54 @@ sign_run(struct signer_message *m, const struct dkim_sign_params *params,
 	return ret;
 }
 
+/* "Never signed twice": drop the parameters whose d=/s= already signed
+ * the message - a signature that verifies with our key
+ * (signer-existing.h), not any field claiming that d=/s= (probe 2026-12
+ * F09: "b=AAAA" suppressed signing; 32 other signatures above ours hid
+ * it).  -1 with *error_r if the spool cannot be read. */
+static int
+drop_ours(struct signer_message *m, struct dkim_sign_params *params,
+	  size_t *n_p, time_t now, const char **reason_r, const char **error_r)
+{
+	bool ours[DKIM_SIGN_MAX_SIGNATURES];
+	size_t i, kept = 0;
+
+	if (signer_existing_ours(&m->spool, params, *n_p, now, ours,
+				 error_r) < 0) {
+		*error_r = arena_printf(m->arena, "temporary file: %s",
+					*error_r);
+		return -1;
+	}
+	for (i = 0; i < *n_p; i++) {
+		if (ours[i])
+			*reason_r = arena_printf(m->arena, "already signed by "
+						 "d=%s s=%s", params[i].domain,
+						 params[i].selector);
+		else
+			params[kept++] = params[i];
+	}
+	*n_p = kept;
+	return 0;
+}
+
+/* Header properties that make any signature fail at verifiers, so the
+ * message goes on unsigned (probe 2026-12, informational items). */
+static const char *
+unsignable_header(const struct signer_message *m)
+{
+	/* RFC 6376 8.15 / RFC 9989 5.3.1: hostile; our verifier fails
+	 * every signature of such a message (dkim-verify.h) */
+	if (m->hidden_from)
+		return "multiple From fields: " MSG_HEADER_HIDDEN_FROM_REASON;
+	/* RFC 5322 4.5: obsolete WSP before the colon.  OpenDKIM verifies
+	 * our signature; dkimpy does not see the field as From and fails
+	 * it: peers disagree, so no signature rather than a failing one */
+	if (m->from_obs_wsp)
+		return "From field with white space before its colon (RFC "
+		       "5322 4.5 obsolete syntax; verifiers disagree on it)";
+	return NULL;
+}
+
 int
 signer_message_sign(struct signer_message *m, struct signer_config *c,
 		    const char *sender, time_t now, struct signer_outcome *out,
@@ -298,13 +342,14 @@ signer_message_sign(struct signer_message *m, struct signer_config *c,
 {
 	struct dkim_signtable_match matches[DKIM_SIGNTABLE_MAX_MATCHES];
 	struct dkim_sign_params params[DKIM_SIGN_MAX_SIGNATURES];
-	const char *local = "", *domain = NULL, *dup = NULL;
+	const char *local = "", *domain = NULL, *skip = NULL;
 	size_t nmatch, n = 0, i;
 	int r;
 
 	memset(out, 0, sizeof(*out));
 	out->verdict = SIGNER_UNSIGNED;
-	if ((out->reason = lookup_address(m, c, sender, &local, &domain)) != NULL)
+	if ((out->reason = unsignable_header(m)) != NULL ||
+	    (out->reason = lookup_address(m, c, sender, &local, &domain)) != NULL)
 		return 0;
 	out->address = arena_printf(m->arena, "%s@%s", local, domain);
 	nmatch = dkim_signtable_lookup(c->signtable, local, domain,
@@ -317,22 +362,22 @@ signer_message_sign(struct signer_message *m, struct signer_config *c,
 	}
 	for (i = 0; i < nmatch && n < DKIM_SIGN_MAX_SIGNATURES; i++) {
 		if ((r = sign_param(m, c, &matches[i], domain, &params[n],
-				    error_r)) < 0)
+				    &skip, error_r)) < 0)
 			return -1;
-		if (r > 0) {
-			dup = arena_printf(m->arena, "already signed by d=%s "
-					   "s=%s", params[n].domain,
-					   params[n].selector);
-			continue;
-		}
-		out->sigs[n].domain = params[n].domain;
-		out->sigs[n].selector = params[n].selector;
-		out->sigs[n].alg = params[n].alg;
-		n++;
+		if (r == 0)
+			n++;
 	}
+	if (m->nexisting > 0 &&
+	    drop_ours(m, params, &n, now, &skip, error_r) < 0)
+		return -1;
 	if (n == 0) {
-		out->reason = dup;
+		out->reason = skip;
 		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		out->sigs[i].domain = params[i].domain;
+		out->sigs[i].selector = params[i].selector;
+		out->sigs[i].alg = params[i].alg;
 	}
 	if (sign_run(m, params, n, now, out, error_r) < 0)
 		return -1;

@@ -7,9 +7,14 @@
  * write the DKIM-Signature fields followed by the unchanged input bytes.
  *
  * Not signing is a verdict, not an error: no From field, several From
- * fields (RFC 5322 3.6 allows one; RFC 6376 5.4 signs the From), an
- * address no SigningTable line matches, or every selected d=/s= pair
- * already signed the message.  The message is then written unchanged and
+ * fields (RFC 5322 3.6 allows one; RFC 6376 5.4 signs the From) or one
+ * hidden behind a bare CR or LF in another field (RFC 6376 8.15; every
+ * verifier here fails such a message), a From field written "From :"
+ * (RFC 5322 4.5 obsolete syntax: dkimpy fails any signature over it),
+ * an address no SigningTable line matches, a "%" key name that is not in
+ * the KeyTable, a "%" domain that is not a DKIM domain name, or every
+ * selected d=/s= pair already signed the message (signer-existing.h:
+ * a signature that verifies with our key, not a field claiming it).  The message is then written unchanged and
  * `reason` says why.  Errors (-1) are internal failures: the caller
  * exits 75 (EX_TEMPFAIL) so that Postfix keeps the message.
  *
@@ -31,8 +36,6 @@ struct arena;
 struct msg_header_parser;
 struct signer_config;
 
-/* DKIM-Signature fields of the input remembered for "not twice". */
-#define SIGNER_MAX_EXISTING 32
 /* Bytes of the first From field value kept for the lookup. */
 #define SIGNER_MAX_FROM 4096
 
@@ -56,10 +59,6 @@ struct signer_outcome {
 	size_t fields_len;
 };
 
-struct signer_existing {
-	char *domain, *selector;
-};
-
 struct signer_message {
 	struct arena *arena;
 	struct signer_spool spool;
@@ -67,8 +66,9 @@ struct signer_message {
 	bool header_done, eol_known, lf, last_cr;
 	size_t from_count;
 	struct buf from;
-	struct signer_existing existing[SIGNER_MAX_EXISTING];
-	size_t nexisting;
+	bool hidden_from;  /* a bare CR/LF hides a From field */
+	bool from_obs_wsp; /* "From :" (RFC 5322 4.5 obsolete syntax) */
+	size_t nexisting;  /* DKIM-Signature fields in the header */
 };
 
 void signer_message_init(struct signer_message *m, const char *tmpdir,

@@ -42,17 +42,22 @@ dkimcheck_event_verified(struct event *event, const char *session_id,
 			->add_str("dkimcheck_policy", str_or_dash(v->policy))
 			->add_str("dkimcheck_disposition", v->disposition)
 			->add_int("dkimcheck_dropped", v->ndrops)
+			->add_int("dkimcheck_forged_unlisted",
+				  v->forged_unlisted)
 			->add_str("dkimcheck_budget_expired",
 				  v->budget_expired ? "yes" : "no")
 			->add_int("dkimcheck_msecs", msecs);
 
 	e_info(e->event(),
 	       "session=%s from=%s spf=%s dkim=%s dmarc=%s policy=%s "
-	       "disposition=%s dropped=%zu%s time=%ums",
+	       "disposition=%s dropped=%zu%s%s time=%ums",
 	       str_or_dash(session_id), str_or_dash(v->from_domain), v->spf,
 	       v->dkim, v->dmarc, str_or_dash(v->policy), v->disposition,
-	       v->ndrops, v->budget_expired ? " dns_budget=expired" : "",
-	       msecs);
+	       v->ndrops,
+	       v->forged_unlisted > 0 ?
+		       t_strdup_printf(" forged_unlisted=%zu",
+				       v->forged_unlisted) : "",
+	       v->budget_expired ? " dns_budget=expired" : "", msecs);
 }
 
 void

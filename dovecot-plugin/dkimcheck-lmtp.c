@@ -283,6 +283,14 @@ dkimcheck_local_deliver(struct client *client, struct lmtp_recipient *lrcpt,
 				  dkimcheck_action_str(decision.action),
 				  &dclient->verdict,
 				  t_strdup_printf("rcpt=%s", rcpt));
+	if (decision.action == DKIMCHECK_ACTION_REJECT &&
+	    dclient->verdict.forged_unlisted > 0) {
+		smtp_server_recipient_reply(
+			lrcpt->rcpt, 550, "5.7.1",
+			"Rejected: too many forged "
+			"Authentication-Results fields");
+		return -1;
+	}
 	if (decision.action == DKIMCHECK_ACTION_REJECT) {
 		smtp_server_recipient_reply(
 			lrcpt->rcpt, 550, "5.7.1",

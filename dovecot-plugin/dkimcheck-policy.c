@@ -25,6 +25,12 @@ dkimcheck_policy_decide(const struct dkimcheck_user_settings *set,
 		d->action = DKIMCHECK_ACTION_DISABLED;
 		return;
 	}
+	if (v->forged_unlisted > 0) {
+		/* forged fields claiming our authserv-id would stay in the
+		   delivered message: refuse it, whatever the settings */
+		d->action = DKIMCHECK_ACTION_REJECT;
+		return;
+	}
 	switch (v->disposition_value) {
 	case DKIMCHECK_DISPOSITION_NONE:
 		d->action = DKIMCHECK_ACTION_INBOX;

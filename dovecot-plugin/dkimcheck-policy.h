@@ -12,6 +12,12 @@
  *   dkimcheck_dry_run = yes             -> dry_run instead of junk or
  *                                          reject: tag, never file
  *   otherwise                           -> inbox (the default mailbox)
+ *   more forged Authentication-Results  -> reject (LMTP 550 5.7.1)
+ *   / Received-SPF fields than can be      whatever dkimcheck_reject and
+ *   removed (verdict.forged_unlisted)      dkimcheck_dry_run say: a
+ *                                          hostile message that cannot
+ *                                          be delivered safely (probe
+ *                                          2026-12 F01)
  *
  * Keywords (dkimcheck_keywords = yes): the DKIM-fail keyword when some
  * signature failed and none passed, the DMARC-fail keyword on dmarc=fail

@@ -253,6 +253,7 @@ fill_verdict(struct dkimcheck_check *check, const struct msgauth_result *r,
 	}
 	v->drops = drops;
 	v->ndrops = r->ndrop;
+	v->forged_unlisted = r->forged_unlisted;
 }
 
 int

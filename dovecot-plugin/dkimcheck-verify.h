@@ -80,6 +80,11 @@ struct dkimcheck_verdict {
 	bool budget_expired;  /* the DNS time budget ran out */
 	const struct dkimcheck_drop *drops; /* in message order */
 	size_t ndrops;
+	/* Fields claiming our (or a trusted) authserv-id that are not in
+	 * `drops` (more than the library lists, msgauth.h
+	 * MSGAUTH_MAX_EXCESS_FORGED): a hostile message that cannot be
+	 * delivered safely; the policy refuses it. */
+	size_t forged_unlisted;
 	unsigned int elapsed_ms;
 };
 

@@ -18,7 +18,31 @@ struct ar_parser {
 	struct strparse sp;
 	struct arena *arena;
 	const char *error;
+	size_t results_cap; /* slots in authres_parsed.results */
 };
+
+/* `array` (n elements of `size` bytes, room for *cap) with room for one
+ * more: itself, or a copy twice as large, at most `max` elements; NULL
+ * when n is `max`.  So memory follows what the field holds, not the
+ * limits (probe 2026-12 F01). */
+static void *
+grow(struct arena *arena, void *array, size_t n, size_t *cap, size_t max,
+     size_t size)
+{
+	void *bigger;
+
+	if (n < *cap)
+		return array;
+	if (n == max)
+		return NULL;
+	*cap = *cap == 0 ? 4 : *cap * 2;
+	if (*cap > max)
+		*cap = max;
+	bigger = arena_alloc(arena, *cap * size);
+	if (n > 0)
+		memcpy(bigger, array, n * size);
+	return bigger;
+}
 
 /* RFC 2045 5.1 token: CHAR except SPACE, CTLs and tspecials; 8-bit
  * accepted (RFC 8616). */
@@ -120,9 +144,8 @@ resinfo_tail(struct ar_parser *p, struct authres_parsed_result *r)
 {
 	const char *kw;
 	struct authres_prop *prop;
+	size_t cap = 0;
 
-	r->props = arena_zalloc(p->arena, AUTHRES_PARSE_MAX_PROPS *
-				sizeof(*r->props));
 	while (!sp_eof(&p->sp) && sp_peek(&p->sp) != ';') {
 		if (keyword(p, &kw) < 0 || cfws(p) < 0)
 			return -1;
@@ -132,10 +155,13 @@ resinfo_tail(struct ar_parser *p, struct authres_parsed_result *r)
 				return -1;
 			continue;
 		}
-		if (r->nprops == AUTHRES_PARSE_MAX_PROPS) {
+		prop = grow(p->arena, r->props, r->nprops, &cap,
+			    AUTHRES_PARSE_MAX_PROPS, sizeof(*r->props));
+		if (prop == NULL) {
 			p->error = "too many properties";
 			return -1;
 		}
+		r->props = prop;
 		prop = &r->props[r->nprops];
 		prop->ptype = kw;
 		if (expect(p, '.', "'.' expected in ptype.property") < 0 ||
@@ -162,10 +188,13 @@ resinfo(struct ar_parser *p, struct authres_parsed *ar)
 		ar->none = true;
 		return 0;
 	}
-	if (ar->nresults == AUTHRES_PARSE_MAX_RESULTS) {
+	r = grow(p->arena, ar->results, ar->nresults, &p->results_cap,
+		 AUTHRES_PARSE_MAX_RESULTS, sizeof(*ar->results));
+	if (r == NULL) {
 		p->error = "too many results";
 		return -1;
 	}
+	ar->results = r;
 	r = &ar->results[ar->nresults];
 	memset(r, 0, sizeof(*r));
 	r->method = method;
@@ -190,8 +219,6 @@ authres_parse(const char *text, size_t len, struct arena *arena,
 	struct sp_slice ver;
 
 	*ar_r = ar;
-	ar->results = arena_alloc(arena, AUTHRES_PARSE_MAX_RESULTS *
-				  sizeof(*ar->results));
 	sp_init(&p.sp, text, len);
 	if (cfws(&p) < 0 || value(&p, false, &ar->authserv_id) < 0 ||
 	    cfws(&p) < 0)

@@ -143,13 +143,20 @@ dkim_key_dns_result(const struct dns_result *res,
 		    struct dkim_key_answer *answer_r, struct dkim_key **key_r)
 {
 	const char *reason = NULL;
-	size_t i;
+	size_t i, ntxt = 0;
 
 	*key_r = NULL;
 	answer_r->key = NULL;
 	answer_r->result = DKIM_RESULT_PERMERROR;
 	switch (res->outcome) {
 	case DNS_ANSWER:
+		for (i = 0; i < res->count; i++)
+			ntxt += res->rrs[i].type == DNS_T_TXT;
+		if (ntxt > 1) {
+			/* RFC 6376 3.6.2.2: results undefined */
+			reason = "multiple key records (RFC 6376 3.6.2.2)";
+			break;
+		}
 		for (i = 0; i < res->count && *key_r == NULL; i++) {
 			const struct dns_rr *rr = &res->rrs[i];
 			const char *why = NULL;

@@ -12,7 +12,13 @@
  *
  * DNS outcomes map to verdicts in dkim_key_dns_result() only (RFC 6376
  * 6.1.2): NXDOMAIN / NODATA -> permerror "no key", SERVFAIL / timeout ->
- * temperror, several TXT records -> the first that parses.
+ * temperror.  Several TXT records at the name -> permerror "multiple key
+ * records": RFC 6376 3.6.2.2 says the results are then undefined, and
+ * taking "the first" would make the verdict depend on the order of the
+ * answer, which resolvers shuffle.  A permanent verdict because it is a
+ * property of the published zone, not a transient failure; OpenDKIM
+ * refuses such an answer too (its "multiple DNS replies"), while dkimpy
+ * takes the first record of the answer (order-dependent).
  *
  * Memory: a struct dkim_key is reference counted (a cache entry and the
  * verifications using it share it); dkim_key_unref(&k) sets k = NULL.

@@ -8,28 +8,7 @@
 
 #include "arena.h"
 #include "dkim-keytable.h"
-#include "strparse.h"
-
-/* A domain or selector as it may appear in d= / s= (RFC 6376 3.5:
- * dot-separated labels of letters, digits, '-', '_'); "%" is allowed for
- * the domain. */
-static bool
-is_name_char(unsigned char c)
-{
-	return sp_is_alnum(c) || c == '-' || c == '_' || c == '.';
-}
-
-static bool
-valid_name(const char *s)
-{
-	struct strparse sp;
-
-	if (s[0] == '\0' || s[0] == '.')
-		return false;
-	sp_init_str(&sp, s);
-	sp_span(&sp, is_name_char, 0, NULL);
-	return sp_eof(&sp) && strstr(s, "..") == NULL;
-}
+#include "dkim-sig.h"
 
 static bool
 key_is_path(const char *key)
@@ -50,9 +29,10 @@ keytable_value(const char *value, struct arena *arena,
 	e->domain = arena_strndup(arena, value, (size_t)(c1 - value));
 	e->selector = arena_strndup(arena, c1 + 1, (size_t)(c2 - c1 - 1));
 	e->key = arena_strdup(arena, c2 + 1);
-	if (strcmp(e->domain, "%") != 0 && !valid_name(e->domain))
+	/* the d= and s= syntax the verifier checks (RFC 6376 3.5, 3.1) */
+	if (strcmp(e->domain, "%") != 0 && !dkim_sig_domain_valid(e->domain))
 		return "invalid domain";
-	if (!valid_name(e->selector))
+	if (!dkim_sig_selector_valid(e->selector))
 		return "invalid selector";
 	if (e->key[0] == '\0')
 		return "empty key";
@@ -73,6 +53,7 @@ dkim_keytable_from_rows(const char *origin,
 	t->entries = arena_zalloc(arena, (count + 1) * sizeof(*t->entries));
 	for (i = 0; i < count; i++) {
 		struct dkim_keytable_entry *e = &t->entries[t->count];
+		const struct dkim_keytable_entry *first;
 		const char *problem;
 
 		e->name = rows[i].key;
@@ -83,8 +64,16 @@ dkim_keytable_from_rows(const char *origin,
 						problem);
 			return -1;
 		}
-		if (dkim_keytable_find(t, e->name) == NULL)
-			t->count++;
+		/* probe 2026-12: a second definition used to be ignored
+		 * silently; which key signs must not depend on line order */
+		if ((first = dkim_keytable_find(t, e->name)) != NULL) {
+			*error_r = arena_printf(arena, "%s:%u: %s: key name "
+						"already defined at line %u",
+						origin, rows[i].line,
+						rows[i].key, first->line);
+			return -1;
+		}
+		t->count++;
 	}
 	*table_r = t;
 	return 0;

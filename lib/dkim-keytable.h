@@ -12,8 +12,10 @@
  * practice base64 DER or a base64 Ed25519 seed).  The key is not loaded
  * here (that is dkim-crypto.h's job); this module only parses.
  *
- * A name defined twice keeps its first definition (OpenDKIM's flat files
- * answer the first line too).
+ * DOMAIN and SELECTOR must have the syntax of d= and s= (RFC 6376 3.5,
+ * 3.1; dkim_sig_domain_valid(), dkim_sig_selector_valid()).  A name
+ * defined twice is an error (OpenDKIM's flat files silently answer the
+ * first line; here which key signs never depends on line order).
  *
  * Memory: the table and its strings live in the caller's arena.
  */
@@ -45,7 +47,7 @@ struct dkim_keytable {
 /* Build a key table from data set rows.  -1 with "ORIGIN:LINE: problem"
  * (arena) in *error_r: missing fields, empty domain or selector, a
  * selector or domain with characters DNS names cannot have, or an empty
- * key. */
+ * key, or a key name defined a second time. */
 int dkim_keytable_from_rows(const char *origin,
 			    const struct dkim_dataset_row *rows, size_t count,
 			    struct arena *arena, struct dkim_keytable **table_r,

@@ -286,10 +286,38 @@ sig_name_valid(const char *name, unsigned int min_labels)
  * be encoded as A-labels").  Checked before any DNS query is made, so a
  * name such as "legitimate.com(.attacker.com" never reaches the DNS;
  * the key record name built from both must be a valid DNS name too. */
+/* RFC 1123 2.1: "the highest-level component label will be alphabetic",
+ * so a name such as 192.0.2.1 is an address, not a domain. */
+static bool
+sig_tld_numeric(const char *name)
+{
+	const char *tld = strrchr(name, '.');
+
+	for (tld = tld != NULL ? tld + 1 : name; *tld != '\0'; tld++) {
+		if (!sp_is_digit((unsigned char)*tld))
+			return false;
+	}
+	return true;
+}
+
+bool
+dkim_sig_domain_valid(const char *domain)
+{
+	return strlen(domain) <= DKIM_SIG_NAME_MAX &&
+	       sig_name_valid(domain, 2) && !sig_tld_numeric(domain);
+}
+
+bool
+dkim_sig_selector_valid(const char *selector)
+{
+	return strlen(selector) <= DKIM_SIG_NAME_MAX &&
+	       sig_name_valid(selector, 1);
+}
+
 static bool
 sig_names(const struct dkim_sig *sig, const char **reason_r)
 {
-	if (!sig_name_valid(sig->domain, 2)) {
+	if (!dkim_sig_domain_valid(sig->domain)) {
 		*reason_r = "d= is not a valid domain name (RFC 6376 3.5)";
 		return false;
 	}

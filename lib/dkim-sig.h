@@ -67,6 +67,16 @@ struct dkim_sig {
 bool dkim_sig_parse(struct arena *arena, const char *raw, size_t raw_len,
 		    struct dkim_sig *sig, const char **reason_r);
 
+/* The syntax the parser applies to d= (RFC 6376 3.5 domain-name: two
+ * or more RFC 5321 4.1.2 sub-domains, LDH labels of 63 octets at most,
+ * no final dot, a last label that is not all digits: RFC 1123 2.1) and
+ * s= (3.1 selector: one or more sub-domains).  Shared
+ * by everything that names a key: the KeyTable, dkim-keygen, the signer's
+ * "%" domain.  Underscores, a leading or trailing hyphen, empty labels,
+ * white space and control characters are all refused. */
+bool dkim_sig_domain_valid(const char *domain);
+bool dkim_sig_selector_valid(const char *selector);
+
 /* RFC 6376 3.5 i=: whether `sub` (the part after '@') is `domain` or a
  * subdomain of it, ASCII case-insensitively. */
 bool dkim_sig_domain_within(const char *sub, const char *domain);

@@ -50,8 +50,13 @@ struct dkim_verify {
 	struct msg_header_parser *parser;
 	struct dkim_canon_field *fields;
 	size_t nfields, fields_cap, header_bytes;
-	bool header_too_large;
-	size_t dropped_sigs; /* DKIM-Signature fields too large to keep */
+	/* why the header could not be kept whole (the verdict reason of
+	   every signature), or NULL */
+	const char *header_limit;
+	/* DKIM-Signature fields that could not be kept, and why (the
+	   first DKIM_VERIFY_MAX_REPORTED) */
+	size_t dropped_sigs;
+	const char *dropped_reason[DKIM_VERIFY_MAX_REPORTED];
 	unsigned int from_count;
 	bool hidden_from;     /* a bare CR/LF hides a From field */
 	struct verify_sig sigs[DKIM_VERIFY_MAX_REPORTED];
@@ -59,6 +64,11 @@ struct dkim_verify {
 	size_t nsigs, ignored;
 	struct body_hash *bodies[DKIM_VERIFY_MAX_REPORTED];
 	size_t nbodies;
+	/* the signatures in the order they are checked (sigs_schedule()) */
+	size_t order[DKIM_VERIFY_MAX_REPORTED];
+	size_t norder;
+	unsigned int lookups;  /* key lookups started */
+	unsigned int verified; /* cryptographic verifications done */
 	unsigned int pending;
 	const char *expired; /* dkim_verify_expire() reason, or NULL */
 	bool header_done, ended, done;
@@ -110,6 +120,26 @@ dkim_verify_free(struct dkim_verify **v_p)
 	*v_p = NULL;
 }
 
+/* A header field beyond the bounds: the header cannot be verified; a
+ * signature field among them gets its verdict at the end of the header,
+ * with the reason it was not kept. */
+static void
+field_not_kept(struct dkim_verify *v, const struct msg_header_field *f)
+{
+	const char *reason = v->nfields == DKIM_VERIFY_MAX_FIELDS ?
+		DKIM_VERIFY_TOO_MANY_FIELDS : "header too large";
+
+	if (v->header_limit == NULL)
+		v->header_limit = reason;
+	if (f->name_len != sizeof(dkim_sig_name) - 1 ||
+	    strncasecmp(f->name, dkim_sig_name, f->name_len) != 0)
+		return;
+	if (v->dropped_sigs < DKIM_VERIFY_MAX_REPORTED)
+		v->dropped_reason[v->dropped_sigs] =
+			f->oversized ? "signature field too large" : reason;
+	v->dropped_sigs++;
+}
+
 static void
 field_add(struct dkim_verify *v, const struct msg_header_field *f)
 {
@@ -121,10 +151,7 @@ field_add(struct dkim_verify *v, const struct msg_header_field *f)
 		v->hidden_from = true;
 	if (f->oversized || v->nfields == DKIM_VERIFY_MAX_FIELDS ||
 	    v->header_bytes + f->raw_len > DKIM_VERIFY_MAX_HEADER_BYTES) {
-		v->header_too_large = true;
-		if (f->name_len == sizeof(dkim_sig_name) - 1 &&
-		    strncasecmp(f->name, dkim_sig_name, f->name_len) == 0)
-			v->dropped_sigs++;
+		field_not_kept(v, f);
 		return;
 	}
 	if (f->name_len == 0)
@@ -207,8 +234,8 @@ sig_precheck(struct dkim_verify *v, struct verify_sig *vs)
 		sig_verdict(vs, DKIM_RESULT_FAIL,
 			    "multiple From fields: "
 			    MSG_HEADER_HIDDEN_FROM_REASON);
-	else if (v->header_too_large)
-		sig_verdict(vs, DKIM_RESULT_PERMERROR, "header too large");
+	else if (v->header_limit != NULL)
+		sig_verdict(vs, DKIM_RESULT_PERMERROR, v->header_limit);
 	else if (sig->has_expiry && (uint64_t)v->set.now > sig->expiry)
 		sig_verdict(vs, DKIM_RESULT_FAIL, "signature expired");
 	return vs->res->result == DKIM_RESULT_NONE;
@@ -263,6 +290,7 @@ sig_begin(struct dkim_verify *v, struct verify_sig *vs)
 		sig_verdict(vs, DKIM_RESULT_TEMPERROR, v->expired);
 		return;
 	}
+	v->lookups++;
 	vs->key_pending = true;
 	v->pending++;
 	dkim_keystore_lookup(v->keys, sig->selector, sig->domain, v->set.now,
@@ -329,16 +357,20 @@ alignment_rank(const char *d, const char *a)
 	return 2;
 }
 
-/* RFC 6376 6.1 leaves the order of verification to the verifier: spend
- * max_signatures on the signatures whose d= aligns with the From domain
- * first (anyone relaying the message can add signatures above the
- * author's; a cap must not let them hide it), then on the others, each
- * group top-down.  Those beyond the cap are neutral. */
+/* RFC 6376 6.1 leaves the order of verification to the verifier: the
+ * signatures whose d= aligns with the From domain first (anyone relaying
+ * the message can add signatures above the author's; a cap must not let
+ * them hide it), then the others, each group top-down.  In that order
+ * each signature that passes the checks without key gets its key lookup,
+ * up to DKIM_VERIFY_MAX_KEY_LOOKUPS; the others are neutral.  The
+ * cryptographic verifications (max_signatures) are counted later, in the
+ * same order (sig_evaluate()), so signatures that fail cheaply - no key,
+ * a bad key record, checks without key - do not use them up. */
 static void
 sigs_schedule(struct dkim_verify *v)
 {
 	const char *author = author_domain(v);
-	unsigned int rank, evaluated = 0;
+	unsigned int rank;
 	size_t i;
 
 	for (rank = 0; rank <= 3; rank++) {
@@ -348,11 +380,12 @@ sigs_schedule(struct dkim_verify *v)
 			if (vs->sig == NULL ||
 			    alignment_rank(vs->sig->domain, author) != rank)
 				continue;
-			if (evaluated++ < v->set.max_signatures)
+			v->order[v->norder++] = i;
+			if (v->lookups < DKIM_VERIFY_MAX_KEY_LOOKUPS)
 				sig_begin(v, vs);
 			else
 				sig_verdict(vs, DKIM_RESULT_NEUTRAL,
-					    "not evaluated: too many signatures");
+					    DKIM_VERIFY_NOT_EVALUATED);
 		}
 	}
 }
@@ -379,8 +412,9 @@ header_end(struct dkim_verify *v)
 		}
 		v->sigs[v->nsigs].v = v;
 		v->sigs[v->nsigs].res = &v->results[v->nsigs];
+		/* i < nsigs < DKIM_VERIFY_MAX_REPORTED */
 		sig_verdict(&v->sigs[v->nsigs++], DKIM_RESULT_PERMERROR,
-			    "signature field too large");
+			    v->dropped_reason[i]);
 	}
 }
 
@@ -489,6 +523,11 @@ sig_evaluate(struct dkim_verify *v, struct verify_sig *vs)
 		sig_verdict(vs, DKIM_RESULT_FAIL, "body hash did not verify");
 	if (vs->res->result != DKIM_RESULT_NONE)
 		return;
+	if (v->verified == v->set.max_signatures) {
+		sig_verdict(vs, DKIM_RESULT_NEUTRAL, DKIM_VERIFY_NOT_EVALUATED);
+		return;
+	}
+	v->verified++;
 	header_hash(v, sig, hash);
 	if (!dkim_crypto_verify(key->type, key->pkey, key->verify_ctx, hash,
 				sig->b, sig->b_len))
@@ -516,8 +555,8 @@ check_done(struct dkim_verify *v)
 
 	if (!v->ended || v->pending > 0 || v->done)
 		return;
-	for (i = 0; i < v->nsigs; i++)
-		sig_evaluate(v, &v->sigs[i]);
+	for (i = 0; i < v->norder; i++)
+		sig_evaluate(v, &v->sigs[v->order[i]]);
 	v->done = true;
 	for (i = 0; i < v->nsigs; i++) {
 		const struct dkim_verify_result *r = &v->results[i];

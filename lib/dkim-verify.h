@@ -11,20 +11,33 @@
  *   dkim_verify_free(&v);
  *
  * The header is parsed with msg-header.h; at the end of the header every
- * DKIM-Signature is parsed (dkim-sig.h) and the key lookups of up to
- * settings.max_signatures of them start at once, so DNS runs while the
- * body streams.  Which ones (RFC 6376 6.1 leaves the order to the
+ * DKIM-Signature is parsed (dkim-sig.h) and the key lookups start at
+ * once, so DNS runs while the body streams.
+ *
+ * Order and caps (hostile input; RFC 6376 6.1 leaves the order to the
  * verifier): the verifier takes the Author Domain from the message's
  * single From field itself (msg_address_author_domain(); none if there
- * is no single From domain) and spends the cap first on signatures whose
- * d= is that domain, then on d= a parent or subdomain of it, then on d=
- * sharing its last two labels (relaxed alignment is possible), then on
- * the rest, each group top-down; the others are reported neutral "not
- * evaluated".  So signatures added above the author's by anyone relaying
- * the message cannot push it out.  A signature that does not parse is
- * permerror at once and does not count against the cap.  The body is never
- * buffered: each distinct (body canonicalization, l=) pair gets one
- * streaming canonicalizer and SHA-256.  Header fields are selected
+ * is no single From domain) and orders the signatures: d= that domain
+ * first, then d= a parent or subdomain of it, then d= sharing its last
+ * two labels (relaxed alignment is possible), then the rest, each group
+ * top-down.  So signatures added above the author's by anyone relaying
+ * the message cannot push it out.  Three caps, each counting only the
+ * work it bounds:
+ *  - at most DKIM_VERIFY_MAX_REPORTED signatures are parsed and reported
+ *    (the rest are counted in dkim_verify_ignored());
+ *  - a signature that does not parse (permerror) or fails a check that
+ *    needs no key (rsa-sha1, bh= length, expired, several From fields)
+ *    costs nothing more; each other one gets a key lookup and a body
+ *    hash, up to DKIM_VERIFY_MAX_KEY_LOOKUPS per message;
+ *  - settings.max_signatures bounds the cryptographic verifications,
+ *    spent in the order above once the keys are known: a signature whose
+ *    key is missing (NXDOMAIN, no record), malformed, revoked or unfit,
+ *    or whose body hash does not match, does not use one up.  So junk
+ *    signatures that fail cheaply cannot hide a valid one behind them.
+ * Signatures left out by a cap are reported neutral
+ * DKIM_VERIFY_NOT_EVALUATED.  The body is never buffered: each distinct
+ * (body canonicalization, l=) pair gets one streaming canonicalizer and
+ * SHA-256.  Header fields are selected
  * bottom-up (5.4.2), names in h= that are absent (over-signing)
  * contribute nothing.  A message with more than one From field fails
  * every signature (RFC 6376 8.15: hostile); so does a header field with
@@ -54,18 +67,31 @@ struct dkim_keystore;
 struct ma_log;
 struct dkim_verify;
 
-/* Signatures evaluated per message by default (hostile-input cap). */
+/* Cryptographic verifications per message by default (hostile-input
+ * cap, settings.max_signatures). */
 #define DKIM_VERIFY_DEFAULT_MAX_SIGNATURES 8
 /* Signatures reported at most (the rest are counted in `ignored`). */
 #define DKIM_VERIFY_MAX_REPORTED 32
+/* Key lookups (DNS queries) and body hashes started per message at most,
+ * whatever max_signatures says: one for each reported signature. */
+#define DKIM_VERIFY_MAX_KEY_LOOKUPS DKIM_VERIFY_MAX_REPORTED
+/* The reason of a signature the caps left out (dkim=neutral). */
+#define DKIM_VERIFY_NOT_EVALUATED "not evaluated: too many signatures"
 /* Header bounds: whole header bytes and field count (hostile input). */
 #define DKIM_VERIFY_MAX_HEADER_BYTES (1024 * 1024)
 #define DKIM_VERIFY_MAX_FIELDS 1000
+/* The permerror reason when a header has more fields than that (every
+ * signature); beyond the byte bound it is "header too large", and a
+ * signature field longer than the header parser keeps is "signature
+ * field too large". */
+#define DKIM_VERIFY_TOO_MANY_FIELDS "more than 1000 header fields"
 
 typedef void dkim_verify_done_t(struct dkim_verify *v, void *context);
 
 struct dkim_verify_settings {
-	unsigned int max_signatures; /* 0 = DKIM_VERIFY_DEFAULT_MAX_SIGNATURES */
+	/* cryptographic verifications at most (0 =
+	 * DKIM_VERIFY_DEFAULT_MAX_SIGNATURES) */
+	unsigned int max_signatures;
 	time_t now;		     /* 0 = time(NULL) (injectable clock) */
 	/* Called once all verdicts are known (possibly from inside
 	 * dkim_verify_end()); may be NULL. */

@@ -35,9 +35,13 @@ struct msgauth_header {
 	struct trace_pos *pos;
 	size_t nfields, trace_bytes;
 
-	/* trace fields past the bounds that claim a trusted id */
+	/* trace fields past the bounds that claim a trusted id: listed up
+	   to MSGAUTH_MAX_EXCESS_FORGED, counted beyond */
 	struct msgauth_field *excess;
-	size_t nexcess, excess_cap;
+	size_t nexcess, excess_cap, unlisted;
+	/* parses of fields past the bounds, cleared after each one, so
+	   they cost no memory that stays (probe 2026-12 F01) */
+	struct arena *scratch;
 };
 
 static const char name_ar[] = "Authentication-Results";
@@ -52,6 +56,7 @@ msgauth_header_new(struct arena *arena, const struct msgauth_settings *set)
 	h->arena = arena;
 	h->set = set;
 	h->parser = msg_header_parser_new(0);
+	h->scratch = arena_new(16384);
 	h->fields = arena_alloc(arena,
 				MSGAUTH_MAX_TRACE_FIELDS * sizeof(*h->fields));
 	h->pos = arena_alloc(arena, MSGAUTH_MAX_TRACE_FIELDS * sizeof(*h->pos));
@@ -64,6 +69,7 @@ msgauth_header_free(struct msgauth_header **h_p)
 	if (*h_p == NULL)
 		return;
 	msg_header_parser_free(&(*h_p)->parser);
+	arena_free(&(*h_p)->scratch);
 	*h_p = NULL;
 }
 
@@ -103,19 +109,30 @@ field_claim(struct arena *arena, const char *name, const char *value,
 }
 
 /* A trace field that does not fit the bounds: listed when it claims a
- * trusted id, never trusted itself. */
+ * trusted id, never trusted itself.  Its parse goes to the scratch arena,
+ * cleared at once: only a listed field keeps memory, and at most
+ * MSGAUTH_MAX_EXCESS_FORGED are listed (the rest are counted). */
 static void
 excess_field(struct msgauth_header *h, const char *name,
 	     const struct msg_header_field *f)
 {
 	struct msgauth_field *n;
 	const char *id;
+	bool trusted;
 
 	if (name == name_received)
 		return;
-	id = field_claim(h->arena, name, f->value, f->value_len);
-	if (!id_trusted(h->set, id))
+	id = field_claim(h->scratch, name, f->value, f->value_len);
+	trusted = id_trusted(h->set, id);
+	if (trusted && h->nexcess < MSGAUTH_MAX_EXCESS_FORGED)
+		id = arena_strdup(h->arena, id);
+	arena_clear(h->scratch);
+	if (!trusted)
 		return;
+	if (h->nexcess == MSGAUTH_MAX_EXCESS_FORGED) {
+		h->unlisted++;
+		return;
+	}
 	if (h->nexcess == h->excess_cap) {
 		h->excess_cap = h->excess_cap == 0 ? 16 : h->excess_cap * 2;
 		n = arena_alloc(h->arena, h->excess_cap * sizeof(*n));
@@ -129,7 +146,7 @@ excess_field(struct msgauth_header *h, const char *name,
 	n->offset = f->offset;
 	n->length = f->input_len;
 	n->name = name;
-	n->authserv_id = arena_strdup(h->arena, id);
+	n->authserv_id = id;
 }
 
 static void
@@ -208,6 +225,12 @@ msgauth_header_end(struct msgauth_header *h)
 	h->header_done = true;
 }
 
+size_t
+msgauth_header_unlisted(const struct msgauth_header *h)
+{
+	return h->unlisted;
+}
+
 bool
 msgauth_header_hidden_from(const struct msgauth_header *h)
 {
@@ -223,8 +246,16 @@ msgauth_header_from(const struct msgauth_header *h, size_t *kept_r,
 	return h->from;
 }
 
+static const char *
+strdup_or_null(struct arena *arena, const char *s)
+{
+	return s != NULL ? arena_strdup(arena, s) : NULL;
+}
+
 /* The trusted result for one authserv-id, merged: the topmost trusted
- * field wins; forged fields are marked in `drop` (per kept field). */
+ * field wins; forged fields are marked in `drop` (per kept field).  The
+ * kept fields are parsed in the scratch arena, once per id; only the
+ * strings of a result that wins are kept. */
 static void
 trust_id(struct msgauth_header *h, const char *id, bool *drop,
 	 struct authres_trusted_spf *best, const char **best_id)
@@ -232,13 +263,20 @@ trust_id(struct msgauth_header *h, const char *id, bool *drop,
 	struct authres_trusted_spf r;
 	size_t i;
 
-	(void)authres_trusted_spf(h->fields, h->nfields, id, h->arena, &r);
+	(void)authres_trusted_spf(h->fields, h->nfields, id, h->scratch, &r);
 	for (i = 0; i < r.nforged; i++)
 		drop[r.forged[i]] = true;
 	if (r.found && (!best->found || r.trusted_index < best->trusted_index)) {
 		*best = r;
+		best->result = strdup_or_null(h->arena, r.result);
+		best->mailfrom_domain = strdup_or_null(h->arena,
+						       r.mailfrom_domain);
+		best->helo = strdup_or_null(h->arena, r.helo);
+		best->forged = NULL;
+		best->nforged = 0;
 		*best_id = id;
 	}
+	arena_clear(h->scratch);
 }
 
 static void
@@ -292,9 +330,11 @@ drop_list(struct msgauth_header *h, const bool *drop, size_t replaced,
 		d->offset = h->pos[i].offset;
 		d->length = h->pos[i].length;
 		d->name = h->fields[i].name;
-		d->authserv_id = field_claim(h->arena, h->fields[i].name,
-					     h->fields[i].value,
-					     h->fields[i].value_len);
+		d->authserv_id = strdup_or_null(
+			h->arena, field_claim(h->scratch, h->fields[i].name,
+					      h->fields[i].value,
+					      h->fields[i].value_len));
+		arena_clear(h->scratch);
 	}
 	*drop_r = out;
 	*ndrop_r = n;

@@ -16,10 +16,15 @@
  * Bounds (hostile input): at most MSGAUTH_MAX_TRACE_FIELDS fields and
  * MSGAUTH_HEADER_MAX_TRACE_BYTES bytes of their values are kept; a trace
  * field beyond them is never trusted, and is still listed as forged when
- * it claims a trusted id.
+ * it claims a trusted id - up to MSGAUTH_MAX_EXCESS_FORGED such fields;
+ * further ones are only counted (msgauth_header_unlisted()).  Every field
+ * beyond the bounds is examined (its claim read in a scratch arena that
+ * is cleared after each field), so memory stays bounded however many
+ * there are, and none of them escapes the count.
  *
- * Memory: everything lives in the arena given to msgauth_header_new();
- * the parser is released by msgauth_header_free().
+ * Memory: everything lives in the arena given to msgauth_header_new(),
+ * except the scratch arena and the parser, both released by
+ * msgauth_header_free().
  */
 #ifndef MA_MSGAUTH_HEADER_H
 #define MA_MSGAUTH_HEADER_H
@@ -49,6 +54,10 @@ void msgauth_header_end(struct msgauth_header *h);
  * in *count_r, how many From fields there were. */
 const char *const *msgauth_header_from(const struct msgauth_header *h,
 				       size_t *kept_r, size_t *count_r);
+
+/* Trace fields past the bounds claiming a trusted id that could not be
+ * listed for dropping (more than MSGAUTH_MAX_EXCESS_FORGED). */
+size_t msgauth_header_unlisted(const struct msgauth_header *h);
 
 /* Whether a header field hides a From field behind a bare CR or LF
  * (msg_header_hides_from()): counts as one more From field. */

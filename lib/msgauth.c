@@ -421,6 +421,12 @@ msgauth_end(struct msgauth *ma, msgauth_callback_t *callback, void *context)
 			     ma->set.spf_source == MSGAUTH_SPF_HEADER ?
 			     &ma->result.spf : &(struct msgauth_spf){0},
 			     &ma->result.drop, &ma->result.ndrop);
+	ma->result.forged_unlisted = msgauth_header_unlisted(ma->header);
+	if (ma->result.forged_unlisted > 0)
+		ma_log_warn(ma->log,
+			    "msgauth: %zu more fields claim a trusted "
+			    "authserv-id than can be dropped: hostile",
+			    ma->result.forged_unlisted);
 	if (ma->set.spf_source == MSGAUTH_SPF_HEADER)
 		ma->result.spf_reported = true;
 	/* completes DKIM now (keys from a table or the cache) or later */

@@ -33,7 +33,12 @@
  *    the trusted field itself is listed as REPLACED when it carries our
  *    own authserv-id (our new field repeats its spf= result), so after
  *    dropping the listed fields and prepending ours the message carries
- *    exactly one field with our authserv-id;
+ *    exactly one field with our authserv-id - unless the header is
+ *    hostile and holds more of them than are listed
+ *    (MSGAUTH_MAX_EXCESS_FORGED past the kept ones): the rest are counted
+ *    in forged_unlisted and such a message must not be delivered as it
+ *    is.  Memory per message stays bounded whatever the header holds;
+ *    trace fields past the kept ones are read one at a time;
  *  - the new field's value (RFC 8601 2.2), one field: spf= (unless
  *    spf_source is OFF), one dkim= per signature (dkim=none for an
  *    unsigned message), dmarc= (unless DMARC is off), written by
@@ -103,10 +108,16 @@ struct msgauth;
 /* From header fields kept for DMARC; more is hostile anyway (RFC 9989
  * 5.3.1 needs exactly one; RFC 7489 6.6.1). */
 #define MSGAUTH_MAX_FROM 8
-/* Authentication-Results / Received-SPF fields examined per message;
- * beyond this the message is hostile and the rest are listed as FORGED
- * when they claim a trusted id (RFC 8601 5), never trusted. */
+/* Authentication-Results / Received-SPF / Received fields kept per
+ * message for the trust decision; beyond this the message is hostile:
+ * the rest are never trusted, each is still examined (in constant
+ * memory) and listed as FORGED when it claims a trusted id (RFC 8601
+ * 5). */
 #define MSGAUTH_MAX_TRACE_FIELDS 256
+/* FORGED fields beyond MSGAUTH_MAX_TRACE_FIELDS listed at most; more are
+ * only counted (msgauth_result.forged_unlisted), which keeps the drop list
+ * and its cost in the front-end bounded (probe 2026-12 F01). */
+#define MSGAUTH_MAX_EXCESS_FORGED 256
 /* Trusted authserv-ids besides our own. */
 #define MSGAUTH_MAX_TRUSTED_IDS 16
 
@@ -134,8 +145,9 @@ struct msgauth_settings {
 	const char *const *trusted_authserv_ids;
 	size_t ntrusted_authserv_ids;
 	enum msgauth_spf_source spf_source;
-	/* DKIM signatures evaluated (0 = DKIM_VERIFY_DEFAULT_MAX_SIGNATURES);
-	 * the others are reported neutral "not evaluated". */
+	/* DKIM signatures verified cryptographically (0 =
+	 * DKIM_VERIFY_DEFAULT_MAX_SIGNATURES; dkim-verify.h: cheap failures
+	 * do not count); the others are reported neutral "not evaluated". */
 	unsigned int max_signatures;
 	/* Accept DKIM signatures with l= shorter than the body instead of
 	 * reporting dkim=policy (passed to dkim-verify when it knows l=
@@ -223,6 +235,13 @@ struct msgauth_result {
 	/* Header fields to remove, in message order. */
 	const struct msgauth_field *drop;
 	size_t ndrop;
+	/* Fields claiming our (or a trusted) authserv-id beyond what the
+	 * drop list holds (MSGAUTH_MAX_TRACE_FIELDS kept plus
+	 * MSGAUTH_MAX_EXCESS_FORGED listed): non-zero means dropping the
+	 * listed fields would still leave forged ones, so the message must
+	 * not be delivered as it is (the plugin rejects it).  Only a hostile
+	 * message gets here. */
+	size_t forged_unlisted;
 
 	/* The time budget ran out: some verdicts are temperror because of
 	 * it. */

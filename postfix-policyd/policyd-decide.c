@@ -155,68 +155,124 @@ reply_text(struct arena *arena, const struct policyd_config *cfg,
 			    res, domain, ip);
 }
 
-static const char *
-received_spf(struct arena *arena, const struct policyd_config *cfg,
-	     const struct policyd_facts *f, const struct policyd_check *c,
-	     enum spf_identity id)
-{
-	struct spf_received r;
-	const char *receiver = cfg->hide_receiver ? NULL : cfg->hostname;
-	const char *who = c->sender != NULL ? c->sender : c->domain;
-	char *value;
+/*
+ * The header fields.  Every value in them that comes from the client
+ * (HELO name, envelope sender, client address, SASL name), from DNS
+ * (domain, mechanism, problem text) or from the configuration (receiver,
+ * authserv-id) goes through policyd_sanitize(): printable US-ASCII only,
+ * at most `cap` octets.  The field travels as one line (a policy
+ * protocol attribute has no line breaks, so the folds of the writers are
+ * unfolded), and RFC 5322 2.1.1 allows 998 octets: when it is longer
+ * the field is built again with a smaller cap, from 255 (RFC 5321
+ * 4.5.3.1.2, a domain) down to 16, at which size every field fits.
+ */
+#define POLICYD_FIELD_MAX 998
 
-	memset(&r, 0, sizeof(r));
-	r.result = spf_result_str(c->result);
-	r.comment = spf_received_comment(
-		arena, receiver, c->result, who == NULL ? "" : who,
-		f->client_ip,
-		c->result == SPF_PERMERROR || c->result == SPF_TEMPERROR
-			? c->reason
-			: NULL);
-	r.identity = id == SPF_IDENTITY_HELO ? "helo" : "mailfrom";
-	r.receiver = receiver;
-	r.client_ip = f->client_ip;
-	r.envelope_from = id == SPF_IDENTITY_HELO || null_sender(f)
-				  ? c->sender
-				  : f->sender;
-	r.helo = f->helo != NULL && f->helo[0] != '\0' ? f->helo : NULL;
-	r.mechanism = c->mechanism;
-	if (c->result == SPF_PERMERROR || c->result == SPF_TEMPERROR)
-		r.problem = c->reason;
-	value = arena_strdup(arena, spf_received_format(arena, &r, false));
-	hdrfold_unfold(value);
-	return arena_printf(arena, "Received-SPF: %s", value);
+static const size_t field_caps[] = {255, 128, 64, 32, 16};
+
+/* What a field is built from; mailfrom NULL: a client not checked. */
+struct field_src {
+	const struct policyd_config *cfg;
+	const struct policyd_facts *f;
+	const struct policyd_check *helo, *mailfrom;
+	const char *reason;    /* not checked: the comment / reason= */
+	const char *sasl_user; /* not checked: smtp.auth, or NULL */
+};
+
+/* A field value, folded at 78 columns, for values of at most `cap`. */
+typedef const char *field_value_fn(struct arena *arena,
+				   const struct field_src *src, size_t cap);
+
+/* NULL and "" stay NULL (an omitted key). */
+static const char *
+clean(struct arena *arena, const char *text, size_t cap)
+{
+	return text == NULL || text[0] == '\0'
+		       ? NULL
+		       : policyd_sanitize(arena, text, cap);
+}
+
+/* "NAME: value" as one line of at most POLICYD_FIELD_MAX octets. */
+static const char *
+field_line(struct arena *arena, const char *name, field_value_fn *value_fn,
+	   const struct field_src *src)
+{
+	const char *line = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(field_caps) / sizeof(field_caps[0]); i++) {
+		char *value = arena_strdup(arena,
+					   value_fn(arena, src, field_caps[i]));
+
+		hdrfold_unfold(value);
+		line = arena_printf(arena, "%s: %s", name, value);
+		if (strlen(line) <= POLICYD_FIELD_MAX)
+			break;
+	}
+	return line;
 }
 
 static const char *
-authentication_results(struct arena *arena, const struct policyd_config *cfg,
-		       const struct policyd_check *helo,
-		       const struct policyd_check *mailfrom,
-		       const struct policyd_facts *f)
+received_spf_checked(struct arena *arena, const struct field_src *src,
+		     size_t cap)
 {
-	struct authres *ar = authres_new(arena, cfg->hostname);
+	const struct policyd_config *cfg = src->cfg;
+	const struct policyd_facts *f = src->f;
+	/* the MAIL FROM identity, or HELO when it was not checked */
+	bool by_helo = !src->mailfrom->checked;
+	const struct policyd_check *c = by_helo ? src->helo : src->mailfrom;
+	bool error = c->result == SPF_PERMERROR || c->result == SPF_TEMPERROR;
+	const char *who = clean(arena,
+				c->sender != NULL ? c->sender : c->domain, cap);
+	struct spf_received r;
+
+	memset(&r, 0, sizeof(r));
+	r.result = spf_result_str(c->result);
+	r.identity = by_helo ? "helo" : "mailfrom";
+	r.receiver = cfg->hide_receiver ? NULL
+					: clean(arena, cfg->hostname, cap);
+	r.client_ip = clean(arena, f->client_ip, cap);
+	r.envelope_from = clean(arena,
+				by_helo || null_sender(f) ? c->sender
+							  : f->sender,
+				cap);
+	r.helo = clean(arena, f->helo, cap);
+	r.mechanism = clean(arena, c->mechanism, cap);
+	r.problem = error ? clean(arena, c->reason, cap) : NULL;
+	r.comment = spf_received_comment(
+		arena, r.receiver, c->result, who == NULL ? "" : who,
+		r.client_ip == NULL ? "" : r.client_ip, r.problem);
+	return spf_received_format(arena, &r, false);
+}
+
+static const char *
+authres_checked(struct arena *arena, const struct field_src *src, size_t cap)
+{
+	const struct policyd_check *helo = src->helo, *mailfrom = src->mailfrom;
+	struct authres *ar = authres_new(
+		arena, policyd_sanitize(arena, src->cfg->hostname, cap));
 	struct authres_prop prop;
-	char *value;
+	const char *v;
 
 	/* RFC 8601 2.7.2: smtp.mailfrom (the domain, as in B.3) and
 	 * smtp.helo */
 	if (mailfrom->checked) {
 		prop.ptype = "smtp";
 		prop.property = "mailfrom";
-		prop.value = mailfrom->domain != NULL ? mailfrom->domain : "";
+		v = clean(arena, mailfrom->domain, cap);
+		prop.value = v != NULL ? v : "";
 		authres_add(ar, "spf", spf_result_str(mailfrom->result), NULL,
 			    NULL, &prop, 1);
 	}
 	if (helo->checked) {
 		prop.ptype = "smtp";
 		prop.property = "helo";
-		prop.value = f->helo != NULL ? f->helo : "";
+		v = clean(arena, src->f->helo, cap);
+		prop.value = v != NULL ? v : "";
 		authres_add(ar, "spf", spf_result_str(helo->result), NULL,
 			    NULL, &prop, 1);
 	}
-	value = arena_strdup(arena, authres_format(ar, 0));
-	hdrfold_unfold(value);
-	return arena_printf(arena, "Authentication-Results: %s", value);
+	return authres_format(ar, 0);
 }
 
 void
@@ -226,6 +282,7 @@ policyd_decide(struct arena *arena, const struct policyd_config *cfg,
 	       struct policyd_decision *d)
 {
 	enum policyd_disposition hd, md;
+	struct field_src src;
 	bool listed = mailfrom->checked &&
 		      domain_listed(cfg->reject_not_pass_domains,
 				    mailfrom->domain);
@@ -251,18 +308,18 @@ policyd_decide(struct arena *arena, const struct policyd_config *cfg,
 	d->disposition = POLICYD_ACCEPT;
 	if (!helo->checked && !mailfrom->checked)
 		return;
+	src.cfg = cfg;
+	src.f = f;
+	src.helo = helo;
+	src.mailfrom = mailfrom;
 	if (cfg->header_type == POLICYD_HEADER_SPF ||
 	    cfg->header_type == POLICYD_HEADER_BOTH)
-		d->received_spf =
-			mailfrom->checked
-				? received_spf(arena, cfg, f, mailfrom,
-					       SPF_IDENTITY_MAILFROM)
-				: received_spf(arena, cfg, f, helo,
-					       SPF_IDENTITY_HELO);
+		d->received_spf = field_line(arena, "Received-SPF",
+					     received_spf_checked, &src);
 	if (cfg->header_type == POLICYD_HEADER_AR ||
 	    cfg->header_type == POLICYD_HEADER_BOTH)
-		d->authres =
-			authentication_results(arena, cfg, helo, mailfrom, f);
+		d->authres = field_line(arena, "Authentication-Results",
+					authres_checked, &src);
 }
 
 /* The domain of a MAIL FROM address, or NULL for <> or no '@'. */
@@ -274,60 +331,77 @@ sender_domain(const char *sender)
 	return at != NULL && at[1] != '\0' ? at + 1 : NULL;
 }
 
-void
-policyd_decide_skipped(struct arena *arena, const struct policyd_config *cfg,
-		       const struct policyd_facts *f, const char *why,
-		       const char *sasl_user, struct policyd_decision *d)
+static const char *
+received_spf_skipped(struct arena *arena, const struct field_src *src,
+		     size_t cap)
 {
-	const char *reason = arena_printf(
-		arena, "not checked: %s",
-		policyd_sanitize(arena, why, POLICYD_MAX_EXPLANATION));
-	const char *domain = sender_domain(f->sender);
-	struct authres_prop prop;
+	const struct policyd_config *cfg = src->cfg;
+	const struct policyd_facts *f = src->f;
 	struct spf_received r;
-	struct authres *ar;
-	char *value;
 
-	memset(d, 0, sizeof(*d));
-	d->disposition = POLICYD_ACCEPT;
-	if (cfg->header_type == POLICYD_HEADER_SPF ||
-	    cfg->header_type == POLICYD_HEADER_BOTH) {
-		memset(&r, 0, sizeof(r));
-		r.result = spf_result_str(SPF_NONE);
-		r.comment = reason;
-		r.identity = "mailfrom";
-		r.receiver = cfg->hide_receiver ? NULL : cfg->hostname;
-		r.client_ip = f->client_ip != NULL && f->client_ip[0] != '\0'
-				      ? f->client_ip
-				      : NULL;
-		r.envelope_from = null_sender(f) ? NULL : f->sender;
-		r.helo = f->helo != NULL && f->helo[0] != '\0' ? f->helo : NULL;
-		value = arena_strdup(arena, spf_received_format(arena, &r, false));
-		hdrfold_unfold(value);
-		d->received_spf = arena_printf(arena, "Received-SPF: %s", value);
-	}
-	if (cfg->header_type != POLICYD_HEADER_AR &&
-	    cfg->header_type != POLICYD_HEADER_BOTH)
-		return;
-	ar = authres_new(arena, cfg->hostname);
-	if (sasl_user != NULL && sasl_user[0] != '\0') {
+	memset(&r, 0, sizeof(r));
+	r.result = spf_result_str(SPF_NONE);
+	r.comment = src->reason;
+	r.identity = "mailfrom";
+	r.receiver = cfg->hide_receiver ? NULL
+					: clean(arena, cfg->hostname, cap);
+	r.client_ip = clean(arena, f->client_ip, cap);
+	r.envelope_from = clean(arena, f->sender, cap);
+	r.helo = clean(arena, f->helo, cap);
+	return spf_received_format(arena, &r, false);
+}
+
+static const char *
+authres_skipped(struct arena *arena, const struct field_src *src, size_t cap)
+{
+	const char *domain = sender_domain(src->f->sender);
+	struct authres *ar = authres_new(
+		arena, policyd_sanitize(arena, src->cfg->hostname, cap));
+	struct authres_prop prop;
+	const char *v;
+
+	if (src->sasl_user != NULL && src->sasl_user[0] != '\0') {
 		/* RFC 8601 2.7.4: auth, smtp.auth = the authenticated id */
 		prop.ptype = "smtp";
 		prop.property = "auth";
-		prop.value = policyd_sanitize(arena, sasl_user, 255);
+		prop.value = clean(arena, src->sasl_user, cap);
 		authres_add(ar, "auth", "pass", NULL, NULL, &prop, 1);
 	}
 	/* RFC 7208 2.6.1 none: no SPF result for this identity; the
 	 * reason says why (RFC 8601 2.2) */
 	prop.ptype = "smtp";
 	prop.property = domain != NULL ? "mailfrom" : "helo";
-	prop.value = policyd_sanitize(arena, domain != NULL ? domain : f->helo,
-				      255);
-	authres_add(ar, "spf", spf_result_str(SPF_NONE), NULL, reason, &prop,
-		    1);
-	value = arena_strdup(arena, authres_format(ar, 0));
-	hdrfold_unfold(value);
-	d->authres = arena_printf(arena, "Authentication-Results: %s", value);
+	v = clean(arena, domain != NULL ? domain : src->f->helo, cap);
+	prop.value = v != NULL ? v : "";
+	authres_add(ar, "spf", spf_result_str(SPF_NONE), NULL, src->reason,
+		    &prop, 1);
+	return authres_format(ar, 0);
+}
+
+void
+policyd_decide_skipped(struct arena *arena, const struct policyd_config *cfg,
+		       const struct policyd_facts *f, const char *why,
+		       const char *sasl_user, struct policyd_decision *d)
+{
+	struct field_src src;
+
+	memset(d, 0, sizeof(*d));
+	d->disposition = POLICYD_ACCEPT;
+	memset(&src, 0, sizeof(src));
+	src.cfg = cfg;
+	src.f = f;
+	src.sasl_user = sasl_user;
+	src.reason = arena_printf(
+		arena, "not checked: %s",
+		policyd_sanitize(arena, why, POLICYD_MAX_EXPLANATION));
+	if (cfg->header_type == POLICYD_HEADER_SPF ||
+	    cfg->header_type == POLICYD_HEADER_BOTH)
+		d->received_spf = field_line(arena, "Received-SPF",
+					     received_spf_skipped, &src);
+	if (cfg->header_type == POLICYD_HEADER_AR ||
+	    cfg->header_type == POLICYD_HEADER_BOTH)
+		d->authres = field_line(arena, "Authentication-Results",
+					authres_skipped, &src);
 }
 
 const char *

@@ -23,7 +23,12 @@
  *
  * Text that comes from DNS (the exp= explanation, RFC 7208 6.2) is
  * untrusted: it is reduced to printable US-ASCII and a bounded length
- * before it goes into an SMTP reply.
+ * before it goes into an SMTP reply.  So is every value of the header
+ * fields (HELO name, sender, client address, SASL name, DNS and
+ * configuration text), through policyd_sanitize(): a field is one line
+ * (a policy answer has no line breaks) of printable US-ASCII, at most
+ * 998 octets (RFC 5322 2.1.1): values are cut to 255 octets, then to
+ * 128, 64, 32, 16 until the field fits (policyd-decide.c).
  *
  * Memory: everything returned is allocated from the caller's arena.
  */
@@ -112,8 +117,10 @@ const char *policyd_decision_action(struct arena *arena,
 				    const struct policyd_decision *decision,
 				    unsigned int n);
 
-/* Printable US-ASCII only, at most `max` octets ("..." appended when
- * cut); NULL -> "". */
+/* Printable US-ASCII only (every other octet, CR, LF, TAB, other
+ * controls, DEL and 8-bit, becomes '?'), at most `max` octets ("..."
+ * appended when cut); NULL -> "".  The one sanitizer for client and DNS
+ * text in replies and header fields. */
 const char *policyd_sanitize(struct arena *arena, const char *text,
 			     size_t max);
 

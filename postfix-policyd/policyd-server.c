@@ -38,7 +38,7 @@ struct policyd_listener {
 
 /* Why the listeners are disabled (bits). */
 enum policyd_pause {
-	PAUSE_FULL = 1,	  /* max_connections busy with DNS, none to evict */
+	PAUSE_FULL = 1,	  /* at max_connections: see full_recheck() */
 	PAUSE_NOFILE = 2, /* accept() ran out of descriptors */
 };
 
@@ -68,6 +68,7 @@ struct policyd_server {
 	unsigned int nconns, max_conns;
 	unsigned int paused; /* enum policyd_pause bits */
 	struct event *pause_timer;
+	struct event *full_timer; /* full_recheck() on the next loop pass */
 };
 
 static void conn_process(struct policyd_conn *c);
@@ -121,6 +122,64 @@ conn_link_head(struct policyd_conn *c)
 	srv->conns = c;
 }
 
+/* A request has started arriving and is not complete. */
+static bool
+conn_mid_request(const struct policyd_conn *c)
+{
+	return policy_parser_pending(c->parser) > 0 || c->in.len > 0;
+}
+
+/* May be closed to make room at max_connections: it waits on its client
+ * (idle, or stalled inside a request), not on DNS or on the client
+ * reading an answer. */
+static bool
+conn_evictable(const struct policyd_conn *c)
+{
+	return c->job == NULL && !c->stdio && c->out.len == 0;
+}
+
+/*
+ * The connection table at max_connections (spf-policyd(8), RESOURCE
+ * LIMITS).  At the cap, on_accept() takes one connection and disables
+ * the listeners (PAUSE_FULL): it closes an evictable connection to make
+ * room, or, when none is (all wait on DNS), serves the new one over the
+ * cap, never more than one over (the descriptor reserve has room for
+ * it).  The listeners come back on the next loop pass after something
+ * that can make room: a connection closed, or one that became evictable
+ * (its answer sent, its DNS done).  full_recheck() then enables them if
+ * the table is at most max_connections or an evictable connection
+ * exists, so that every accept() is paid for by a closed connection or
+ * by the single slot over the cap: the descriptors stay bounded, and
+ * as the check runs once per loop pass, a client that connects as fast
+ * as it can gets one accept() per pass, and a connection just taken
+ * gets a pass to send its request before the next one may evict it.
+ */
+static void
+full_recheck(evutil_socket_t fd, short what, void *context)
+{
+	struct policyd_server *srv = context;
+	const struct policyd_conn *c;
+	bool room = srv->nconns <= srv->max_conns;
+
+	(void)fd;
+	(void)what;
+	for (c = srv->conns_tail; !room && c != NULL; c = c->prev)
+		room = conn_evictable(c);
+	if (room)
+		listeners_set(srv, PAUSE_FULL, false);
+}
+
+/* Something may have made room: look on the next loop pass. */
+static void
+full_recheck_soon(struct policyd_server *srv)
+{
+	static const struct timeval now = {0, 0};
+
+	if ((srv->paused & PAUSE_FULL) != 0 &&
+	    !evtimer_pending(srv->full_timer, NULL))
+		evtimer_add(srv->full_timer, &now);
+}
+
 static void
 conn_close(struct policyd_conn *c)
 {
@@ -144,15 +203,7 @@ conn_close(struct policyd_conn *c)
 	if (c->stdio)
 		event_base_loopexit(srv->env.base, NULL);
 	free(c);
-	if (srv->nconns < srv->max_conns)
-		listeners_set(srv, PAUSE_FULL, false);
-}
-
-/* A request has started arriving and is not complete. */
-static bool
-conn_mid_request(const struct policyd_conn *c)
-{
-	return policy_parser_pending(c->parser) > 0 || c->in.len > 0;
+	full_recheck_soon(srv);
 }
 
 static void
@@ -327,6 +378,8 @@ conn_process(struct policyd_conn *c)
 		return;
 	}
 	conn_update(c);
+	if (conn_evictable(c))
+		full_recheck_soon(c->srv);
 }
 
 static void
@@ -364,8 +417,12 @@ on_write(evutil_socket_t fd, short what, void *context)
 
 	(void)fd;
 	(void)what;
-	if (conn_flush(c) == 0 && c->out.len == 0 && c->eof && c->job == NULL)
+	if (conn_flush(c) < 0 || c->out.len > 0)
+		return;
+	if (c->eof && c->job == NULL)
 		conn_close(c);
+	else if (conn_evictable(c))
+		full_recheck_soon(c->srv);
 }
 
 static struct policyd_conn *
@@ -402,7 +459,7 @@ evict_one(struct policyd_server *srv)
 	struct policyd_conn *c, *idle = NULL;
 
 	for (c = srv->conns_tail; c != NULL; c = c->prev) {
-		if (c->job != NULL || c->stdio || c->out.len > 0)
+		if (!conn_evictable(c))
 			continue;
 		if (conn_mid_request(c)) {
 			ma_log_warn(srv->env.log,
@@ -434,14 +491,30 @@ on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	(void)l;
 	(void)sa;
 	(void)salen;
-	if (srv->nconns >= srv->max_conns && !evict_one(srv)) {
-		/* this one is served (one over the cap: the descriptor
-		 * reserve has room), the next wait in the listen queue */
+	if (srv->nconns < srv->max_conns) {
+		conn_new(srv, fd, fd);
+		return;
+	}
+	/* at the cap: one per loop pass, the next wait in the listen
+	 * queue until full_recheck() */
+	listeners_set(srv, PAUSE_FULL, true);
+	full_recheck_soon(srv);
+	if (!evict_one(srv)) {
+		if (srv->nconns > srv->max_conns) {
+			/* the one slot over the cap is taken */
+			ma_log_warn(srv->env.log,
+				    "%u connections (max_connections) all "
+				    "waiting on DNS: closing a new one",
+				    srv->nconns);
+			close(fd);
+			return;
+		}
+		/* served one over the cap: the descriptor reserve has
+		 * room */
 		ma_log_warn(srv->env.log,
 			    "%u connections (max_connections) all waiting on "
-			    "DNS: not accepting until one is done",
+			    "DNS: not accepting until one is idle or closed",
 			    srv->nconns);
-		listeners_set(srv, PAUSE_FULL, true);
 	}
 	conn_new(srv, fd, fd);
 }
@@ -488,6 +561,7 @@ policyd_server_new(struct event_base *base, const struct policyd_config *cfg,
 	srv->arena = arena_new(0);
 	srv->max_conns = cfg->max_connections;
 	srv->pause_timer = evtimer_new(base, on_pause_over, srv);
+	srv->full_timer = evtimer_new(base, full_recheck, srv);
 	*server_r = srv;
 	return 0;
 }
@@ -733,6 +807,7 @@ policyd_server_free(struct policyd_server **server_p)
 		conn_close(srv->conns);
 	}
 	event_free(srv->pause_timer);
+	event_free(srv->full_timer);
 	arena_free(&srv->arena);
 	free(srv);
 	*server_p = NULL;

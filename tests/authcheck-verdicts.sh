@@ -10,7 +10,13 @@
 #  - RFC 5322 2.2 / RFC 9989 5.3.1: a bare CR hiding a From field is a
 #    multiple-From message;
 #  - RFC 5322 3.2.4: From: "" <addr> is a valid mailbox (empty display
-#    name), evaluated like any other.
+#    name), evaluated like any other;
+#  - probe 2026-12 "eight junk signatures still hide the real one": aligned
+#    signatures that fail without a signature check (RFC 6376 6.1.2 no key
+#    / NXDOMAIN, 3.6.1 malformed or revoked key record, 6.1.1 syntax
+#    errors) do not use up --max-signatures, so the author's valid one
+#    below them is verified; and 1000 of them cost at most 32 key queries
+#    (counted in unbound's query log).
 set -u
 . "$srcdir/tests/harness/lib.sh"
 
@@ -25,8 +31,11 @@ edkey=$(grep '^brisbane._domainkey.football' "$td/keytable.txt" | sed 's/^[^ ]* 
 	echo "local-data: 'sel._domainkey.relay.example.net. 300 IN TXT \"$edkey\"'"
 	echo "local-data: '_dmarc.football.example.com. 300 IN TXT \"v=DMARC1; p=reject\"'"
 	echo "local-data: 'football.example.com. 300 IN TXT \"v=spf1 include:x.fail.example -all\"'"
+	echo "local-data: 'malformed._domainkey.football.example.com. 300 IN TXT \"v=DKIM1; k=ed25519; p=!!!\"'"
+	echo "local-data: 'revoked._domainkey.football.example.com. 300 IN TXT \"v=DKIM1; k=ed25519; p=\"'"
 } > "$work/zones.conf"
-harness_unbound "$work/unbound" "$work/zones.conf"
+printf '\tlog-queries: yes\n' > "$work/unbound-extra.conf"
+harness_unbound "$work/unbound" "$work/zones.conf" "$work/unbound-extra.conf"
 trap '"$srcdir/tests/harness/stop-pid.sh" $ub_pid; rm -rf "$work"' EXIT
 "$srcdir/tests/harness/libunbound-forward.sh" "$ub_port" > "$work/lib.conf"
 ac="$MAILAUTH_BUILDDIR/cli/authcheck"
@@ -80,4 +89,58 @@ sed 's/^From: .*/From: "" <joe@football.example.com>/' "$td/rfc8463/unsigned.eml
 sign football.example.com brisbane "$work/emptyname.eml" > "$work/emptyname-signed.eml"
 out=$(verify "$work/emptyname-signed.eml")
 expect_match "$out" 'dmarc=pass \(p=reject dis=none\) header\.from=football\.example\.com' "empty display name: evaluated"
+
+# 9. junk aligned signatures above the author's valid one
+# sigfield SELECTOR: a DKIM-Signature field for d=football.example.com
+sigfield() {
+	sign football.example.com "$1" "$td/rfc8463/unsigned.eml" |
+		awk 'NR > 1 && !/^[ \t]/ { exit } { print }'
+}
+# junk N: N aligned signatures cycling through no key (NXDOMAIN), a key
+# record that does not parse and a revoked key, then two that do not parse
+junk() {
+	i=0
+	while [ $i -lt "$1" ]; do
+		case $((i % 3)) in
+		0) sigfield "nokey$i";;
+		1) sigfield malformed;;
+		2) sigfield revoked;;
+		esac
+		i=$((i + 1))
+	done
+	printf 'DKIM-Signature: v=1; a=ed25519-sha256; d=football.example.com; s=brisbane\n'
+	printf 'DKIM-Signature: v=1; a=ed25519-sha256; d=football.example.com; s=brisbane; h=from; bh=x\n'
+}
+for njunk in 8 20; do
+	{ junk $njunk; cat "$work/signed.eml"; } > "$work/junk$njunk.eml"
+	out=$(verify "$work/junk$njunk.eml")
+	expect_eq "$(echo "$out" | grep -c '^dkim=')" $((njunk + 3)) "$njunk junk: every signature reported"
+	expect_match "$out" 'dkim=pass header\.d=football\.example\.com' "$njunk junk: the valid signature below them is verified"
+	expect_no_match "$out" 'not evaluated' "$njunk junk: none left out"
+	expect_match "$out" 'dmarc=pass \(p=reject dis=none\)' "$njunk junk: dmarc=pass"
+done
+
+# 10. 900 junk signatures, each with its own selector (no cache hit): at
+# most 32 key queries (DKIM_VERIFY_MAX_KEY_LOOKUPS), 32 reported.  (900:
+# with more than 1000 header fields DKIM stops before any query, "header
+# too large".)
+sigfield junk > "$work/junk.sig"
+i=0
+while [ $i -lt 900 ]; do
+	sed "s/ s=junk;/ s=junk$i;/" "$work/junk.sig"
+	i=$((i + 1))
+done > "$work/junk900.eml"
+cat "$work/signed.eml" >> "$work/junk900.eml"
+before=$(grep -c '_domainkey\.' "$work/unbound/unbound.log")
+out=$(verify "$work/junk900.eml")
+sleep 0.2 # unbound writes its log line after answering
+after=$(grep -c '_domainkey\.' "$work/unbound/unbound.log")
+expect_eq "$(echo "$out" | grep -c '^dkim=')" 32 "900 junk: 32 reported"
+expect_no_match "$out" '^dkim=(pass|neutral)' "900 junk: none passes, none left out"
+queries=$((after - before))
+if [ "$queries" -ge 1 ] && [ "$queries" -le 32 ]; then
+	_ok "900 junk: at most 32 key queries ($queries)"
+else
+	_not_ok "900 junk: at most 32 key queries (got $queries)"
+fi
 finish

@@ -4,7 +4,8 @@
  * tests/fixtures/dkim/keytable.txt (records over 255 octets split
  * into several character-strings, RFC 6376 3.6.2.2), NXDOMAIN -> no key
  * (permerror), a server that never answers -> temperror (RFC 6376
- * 6.1.2), and the key cache.
+ * 6.1.2), two TXT records at one name -> permerror (RFC 6376 3.6.2.2:
+ * results undefined; OpenDKIM: "multiple DNS replies"), and the key cache.
  */
 #include "config.h"
 
@@ -177,6 +178,48 @@ done_cb(struct dkim_verify *v, void *context)
 	(*calls)++;
 }
 
+/* probe 2026-12 F15: with two TXT records at the selector the verifier
+ * took whichever came first in the answer, so the verdict depended on
+ * the resolver's order.  RFC 6376 3.6.2.2: "If multiple TXT records are
+ * returned ... the results are undefined"; OpenDKIM refuses the answer
+ * ("multiple DNS replies"), and so do we: permerror, whatever the order.
+ * The other signature of the same message, one record, still passes. */
+START_TEST(test_multiple_key_records)
+{
+	struct buf b = BUF_INIT;
+	struct dns_resolver *r;
+	struct dkim_keystore *ks;
+	struct dkim_test_result res[4];
+	size_t len, n;
+	char *msg = dkim_test_read("rfc8463/signed-ed25519+rsa.eml", &len);
+	char *two;
+
+	buf_append_str(&b, "server:\n\tlocal-zone: \"example.org.\" static\n");
+	dkim_test_keytable_local_data(&b);
+	/* the same key once more, as a second record (t=y) */
+	buf_append_str(&b, "\tlocal-data: 'brisbane._domainkey.football."
+			   "example.com. 300 IN TXT \"v=DKIM1; t=y; k=ed25519; "
+			   "p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=\"'\n");
+	two = harness_write_file(dir, "two.conf", buf_cstr(&b));
+	ck_assert_ptr_nonnull(two);
+	r = resolver(two, 3000);
+	ks = dkim_keystore_new_dns(r, NULL);
+	n = verify_dns(ks, r, msg, len, res, 4);
+	ck_assert_uint_eq(n, 2);
+	/* RFC 8463 appendix A.3: the ed25519 signature comes first */
+	ck_assert_int_eq(res[0].result, DKIM_RESULT_PERMERROR);
+	ck_assert_str_eq(res[0].reason,
+			 "multiple key records (RFC 6376 3.6.2.2)");
+	ck_assert_int_eq(res[1].result, DKIM_RESULT_PASS);
+	dkim_keystore_free(&ks);
+	dns_resolver_free(&r);
+	unlink(two);
+	free(two);
+	free(msg);
+	buf_free(&b);
+}
+END_TEST
+
 /* The daemons' way: the caller's libevent loop, a done callback. */
 START_TEST(test_external_loop_callback)
 {
@@ -272,6 +315,7 @@ main(void)
 	tcase_add_test(tc, test_vectors_through_dns);
 	tcase_add_test(tc, test_nxdomain_and_cache);
 	tcase_add_test(tc, test_timeout_is_temperror);
+	tcase_add_test(tc, test_multiple_key_records);
 	tcase_add_test(tc, test_external_loop_callback);
 	tcase_add_test(tc, test_free_with_pending_lookups);
 	suite_add_tcase(s, tc);

@@ -142,8 +142,7 @@ START_TEST(test_keytable)
 		"rsa  example.com:rsa2026:/etc/keys/rsa.private\n"
 		"ed   example.com:ed2026:./keys/ed.private\n"
 		"pct  %:sel:../k\n"
-		"inl  example.org:s1:MC4CAQAwBQYDK2VwBCIEIJ0ymxM6mnxv\n"
-		"RSA  other.example:dup:/x\n");
+		"inl  example.org:s1:MC4CAQAwBQYDK2VwBCIEIJ0ymxM6mnxv\n");
 	const struct dkim_keytable_entry *e;
 
 	ck_assert_uint_eq(kt->count, 4);
@@ -159,8 +158,7 @@ START_TEST(test_keytable)
 	ck_assert(e->key_is_path);
 	e = dkim_keytable_find(kt, "inl");
 	ck_assert(!e->key_is_path);
-	/* a name defined twice keeps the first line */
-	harness_assert_str("dup", dkim_keytable_find(kt, "Rsa")->selector,
+	harness_assert_str("any case", dkim_keytable_find(kt, "Rsa")->selector,
 			   "rsa2026");
 	ck_assert_ptr_null(dkim_keytable_find(kt, "nope"));
 	arena_free(&a);
@@ -179,6 +177,20 @@ static const struct {
 	{"k example..com:s:/k\n", "kt:1: k: invalid domain"},
 	{"k example.com:sel:\n", "kt:1: k: empty key"},
 	{"k\n", "kt:1: k: value must be DOMAIN:SELECTOR:KEY"},
+	/* probe 2026-12: "the same key name twice in the KeyTable: first
+	 * line wins silently" - now an error naming both lines */
+	{"k example.com:s1:/k\nK example.com:s2:/k\n",
+	 "kt:2: K: key name already defined at line 1"},
+	/* RFC 6376 3.1 selector / 3.5 d=: LDH labels (RFC 5321 4.1.2), the
+	 * check the verifier and dkim-keygen apply too (probe 2026-12 F14) */
+	{"k example.com:s_1:/k\n", "kt:1: k: invalid selector"},
+	{"k example.com:-s:/k\n", "kt:1: k: invalid selector"},
+	{"k example.com:s-:/k\n", "kt:1: k: invalid selector"},
+	{"k example.com:s.:/k\n", "kt:1: k: invalid selector"},
+	{"k x_y.com:s:/k\n", "kt:1: k: invalid domain"},
+	{"k -bad-.com:s:/k\n", "kt:1: k: invalid domain"},
+	{"k com:s:/k\n", "kt:1: k: invalid domain"},
+	{"k 192.0.2.1:s:/k\n", "kt:1: k: invalid domain"},
 };
 
 START_TEST(test_keytable_errors)

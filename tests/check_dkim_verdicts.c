@@ -273,6 +273,118 @@ START_TEST(test_cap_aligned_first)
 }
 END_TEST
 
+/* probe 2026-12 "eight junk signatures still hide the real one": junk
+ * signatures aligned with the From domain (d=football.example.com) that
+ * fail without a signature check - no key (RFC 6376 6.1.2: NXDOMAIN is
+ * PERMFAIL "no key for signature"), a key record that does not parse
+ * (3.6.1: PERMFAIL), a revoked key (empty p=, 3.6.1), and signature
+ * syntax errors (6.1.1) - above the author's valid signature.  With the
+ * old cap (max_signatures counted every signature that got a key lookup)
+ * eight of them made the valid one neutral "not evaluated" and DMARC
+ * failed; now only cryptographic verifications count, so the valid one
+ * is verified after 8 (_i = 0) or 20 (_i = 1) of them. */
+static struct dkim_keystore *
+junk_keys(void)
+{
+	struct buf b = BUF_INIT;
+	struct dkim_keystore *ks;
+
+	buf_printf(&b, "brisbane._domainkey.football.example.com %s\n",
+		   ED_KEY);
+	buf_append_str(&b, "malformed._domainkey.football.example.com "
+			   "v=DKIM1; k=ed25519; p=!!!\n");
+	buf_append_str(&b, "revoked._domainkey.football.example.com "
+			   "v=DKIM1; k=ed25519; p=\n");
+	ks = dkim_keystore_new_table_text(b.data, b.len);
+	buf_free(&b);
+	return ks;
+}
+
+START_TEST(test_junk_before_valid)
+{
+	static const char *const junk_selectors[] = {"nokey", "malformed",
+						     "revoked"};
+	size_t njunk = _i == 0 ? 8 : 20;
+	struct dkim_test_result res[DKIM_VERIFY_MAX_REPORTED];
+	struct dkim_keystore *ks = junk_keys();
+	struct buf b = BUF_INIT;
+	size_t len, n, i;
+	char *msg = unsigned_msg(&len);
+
+	for (i = 0; i < njunk; i++)
+		sign_fields("football.example.com", junk_selectors[i % 3], msg,
+			    len, &b);
+	/* two that do not parse (no b=, no h=) */
+	buf_append_str(&b, "DKIM-Signature: v=1; a=ed25519-sha256; "
+			   "d=football.example.com; s=brisbane\r\n");
+	buf_append_str(&b, "DKIM-Signature: v=1; a=ed25519-sha256; "
+			   "d=football.example.com; s=brisbane; h=from; "
+			   "bh=x\r\n");
+	sign_fields("football.example.com", "brisbane", msg, len, &b);
+	buf_append(&b, msg, len);
+	n = dkim_test_verify(ks, b.data, b.len, 0, 1700000100, 0, res,
+			     DKIM_VERIFY_MAX_REPORTED);
+	ck_assert_uint_eq(n, njunk + 3);
+	ck_assert_msg(res[n - 1].result == DKIM_RESULT_PASS,
+		      "valid signature after %zu junk ones: got %s (%s), "
+		      "want pass", njunk, dkim_result_str(res[n - 1].result),
+		      res[n - 1].reason);
+	for (i = 0; i < n - 1; i++)
+		ck_assert_msg(res[i].result == (i < njunk && i % 3 == 2 ?
+						DKIM_RESULT_FAIL :
+						DKIM_RESULT_PERMERROR),
+			      "junk %zu: got %s (%s)", i,
+			      dkim_result_str(res[i].result), res[i].reason);
+	buf_free(&b);
+	dkim_keystore_free(&ks);
+	free(msg);
+}
+END_TEST
+
+/* The cap still bounds the cryptographic work: eight aligned signatures
+ * with a real key and the right body hash whose b= does not verify
+ * (6.1.3 PERMFAIL "signature did not verify") do use it up, so a ninth
+ * is neutral; and of 1000 junk signatures at most
+ * DKIM_VERIFY_MAX_REPORTED are looked at, each with at most one key
+ * lookup (the rest are counted, not reported). */
+START_TEST(test_cap_counts_verifications)
+{
+	struct dkim_test_result res[DKIM_VERIFY_MAX_REPORTED];
+	struct buf b = BUF_INIT, sig = BUF_INIT;
+	size_t len, n, i;
+	char *msg = unsigned_msg(&len), *bval;
+
+	sign_fields("football.example.com", "brisbane", msg, len, &sig);
+	bval = strstr(sig.data, "; b=") + 4;
+	*bval = *bval == 'A' ? 'B' : 'A';
+	for (i = 0; i < 8; i++)
+		buf_append(&b, sig.data, sig.len);
+	sign_fields("football.example.com", "brisbane", msg, len, &b);
+	buf_append(&b, msg, len);
+	n = dkim_test_verify(keys, b.data, b.len, 0, 1700000100, 0, res,
+			     DKIM_VERIFY_MAX_REPORTED);
+	ck_assert_uint_eq(n, 9);
+	for (i = 0; i < 8; i++)
+		harness_assert_str("bad b=", res[i].reason,
+				   "signature did not verify");
+	ck_assert_int_eq(res[8].result, DKIM_RESULT_NEUTRAL);
+	harness_assert_str("ninth", res[8].reason, DKIM_VERIFY_NOT_EVALUATED);
+
+	buf_reset(&b);
+	for (i = 0; i < 1000; i++)
+		sign_fields("football.example.com", "nokey", msg, len, &b);
+	buf_append(&b, msg, len);
+	n = dkim_test_verify(keys, b.data, b.len, 0, 1700000100, 0, res,
+			     DKIM_VERIFY_MAX_REPORTED);
+	ck_assert_uint_eq(n, DKIM_VERIFY_MAX_REPORTED);
+	for (i = 0; i < n; i++)
+		ck_assert_int_eq(res[i].result, DKIM_RESULT_PERMERROR);
+	buf_free(&sig);
+	buf_free(&b);
+	free(msg);
+}
+END_TEST
+
 /* ---- l= --------------------------------------------------------------- */
 
 static char *
@@ -433,6 +545,8 @@ main(void)
 			    sizeof(name_cases) / sizeof(name_cases[0]));
 	tcase_add_test(tc, test_names_no_query);
 	tcase_add_loop_test(tc, test_cap_aligned_first, 0, 2);
+	tcase_add_loop_test(tc, test_junk_before_valid, 0, 2);
+	tcase_add_test(tc, test_cap_counts_verifications);
 	tcase_add_test(tc, test_partial_body);
 	tcase_add_loop_test(tc, test_hidden_from, 0,
 			    sizeof(hidden_cases) / sizeof(hidden_cases[0]));

@@ -440,6 +440,22 @@ START_TEST(test_giant_header_and_junk)
 	ck_assert_uint_eq(n, 3);
 	ck_assert_int_eq(res[2].result, DKIM_RESULT_PERMERROR);
 	ck_assert_str_eq(res[2].reason, "signature field too large");
+	/* probe 2026-12 (informational): more header fields than the
+	   verifier keeps (1000 Received above the signatures) was reported
+	   as "signature field too large"; the fields are short, their
+	   number is the problem, and the reason says so */
+	buf_reset(&b);
+	for (i = 0; i < DKIM_VERIFY_MAX_FIELDS; i++)
+		buf_append_str(&b, "Received: from a by b; "
+				   "Sat, 28 Nov 2026 10:00:00 +0000\r\n");
+	buf_append(&b, msg, len);
+	n = dkim_test_verify(keys, b.data, b.len, 0, 0, 0, res, 4);
+	ck_assert_uint_eq(n, 2);
+	for (i = 0; i < n; i++) {
+		ck_assert_int_eq(res[i].result, DKIM_RESULT_PERMERROR);
+		harness_assert_str("1000 Received", res[i].reason,
+				   "more than 1000 header fields");
+	}
 	/* no signature, empty message, header without end: dkim=none */
 	ck_assert_uint_eq(dkim_test_verify(keys, "", 0, 0, 0, 0, res, 4), 0);
 	ck_assert_uint_eq(dkim_test_verify(keys, "Subject: x", 10, 1, 0, 0,

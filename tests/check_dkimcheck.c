@@ -34,6 +34,7 @@ struct policy_case {
 	const char *kw_junk; /* NULL = default "$Junk" */
 	enum dkimcheck_action want_action;
 	const char *want_keywords; /* space separated */
+	size_t forged_unlisted; /* verdict.forged_unlisted */
 };
 
 #define J DKIMCHECK_REJECT_JUNK
@@ -72,6 +73,15 @@ static const struct policy_case policy_cases[] = {
 	 ""},
 	{"junk keyword turned off", 1, 1, 0, J, QUAR, 0, 1, "",
 	 DKIMCHECK_ACTION_JUNK, "$DMARC_Fail"},
+	/* probe 2026-12 F01: forged fields claiming our authserv-id that
+	   cannot all be removed - refused whatever the settings say,
+	   since delivering would show them as ours */
+	{"forged fields left, reject=junk", 1, 1, 0, J, NONE, 0, 0, NULL,
+	 DKIMCHECK_ACTION_REJECT, "", 1},
+	{"forged fields left, dry run", 1, 1, 1, J, NONE, 0, 0, NULL,
+	 DKIMCHECK_ACTION_REJECT, "", 3000},
+	{"forged fields left, opted out", 0, 1, 0, L, NONE, 0, 0, NULL,
+	 DKIMCHECK_ACTION_DISABLED, "", 1},
 };
 
 START_TEST(test_policy)
@@ -96,6 +106,7 @@ START_TEST(test_policy)
 	v.disposition_value = c->disposition;
 	v.dkim_fail = c->dkim_fail;
 	v.dmarc_fail = c->dmarc_fail;
+	v.forged_unlisted = c->forged_unlisted;
 
 	dkimcheck_policy_decide(&set, &v, &d);
 	ck_assert_msg(d.action == c->want_action, "%s: got %s, want %s",

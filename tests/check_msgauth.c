@@ -9,7 +9,9 @@
  * ranges (RFC 8601 section 5); the SPF result trusted only from our own
  * field or a trusted authserv-id; the async form on the caller's event
  * base; keys from a table without a loop; key and DMARC answers cached
- * across messages.  The verdicts themselves: check_msgauth_verdicts.c.
+ * across messages; memory that stays bounded whatever the header holds
+ * (probe 2026-12 F01).  The verdicts themselves:
+ * check_msgauth_verdicts.c.
  */
 #include "config.h"
 
@@ -20,11 +22,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "buf.h"
 #include "dkim-keystore.h"
 #include "dkim-test.h"
 #include "dns.h"
 #include "harness.h"
+#include "msgauth-header.h"
 #include "msgauth-test.h"
 #include "msgauth.h"
 
@@ -415,6 +419,107 @@ START_TEST(test_many_trace_fields)
 }
 END_TEST
 
+/* The hostile header of probe 2026-12 F01, smaller: `kept` dense fields
+ * for another id (kept for the trust decision, 60 results each), then
+ * `junk` minimal "Authentication-Results: x" fields and `forged` fields
+ * claiming mx.test past the kept ones, CRLF. */
+static void
+trace_bomb(struct buf *b, size_t kept, size_t junk, size_t forged)
+{
+	size_t i, j;
+
+	for (i = 0; i < kept; i++) {
+		buf_append_str(b, "Authentication-Results: other.test");
+		for (j = 0; j < 60; j++)
+			buf_append_str(b, "; a=b");
+		buf_append_str(b, "\r\n");
+	}
+	for (i = 0; i < junk; i++)
+		buf_append_str(b, "Authentication-Results: x\r\n");
+	for (i = 0; i < forged; i++)
+		buf_append_str(b, "Authentication-Results: mx.test; spf=pass "
+				  "smtp.mailfrom=a@" DOMAIN "\r\n");
+	buf_append_str(b, "From: a@" DOMAIN "\r\n\r\nbody\r\n");
+}
+
+START_TEST(test_trace_memory_bounded)
+{
+	/* probe 2026-12 F01: every Authentication-Results field past the
+	   kept ones was parsed into the message's arena and kept (about
+	   3 KB for "x", 50 KB for a field of 60 results; 558 MB for a
+	   3.7 MB message), and each kept field again once per trusted id.
+	   Now the memory that stays is bounded by the kept fields and the
+	   listed forged ones, whatever else the header holds: the old
+	   code used over 60 MB here, the bound is 1 MB. */
+	const char *trusted[] = {"border.test"};
+	struct msgauth_settings set;
+	struct msgauth_header *h;
+	struct msgauth_spf spf;
+	const struct msgauth_field *drop;
+	struct arena *arena = arena_new(0);
+	struct buf b = BUF_INIT;
+	size_t ndrop, i, n = MSGAUTH_MAX_EXCESS_FORGED + 744;
+	size_t first = MSGAUTH_MAX_TRACE_FIELDS * 2 + 20000;
+
+	trace_bomb(&b, MSGAUTH_MAX_TRACE_FIELDS * 2, 20000, n);
+	msgauth_test_settings(&set, "mx.test");
+	set.trusted_authserv_ids = trusted;
+	set.ntrusted_authserv_ids = 1;
+	h = msgauth_header_new(arena, &set);
+	msgauth_header_push(h, b.data, b.len);
+	msgauth_header_end(h);
+	msgauth_header_trust(h, &spf, &drop, &ndrop);
+	ck_assert_msg(arena_used(arena) < 1024 * 1024,
+		      "arena holds %zu bytes for %zu header bytes, want < 1 MB",
+		      arena_used(arena), b.len);
+	/* forged fields past the bounds: the first ones listed in order,
+	   the rest counted, none lost */
+	ck_assert_uint_eq(ndrop, MSGAUTH_MAX_EXCESS_FORGED);
+	ck_assert_uint_eq(msgauth_header_unlisted(h), n - ndrop);
+	for (i = 0; i < ndrop; i++) {
+		ck_assert_uint_eq(drop[i].index, first + i);
+		ck_assert_str_eq(drop[i].authserv_id, "mx.test");
+		ck_assert(strncmp(buf_cstr(&b) + drop[i].offset,
+				  "Authentication-Results: mx.test;", 32) == 0);
+	}
+	ck_assert(!spf.found);
+	msgauth_header_free(&h);
+	arena_free(&arena);
+	buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_forged_beyond_cap)
+{
+	/* probe 2026-12 F01: up to MSGAUTH_MAX_EXCESS_FORGED forged fields
+	   past the kept ones are listed for dropping (RFC 8601 5); with
+	   more, the result says how many could not be, so the front-end
+	   refuses the message instead of delivering forged fields. */
+	struct dkim_keystore *ks = dkim_keystore_new_table_text("", 0);
+	struct msgauth_settings set;
+	const struct msgauth_result *res;
+	struct msgauth *ma;
+	struct buf b = BUF_INIT;
+	size_t extra;
+
+	msgauth_test_settings(&set, "mx.test");
+	set.dmarc_off = true;
+	for (extra = MSGAUTH_MAX_EXCESS_FORGED;
+	     extra <= MSGAUTH_MAX_EXCESS_FORGED + 1; extra++) {
+		buf_reset(&b);
+		trace_bomb(&b, MSGAUTH_MAX_TRACE_FIELDS, 1000, extra);
+		ma = msgauth_test_run(&set, NULL, ks, NULL, buf_cstr(&b), 0);
+		res = msgauth_result(ma);
+		ck_assert_uint_eq(res->ndrop, MSGAUTH_MAX_EXCESS_FORGED);
+		ck_assert_uint_eq(res->forged_unlisted,
+				  extra - MSGAUTH_MAX_EXCESS_FORGED);
+		msgauth_free(&ma);
+	}
+	buf_free(&b);
+	dkim_keystore_free(&ks);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -432,6 +537,8 @@ main(void)
 	tcase_add_test(tc, test_cache_across_messages);
 	tcase_add_test(tc, test_settings_refused);
 	tcase_add_test(tc, test_many_trace_fields);
+	tcase_add_test(tc, test_trace_memory_bounded);
+	tcase_add_test(tc, test_forged_beyond_cap);
 	suite_add_tcase(s, tc);
 	return harness_run_suite(s) == 0 ? 0 : 1;
 }

@@ -18,6 +18,7 @@
 #include "arena.h"
 #include "authres-parse.h"
 #include "harness.h"
+#include "hdrfold.h"
 #include "policyd-config.h"
 #include "policyd-decide.h"
 
@@ -382,6 +383,245 @@ START_TEST(test_skipped)
 }
 END_TEST
 
+/*
+ * probe 2026-12 F11: client values with control characters, 8-bit
+ * octets, quoting characters or 5000 octets, as HELO name, envelope
+ * sender (local part and domain) and SASL name, for Header_Type SPF, AR
+ * and both, for checked and skipped clients.  Every field must be one
+ * line (the policy protocol has no line breaks in an action) of
+ * printable US-ASCII (no header injection, no terminal escapes, no
+ * raw 8-bit: RFC 5322 2.2 field bodies are printable US-ASCII), at most
+ * 998 octets (RFC 5322 2.1.1), and still parse: Received-SPF with every
+ * value a dot-atom or a quoted-string (RFC 7208 9.1), A-R with our
+ * reader (RFC 8601 2.2).  The values read back are the sent ones with
+ * every octet outside 0x20-0x7e turned into '?' (policyd-decide.h), or
+ * a prefix of that followed by "..." when cut to fit.
+ */
+static const char *const hostile_values[] = {
+	"mail.test\rX-Injected: 1",
+	"mail.test\r\nX-Injected: 1",
+	"\x1b[31mred\x1b[0m.test",
+	"del\x7f.test",
+	"\x01\x02\x1f.test",
+	"\xff\xfe\xc3(.test",
+	"b\xc3\xa4r.test", /* valid UTF-8, still not US-ASCII */
+	"q\"u\\o;te=(x).test",
+};
+#define N_HOSTILE (sizeof(hostile_values) / sizeof(hostile_values[0]))
+#define N_LONG 3 /* after the table: three 5000-octet values */
+static const char *const header_types[] = {"SPF", "AR", "both"};
+
+static char *
+hostile_value(struct arena *a, unsigned int i)
+{
+	char *v;
+	size_t n;
+
+	if (i < N_HOSTILE)
+		return arena_strdup(a, hostile_values[i]);
+	v = arena_alloc(a, 5001);
+	for (n = 0; n < 5000; n++) {
+		if (i == N_HOSTILE) /* a 5000-octet dot-atom */
+			v[n] = n % 5 == 4 ? '.' : 'a';
+		else if (i == N_HOSTILE + 1) /* all to be escaped */
+			v[n] = n % 2 == 0 ? '"' : '\\';
+		else /* all to be replaced */
+			v[n] = (char)(0x80 + n % 0x80);
+	}
+	v[4999] = 'z';
+	v[5000] = '\0';
+	return v;
+}
+
+/* The value as it may appear: octets outside 0x20-0x7e become '?'. */
+static char *
+printable(struct arena *a, const char *s)
+{
+	char *r = arena_strdup(a, s), *p;
+
+	for (p = r; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
+			*p = '?';
+	return r;
+}
+
+/* `got` is `want`, or a prefix of it followed by "..." */
+static void
+assert_value(const char *what, const char *got, const char *want)
+{
+	size_t n;
+
+	ck_assert_msg(got != NULL, "%s: missing", what);
+	n = strlen(got);
+	if (strcmp(got, want) == 0)
+		return;
+	ck_assert_msg(n > 3 && strcmp(got + n - 3, "...") == 0 &&
+			      strncmp(got, want, n - 3) == 0,
+		      "%s: got '%s', want '%s' or a prefix of it and '...'",
+		      what, got, want);
+}
+
+/* One line of printable US-ASCII, at most 998 octets. */
+static void
+assert_line(const char *what, const char *field)
+{
+	const unsigned char *p;
+
+	ck_assert_msg(strlen(field) <= 998, "%s: %zu octets, over 998", what,
+		      strlen(field));
+	for (p = (const unsigned char *)field; *p != '\0'; p++)
+		ck_assert_msg(*p >= 0x20 && *p < 0x7f,
+			      "%s: octet 0x%02x at %zu", what, *p,
+			      (size_t)(p - (const unsigned char *)field));
+}
+
+/* RFC 7208 9.1: key "=" ( dot-atom / quoted-string ); reads back. */
+static void
+assert_received_spf(struct arena *a, const char *what, const char *field,
+		    const char *helo, const char *sender)
+{
+	const char *v = field + strlen("Received-SPF: ");
+	struct received_spf *spf;
+	const char *err = "";
+	size_t i;
+
+	ck_assert_msg(strncmp(field, "Received-SPF: ", 14) == 0, "%s: %s",
+		      what, field);
+	ck_assert_msg(received_spf_parse(v, strlen(v), a, &spf, &err) == 0,
+		      "%s: does not parse (%s): %s", what, err, field);
+	for (i = 0; i < spf->npairs; i++) {
+		const char *raw = arena_printf(a, "%s=", spf->pairs[i].key);
+		const char *at = strstr(v, raw);
+
+		ck_assert_msg(at != NULL, "%s: %s", what, raw);
+		at += strlen(raw);
+		ck_assert_msg(*at == '"' ||
+				      hdrfold_is_dot_atom(spf->pairs[i].value),
+			      "%s: %s%s is neither a dot-atom nor a "
+			      "quoted-string",
+			      what, raw, spf->pairs[i].value);
+	}
+	assert_value(what, received_spf_get(spf, "helo"), helo);
+	assert_value(what, received_spf_get(spf, "envelope-from"), sender);
+}
+
+static void
+assert_authres(struct arena *a, const char *what, const char *field,
+	       const char *ptype_property, const char *want,
+	       const char *sasl)
+{
+	const char *v = field + strlen("Authentication-Results: ");
+	struct authres_parsed *ar;
+	const char *err = "";
+	size_t i;
+	bool found = false;
+
+	ck_assert_msg(strncmp(field, "Authentication-Results: ", 24) == 0,
+		      "%s: %s", what, field);
+	ck_assert_msg(authres_parse(v, strlen(v), a, &ar, &err) == 0,
+		      "%s: does not parse (%s): %s", what, err, field);
+	harness_assert_str("authserv-id", ar->authserv_id, "mx.example.org");
+	for (i = 0; i < ar->nresults; i++) {
+		const char *got = authres_parsed_prop(&ar->results[i], "smtp",
+						      ptype_property);
+
+		if (got != NULL) {
+			assert_value(what, got, want);
+			found = true;
+		}
+	}
+	ck_assert_msg(found, "%s: no smtp.%s in %s", what, ptype_property,
+		      field);
+	if (sasl != NULL)
+		assert_value(what,
+			     authres_parsed_prop(&ar->results[0], "smtp",
+						 "auth"),
+			     sasl);
+}
+
+static void
+assert_fields(struct arena *a, const char *what,
+	      const struct policyd_decision *d, const char *type,
+	      const char *helo, const char *sender, const char *domain,
+	      const char *sasl, bool checked)
+{
+	unsigned int n;
+
+	ck_assert_int_eq(d->disposition, POLICYD_ACCEPT);
+	for (n = 0; n < 3; n++) {
+		const char *got = policyd_decision_action(a, d, n);
+
+		if (strcmp(got, "DUNNO") == 0)
+			break;
+		ck_assert_msg(strncmp(got, "PREPEND ", 8) == 0, "%s: %s", what,
+			      got);
+		assert_line(what, got + 8);
+	}
+	ck_assert_uint_eq(n, strcmp(type, "both") == 0 ? 2 : 1);
+	if (d->received_spf != NULL)
+		assert_received_spf(a, what, d->received_spf, helo, sender);
+	if (d->authres != NULL) {
+		/* checked: both identities (spf=... smtp.helo=); skipped:
+		 * the sender's domain */
+		if (checked)
+			assert_authres(a, what, d->authres, "helo", helo,
+				       NULL);
+		assert_authres(a, what, d->authres, "mailfrom", domain, sasl);
+	}
+	ck_assert_msg((d->received_spf != NULL) == (strcmp(type, "AR") != 0),
+		      "%s: Received-SPF", what);
+}
+
+START_TEST(test_hostile_fields)
+{
+	struct arena *a = arena_new(0);
+	unsigned int vi = (unsigned int)_i / 9, mode = (unsigned int)_i % 3;
+	const char *type = header_types[_i / 3 % 3];
+	struct policyd_config *cfg;
+	struct policyd_check helo, mf;
+	struct policyd_decision d;
+	const char *err = NULL;
+	char *path = write_conf(arena_printf(
+		a, "Authserv_Id = mx.example.org\nHeader_Type = %s\n", type));
+	char *v = hostile_value(a, vi);
+	char *sender = arena_printf(a, "u%s@%s", v, v);
+	struct policyd_facts f = {"192.0.2.1", v, sender};
+	const char *pv = printable(a, v), *psender = printable(a, sender);
+	const char *what;
+
+	ck_assert_msg(policyd_config_load(a, path, &cfg, &err) == 0, "%s",
+		      err);
+	/* checked: HELO pass, MAIL FROM permerror (a problem= and a
+	 * comment with the sender in it), the record's term echoed */
+	fill(&helo, SPF_PASS, NULL);
+	helo.domain = v;
+	helo.sender = arena_printf(a, "postmaster@%s", v);
+	helo.mechanism = arena_printf(a, "a:%s", v);
+	fill(&mf, SPF_PERMERROR, NULL);
+	mf.domain = v;
+	mf.sender = sender;
+	mf.mechanism = arena_printf(a, "include:%s", v);
+	mf.reason = arena_printf(a, "no record at %s", v);
+	what = arena_printf(a, "value %u, %s, %s", vi, type,
+			    mode == 0	? "checked"
+			    : mode == 1 ? "skip_addresses"
+					: "SASL");
+	if (mode == 0) {
+		policyd_decide(a, cfg, &f, &helo, &mf, &d);
+		assert_fields(a, what, &d, type, pv, psender, pv, NULL, true);
+	} else if (mode == 1) {
+		policyd_decide_skipped(a, cfg, &f, "skip_addresses", NULL, &d);
+		assert_fields(a, what, &d, type, pv, psender, pv, NULL, false);
+	} else { /* the SASL name as well */
+		policyd_decide_skipped(a, cfg, &f, "SASL authenticated", v,
+				       &d);
+		assert_fields(a, what, &d, type, pv, psender, pv, pv, false);
+	}
+	remove_conf(path);
+	arena_free(&a);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -401,6 +641,8 @@ main(void)
 			    sizeof(decide_cases) / sizeof(decide_cases[0]));
 	tcase_add_loop_test(td, test_skipped, 0,
 			    sizeof(skipped_cases) / sizeof(skipped_cases[0]));
+	tcase_add_loop_test(td, test_hostile_fields, 0,
+			    (N_HOSTILE + N_LONG) * 9);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, td);
 	failed = harness_run_suite(s);

@@ -25,6 +25,7 @@
 #include "dkim-crypto.h"
 #include "harness.h"
 #include "signer-config.h"
+#include "signer-existing.h"
 #include "signer-message.h"
 #include "signer-spool.h"
 
@@ -77,6 +78,8 @@ config_with(const char *extra)
 	struct signer_config *c = NULL;
 	const char *err = NULL;
 
+	/* the key is inline: RequireSafeKeys wants the KeyTable 0600 */
+	chmod(kt, 0600);
 	snprintf(text, sizeof(text),
 		 "# dkim-signer test\nKeyTable file:%s\nSigningTable %s\n"
 		 "Canonicalization simple/simple\nSyslog no\n%s", kt, st, extra);
@@ -195,9 +198,11 @@ static const struct {
 	{"From: a@x\nTo: b@y\n\nbody\n", 1, 0, true},
 	{"From: a@x\r\nFrom: c@x\r\n\r\nbody\r\n", 2, 0, false},
 	{"To: b@y\n\n", 0, 0, true},
+	/* every DKIM-Signature field counts, parsable or not (they are
+	 * examined after the keys are chosen: signer-existing.h) */
 	{"DKIM-Signature: v=1; d=x; s=s1; b=\n"
 	 "dkim-signature: v=1; d=y;\n s=s2; b=\n"
-	 "DKIM-Signature: broken\nFrom: a@x\n\n", 1, 2, true},
+	 "DKIM-Signature: broken\nFrom: a@x\n\n", 1, 3, true},
 	/* a From in the body is not a header field */
 	{"Subject: x\n\nFrom: a@x\n", 0, 0, true},
 	/* no body separator: the header ends at EOF */
@@ -232,10 +237,17 @@ static const struct {
 	 "joe@sub.football.example.com in no SigningTable line"},
 	{"From: <<<\n\nx\n", "From field does not parse"},
 	{"From: joe@[192.0.2.1]\n\nx\n", NULL /* any reason */},
-	{"DKIM-Signature: v=1; a=ed25519-sha256; d=Football.Example.COM;\n"
-	 " s=brisbane; b=AAAA; bh=AAAA; h=from\n"
+	/* probe 2026-12 (informational): a bare CR hides a second From;
+	 * the verifier fails every signature of such a message */
+	{"X-Foo: bar\rFrom: mallory@evil.example\n"
 	 "From: joe@football.example.com\n\nx\n",
-	 "already signed by d=football.example.com s=brisbane"},
+	 "multiple From fields: bare CR or LF inside a header field hides a "
+	 "From field"},
+	/* probe 2026-12 (informational): "From :" (RFC 5322 4.5): dkimpy
+	 * failed both signatures made over it */
+	{"From : joe@football.example.com\n\nx\n",
+	 "From field with white space before its colon (RFC 5322 4.5 "
+	 "obsolete syntax; verifiers disagree on it)"},
 };
 
 START_TEST(test_unsigned)
@@ -482,6 +494,226 @@ START_TEST(test_rfc8410_key)
 }
 END_TEST
 
+/* Sign `msg`; the outcome (fields in the message's arena: copied). */
+static enum signer_verdict
+sign_text(struct signer_config *c, const char *msg, size_t len, char **out_r,
+	  size_t *out_len_r, char **reason_r)
+{
+	struct signer_message m;
+	struct signer_outcome o;
+	const char *err = NULL;
+	enum signer_verdict v;
+
+	signer_message_init(&m, dir, 0);
+	feed(&m, msg, len, 0);
+	ck_assert_msg(signer_message_sign(&m, c, "", 1528637909, &o, &err) ==
+		      0, "sign: %s", err);
+	v = o.verdict;
+	*reason_r = v == SIGNER_UNSIGNED ? strdup(o.reason) : NULL;
+	*out_r = output_of(&m, &o, out_len_r);
+	signer_message_deinit(&m);
+	return v;
+}
+
+static size_t
+count_str(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)) != NULL; p++)
+		n++;
+	return n;
+}
+
+/* probe 2026-12 F09: "never signed twice" remembered only the first 32
+ * DKIM-Signature fields (with 32 others above ours the same d=/s= signed
+ * again), and any field claiming our d=/s= - even b=AAAA - suppressed
+ * signing, so the message left with only the bogus signature.  Now only a
+ * signature that verifies with our key counts (dkimpy checks the results
+ * in tests/dkim-signer-cli.sh). */
+START_TEST(test_existing_signatures)
+{
+	struct signer_config *c = config_with("");
+	struct buf junk = BUF_INIT, msg = BUF_INIT;
+	char *reason;
+	char *signed1, *out;
+	size_t len1, len;
+	int i;
+
+	ck_assert_int_eq(sign_text(c, rfc8463_msg, strlen(rfc8463_msg),
+				   &signed1, &len1, &reason), SIGNER_SIGNED);
+	/* our real signature, below 40 others: recognised, not signed again */
+	for (i = 0; i < 40; i++)
+		buf_printf(&junk, "DKIM-Signature: v=1; a=rsa-sha256; d=x%d.test;"
+			   " s=s; h=from; bh=AAAA; b=AAAA\r\n", i);
+	buf_append(&msg, junk.data, junk.len);
+	buf_append(&msg, signed1, len1);
+	ck_assert_int_eq(sign_text(c, msg.data, msg.len, &out, &len, &reason),
+			 SIGNER_UNSIGNED);
+	harness_assert_str("40 above ours", reason,
+			   "already signed by d=football.example.com s=brisbane");
+	ck_assert_uint_eq(len, msg.len);
+	free(out);
+	free(reason);
+	/* a field only claiming our d=/s= does not stop signing */
+	buf_reset(&msg);
+	buf_append_str(&msg, "DKIM-Signature: v=1; a=ed25519-sha256; "
+		       "d=Football.Example.COM;\r\n s=brisbane; h=from; "
+		       "bh=4bLNXImK9drULnmePzZNEBleUanJCX5PIsDIFoH4KTQ=; "
+		       "b=AAAA\r\n");
+	buf_append_str(&msg, rfc8463_msg);
+	ck_assert_int_eq(sign_text(c, msg.data, msg.len, &out, &len, &reason),
+			 SIGNER_SIGNED);
+	ck_assert_uint_eq(count_str(out, "s=brisbane"), 2);
+	free(out);
+	/* our signature over a message changed since (body): not ours any
+	 * more, signed again */
+	buf_reset(&msg);
+	buf_append(&msg, signed1, len1 - 3);
+	buf_append_str(&msg, "X.\r\n");
+	ck_assert_int_eq(sign_text(c, msg.data, msg.len, &out, &len, &reason),
+			 SIGNER_SIGNED);
+	free(out);
+	/* the bound: more than SIGNER_EXISTING_MAX_CLAIMS claims above ours
+	 * - we err on signing again (signer-existing.h) */
+	buf_reset(&msg);
+	for (i = 0; i <= SIGNER_EXISTING_MAX_CLAIMS; i++)
+		buf_append_str(&msg, "DKIM-Signature: v=1; a=ed25519-sha256; "
+			       "d=football.example.com; s=brisbane; h=from; "
+			       "bh=4bLNXImK9drULnmePzZNEBleUanJCX5PIsDIFoH4KTQ=;"
+			       " b=AAAA\r\n");
+	buf_append(&msg, signed1, len1);
+	ck_assert_int_eq(sign_text(c, msg.data, msg.len, &out, &len, &reason),
+			 SIGNER_SIGNED);
+	free(out);
+	free(signed1);
+	buf_free(&junk);
+	buf_free(&msg);
+	signer_config_free(&c);
+}
+END_TEST
+
+/* A config from KeyTable and SigningTable text (key files: 0600). */
+static struct signer_config *
+config_tables(const char *kt_text, const char *st_text)
+{
+	char *kt = harness_write_file(dir, "KeyTable", kt_text);
+	char *st = harness_write_file(dir, "SigningTable", st_text);
+	char text[8192], *conf;
+	struct signer_config *c = NULL;
+	const char *err = NULL;
+
+	chmod(kt, 0600);
+	snprintf(text, sizeof(text), "KeyTable %s\nSigningTable refile:%s\n"
+		 "Syslog no\n", kt, st);
+	conf = harness_write_file(dir, "signer.conf", text);
+	ck_assert_msg(signer_config_load(conf, NULL, &c, &err) == 0, "%s", err);
+	free(kt);
+	free(st);
+	free(conf);
+	return c;
+}
+
+static const struct {
+	const char *from, *reason; /* reason NULL: signed */
+} percent_cases[] = {
+	/* probe 2026-12 F07: "*@*.example.org %" (the man page's example)
+	 * with no KeyTable line of that name was exit 75 for ever */
+	{"a@nokey.example.org",
+	 "key name 'nokey.example.org' is not in the KeyTable"},
+	{"a@football.example.com", NULL},
+	/* probe 2026-12: a "%" KeyTable domain took d= unchecked */
+	{"a@192.0.2.1", "d=192.0.2.1 is not a valid DKIM domain name (RFC "
+	 "6376 3.5)"},
+	{"a@-bad-.test", "d=-bad-.test is not a valid DKIM domain name (RFC "
+	 "6376 3.5)"},
+	{"a@x_y.test", "d=x_y.test is not a valid DKIM domain name (RFC 6376 "
+	 "3.5)"},
+	{"a@sub.any.test", NULL},
+};
+
+START_TEST(test_percent)
+{
+	struct signer_config *c = config_tables(
+		"football.example.com football.example.com:brisbane:"
+		BRISBANE_SEED "\n"
+		"any %:brisbane:" BRISBANE_SEED "\n",
+		"*@*.example.org %\n*@football.example.com %\n"
+		"*@192.0.2.1 any\n*@-bad-.test any\n*@x_y.test any\n"
+		"*@*.any.test any\n");
+	char msg[512], *out, *reason;
+	size_t len;
+
+	snprintf(msg, sizeof(msg), "From: %s\r\n\r\nx\r\n",
+		 percent_cases[_i].from);
+	if (percent_cases[_i].reason == NULL) {
+		ck_assert_int_eq(sign_text(c, msg, strlen(msg), &out, &len,
+					   &reason), SIGNER_SIGNED);
+	} else {
+		ck_assert_int_eq(sign_text(c, msg, strlen(msg), &out, &len,
+					   &reason), SIGNER_UNSIGNED);
+		harness_assert_str(msg, reason, percent_cases[_i].reason);
+		ck_assert_uint_eq(len, strlen(msg));
+		free(reason);
+	}
+	free(out);
+	signer_config_free(&c);
+}
+END_TEST
+
+/* probe 2026-12 F08: RequireSafeKeys checked key files only; a private
+ * key written inline in a 0644 KeyTable was accepted.  The KeyTable
+ * holding inline keys now gets the key-file rule (signing and -n). */
+START_TEST(test_inline_key_safety)
+{
+	char *kt = harness_write_file(dir, "KeyTable",
+		"k football.example.com:brisbane:" BRISBANE_SEED "\n");
+	char *st = harness_write_file(dir, "SigningTable", "* k\n");
+	char text[8192], want[8192], *conf;
+	struct signer_config *c = NULL;
+	struct signer_key *k;
+	const char *err = NULL, *overrides[] = {"RequireSafeKeys=no", NULL};
+
+	chmod(kt, 0644);
+	snprintf(text, sizeof(text), "KeyTable %s\nSigningTable %s\n", kt, st);
+	conf = harness_write_file(dir, "signer.conf", text);
+	ck_assert_int_eq(signer_config_load(conf, NULL, &c, &err), 0);
+	ck_assert_int_eq(signer_config_key(c, "k", &k, &err), -1);
+	snprintf(want, sizeof(want), "%s: mode 644 lets group/others read or "
+		 "write the private key written inline at line 1: chmod 600 %s",
+		 kt, kt);
+	harness_assert_str("inline key, 0644 KeyTable", err, want);
+	ck_assert_int_eq(signer_config_load_all_keys(c, &err), -1);
+	signer_config_free(&c);
+	chmod(kt, 0640);
+	ck_assert_int_eq(signer_config_load(conf, NULL, &c, &err), 0);
+	ck_assert_int_eq(signer_config_load_all_keys(c, &err), -1);
+	signer_config_free(&c);
+	/* RequireSafeKeys no, or a 0600 KeyTable: accepted */
+	ck_assert_int_eq(signer_config_load(conf, overrides, &c, &err), 0);
+	ck_assert_msg(signer_config_key(c, "k", &k, &err) == 0, "%s", err);
+	signer_config_free(&c);
+	chmod(kt, 0600);
+	ck_assert_int_eq(signer_config_load(conf, NULL, &c, &err), 0);
+	ck_assert_msg(signer_config_load_all_keys(c, &err) == 0, "%s", err);
+	signer_config_free(&c);
+	/* a KeyTable naming key files only may stay 0644 */
+	free(harness_write_file(dir, "k.private", BRISBANE_SEED "\n"));
+	snprintf(text, sizeof(text), "k football.example.com:brisbane:%s/"
+		 "k.private\n", dir);
+	free(harness_write_file(dir, "KeyTable", text));
+	chmod(kt, 0644);
+	snprintf(text, sizeof(text), "%s/k.private", dir);
+	chmod(text, 0600);
+	ck_assert_int_eq(signer_config_load(conf, NULL, &c, &err), 0);
+	ck_assert_msg(signer_config_load_all_keys(c, &err) == 0, "%s", err);
+	signer_config_free(&c);
+	free(kt);
+	free(st);
+	free(conf);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -503,6 +735,10 @@ main(void)
 	tcase_add_test(tc, test_config_tables);
 	tcase_add_test(tc, test_unsafe_key);
 	tcase_add_test(tc, test_rfc8410_key);
+	tcase_add_test(tc, test_existing_signatures);
+	tcase_add_loop_test(tc, test_percent, 0,
+			    sizeof(percent_cases) / sizeof(percent_cases[0]));
+	tcase_add_test(tc, test_inline_key_safety);
 	suite_add_tcase(s, tc);
 	failed = harness_run_suite(s);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;

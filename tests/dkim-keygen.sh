@@ -29,6 +29,47 @@ expect_eq "$?" 2 "RSA below 1024 bits refused (RFC 8301 3.2)"
 "$keygen" --domain example.com > /dev/null 2>&1
 expect_eq "$?" 2 "usage error"
 
+# probe 2026-12 F06: S.dns was written with fopen("w"), following a planted
+# symlink (clobbering its target as root) and overwriting an existing file.
+# Now it is created like S.private (O_EXCL|O_NOFOLLOW): refused, the target
+# untouched, and no half-made pair (S.private removed again).
+mkdir -p "$W/f06"
+echo "must not change" > "$W/victim"
+ln -s ../victim "$W/f06/sym.dns"
+"$keygen" --domain example.com --selector sym --type ed25519 --directory "$W/f06" > /dev/null 2>&1
+expect_eq "$?" 2 "F06: a symlink at S.dns is refused"
+expect_eq "$(cat "$W/victim")" "must not change" "F06: the symlink's target is untouched"
+expect_eq "$(ls "$W/f06")" "sym.dns" "F06: no S.private left behind without its S.dns"
+ln -s ../nonexistent "$W/f06/dangling.dns"
+"$keygen" --domain example.com --selector dangling --type ed25519 --directory "$W/f06" > /dev/null 2>&1
+expect_eq "$?" 2 "F06: a dangling symlink at S.dns is refused"
+expect_eq "$(test -e "$W/nonexistent" && echo made)" "" "F06: nothing created through the dangling symlink"
+echo "old record" > "$W/f06/old.dns"
+"$keygen" --domain example.com --selector old --type ed25519 --directory "$W/f06" > /dev/null 2>&1
+expect_eq "$?" 2 "F06: an existing S.dns is not overwritten"
+expect_eq "$(cat "$W/f06/old.dns")" "old record" "F06: the existing S.dns keeps its content"
+expect_eq "$(test -e "$W/f06/old.private" && echo left)" "" "F06: S.private removed when S.dns cannot be made"
+expect_eq "$(stat -c %a "$W/keys/ed2026.dns")" 644 "S.dns is 0644 (public data)"
+
+# probe 2026-12 F14: the selector was checked only for '/' and a leading
+# '.', so a newline put an extra zone line into S.dns.  Selector and domain
+# now follow RFC 6376 3.1 / 3.5 (LDH sub-domains), the same check as the
+# KeyTable's and the verifier's.
+mkdir -p "$W/f14"
+nl='
+'
+for sel in "x${nl}@ 3600 IN NS ns.evil.test.${nl}y" "a b" "s_1" "-s" "s-" "a..b" "s." ".s" "a/b" "s;x=y" "" "$(printf 's\001')"; do
+	"$keygen" --domain example.com --selector "$sel" --type ed25519 --directory "$W/f14" > /dev/null 2>&1
+	expect_eq "$?" 2 "F14: selector '$sel' refused"
+done
+for dom in "example.com${nl}x" "1.2.3.4" "-bad-.com" "x_y.com" "com" "example.com." "exa mple.com"; do
+	"$keygen" --domain "$dom" --selector s1 --type ed25519 --directory "$W/f14" > /dev/null 2>&1
+	expect_eq "$?" 2 "F14: domain '$dom' refused"
+done
+expect_eq "$(ls -A "$W/f14")" "" "F14: no file made for a refused name"
+"$keygen" --domain Mail-1.Example.COM --selector 2026-a.b7 --type ed25519 --directory "$W/f14" > /dev/null 2>&1
+expect_eq "$?" 0 "F14: LDH labels, digits first, dots in the selector are fine (RFC 6376 3.1)"
+
 # the TXT record in zone syntax: strings of at most 255 octets, no white
 # space inside p= (RFC 6376 3.6.2.2: strings are concatenated)
 dns=$(cat "$W/keys/rsa2026.dns")
@@ -57,6 +98,10 @@ with open(w + "/zones.conf", "w") as z, open(w + "/keys.txt", "w") as k:
         z.write("local-data: '%s 3600 IN TXT %s'\n" % (name, " ".join('"%s"' % s for s in strings)))
         k.write("%s %s\n" % (name.rstrip("."), "".join(strings)))
 PY
+# probe 2026-12 F15: two TXT records at one selector (RFC 6376 3.6.2.2:
+# "the results are undefined"); --check said "matches: yes" from the first
+ed=$(grep -o '"v=DKIM1[^"]*"' "$W/keys/ed2026.dns")
+printf "local-data: 'two._domainkey.example.com. 3600 IN TXT %s'\n" "$ed" "\"v=DKIM1; k=ed25519; p=\"" >> "$W/zones.conf"
 harness_unbound "$W/unbound" "$W/zones.conf"
 "$srcdir/tests/harness/libunbound-forward.sh" "$ub_port" > "$W/resolver.conf"
 
@@ -84,6 +129,16 @@ expect_match "$out" 'published: no \(nxdomain\)' "--check: not published"
 out=$(chk --selector broken --key "$W/keys/ed2026.private")
 expect_eq "$?" 1 "--check: broken record: exit 1"
 expect_match "$out" 'parses: no' "--check: broken record does not parse"
+
+out=$(chk --selector two --key "$W/keys/ed2026.private")
+expect_eq "$?" 1 "F15: --check with two TXT records: exit 1"
+expect_match "$out" 'problem: 2 TXT records; RFC 6376 3.6.2.2' "F15: --check names the problem"
+expect_no_match "$out" 'matches' "F15: --check does not claim a match from one of them"
+# --check with a resolver config unbound cannot parse shows unbound's reason
+printf 'server:\n  no-such-option: 1\n' > "$W/bad-resolver.conf"
+out=$("$keygen" --check --domain example.com --selector ed2026 --key "$W/keys/ed2026.private" --resolver-config "$W/bad-resolver.conf" 2>&1)
+expect_eq "$?" 2 "bad resolver config: exit 2"
+expect_match "$out" "bad-resolver.conf:2: error: unknown keyword 'no-such-option'" "bad resolver config: unbound's parse error is shown"
 
 # the KeyTable line from the .dns file signs; dkimpy verifies with the record
 sed -n 's/^;   \(rsa2026._domainkey.example.com .*\)/\1/p; s/^;   \(ed2026._domainkey.example.com .*\)/\1/p' "$W/keys/rsa2026.dns" "$W/keys/ed2026.dns" > "$W/KeyTable"

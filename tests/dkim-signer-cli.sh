@@ -149,6 +149,60 @@ unsigned "multiple From" "multiple From fields" 'From: a@example.com\nFrom: b@ex
 unsigned "From domain in no table" "carol@example.org in no SigningTable line" 'From: carol@example.org\n\nx\n'
 unsigned "empty input" "no From field" ''
 
+# probe 2026-12 (informational): a bare CR hid a second From and the
+# message was signed; "From :" (RFC 5322 4.5) was signed and dkimpy failed
+# both signatures.  Both now pass unsigned with a log line.
+unsigned "bare CR hides a From" "multiple From fields: bare CR or LF inside a header field hides a From field" 'X-Foo: bar\rFrom: m@evil.example\nFrom: a@example.com\n\nx\n'
+unsigned "From :" "From field with white space before its colon" 'From : a@example.com\nSubject: t\n\nx\n'
+
+# probe 2026-12 F09: any field claiming our d=/s= (even b=AAAA) stopped
+# signing, and the message left with only the bogus signature.  Now both
+# of ours are added and verify with dkimpy; the bogus one does not.
+{ printf 'DKIM-Signature: v=1; a=ed25519-sha256; d=example.com; s=ed2026; h=from; bh=AAAA; b=AAAA\n'; cat "$W/msg.eml"; } > "$W/bogus.eml"
+"$signer" -c "$W/signer.conf" --stdout -f alice@example.com < "$W/bogus.eml" > "$W/out3.eml" 2> "$W/err"
+expect_eq "$?" 0 "F09 forged claim: exit 0"
+expect_eq "$(grep -c '^DKIM-Signature:' "$W/out3.eml")" 3 "F09 forged claim: signed anyway (ours above the forged one)"
+# dkimpy raises on the forged field itself (bh=AAAA): verify ours without it
+grep -v -F 'bh=AAAA; b=AAAA' "$W/out3.eml" > "$W/out3-ours.eml"
+expect_eq "$(dkimpy_verify "$W/out3-ours.eml")" "True True" "F09 forged claim: our two signatures verify with dkimpy"
+# F09: only the first 32 fields were remembered: with 32 others above
+# ours, the same d=/s= signed a second time.  Now: recognised, unchanged.
+for i in $(seq 1 40); do printf 'DKIM-Signature: v=1; a=rsa-sha256; d=x%s.test; s=s; h=from; bh=AAAA; b=AAAA\n' "$i"; done > "$W/junk"
+cat "$W/junk" "$W/out.eml" > "$W/m40.eml"
+"$signer" -c "$W/signer.conf" --stdout -f alice@example.com < "$W/m40.eml" > "$W/out40.eml" 2> "$W/err"
+expect_eq "$?" 0 "F09 40 others above ours: exit 0"
+cmp -s "$W/m40.eml" "$W/out40.eml"
+expect_eq "$?" 0 "F09 40 others above ours: not signed twice, passed on unchanged"
+expect_match "$(cat "$W/err")" 'not signed: already signed by d=example.com s=(rsa|ed)2026' "F09 40 others above ours: logged"
+tail -c "$(wc -c < "$W/out.eml")" "$W/out40.eml" > "$W/ours-again.eml"
+expect_eq "$(dkimpy_verify "$W/ours-again.eml")" "True True" "F09: the signatures kept are ours and verify with dkimpy"
+
+# probe 2026-12 F07: a "%" key name (the man page's "*@*.example.org %")
+# with no KeyTable line of that name was exit 75 for ever: not signed now
+printf '*@*.example.org %%\n' > "$W/SigningTable.pct"
+printf 'KeyTable file:%s/KeyTable\nSigningTable refile:%s/SigningTable.pct\nSyslog no\n' "$W" "$W" > "$W/pct.conf"
+printf 'From: user@anything.example.org\nSubject: t\n\nhi\n' > "$W/pct.eml"
+"$signer" -c "$W/pct.conf" --stdout -f user@anything.example.org < "$W/pct.eml" > "$W/out" 2> "$W/err"
+expect_eq "$?" 0 "F07 '%' key name not in the KeyTable: exit 0, not 75"
+cmp -s "$W/pct.eml" "$W/out"
+expect_eq "$?" 0 "F07: passed on unchanged"
+expect_match "$(cat "$W/err")" "not signed: key name 'anything.example.org' is not in the KeyTable" "F07: logged"
+
+# probe 2026-12 F08: an inline private key in a 0644 KeyTable was accepted
+seed=$(openssl pkey -in "$W/ed.private" -outform DER 2>/dev/null | tail -c 32 | base64 -w0)
+printf 'k example.com:ed2026:%s\n' "$seed" > "$W/KeyTable.inline"
+chmod 644 "$W/KeyTable.inline"
+printf '*@example.com k\n' > "$W/SigningTable.inline"
+printf 'KeyTable file:%s/KeyTable.inline\nSigningTable refile:%s/SigningTable.inline\nSyslog no\n' "$W" "$W" > "$W/inline.conf"
+out=$("$signer" -n -c "$W/inline.conf" 2>&1)
+expect_eq "$?" 75 "F08 inline key, 0644 KeyTable: -n refuses"
+expect_match "$out" "KeyTable.inline: mode 644 lets group/others read or write the private key written inline at line 1: chmod 600" "F08: -n says why and how to fix it"
+"$signer" -c "$W/inline.conf" --stdout -f a@example.com < "$W/msg.eml" > "$W/out" 2> "$W/err"
+expect_eq "$?" 75 "F08: refused at signing too"
+chmod 600 "$W/KeyTable.inline"
+out=$("$signer" -n -c "$W/inline.conf" 2>&1)
+expect_eq "$?:$out" "0:" "F08: a 0600 KeyTable with an inline key loads"
+
 # --- a large message streams with bounded memory ---
 head -c 50000000 /dev/zero | tr '\0' 'y' | fold -w 998 > "$W/huge.body"
 cat "$W/msg.eml" "$W/huge.body" > "$W/huge.eml"

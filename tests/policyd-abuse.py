@@ -14,6 +14,11 @@
 #      and the connection is closed (max_reply_backlog).
 #   5. a resolver configuration libunbound rejects fails -n and start-up
 #      with the file name and libunbound's reason, exit 78.
+#   6. probe 2026-12 F02: max_connections filled with requests waiting on
+#      DNS, one more over the cap; the lookups time out and are answered,
+#      and the clients keep their connections open, idle: a new client is
+#      still served (the listener paused at the cap comes back once a
+#      connection is idle; it used to stay off until idle_timeout).
 # Usage: policyd-abuse.py SPF-POLICYD WORKDIR.  Every process it starts is
 # stopped by PID.  Bounds are resource bounds (CPU seconds, bytes), with
 # wide margins; waits are upper limits, never speed assertions.
@@ -72,7 +77,7 @@ def waiting(i):
 
 
 class Daemon:
-    def __init__(self, name, nofile, extra=""):
+    def __init__(self, name, nofile, extra="", opts=()):
         self.port = free_port()
         self.conf = os.path.join(WORK, name + ".conf")
         self.log = os.path.join(WORK, name + ".log")
@@ -93,7 +98,8 @@ class Daemon:
                                ":quarantine_size_mb=8").lstrip(":")
         self.proc = subprocess.Popen(
             [POLICYD, "-e", "-c", self.conf, "--listen",
-             "inet:127.0.0.1:%d" % self.port],
+             "inet:127.0.0.1:%d" % self.port]
+            + [a for o in opts for a in ("-o", o)],
             stdin=subprocess.DEVNULL, stdout=logf, stderr=logf,
             preexec_fn=limits, env=env)
         logf.close()
@@ -158,6 +164,28 @@ class Daemon:
                 and "runtime error" not in log)
 
 
+def served_conns(d):
+    """Established TCP connections the daemon holds on its port."""
+    inodes = set()
+    fddir = "/proc/%d/fd" % d.proc.pid
+    for fd in os.listdir(fddir):
+        try:
+            link = os.readlink(os.path.join(fddir, fd))
+        except OSError:
+            continue
+        if link.startswith("socket:["):
+            inodes.add(link[8:-1])
+    n = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as f:
+            for line in f.readlines()[1:]:
+                fields = line.split()
+                port = int(fields[1].rsplit(":", 1)[1], 16)
+                if port == d.port and fields[3] == "01" and fields[9] in inodes:
+                    n += 1
+    return n
+
+
 def closed_within(sock, seconds):
     """Whether the server closes `sock` within `seconds` (upper bound)."""
     sock.settimeout(seconds)
@@ -177,7 +205,7 @@ silent = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 silent.bind(("127.0.0.1", 0))
 SILENT_PORT = silent.getsockname()[1]
 daemons = []
-CASES = os.environ.get("ABUSE_CASES", "1 2 3 5").split()
+CASES = os.environ.get("ABUSE_CASES", "1 2 3 5 6").split()
 
 
 def want(case):
@@ -342,6 +370,64 @@ try:
         check(r.returncode == 78 and "ready" not in r.stderr and bad in r.stderr,
               "start-up with a bad resolver config fails before 'ready'",
               "rc %d: %s" % (r.returncode, r.stderr.strip()))
+
+    # --- 6: the table full of connections that were waiting on DNS -----
+    if want('6'):
+        # each slow request is answered (temperror) within request_timeout
+        # (3 s); idle connections would be closed after idle_timeout (600 s)
+        MAXC = 8
+        d = Daemon("full", 1024, opts=(
+            "max_connections=%d" % MAXC, "dns_timeout=1s",
+            "Lookup_Time=2s", "request_timeout=3s", "idle_timeout=600s"))
+        daemons.append(d)
+        for rnd in (1, 2):  # and again: the pause must not come back
+            held = []
+            for i in range(MAXC + 1):  # the last one is over the cap
+                s = d.connect()
+                s.sendall(waiting(100 * rnd + i))
+                held.append(s)
+                time.sleep(0.05)
+            answered = 0
+            for s in held:
+                s.settimeout(30)
+                try:
+                    answered += s.recv(4096).startswith(b"action=")
+                except OSError:
+                    pass
+            check(answered == MAXC + 1, "round %d: %d requests waiting on DNS at "
+                  "max_connections %d are answered, connections held open"
+                  % (rnd, MAXC + 1, MAXC), "%d answered" % answered)
+            # 30 s: ten times request_timeout, far below idle_timeout
+            answer = d.ask(timeout=30)
+            check(answer.startswith(HONEST_ANSWER), "round %d: with the "
+                  "table full of idle connections a new client is served "
+                  "(F02)" % rnd, answer)
+            for s in held:
+                s.close()
+        # three times the table, all waiting on DNS: the daemon never
+        # holds more than one connection over the cap, and it goes on
+        # taking connections from the queue as answered ones turn idle
+        held = [d.connect() for i in range(3 * MAXC)]
+        for i, s in enumerate(held):
+            s.sendall(waiting(300 + i))
+        most = 0
+        answered = 0
+        for s in held:
+            s.settimeout(30)
+            try:
+                answered += s.recv(4096).startswith(b"action=")
+            except OSError:
+                pass
+            most = max(most, served_conns(d))
+        print("# held at most %d, %d answered" % (most, answered))
+        check(most <= MAXC + 1, "%d clients waiting on DNS: at most "
+              "max_connections + 1 held" % (3 * MAXC), "%d held" % most)
+        check(answered > MAXC + 1, "and more than max_connections + 1 "
+              "of them answered", "%d answered" % answered)
+        for s in held:
+            s.close()
+        check(d.alive(), "daemon alive after the full-table runs")
+        check(d.clean_exit(), "stops cleanly after the full-table runs")
 
 finally:
     for d in daemons:

@@ -179,7 +179,28 @@ out=$("$policyd" -n -c "$work/policyd.conf" -o "Header_Type = AR" 2>&1)
 expect_eq "$?:$out" "0:" "-o \"Header_Type = AR\" is accepted"
 out=$(req 127.0.0.1 localhost u@localhost o1 | "$policyd" -c "$work/policyd.conf" -o "Header_Type = AR")
 expect_match "$out" '^action=PREPEND Authentication-Results: mx\.test\.example; spf=none reason="not checked: skip_addresses"' "-o \"Header_Type = AR\" takes effect"
-# --version and --help: exit 0 on stdout; an unknown option names itself
+# probe 2026-12 F11: HELO name, sender and SASL name with CR, ESC, 0x01,
+# DEL, 8-bit octets, or 5000 octets, checked and skipped clients,
+# Header_Type both (each instance asked twice: Received-SPF, then A-R).
+# Every field is printable US-ASCII (RFC 5322 2.2) on one line of at most
+# 998 octets (2.1.1).
+hreq() { # CLIENT HELO SENDER SASL INSTANCE
+	printf 'request=smtpd_access_policy\nprotocol_state=RCPT\nclient_address=%s\nclient_name=unknown\nhelo_name=%b\nsender=%b\nrecipient=a@test.example\nsasl_username=%b\ninstance=%s\n\n' "$@"
+}
+bad_helo='h\033[2J\001\177\377.test\rX-Injected: 1'
+bad_sender='u\033[31m\303\244@pass.spf.test'
+long_helo=$(printf '%01000d' 0 | sed 's/0/abcd./g')z
+out=$({ for i in 1 2; do hreq 192.0.2.1 "$bad_helo" "$bad_sender" '' h1; done
+	for i in 1 2; do hreq 127.0.0.1 "$bad_helo" "$bad_sender" '' h2; done
+	for i in 1 2; do hreq 192.0.2.1 "$bad_helo" "$bad_sender" 'al\033ice\377' h3; done
+	for i in 1 2; do hreq 192.0.2.1 "$long_helo" "u@pass.spf.test" '' h4; done
+	for i in 1 2; do hreq 127.0.0.1 "$long_helo" "u$long_helo@pass.spf.test" '' h5; done
+	sleep 1; } | "$policyd" -c "$work/policyd.conf" -o "Header_Type = both")
+expect_eq "$(printf '%s\n' "$out" | grep -c '^action=PREPEND Received-SPF: ')" 5 "hostile values: five Received-SPF fields"
+expect_eq "$(printf '%s\n' "$out" | grep -c '^action=PREPEND Authentication-Results: mx\.test\.example; ')" 5 "hostile values: five Authentication-Results fields"
+expect_eq "$(printf '%s\n' "$out" | LC_ALL=C grep -c '[^ -~]')" 0 "hostile values: only printable US-ASCII in the answers"
+expect_eq "$(printf '%s\n' "$out" | LC_ALL=C awk '/^action=PREPEND / && length($0) - 15 > 998 { n++ } END { print n + 0 }')" 0 "hostile values: no field longer than 998 octets"
+expect_match "$out" '^action=PREPEND Received-SPF: pass .* helo="h\?\[2J\?\?\?\.test\?X-Injected: 1";' "hostile values: each bad octet is a '?' in a quoted-string"
 out=$("$policyd" --version)
 expect_eq "$?" 0 "--version exits 0"
 expect_match "$out" '^spf-policyd \(mailauth-pack\) [0-9]' "--version prints the version"

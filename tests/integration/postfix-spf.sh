@@ -237,6 +237,19 @@ msg=$(delivered both)
 expect_match "$msg" '^Received-SPF: pass ' "Header_Type = both: Received-SPF"
 expect_match "$msg" '^Authentication-Results: mx\.test\.example; spf=pass smtp\.mailfrom=pass\.spf\.test; spf=pass smtp\.helo=mail\.spf\.test$' "Header_Type = both: Authentication-Results (RFC 8601)"
 
+# probe 2026-12 F11: a 1500-octet HELO name (smtpd takes up to
+# line_length_limit, 2048) through real Postfix: both fields arrive as
+# one line each (the policy answer has no folds and Postfix adds none)
+# of at most 998 octets (RFC 5322 2.1.1), the cut value marked "...".
+# (Postfix's own Received field carries the whole name: not ours.)
+long=$(printf '%0300d' 0 | sed 's/0/abcd./g')z
+out=$(send "$port_b" longhelo "$long" u@pass.spf.test 192.0.2.1)
+expect_match "$out" '^<- +250 .*queued as' "1500-octet HELO: accepted"
+msg=$(delivered longhelo)
+expect_match "$msg" '^Received-SPF: pass .* helo="abcd\.abcd\..*\.\.\.";' "1500-octet HELO: Received-SPF with the HELO cut"
+expect_match "$msg" '^Authentication-Results: mx\.test\.example; spf=pass smtp\.mailfrom=pass\.spf\.test; spf=none smtp\.helo="?abcd\..*\.\.\."?$' "1500-octet HELO: Authentication-Results with the HELO cut"
+expect_eq "$(printf '%s\n' "$msg" | grep -E '^(Received-SPF|Authentication-Results):' | tr -d '\r' | LC_ALL=C awk 'length($0) > 998' | wc -l)" 0 "1500-octet HELO: neither field is over 998 octets"
+
 # --- spawn(8) mode ---
 out=$(send "$port_s" spawnfail mail.spf.test u@fail.spf.test 192.0.2.1)
 expect_match "$out" '^<\*\* +550 5\.7\.23 ' "spawn mode: fail rejected"
