@@ -208,14 +208,21 @@ inner_run() {
 		mkdir -p "$archives/$code/partial" "$dir/var/cache/apt/archives"
 		mnt --bind "$archives/$code" "$dir/var/cache/apt/archives"
 	fi
-	set +e
+	# In the background with an explicit stdin, so that a signal to this
+	# shell interrupts `wait` (a foreground child would delay the trap
+	# until it ends) and CMD still reads our stdin.
+	exec 9<&0
 	chroot "$dir" /usr/bin/env -i HOME=/root LANG=C.UTF-8 \
 		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 		DEBIAN_FRONTEND=noninteractive TERM="${TERM:-dumb}" \
-		/bin/sh -c 'cd /root && exec "$@"' sh "$@"
+		/bin/sh -c 'cd /root && exec "$@"' sh "$@" <&9 9<&- &
+	child=$!
+	exec 9<&-
+	set +e
+	wait "$child"
 	rc=$?
 	set -e
-	exit $rc
+	exit "$rc"
 }
 
 run() {

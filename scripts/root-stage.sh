@@ -14,7 +14,10 @@
 #   toolchain the test command needs (clang with ASan+UBSan and libFuzzer,
 #   the runtime of whatever clang the release has), ./scripts/demo.sh
 #   (configure, build, the live stack, every row as expected), then the
-#   normal build's whole `make check` unless ROOT_STAGE_QUICK=1.
+#   normal build's whole `make check` unless ROOT_STAGE_QUICK=1, where a
+#   skipped test counts as failed (tests skip when what they need is not
+#   installed, so this is where a test package install-deps.sh forgets
+#   shows).
 # release: scripts/install-deps.sh, `autoreconf -fi && ./configure &&
 #   make && make install` in the clone (warning-free with the release's
 #   gcc), the sanitizer build with the release's clang (warning-free,
@@ -63,13 +66,19 @@ no_warnings() {
 		ok "$1"
 	fi
 }
-# make_check DESC DIR [TESTS=...]: the checks of one `make check`
+# make_check DESC DIR SKIPS [TESTS=...]: the checks of one `make check`;
+# SKIPS=fail counts a skipped test as failed (in the pristine root a
+# test skips only when install-deps.sh forgot what it needs)
 make_check() {
-	desc=$1 dir=$2
-	shift 2
+	desc=$1 dir=$2 skips=$3
+	shift 3
 	t0=$(date +%s)
 	make -C "$dir" -j"$jobs" check "$@" >"$logs/make-check.log" 2>&1
 	set -- $("$top/scripts/count-checks.sh" "$dir" "$@" 2>/dev/null)
+	if [ "$skips" = fail ] && [ "$3" != 0 ]; then
+		echo "FAIL - $3 tests skipped in a root where install-deps.sh ran: a package is missing"
+		set -- "$1" $(($2 + $3)) 0
+	fi
 	passed=$((passed + $1)) failed=$((failed + $2)) skipped=$((skipped + $3))
 	echo "checks of $desc: $1 passed, $2 failed, $3 skipped ($(( $(date +%s) - t0 )) s)"
 	grep -E '^(SKIP|FAIL|ERROR|XPASS)' "$dir/test-suite.log" 2>/dev/null | sed 's/^/#   /'
@@ -124,7 +133,7 @@ pristine)
 	demo "./scripts/demo.sh (builds ./build)" "$top/build"
 	if [ "${ROOT_STAGE_QUICK:-0}" != 1 ] && [ -f build/Makefile ]; then
 		make -C build -s -j"$jobs" check TESTS= >"$logs/make-tests.log" 2>&1
-		make_check "make check (./build)" "$top/build"
+		make_check "make check (./build)" "$top/build" fail
 	fi
 	;;
 release)
@@ -150,7 +159,7 @@ release)
 		tr ' ' '\n' | grep '^tests/check_' | tr '\n' ' ')
 	integ="dovecot-dkimcheck postfix-dovecot-chain postfix-dkim-signer postfix-spf demo-smoke"
 	integ=$(for t in $integ; do printf 'tests/integration/%s.sh ' "$t"; done)
-	make_check "make check (unit + integration)" "$top" TESTS="$units$integ"
+	make_check "make check (unit + integration)" "$top" count TESTS="$units$integ"
 	demo "./scripts/demo.sh (the in-tree build)" "$top"
 	;;
 *)
