@@ -42,8 +42,10 @@
 #  - DNS: a local unbound on 127.0.0.1:53 (the root's resolv.conf points
 #    there) serves the test's other domains and, from the ```dns step on,
 #    the records the guide says to publish.
-# When the PID namespace ends every process in it ends; the mounts are in
-# the private mount namespace and go with it.
+# At the end the test stops Postfix, Dovecot, spf-policyd, unbound and its
+# syslog reader; when the PID namespace ends every process still in it
+# ends; the mounts are in the private mount namespace and go with it.
+# The work files stay in /tmp/mailauth-guide-* on failure (or KEEP_ROOTS=1).
 #
 # Then mail goes through the server (host python3 in the same network
 # namespace):
@@ -170,7 +172,12 @@ PY
 		echo "not ok - something is still mounted under $R"
 		rc=1
 	fi
-	echo "# the whole guide test took $(($(date +%s) - started)) s; work files in $work"
+	echo "# the whole guide test took $(($(date +%s) - started)) s"
+	if [ $rc = 0 ] && [ "${KEEP_ROOTS:-0}" != 1 ]; then
+		rm -rf "$work"
+	else
+		echo "# work files (logs, syslog, block outputs) in $work"
+	fi
 	exit $rc
 fi
 
@@ -209,6 +216,7 @@ while True:
     d = s.recv(65536)
     out.write(d.rstrip(b"\0\n") + b"\n")
 PY
+syslog_pid=$!
 i=0
 while [ ! -S "$R/dev/log" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 
@@ -563,5 +571,7 @@ expect_eq "$py_rc" 0 "the mail checks ran to their end"
 # the PID namespace
 inroot postfix stop > /dev/null 2>&1
 inroot doveadm stop > /dev/null 2>&1
+[ -s "$R/run/spf-policyd.pid" ] && kill "$(cat "$R/run/spf-policyd.pid")" 2> /dev/null
+kill "$ub_pid" "$syslog_pid" 2> /dev/null
 umount -l "$R/etc/resolv.conf" "$R/dev/pts" "$R/dev" "$R/proc" "$R" 2> /dev/null
 finish
