@@ -321,8 +321,14 @@ dkim_privkey_load(const char *path, unsigned int flags,
 	size_t len = 0;
 	int fd, ret = -1;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) < 0) {
+	/* O_NONBLOCK: a FIFO or device must not block the open */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0 ||
+	    fstat(fd, &st) < 0) {
 		snprintf(errbuf, errbuf_size, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(errbuf, errbuf_size, "%s: not a regular file", path);
 		goto out;
 	}
 	if ((st.st_mode & 077) != 0 &&

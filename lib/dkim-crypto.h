@@ -71,9 +71,10 @@ enum dkim_privkey_flags {
 };
 
 /* Load a private key file.  Returns 0 and *key_r, or -1 with a message in
- * errbuf ("FILE: readable by group/others (chmod 600)", "FILE: not a PEM
- * private key or base64 Ed25519 seed", "RSA key of 512 bits: 1024..4096
- * needed"). */
+ * errbuf ("FILE: not a regular file" - a FIFO, device or directory is
+ * refused without blocking -, "FILE: readable by group/others (chmod
+ * 600)", "FILE: not a PEM private key or base64 Ed25519 seed", "RSA key
+ * of 512 bits: 1024..4096 needed"). */
 int dkim_privkey_load(const char *path, unsigned int flags,
 		      struct dkim_privkey **key_r, char *errbuf,
 		      size_t errbuf_size);
