@@ -153,7 +153,7 @@ dkimcheck_transaction_verify(struct dkimcheck_client *dclient,
 	dclient->pool = pool_alloconly_create("dkimcheck transaction", 1024);
 	dclient->session_id = p_strdup(dclient->pool, trans->id);
 	dclient->event = dkimcheck_event_create(trans->event);
-	if (dkimcheck_settings_read(client->user_set, dclient->pool, &set,
+	if (dkimcheck_settings_read(client, dclient->pool, &set,
 				    &error) < 0)
 		ret = -1;
 	else if (!set.enabled)
