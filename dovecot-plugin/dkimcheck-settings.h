@@ -62,6 +62,7 @@ struct dkimcheck_settings {
 	 * (our own authserv_id is always trusted) */
 	const char *const *trusted_authserv_ids;
 	unsigned int max_signatures; /* dkimcheck_max_signatures */
+	const char *dmarc_history; /* dkimcheck_dmarc_history dir or NULL */
 };
 
 struct dkimcheck_user_settings {
