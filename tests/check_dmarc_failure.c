@@ -196,7 +196,7 @@ START_TEST(test_feedback_hostile)
 	h.dkim[1].domain = "example.com";
 	h.dkim[1].selector = "s;dmarc=pass";
 	h.source_ip = "192.0.2.1\r\nX: y";
-	h.spf_domain = "b\xc3\xa4d.example";
+	h.spf_domain = "b\xc3\xa4" "d.example";
 	dmarc_failure_feedback(&h, DMARC_FAILURE_DMARC,
 			       "ua\r\nInjected: 1", "mx.example.org",
 			       "<a@b.example>\r\nX-Evil: 1", &out);
