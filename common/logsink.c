@@ -8,6 +8,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "util/buf.h"
 #include "logsink.h"
 
 static const struct {
@@ -63,10 +64,36 @@ syslog_priority(enum ma_log_level level)
 }
 
 void
+logsink_escape(struct buf *out, const char *msg)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p = (const unsigned char *)msg;
+	size_t run;
+
+	while (*p != '\0') {
+		for (run = 0; p[run] >= 0x20 && p[run] < 0x7f && p[run] != '\\';
+		     run++)
+			;
+		buf_append(out, p, run);
+		p += run;
+		if (*p == '\\') {
+			buf_append(out, "\\\\", 2);
+			p++;
+		} else if (*p != '\0') {
+			char esc[4] = {'\\', 'x', hex[*p >> 4], hex[*p & 15]};
+
+			buf_append(out, esc, sizeof(esc));
+			p++;
+		}
+	}
+}
+
+void
 logsink_write(void *context, enum ma_log_level level, const char *msg)
 {
 	const struct logsink *sink = context;
 	const char *prefix = "";
+	struct buf text = BUF_INIT;
 
 	/* Postfix style: info lines carry no level word */
 	if (level == MA_LOG_WARN)
@@ -75,15 +102,17 @@ logsink_write(void *context, enum ma_log_level level, const char *msg)
 		prefix = "error: ";
 	else if (level == MA_LOG_DEBUG)
 		prefix = "debug: ";
+	logsink_escape(&text, msg);
 	switch (sink->target) {
 	case LOGSINK_STDERR:
 		fprintf(stderr, "%s[%ld]: %s%s\n", sink->progname,
-			(long)getpid(), prefix, msg);
+			(long)getpid(), prefix, buf_cstr(&text));
 		break;
 	case LOGSINK_SYSLOG:
-		syslog(syslog_priority(level), "%s%s", prefix, msg);
+		syslog(syslog_priority(level), "%s%s", prefix, buf_cstr(&text));
 		break;
 	case LOGSINK_NONE:
 		break;
 	}
+	buf_free(&text);
 }

@@ -17,14 +17,15 @@
  *	usage, configuration, key, temporary file, read, write, or the
  *	re-injection command failing or dying - with nothing handed on:
  *	pipe(8) bounces mail for any other non-zero status, and a signer
- *	problem is never the message's fault.  One log line per message.
+ *	problem is never the message's fault.  One log line per message;
+ *	its text goes through logsink_escape() (message data is untrusted).
+ *	TimeLimit (signer-deadline.h) ends a run that takes too long with
+ *	75 before pipe(8)'s time_limit would bounce the message.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,8 +43,10 @@
 #include "progfatal.h"
 #include "progopt.h"
 #include "signer-config.h"
+#include "signer-deadline.h"
 #include "signer-inject.h"
 #include "signer-message.h"
+#include "signer-user.h"
 #include "util/xalloc.h"
 
 #define PROGNAME "dkim-signer"
@@ -83,31 +86,48 @@ file_log_write(void *context, enum ma_log_level level, const char *msg)
 
 	strftime(stamp, sizeof(stamp), "%b %e %H:%M:%S",
 		 localtime_r(&now, &tm));
-	buf_printf(&line, "%s %s[%ld]: %s%s\n", stamp, PROGNAME,
-		   (long)getpid(),
+	buf_printf(&line, "%s %s[%ld]: %s", stamp, PROGNAME, (long)getpid(),
 		   level == MA_LOG_WARN ? "warning: " :
-		   level == MA_LOG_ERROR ? "error: " : "", msg);
+		   level == MA_LOG_ERROR ? "error: " : "");
+	logsink_escape(&line, msg);
+	buf_append_char(&line, '\n');
 	(void)write(l->fd, line.data, line.len);
 	buf_free(&line);
 }
 
+/* syslog or stderr, until log_open_file(). */
 static void
 log_setup(struct signer_log *l, const struct signer_config *c)
 {
 	l->fd = -1;
-	l->on_stderr = false;
-	if (c != NULL && c->set.log_file != NULL &&
-	    (l->fd = open(c->set.log_file,
-			  O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640)) >= 0) {
-		l->log.fn = file_log_write;
-		l->log.context = l;
-		l->log.min_level = MA_LOG_INFO;
-		return;
-	}
 	l->on_stderr = c != NULL && !c->set.syslog;
 	logsink_init(&l->sink, &l->log, PROGNAME,
 		     l->on_stderr ? LOGSINK_STDERR : LOGSINK_SYSLOG,
 		     c != NULL ? c->set.syslog_facility : NULL, false);
+}
+
+/* LogFile, opened after the privilege drop (as the user that signs) and
+ * never through a symbolic link (probe 2026-12 F13): a file that cannot
+ * be opened so leaves the log where log_setup() put it, with a
+ * warning. */
+static void
+log_open_file(struct signer_log *l, const struct signer_config *c)
+{
+	const char *path = c->set.log_file;
+
+	if (path == NULL)
+		return;
+	if ((l->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
+				    O_NOFOLLOW | O_NONBLOCK, 0640)) < 0) {
+		ma_log_warn(&l->log, "LogFile %s: %s", path,
+			    errno == ELOOP ? "is a symbolic link" :
+					     strerror(errno));
+		return;
+	}
+	l->log.fn = file_log_write;
+	l->log.context = l;
+	l->log.min_level = MA_LOG_INFO;
+	l->on_stderr = false;
 }
 
 /* A failure: logged, and on stderr so that pipe(8) puts it in the
@@ -116,8 +136,13 @@ static int
 tempfail(const struct signer_log *l, const char *qid, const char *what)
 {
 	ma_log_warn(&l->log, "%s: deferred: %s", qid, what);
-	if (!l->on_stderr)
-		fprintf(stderr, PROGNAME ": %s\n", what);
+	if (!l->on_stderr) {
+		struct buf text = BUF_INIT;
+
+		logsink_escape(&text, what);
+		fprintf(stderr, PROGNAME ": %s\n", buf_cstr(&text));
+		buf_free(&text);
+	}
 	return EX_TEMPFAIL_;
 }
 
@@ -185,31 +210,21 @@ parse_args(int argc, char **argv, struct signer_args *a)
 	return 0;
 }
 
-/* UserID: when started as root, become that user before touching keys
- * (pipe(8) already runs us as user=, so this is for other callers). */
+/* UserID: looked up whoever runs us (so that -n reports a wrong name);
+ * when started as root, become that user before touching keys (pipe(8)
+ * already runs us as user=, so this is for other callers). */
 static int
-drop_privileges(const struct signer_config *c, const char **error_r)
+drop_privileges(struct signer_config *c, const char **error_r)
 {
-	struct passwd *pw;
-	char name[256];
-	const char *colon;
+	struct signer_user user;
 
-	if (c->set.user_id == NULL || geteuid() != 0)
+	if (c->set.user_id == NULL)
 		return 0;
-	colon = strchr(c->set.user_id, ':');
-	snprintf(name, sizeof(name), "%.*s",
-		 colon != NULL ? (int)(colon - c->set.user_id) : 255,
-		 c->set.user_id);
-	if ((pw = getpwnam(name)) == NULL) {
-		*error_r = "UserID: no such user";
+	if (signer_user_lookup(c->set.user_id, c->arena, &user, error_r) < 0)
 		return -1;
-	}
-	if (initgroups(pw->pw_name, pw->pw_gid) < 0 ||
-	    setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0) {
-		*error_r = strerror(errno);
-		return -1;
-	}
-	return 0;
+	if (geteuid() != 0)
+		return 0;
+	return signer_user_become(&user, c->arena, error_r);
 }
 
 /* OpenSSL for one message in a short-lived process (what callgrind
@@ -262,6 +277,39 @@ log_outcome(const struct signer_log *l, const struct signer_config *c,
 	if (o->verdict != SIGNER_SIGNED || c->set.syslog_success)
 		ma_log_info(&l->log, "%s", buf_cstr(&b));
 	buf_free(&b);
+}
+
+static unsigned int
+time_limit_secs(const struct signer_config *c)
+{
+	return c != NULL ? (c->set.time_limit + 999) / 1000 :
+			   SIGNER_TIME_LIMIT_DEFAULT;
+}
+
+/* (Re)arm TimeLimit, counted from the start (t0), with the lines the
+ * hard exit writes (signer-deadline.h). */
+static void
+deadline_arm(const struct signer_config *c, const struct signer_log *l,
+	     const char *qid, const struct timespec *t0)
+{
+	unsigned int limit = time_limit_secs(c);
+	long spent = elapsed_ms(t0) / 1000;
+	unsigned int left = spent < (long)limit ? limit - (unsigned int)spent : 1;
+	time_t when = time(NULL) + left + SIGNER_DEADLINE_GRACE;
+	char stamp[64], err_line[256], log_line[512];
+	struct tm tm;
+
+	strftime(stamp, sizeof(stamp), "%b %e %H:%M:%S",
+		 localtime_r(&when, &tm));
+	/* pipe(8) puts standard error in the deferral reason */
+	snprintf(err_line, sizeof(err_line), PROGNAME ": TimeLimit of %us "
+		 "exceeded (still running %us later)\n", limit,
+		 SIGNER_DEADLINE_GRACE);
+	snprintf(log_line, sizeof(log_line), "%s %s[%ld]: warning: %s: "
+		 "deferred: TimeLimit of %us exceeded\n", stamp, PROGNAME,
+		 (long)getpid(), qid, limit);
+	signer_deadline_arm(left, err_line, log_line,
+			    l != NULL ? l->fd : -1);
 }
 
 static int
@@ -319,6 +367,9 @@ fail:
 
 		(void)signer_inject_finish(&inj, false, m.arena, &ignored);
 	}
+	if (signer_deadline_expired())
+		err = arena_printf(m.arena, "TimeLimit of %us exceeded: %s",
+				   time_limit_secs(c), err);
 	ret = tempfail(l, qid, err);
 	signer_message_deinit(&m);
 	return ret;
@@ -331,7 +382,7 @@ main(int argc, char **argv)
 	struct signer_args a;
 	struct signer_log l;
 	struct timespec t0;
-	const char *err;
+	const char *err, *qid;
 	int ret;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -344,20 +395,26 @@ main(int argc, char **argv)
 		return EX_TEMPFAIL_;
 	}
 	a.overrides[a.noverrides] = NULL;
+	qid = a.queue_id != NULL ? a.queue_id : "NOQUEUE";
+	deadline_arm(NULL, NULL, qid, &t0);
 	if (signer_config_load(a.config, a.overrides, &c, &err) < 0) {
 		log_setup(&l, NULL);
-		return tempfail(&l, a.queue_id != NULL ? a.queue_id : "NOQUEUE",
-				err);
+		return tempfail(&l, qid, err);
 	}
 	log_setup(&l, c);
 	if (crypto_init(&err) < 0 || drop_privileges(c, &err) < 0) {
-		ret = tempfail(&l, "NOQUEUE", err);
-	} else if (a.check) {
+		ret = tempfail(&l, qid, err);
+		goto out;
+	}
+	log_open_file(&l, c);
+	deadline_arm(c, &l, qid, &t0);
+	if (a.check) {
 		ret = signer_config_load_all_keys(c, &err) < 0 ?
-			tempfail(&l, "NOQUEUE", err) : 0;
+			tempfail(&l, qid, err) : 0;
 	} else {
 		ret = run_message(c, &a, &l, &t0);
 	}
+out:
 	if (ret == 0 && a.to_stdout && fflush(stdout) != 0)
 		ret = EX_TEMPFAIL_;
 	signer_config_free(&c);

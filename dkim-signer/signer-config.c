@@ -33,6 +33,8 @@ static const char *const algorithm_choices[] = {
 
 static const char *const address_choices[] = {"from", "envelope", NULL};
 
+#define SIGNER_STR_(x) #x
+#define SIGNER_STR(x) SIGNER_STR_(x)
 #define OPT(name, type, def, field, min, max, choices)                      \
 	{name, type, def, offsetof(struct signer_settings, field), min, max, \
 	 choices}
@@ -66,6 +68,8 @@ static const struct conf_option signer_options[] = {
 	OPT("SigningAddress", CONF_ENUM, "from", signing_address, 0, 0,
 	    address_choices),
 	OPT("LogFile", CONF_STRING, NULL, log_file, 0, 0, NULL),
+	OPT("TimeLimit", CONF_TIME, SIGNER_STR(SIGNER_TIME_LIMIT_DEFAULT) "s",
+	    time_limit, 1000, 86400000, NULL),
 	{NULL, 0, NULL, 0, 0, 0, NULL},
 };
 

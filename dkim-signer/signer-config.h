@@ -60,7 +60,12 @@ struct signer_settings {
 	const char *reinject_command;
 	unsigned int signing_address; /* enum signer_address */
 	const char *log_file;
+	unsigned int time_limit; /* ms (TimeLimit, signer-deadline.h) */
 };
+
+/* TimeLimit default, seconds: well below pipe(8)'s time_limit (Postfix's
+ * command_time_limit, 1000 s), which bounces (probe 2026-12 F04). */
+#define SIGNER_TIME_LIMIT_DEFAULT 300
 
 extern const char *const signer_canon_choices[];
 

@@ -13,9 +13,22 @@
  * a truncated message would be queued.  A guard process therefore holds
  * a second copy of the pipe's write end: the command can only see end
  * of input after dkim-signer told the guard "complete".  If dkim-signer
- * dies (or aborts) first, the guard kills the command with SIGKILL, and
- * Postfix's sendmail/postdrop discard an incomplete message (checked:
- * nothing reaches the maildrop).
+ * dies (or aborts) first, the guard kills the command's whole process
+ * group with SIGKILL, and Postfix's sendmail/postdrop discard an
+ * incomplete message (checked: nothing reaches the maildrop).
+ *
+ * Process groups (probe 2026-12 F05: killing only the command's own PID
+ * let the child of a wrapper - a shell script without exec, sudo - live
+ * on, see end of input and queue a truncated copy): the guard leads a
+ * new process group and the command joins it before exec, so the group
+ * holds the guard, the command and every descendant that does not leave
+ * it (a daemonizing or setsid() child does).  The guard is outside
+ * dkim-signer's own group, which pipe(8) kills at its time_limit, so it
+ * survives that kill and then kills the command's group.  A command
+ * that cannot join the group, or finds the guard already gone, exits 75
+ * without reading.  While the command runs, its group is the one
+ * signer-deadline.h kills at the TimeLimit; the guard is reaped last, so
+ * the group id cannot be reused before.
  *
  * Memory: argv arrays are allocated in the caller's arena.
  */
@@ -29,7 +42,7 @@ struct arena;
 
 struct signer_inject {
 	pid_t pid;	/* the command */
-	pid_t guard;	/* the guard process */
+	pid_t guard;	/* the guard process, leader of the command's group */
 	int fd;		/* write end: the command's standard input */
 	int guard_fd;	/* write "complete" here, or close to abort */
 };
@@ -48,8 +61,9 @@ int signer_inject_start(const char *const *argv, struct signer_inject *inj,
 
 /* commit: close the input (the command sees the end of the message) and
  * wait; 0 if it exited 0, else -1 with "exited with status N" / "killed
- * by signal N" in *error_r (arena).  !commit: kill the command, wait,
- * return -1 (nothing was injected). */
+ * by signal N" in *error_r (arena).  !commit: kill the command's process
+ * group, wait, return -1 with how it ended in *error_r ("killed by signal
+ * 9", or "exited with status 0" when it ended by itself first). */
 int signer_inject_finish(struct signer_inject *inj, bool commit,
 			 struct arena *arena, const char **error_r);
 

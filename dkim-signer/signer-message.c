@@ -24,6 +24,9 @@
 
 /* Header bytes the signer keeps (dkim-sign.c refuses more). */
 #define SIGNER_IO_CHUNK 65536
+/* The unsigned verdict for a header dkim-sign.h refuses (probe 2026-12
+ * F03: a property of the message, so exit 75 would defer it for ever). */
+#define SIGNER_TOO_LARGE "header too large to sign"
 
 void
 signer_message_init(struct signer_message *m, const char *tmpdir,
@@ -67,7 +70,9 @@ header_drain(struct signer_message *m)
 		if (msg_header_field_is(&f, "From")) {
 			if (f.raw_len > f.name_len && f.raw[f.name_len] != ':')
 				m->from_obs_wsp = true;
-			if (m->from_count++ == 0 && !f.oversized)
+			if (m->from_count++ == 0)
+				m->from_oversized = f.oversized;
+			if (m->from_count == 1 && !f.oversized)
 				buf_append(&m->from, f.value,
 					   f.value_len < SIGNER_MAX_FROM ?
 						   f.value_len : SIGNER_MAX_FROM);
@@ -167,6 +172,9 @@ lookup_address(struct signer_message *m, const struct signer_config *c,
 			return "no From field";
 		if (m->from_count > 1)
 			return "multiple From fields";
+		/* probe 2026-12 F10: nothing of it was kept; do not parse */
+		if (m->from_oversized)
+			return SIGNER_TOO_LARGE ": a From field over 256 KiB";
 		if (msg_address_list_parse(m->from.data, m->from.len, m->arena,
 					   &addrs, &count, &err, NULL) < 0 ||
 		    count == 0)
@@ -256,6 +264,8 @@ sign_param(struct signer_message *m, struct signer_config *c,
 	return 0;
 }
 
+/* Sign in one pass: 0 with out->fields, 1 when the header is too large
+ * to sign (dkim_sign_header_too_large), -1 with *error_r. */
 static int
 sign_run(struct signer_message *m, const struct dkim_sign_params *params,
 	 size_t n, time_t now, struct signer_outcome *out,
@@ -280,6 +290,10 @@ sign_run(struct signer_message *m, const struct dkim_sign_params *params,
 		out->fields = arena_memdup0(m->arena, out->fields,
 					    out->fields_len);
 		ret = 0;
+	} else if (r == 0 && dkim_sign_header_too_large(s)) {
+		out->fields = NULL;
+		out->fields_len = 0;
+		ret = 1;
 	} else if (r == 0) {
 		*error_r = arena_printf(m->arena, "signing: %s", *error_r);
 	}
@@ -379,8 +393,13 @@ signer_message_sign(struct signer_message *m, struct signer_config *c,
 		out->sigs[i].selector = params[i].selector;
 		out->sigs[i].alg = params[i].alg;
 	}
-	if (sign_run(m, params, n, now, out, error_r) < 0)
+	if ((r = sign_run(m, params, n, now, out, error_r)) < 0)
 		return -1;
+	if (r > 0) {
+		out->reason = SIGNER_TOO_LARGE " (over 1000 fields or 1 MiB, "
+					       "or a field over 256 KiB)";
+		return 0;
+	}
 	out->nsigs = n;
 	out->verdict = SIGNER_SIGNED;
 	return 0;

@@ -12,9 +12,11 @@
  * verifier here fails such a message), a From field written "From :"
  * (RFC 5322 4.5 obsolete syntax: dkimpy fails any signature over it),
  * an address no SigningTable line matches, a "%" key name that is not in
- * the KeyTable, a "%" domain that is not a DKIM domain name, or every
+ * the KeyTable, a "%" domain that is not a DKIM domain name, every
  * selected d=/s= pair already signed the message (signer-existing.h:
- * a signature that verifies with our key, not a field claiming it).  The message is then written unchanged and
+ * a signature that verifies with our key, not a field claiming it), or
+ * a header too large to sign (a property of the message that no retry
+ * changes).  The message is then written unchanged and
  * `reason` says why.  Errors (-1) are internal failures: the caller
  * exits 75 (EX_TEMPFAIL) so that Postfix keeps the message.
  *
@@ -65,6 +67,7 @@ struct signer_message {
 	struct msg_header_parser *parser;
 	bool header_done, eol_known, lf, last_cr;
 	size_t from_count;
+	bool from_oversized; /* the first From is over msg-header's limit */
 	struct buf from;
 	bool hidden_from;  /* a bare CR/LF hides a From field */
 	bool from_obs_wsp; /* "From :" (RFC 5322 4.5 obsolete syntax) */

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dns/dns-name.h"
 #include "dns/dns.h"
 #include "harness.h"
 

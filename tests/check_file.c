@@ -86,6 +86,27 @@ START_TEST(test_unsized)
 }
 END_TEST
 
+/* A FIFO with no writer: refused at once, never a blocked open() (probe
+ * 2026-12: a key file that is a FIFO hung the signer). */
+START_TEST(test_fifo)
+{
+	char *dir = harness_tmpdir("file");
+	char *path = harness_write_file(dir, "fifo", "");
+	struct ma_file f;
+	const char *err = NULL;
+
+	unlink(path);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	ck_assert_int_eq(ma_file_read(path, 100, MA_FILE_REGULAR |
+				      MA_FILE_SECRET, &f, &err), -1);
+	harness_assert_str("fifo refused", err, "not a regular file");
+	unlink(path);
+	rmdir(dir);
+	free(path);
+	free(dir);
+}
+END_TEST
+
 START_TEST(test_missing_and_secret)
 {
 	char *dir = harness_tmpdir("file");
@@ -122,6 +143,7 @@ file_suite(void)
 
 	tcase_add_test(tc, test_limits);
 	tcase_add_test(tc, test_unsized);
+	tcase_add_test(tc, test_fifo);
 	tcase_add_test(tc, test_missing_and_secret);
 	suite_add_tcase(s, tc);
 	return s;

@@ -3,8 +3,8 @@
  * unlinked temp file; bytes back exactly), the header scan (From fields,
  * DKIM-Signature fields present, line-end style), the sign / do-not-sign
  * decisions, the output (fields + the input bytes unchanged) and the
- * configuration errors users see.  The program's exit codes are checked
- * by tests/dkim-signer-cli.sh.
+ * configuration errors users see, UserID lookup and the log escaping.
+ * The program's exit codes are checked by tests/dkim-signer-cli.sh.
  *
  * Oracle for the signature: RFC 8463 appendix A (the "brisbane" Ed25519
  * key, A.1, and the message of A.3, whose simple body hash is
@@ -15,19 +15,24 @@
 
 #include <check.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/arena.h"
 #include "util/buf.h"
 #include "dkim/dkim-crypto.h"
 #include "harness.h"
+#include "logsink.h"
 #include "signer-config.h"
 #include "signer-existing.h"
 #include "signer-message.h"
 #include "signer-spool.h"
+#include "signer-user.h"
 
 /* RFC 8463 A.1: the Ed25519 private key (base64 seed). */
 #define BRISBANE_SEED "nWGxne/9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A="
@@ -714,6 +719,120 @@ START_TEST(test_inline_key_safety)
 }
 END_TEST
 
+/* probe 2026-12 F03, F10: a header dkim-sign.h refuses to sign is a
+ * property of the message, so it is passed on unsigned, never an error
+ * (exit 75 deferred it until it bounced); an oversized From is not even
+ * parsed (F10: msg_address_list_parse(NULL, 0) was undefined). */
+static const struct {
+	const char *what;
+	size_t fields, field_len, from_len;
+	const char *reason;
+} too_large_cases[] = {
+	{"1001 fields", 1001, 1, 0, "header too large to sign (over 1000 "
+	 "fields or 1 MiB, or a field over 256 KiB)"},
+	{"1.5 MB header", 500, 3000, 0, "header too large to sign (over 1000 "
+	 "fields or 1 MiB, or a field over 256 KiB)"},
+	{"300 KB field", 1, 300000, 0, "header too large to sign (over 1000 "
+	 "fields or 1 MiB, or a field over 256 KiB)"},
+	{"300 KB From", 0, 0, 300000,
+	 "header too large to sign: a From field over 256 KiB"},
+};
+
+START_TEST(test_too_large)
+{
+	struct signer_config *c = config_with("");
+	struct signer_message m;
+	struct signer_outcome o;
+	struct buf msg = BUF_INIT;
+	const char *err = NULL;
+	size_t i, len;
+	char *out;
+
+	buf_append_str(&msg, "From: ");
+	for (i = 0; i < too_large_cases[_i].from_len; i++)
+		buf_append_char(&msg, 'q');
+	buf_append_str(&msg, " <joe@football.example.com>\nSubject: t\n");
+	for (i = 0; i < too_large_cases[_i].fields; i++) {
+		buf_printf(&msg, "X-F%zu: ", i);
+		for (len = 0; len < too_large_cases[_i].field_len; len++)
+			buf_append_char(&msg, 'v');
+		buf_append_char(&msg, '\n');
+	}
+	buf_append_str(&msg, "\nhi\n");
+	signer_message_init(&m, dir, 0);
+	feed(&m, msg.data, msg.len, 0);
+	ck_assert_msg(signer_message_sign(&m, c, "s@x", 0, &o, &err) == 0,
+		      "%s: sign: %s", too_large_cases[_i].what, err);
+	ck_assert_msg(o.verdict == SIGNER_UNSIGNED, "%s: signed",
+		      too_large_cases[_i].what);
+	harness_assert_str(too_large_cases[_i].what, o.reason,
+			   too_large_cases[_i].reason);
+	out = output_of(&m, &o, &len);
+	ck_assert_uint_eq(len, msg.len);
+	ck_assert(memcmp(out, msg.data, len) == 0);
+	free(out);
+	buf_free(&msg);
+	signer_message_deinit(&m);
+	signer_config_free(&c);
+}
+END_TEST
+
+/* probe 2026-12 F13: UserID USER:GROUP - the group is looked up (not
+ * ignored), an unknown one refused.  Expected ids from getpwnam(3) and
+ * getgrnam(3). */
+START_TEST(test_user_lookup)
+{
+	struct arena *arena = arena_new(0);
+	struct signer_user u;
+	const char *err = NULL;
+	struct group *gr;
+
+	ck_assert_int_eq(signer_user_lookup("root", arena, &u, &err), 0);
+	ck_assert_uint_eq(u.uid, 0);
+	ck_assert_uint_eq(u.gid, getpwnam("root")->pw_gid);
+	if ((gr = getgrnam("mail")) != NULL) {
+		ck_assert_int_eq(signer_user_lookup("root:mail", arena, &u,
+						    &err), 0);
+		ck_assert_uint_eq(u.uid, 0);
+		ck_assert_uint_eq(u.gid, getgrnam("mail")->gr_gid);
+	}
+	ck_assert_int_eq(signer_user_lookup("root:no-such-group-x", arena, &u,
+					    &err), -1);
+	harness_assert_str("unknown group", err,
+			   "UserID: no such group 'no-such-group-x'");
+	ck_assert_int_eq(signer_user_lookup("no-such-user-x:mail", arena, &u,
+					    &err), -1);
+	harness_assert_str("unknown user", err,
+			   "UserID: no such user 'no-such-user-x'");
+	ck_assert_int_eq(signer_user_lookup("root:", arena, &u, &err), -1);
+	harness_assert_str("empty group", err,
+			   "UserID: empty user or group name");
+	arena_free(&arena);
+}
+END_TEST
+
+/* probe 2026-12 F12: log text from a message can neither start a line
+ * nor send terminal escapes; the format is logsink.h's (\xHH, "\\"). */
+static const struct {
+	const char *in, *want;
+} escapes[] = {
+	{"carol@example.org", "carol@example.org"},
+	{"x\033[2J\033[31m y", "x\\x1B[2J\\x1B[31m y"},
+	{"a\nfake: line\rz", "a\\x0Afake: line\\x0Dz"},
+	{"back\\slash \x7f \x80\xff", "back\\\\slash \\x7F \\x80\\xFF"},
+	{"", ""},
+};
+
+START_TEST(test_log_escape)
+{
+	struct buf out = BUF_INIT;
+
+	logsink_escape(&out, escapes[_i].in);
+	harness_assert_str("escaped", buf_cstr(&out), escapes[_i].want);
+	buf_free(&out);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -739,6 +858,11 @@ main(void)
 	tcase_add_loop_test(tc, test_percent, 0,
 			    sizeof(percent_cases) / sizeof(percent_cases[0]));
 	tcase_add_test(tc, test_inline_key_safety);
+	tcase_add_loop_test(tc, test_too_large, 0,
+			    sizeof(too_large_cases) / sizeof(too_large_cases[0]));
+	tcase_add_test(tc, test_user_lookup);
+	tcase_add_loop_test(tc, test_log_escape, 0,
+			    sizeof(escapes) / sizeof(escapes[0]));
 	suite_add_tcase(s, tc);
 	failed = harness_run_suite(s);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;

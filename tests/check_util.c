@@ -139,6 +139,11 @@ START_TEST(test_strparse_misc)
 	ck_assert_int_eq(t.p[0], 'a');
 	sp_init(&sp, "a\0b;", 4); /* NUL bytes are data, not a stop */
 	ck_assert_uint_eq(sp_until(&sp, ";", &sl), 3);
+	/* probe 2026-12 F10: an absent value (an empty struct buf) is NULL,
+	 * 0 - no NULL + 0 (UBSan "applying zero offset to null pointer") */
+	sp_init(&sp, NULL, 0);
+	ck_assert(sp_eof(&sp));
+	ck_assert_uint_eq(sp_left(&sp), 0);
 }
 END_TEST
 

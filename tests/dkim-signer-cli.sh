@@ -212,32 +212,160 @@ expect_eq "$([ "$rss" -lt 20000 ] && echo bounded)" bounded "50 MB message: max 
 expect_eq "$(dkimpy_verify "$W/out")" "True True" "50 MB message: signatures verify with dkimpy"
 
 # --- killed while writing: nothing half-written is injected.  The
-# stand-in reads slowly and marks the message complete only at end of
-# input; the guard must kill it before it can see end of input.
+# stand-in is a wrapper that does NOT exec (probe 2026-12 F05: the guard
+# killed only the wrapper's PID; its child saw end of input and queued a
+# truncated copy): the child reads slowly and "queues" (renames its copy)
+# itself at end of input; the guard must kill it before it sees that.
 cat > "$W/slow.sh" <<EOT
 #!/bin/sh
 /usr/bin/python3 -c '
-import sys, time
+import os, sys, time
+open("$W/slow.pid", "w").write(str(os.getpid()))
 out = open("$W/partial", "wb")
 while True:
     b = sys.stdin.buffer.read1(65536)
     if not b:
         break
     out.write(b); out.flush(); time.sleep(0.005)
-' && mv "$W/partial" "$W/complete"
+out.close()
+os.rename("$W/partial", "$W/complete")
+'
 EOT
 chmod 755 "$W/slow.sh"
-rm -f "$W/partial" "$W/complete"
-"$signer" -c "$W/signer.conf" -o "ReinjectCommand=$W/slow.sh" -f a@example.com -- b@example.net < "$W/huge.eml" 2>/dev/null &
-spid=$!
-i=0
-while [ "$(stat -c %s "$W/partial" 2>/dev/null || echo 0)" -lt 1000000 ] && [ $i -lt 300 ]; do sleep 0.05; i=$((i + 1)); done
-kill -9 "$spid"
-wait "$spid"
-expect_eq "$?" 137 "signer killed while writing to the re-injection command"
-sleep 1
-expect_eq "$([ -e "$W/complete" ] && echo injected)" "" "the re-injection command never saw end of input (killed by the guard)"
-expect_eq "$(ps -eo args= | grep -c "^/bin/sh $W/slow.sh" | tr -d ' ')" 0 "nothing of it left running"
+pid_gone() { # PID: wait (up to 60 s) until it is gone; "gone" or "alive"
+	i=0
+	while kill -0 "$1" 2>/dev/null && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+	if kill -0 "$1" 2>/dev/null; then
+		kill -9 "$1"
+		echo alive
+	else
+		echo gone
+	fi
+}
+killed_while_writing() { # WHAT SETSID-OR-EMPTY GROUP-KILL-OR-EMPTY
+	rm -f "$W/partial" "$W/complete" "$W/slow.pid"
+	$2 "$signer" -c "$W/signer.conf" -o "ReinjectCommand=$W/slow.sh" -f a@example.com -- b@example.net < "$W/huge.eml" 2>/dev/null &
+	spid=$!
+	i=0
+	while [ "$(stat -c %s "$W/partial" 2>/dev/null || echo 0)" -lt 1000000 ] && [ $i -lt 300 ]; do sleep 0.05; i=$((i + 1)); done
+	if [ -n "$3" ]; then
+		kill -9 "-$spid" # pipe(8) at its time_limit: the whole group
+	else
+		kill -9 "$spid" # the OOM killer: the signer alone
+	fi
+	wait "$spid"
+	expect_eq "$?" 137 "$1: signer killed while writing to a wrapper"
+	expect_eq "$(pid_gone "$(cat "$W/slow.pid")")" gone "$1: the wrapper's child is gone"
+	expect_eq "$([ -e "$W/complete" ] && echo "queued $(wc -c < "$W/complete") bytes")" "" "$1: the wrapper's child never saw end of input (nothing truncated queued)"
+	expect_eq "$(ps -eo args= | grep -c "^/bin/sh $W/slow.sh" | tr -d ' ')" 0 "$1: nothing of it left running"
+}
+killed_while_writing "killed alone" "" ""
+# under pipe(8) the signer leads its process group and pipe(8) kills the
+# group: the command's group must not escape that
+killed_while_writing "group killed" setsid group
+
+# --- probe 2026-12 F04: no deadline of its own - a hung re-injection
+# command ran into pipe(8)'s time_limit, which bounces.  TimeLimit ends
+# it with 75 first, and kills the command (nothing queued).
+cat > "$W/hang.sh" <<EOT
+#!/bin/sh
+echo \$\$ > "$W/hang.pid"
+[ "\$HANG_READ" = yes ] && cat > "$W/hang.tmp"
+sleep 3600
+mv "$W/hang.tmp" "$W/injected"
+EOT
+chmod 755 "$W/hang.sh"
+for read in no yes; do
+	rm -f "$W/injected" "$W/hang.pid" "$W/hang.tmp"
+	HANG_READ=$read timeout 120 "$signer" -c "$W/signer.conf" -o TimeLimit=2 -o "ReinjectCommand=$W/hang.sh" -f a@example.com -- b@example.net < "$W/msg.eml" > /dev/null 2> "$W/err"
+	expect_eq "$?" 75 "hung re-injection (reads all: $read): exit 75 at TimeLimit"
+	expect_match "$(cat "$W/err")" "deferred: TimeLimit of 2s exceeded: $W/hang.sh killed by signal 9" "hung re-injection (reads all: $read): says why"
+	expect_eq "$(pid_gone "$(cat "$W/hang.pid")")" gone "hung re-injection (reads all: $read): killed, with its children"
+	expect_eq "$([ -e "$W/injected" ] && echo yes)" "" "hung re-injection (reads all: $read): nothing queued"
+done
+tempfail "TimeLimit below 1 s" "TimeLimit: " -c "$W/signer.conf" -o TimeLimit=0 -f a@example.com -- b@example.net
+# blocked elsewhere (here: standard input never ends): the hard exit
+mkfifo "$W/stdin.fifo"
+exec 7<> "$W/stdin.fifo"
+timeout 120 "$signer" -c "$W/signer.conf" -o TimeLimit=1 --stdout -f a@example.com < "$W/stdin.fifo" > "$W/out" 2> "$W/err"
+expect_eq "$?" 75 "blocked reading: exit 75 after TimeLimit and the grace"
+expect_match "$(cat "$W/err")" "^dkim-signer: TimeLimit of 1s exceeded" "blocked reading: says why on stderr"
+exec 7>&-
+# a key file that is a FIFO blocked open(2): refused at once instead
+mv "$W/ed.private" "$W/ed.moved"
+mkfifo -m 600 "$W/ed.private"
+tempfail "key file is a FIFO" "ed.private: not a regular file" -c "$W/signer.conf" -o TimeLimit=60 -f a@example.com -- b@example.net
+tempfail "-n with a FIFO key" "ed.private: not a regular file" -n -c "$W/signer.conf" -o TimeLimit=60
+rm -f "$W/ed.private"
+mv "$W/ed.moved" "$W/ed.private"
+
+# --- probe 2026-12 F16: a command that exits 0 after it stopped reading:
+# the deferral reason said "(null)"
+printf '#!/bin/sh\nhead -c 100 > /dev/null\nexit 0\n' > "$W/short.sh"; chmod 755 "$W/short.sh"
+"$signer" -c "$W/signer.conf" -o "ReinjectCommand=$W/short.sh" -f a@example.com -- b@example.net < "$W/big.eml" 2> "$W/err"
+expect_eq "$?" 75 "re-injection stops reading, exits 0: exit 75"
+expect_match "$(cat "$W/err")" "deferred: $W/short.sh exited with status 0 \(writing: Broken pipe\)" "re-injection stops reading, exits 0: says how it ended"
+expect_no_match "$(cat "$W/err")" "null" "re-injection stops reading: no (null) in the reason"
+
+# --- probe 2026-12 F03: a header too large to sign is passed on unsigned
+# (exit 75 deferred it on every retry until it bounced); F10: an
+# oversized From is not parsed (UBSan: NULL + 0 in the sanitizer build)
+/usr/bin/python3 - "$W" <<'PY'
+import os, sys
+H = b"From: Alice <alice@example.com>\nTo: bob@example.net\nSubject: t\n"
+def w(n, d): open(os.path.join(sys.argv[1], n), "wb").write(d)
+w("fields995.eml", H + b"".join(b"X-F%d: v\n" % i for i in range(990)) + b"\nhi\n")
+w("fields1001.eml", H + b"".join(b"X-F%d: v\n" % i for i in range(1001)) + b"\nhi\n")
+w("header1.5MB.eml", H + b"".join(b"X-F%d: %s\n" % (i, b"v" * 3000) for i in range(500)) + b"\nhi\n")
+w("from300KB.eml", b"From: " + b"q" * 300000 + b" <alice@example.com>\nSubject: t\n\nhi\n")
+PY
+"$signer" -c "$W/signer.conf" --stdout -f a@example.com < "$W/fields995.eml" > "$W/out" 2> "$W/err"
+expect_eq "$?:$(dkimpy_verify "$W/out")" "0:True True" "995 header fields: signed, dkimpy verifies"
+for m in fields1001 header1.5MB from300KB; do
+	"$signer" -c "$W/signer.conf" --stdout -f a@example.com < "$W/$m.eml" > "$W/out" 2> "$W/err"
+	expect_eq "$?" 0 "$m: exit 0"
+	cmp -s "$W/$m.eml" "$W/out"
+	expect_eq "$?" 0 "$m: passed on unchanged"
+	expect_match "$(cat "$W/err")" "not signed: header too large to sign" "$m: logged"
+	expect_no_match "$(cat "$W/err")" "runtime error" "$m: no sanitizer report"
+done
+
+# --- probe 2026-12 F12: log lines carried raw From bytes (terminal
+# escapes, fake log text) to LogFile and stderr
+printf 'From: "x\033[2J\033[31m dkim-signer[1]: Q1: from=<ceo@example.com>, signed d=example.com"@other.test\nSubject: t\n\nhi\n' > "$W/esc.eml"
+esc=$(printf '\033')
+"$signer" -c "$W/signer.conf" --stdout -f a@example.com < "$W/esc.eml" > /dev/null 2> "$W/err"
+expect_eq "$(grep -c "$esc" "$W/err")" 0 "stderr log: no raw ESC"
+expect_match "$(cat "$W/err")" 'not signed: .*x\\x1B\[2J\\x1B\[31m' "stderr log: ESC written as \\x1B"
+"$signer" -c "$W/signer.conf" -o "LogFile=$W/signer.log" --stdout -f a@example.com < "$W/esc.eml" > /dev/null 2>&1
+expect_eq "$(grep -c "$esc" "$W/signer.log")" 0 "LogFile: no raw ESC"
+expect_eq "$(wc -l < "$W/signer.log" | tr -d ' ')" 1 "LogFile: one line"
+
+# --- probe 2026-12 F13: UserID GROUP was ignored; LogFile was opened as
+# root, through symbolic links
+tempfail "UserID with an unknown group" "UserID: no such group 'no-such-group-x'" -c "$W/signer.conf" -o "UserID=nobody:no-such-group-x" -f a@example.com -- b@example.net
+tempfail "-n: UserID with an unknown group" "UserID: no such group 'no-such-group-x'" -n -c "$W/signer.conf" -o "UserID=nobody:no-such-group-x"
+: > "$W/target.log"
+ln -s "$W/target.log" "$W/link.log"
+"$signer" -c "$W/signer.conf" -o "LogFile=$W/link.log" --stdout -f a@example.com < "$W/msg.eml" > /dev/null 2> "$W/err"
+expect_eq "$?" 0 "LogFile a symbolic link: the message still goes on"
+expect_eq "$(wc -c < "$W/target.log" | tr -d ' ')" 0 "LogFile a symbolic link: not followed"
+expect_match "$(cat "$W/err")" "warning: LogFile $W/link.log: is a symbolic link" "LogFile a symbolic link: warned"
+if [ "$(id -u)" = 0 ] && getent group mail > /dev/null && getent passwd nobody > /dev/null; then
+	mkdir -m 777 "$W/ids"
+	printf '#!/bin/sh\nid -gn > %s/ids/group\nid -Gn > %s/ids/groups\ncat > /dev/null\n' "$W" "$W" > "$W/id.sh"
+	chmod 755 "$W/id.sh"
+	printf 'From: carol@example.org\n\nx\n' | "$signer" -c "$W/signer.conf" -o "UserID=nobody:mail" -o "ReinjectCommand=$W/id.sh" -f a@example.com -- b@example.net 2> "$W/err"
+	expect_eq "$?" 0 "UserID nobody:mail: exit 0"
+	expect_eq "$(cat "$W/ids/group")" mail "UserID nobody:mail: the group is mail"
+	expect_match " $(cat "$W/ids/groups") " " mail " "UserID nobody:mail: mail among the groups"
+	mkdir -m 700 "$W/rootonly"
+	printf 'From: carol@example.org\n\nx\n' | "$signer" -c "$W/signer.conf" -o "UserID=nobody" -o "LogFile=$W/rootonly/signer.log" --stdout -f a@example.com > /dev/null 2> "$W/err"
+	expect_eq "$?" 0 "LogFile not writable by UserID: the message still goes on"
+	expect_eq "$([ -e "$W/rootonly/signer.log" ] && echo created)" "" "LogFile opened after the privilege drop (not created as root)"
+	expect_match "$(cat "$W/err")" "LogFile $W/rootonly/signer.log: Permission denied" "LogFile not writable by UserID: warned"
+fi
+
 # --version and --help: exit 0 with the name, or the usage, on stdout
 out=$("$signer" --version 2>/dev/null); rc=$?
 expect_eq "$rc" 0 "--version exits 0"

@@ -347,8 +347,8 @@ dkim_privkey_load(const char *path, unsigned int flags, struct arena *arena,
 	size_t len;
 	int ret = -1;
 
-	if (ma_file_read(path, DKIM_PRIVKEY_MAX_FILE, MA_FILE_SECRET, &file,
-			 &error) < 0) {
+	if (ma_file_read(path, DKIM_PRIVKEY_MAX_FILE,
+			 MA_FILE_SECRET | MA_FILE_REGULAR, &file, &error) < 0) {
 		*error_r = arena_printf(arena, "%s: %s", path, error);
 		return -1;
 	}

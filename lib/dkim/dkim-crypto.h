@@ -77,9 +77,10 @@ enum dkim_privkey_flags {
 
 /* Load a private key file (at most 64 KiB, util/file.h; the bytes read
  * are wiped).  Returns 0 and *key_r, or -1 with *error_r in `arena`
- * ("FILE: readable by group/others (chmod 600)", "FILE: not a PEM
- * private key or base64 Ed25519 seed", "FILE: RSA key of 512 bits:
- * 1024..4096 needed"). */
+ * ("FILE: not a regular file" - a FIFO, device or directory is refused
+ * without blocking -, "FILE: readable by group/others (chmod 600)",
+ * "FILE: not a PEM private key or base64 Ed25519 seed", "FILE: RSA key
+ * of 512 bits: 1024..4096 needed"). */
 int dkim_privkey_load(const char *path, unsigned int flags,
 		      struct arena *arena, struct dkim_privkey **key_r,
 		      const char **error_r);

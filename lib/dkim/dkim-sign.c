@@ -446,3 +446,9 @@ dkim_sign_end(struct dkim_sign *s, const char **fields_r, size_t *len_r,
 	*len_r = s->out.len;
 	return 0;
 }
+
+bool
+dkim_sign_header_too_large(const struct dkim_sign *s)
+{
+	return s->header_too_large;
+}

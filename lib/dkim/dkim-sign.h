@@ -76,5 +76,10 @@ void dkim_sign_push(struct dkim_sign *s, const void *data, size_t len);
  * failure). */
 int dkim_sign_end(struct dkim_sign *s, const char **fields_r,
 		  size_t *len_r, const char **error_r);
+/* After dkim_sign_end() failed: true when the reason is the message's
+ * header itself (more than 1000 fields, over 1 MiB, or a field over
+ * msg-header.h's limit), which no retry can change, so that a caller
+ * can pass the message on unsigned rather than fail. */
+bool dkim_sign_header_too_large(const struct dkim_sign *s);
 
 #endif

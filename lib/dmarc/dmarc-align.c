@@ -1,6 +1,6 @@
 /*
  * dmarc-align.c - domain comparisons for Identifier Alignment, RFC 9989
- * 3.2.10 and 4.4 (see dmarc.h).  Organizational Domains themselves come
+ * 3.2.10 and 4.4 (see dmarc-align.h).  Organizational Domains themselves come
  * from the tree walk (dmarc-discover.c) or the PSL.
  */
 #include "config.h"
@@ -8,7 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "dmarc/dmarc.h"
+#include "dmarc/dmarc-align.h"
 
 static size_t
 domain_len(const char *d)

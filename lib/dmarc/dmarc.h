@@ -41,6 +41,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "dmarc/dmarc-align.h"
 #include "dmarc/dmarc-record.h"
 #include "msg/msg-address.h"
 #include "spf/spf.h"
@@ -186,15 +187,6 @@ int dmarc_check_run(struct dns_resolver *resolver,
 		    const struct ma_log *log, struct arena *arena,
 		    struct dmarc_verdict *verdict_r, const char **error_r);
 
-/* Identifier alignment (dmarc-align.c), RFC 9989 4.4 / 3.2.10. */
-/* Strict: the same domain (ASCII case-insensitive, final dot ignored). */
-bool dmarc_domain_eq(const char *a, const char *b);
-/* Whether `a` and `b` share at least one trailing label; if not they
- * cannot have the same Organizational Domain. */
-bool dmarc_domains_related(const char *a, const char *b);
-/* Number of labels of a domain ("a.example.com" -> 3; "" -> 0). */
-unsigned int dmarc_label_count(const char *domain);
-/* The suffix of `domain` with `labels` labels (pointer into it). */
-const char *dmarc_domain_suffix(const char *domain, unsigned int labels);
+/* Identifier alignment's domain comparisons: dmarc-align.h. */
 
 #endif

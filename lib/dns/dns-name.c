@@ -2,14 +2,14 @@
  * dns-name.c - the syntax of a query name in text form (RFC 1035 2.3.4),
  * on its own so that programs that check names without resolving them
  * (dkim-signer, through the address parser) do not link the resolver
- * and with it libunbound and libevent.  Declared in dns.h.
+ * and with it libunbound and libevent (see dns-name.h).
  */
 #include "config.h"
 
 #include <stdbool.h>
 #include <string.h>
 
-#include "dns/dns.h"
+#include "dns/dns-name.h"
 
 /* RFC 1035 section 2.3.4: 255 octets on the wire = 253 in text;
  * labels of 63 octets at most. */

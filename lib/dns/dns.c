@@ -26,6 +26,7 @@
 #include "util/arena.h"
 #include "dns/dns-localzones.h"
 #include "dns/dns-packet.h"
+#include "dns/dns-name.h"
 #include "dns/dns.h"
 #include "util/elapsed.h"
 #include "util/log.h"

@@ -209,8 +209,6 @@ const char *dns_type_str(enum dns_type type);
  * (and *type_r untouched) if unknown. */
 bool dns_type_parse(const char *name, enum dns_type *type_r);
 
-/* Whether `name` is a syntactically valid query name: 1..253 octets,
- * labels 1..63 octets, an optional final dot. */
-bool dns_name_is_valid(const char *name);
+/* dns_name_is_valid(): dns-name.h */
 
 #endif

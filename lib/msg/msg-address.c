@@ -11,7 +11,7 @@
 
 #include "util/arena.h"
 #include "util/buf.h"
-#include "dns/dns.h"
+#include "dns/dns-name.h"
 #include "msg/msg-address.h"
 #include "util/strparse.h"
 

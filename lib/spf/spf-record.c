@@ -13,7 +13,7 @@
 #include <strings.h>
 
 #include "util/arena.h"
-#include "dns/dns.h"
+#include "dns/dns-name.h"
 #include "spf/spf-macro.h"
 #include "spf/spf-record.h"
 #include "util/strparse.h"

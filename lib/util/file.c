@@ -81,7 +81,12 @@ ma_file_read(const char *path, size_t max, unsigned int flags,
 
 	memset(file_r, 0, sizeof(*file_r));
 	file_r->flags = flags;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) < 0) {
+	/* MA_FILE_REGULAR: O_NONBLOCK, so that opening a FIFO does not
+	   block before fstat() can refuse it (reads of a regular file are
+	   not affected) */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC |
+		       ((flags & MA_FILE_REGULAR) != 0 ? O_NONBLOCK : 0))) < 0 ||
+	    fstat(fd, &st) < 0) {
 		*error_r = strerror(errno);
 		if (fd >= 0)
 			close(fd);

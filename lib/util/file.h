@@ -6,7 +6,8 @@
  *
  * A file larger than `max` is an error ("file too large"), whatever its
  * kind; so is a read error (strerror's text).  With MA_FILE_REGULAR
- * anything but a regular file is refused ("not a regular file").  With
+ * anything but a regular file is refused ("not a regular file"), a FIFO
+ * without blocking in open().  With
  * MA_FILE_SECRET (key material) the data is read into one buffer of
  * max + 1 bytes that is never reallocated, so no copy is left behind in
  * freed memory, and ma_file_free() wipes it.

@@ -12,7 +12,8 @@ void
 sp_init(struct strparse *sp, const void *data, size_t len)
 {
 	sp->p = data;
-	sp->end = sp->p + len;
+	/* NULL with 0 is an empty input (NULL + 0 is undefined in C) */
+	sp->end = len != 0 ? sp->p + len : sp->p;
 }
 
 void

@@ -28,6 +28,7 @@ struct sp_slice {
 /* A predicate over one byte (0..255). */
 typedef bool sp_class_fn(unsigned char c);
 
+/* A cursor over data[0..len); data may be NULL when len is 0. */
 void sp_init(struct strparse *sp, const void *data, size_t len);
 void sp_init_str(struct strparse *sp, const char *s);
 
