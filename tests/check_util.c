@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,6 +40,81 @@ START_TEST(test_arena_basic)
 	ck_assert_str_eq(arena_strndup(a, "abcdef", 3), "abc");
 	arena_free(&a);
 	ck_assert_ptr_null(a);
+}
+END_TEST
+
+/* arena_printf prints into the newest chunk's free room and prints
+ * again only when the text does not fit (issue 20 item 3): every length
+ * around the room left (chunk of 64 bytes: 0..200 characters after 0..63
+ * bytes used) comes out whole, NUL-terminated, and the allocations
+ * after it do not overlap it. */
+START_TEST(test_arena_printf_room)
+{
+	char want[256];
+	size_t used, n;
+
+	memset(want, 'q', sizeof(want));
+	for (used = 0; used < 64; used += 7) {
+		struct arena *a = arena_new(64);
+
+		if (used > 0)
+			memset(arena_alloc(a, used), 'u', used);
+		for (n = 0; n <= 200; n += 3) {
+			char *p = arena_printf(a, "%.*s", (int)n, want);
+			char *after = arena_alloc(a, 8);
+
+			ck_assert_uint_eq(strlen(p), n);
+			ck_assert(memcmp(p, want, n) == 0);
+			memset(after, 'z', 8);
+			ck_assert_uint_eq(strlen(p), n);
+			ck_assert_uint_eq((uintptr_t)p % sizeof(void *), 0);
+		}
+		ck_assert_str_eq(arena_printf(a, "%s", ""), "");
+		arena_free(&a);
+	}
+}
+END_TEST
+
+/* buf_printf prints into the free room and again only when it does not
+ * fit (issue 20 item 3): appends of every length around the capacity
+ * keep what was there and add exactly the text. */
+START_TEST(test_buf_printf_room)
+{
+	struct buf b = BUF_INIT, want = BUF_INIT;
+	size_t n, i;
+
+	for (n = 0; n < 600; n += 13) {
+		buf_printf(&b, "%zu:", n);
+		{
+			char num[32];
+			int k = snprintf(num, sizeof(num), "%zu:", n);
+
+			buf_append(&want, num, (size_t)k);
+		}
+		for (i = 0; i < n; i++)
+			buf_append_char(&want, (char)('a' + i % 26));
+		buf_printf(&b, "%.*s", (int)n,
+			   "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"
+			   "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"
+			   "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"
+			   "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"
+			   "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"
+			   "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"
+			   "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"
+			   "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"
+			   "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"
+			   "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"
+			   "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"
+			   "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz");
+		ck_assert_uint_eq(b.len, want.len);
+		ck_assert(memcmp(b.data, want.data, b.len) == 0);
+		ck_assert_int_eq(b.data[b.len], '\0');
+	}
+	buf_free(&b);
+	buf_printf(&b, "%s", "");
+	ck_assert_str_eq(buf_cstr(&b), "");
+	buf_free(&b);
+	buf_free(&want);
 }
 END_TEST
 
@@ -155,6 +231,8 @@ util_suite(void)
 
 	tcase_add_test(tc, test_arena_basic);
 	tcase_add_test(tc, test_buf);
+	tcase_add_test(tc, test_arena_printf_room);
+	tcase_add_test(tc, test_buf_printf_room);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("strparse");
 	tcase_add_test(tc, test_strparse_window);
