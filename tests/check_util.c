@@ -215,6 +215,25 @@ START_TEST(test_strparse_misc)
 	ck_assert_int_eq(t.p[0], 'a');
 	sp_init(&sp, "a\0b;", 4); /* NUL bytes are data, not a stop */
 	ck_assert_uint_eq(sp_until(&sp, ";", &sl), 3);
+	/* issue 20: one stop byte goes through memchr, several through a
+	 * bit set; both treat NUL as data and bytes >= 0x80 as bytes */
+	sp_init(&sp, "a\0b\xff;c", 6);
+	ck_assert_uint_eq(sp_until(&sp, ";\xff", &sl), 3);
+	ck_assert_int_eq(sp_peek(&sp), 0xff);
+	sp_init(&sp, "a\0b\xff;c", 6);
+	ck_assert_uint_eq(sp_until(&sp, "\xff", &sl), 3);
+	sp_init(&sp, "abc", 3);
+	ck_assert_uint_eq(sp_until(&sp, "xyz", &sl), 3);
+	ck_assert(sp_eof(&sp));
+	sp_init(&sp, "abc", 3);
+	ck_assert_uint_eq(sp_until(&sp, "z", &sl), 3);
+	sp_init(&sp, "abc", 3);
+	ck_assert_uint_eq(sp_until(&sp, "", &sl), 3);
+	sp_init(&sp, "abc", 3);
+	ck_assert_uint_eq(sp_until(&sp, "ca", &sl), 0);
+	sp_init(&sp, NULL, 0);
+	ck_assert_uint_eq(sp_until(&sp, "\n", &sl), 0);
+	ck_assert_uint_eq(sp_until(&sp, "\n=", &sl), 0);
 	/* probe 2026-12 F10: an absent value (an empty struct buf) is NULL,
 	 * 0 - no NULL + 0 (UBSan "applying zero offset to null pointer") */
 	sp_init(&sp, NULL, 0);
