@@ -12,6 +12,7 @@
 
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/hdrfold.h"
 #include "util/strparse.h"
 #include "harness.h"
 
@@ -115,6 +116,45 @@ START_TEST(test_buf_printf_room)
 	ck_assert_str_eq(buf_cstr(&b), "");
 	buf_free(&b);
 	buf_free(&want);
+}
+END_TEST
+
+/* hdrfold_append_quoted / _comment append the text between special
+ * bytes in runs (issue 20 item 3); the output is RFC 5322's: 3.2.4
+ * quoted-string with '"' and '\\' as quoted-pairs, 3.2.2 comment with
+ * '(', ')' and '\\' as quoted-pairs, CR and LF (never allowed bare)
+ * each made one SP. */
+START_TEST(test_hdrfold_escape)
+{
+	static const struct {
+		bool comment;
+		const char *in, *want;
+	} cases[] = {
+		{false, "", "\"\""},
+		{false, "plain text", "\"plain text\""},
+		{false, "a\"b\\c", "\"a\\\"b\\\\c\""},
+		{false, "(x)", "\"(x)\""},
+		{false, "x\r\ny\n", "\"x  y \""},
+		{true, "", "()"},
+		{true, "a(b)c\\d", "(a\\(b\\)c\\\\d)"},
+		{true, "\"q\"", "(\"q\")"},
+		{true, "line\nnext", "(line next)"},
+		{true, "\\", "(\\\\)"},
+	};
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		buf_reset(&b);
+		buf_append_str(&b, "k=");
+		if (cases[i].comment)
+			hdrfold_append_comment(&b, cases[i].in);
+		else
+			hdrfold_append_quoted(&b, cases[i].in);
+		ck_assert_str_eq(buf_cstr(&b) + 2, cases[i].want);
+		ck_assert(strncmp(buf_cstr(&b), "k=", 2) == 0);
+	}
+	buf_free(&b);
 }
 END_TEST
 
@@ -252,6 +292,7 @@ util_suite(void)
 	tcase_add_test(tc, test_buf);
 	tcase_add_test(tc, test_arena_printf_room);
 	tcase_add_test(tc, test_buf_printf_room);
+	tcase_add_test(tc, test_hdrfold_escape);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("strparse");
 	tcase_add_test(tc, test_strparse_window);
