@@ -158,6 +158,36 @@ START_TEST(test_hdrfold_escape)
 }
 END_TEST
 
+/* hdrfold_unfold skips to the first LF (issue 20 item 3); RFC 5322
+ * 2.2.3: a CRLF or LF followed by WSP is a fold, made one SP with the
+ * WSP after it; other line breaks stay. */
+START_TEST(test_hdrfold_unfold)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{"", ""},
+		{"no fold at all", "no fold at all"},
+		{"a\r\n\tb", "a b"},
+		{"a\n  b\n\tc", "a b c"},
+		{"a\r\nb", "a\r\nb"},
+		{"x\r", "x\r"},
+		{"\r\n c", " c"},
+		{"\n c", " c"},
+		{"keep\r\n", "keep\r\n"},
+		{"p \r\n q\nr", "p  q\nr"},
+	};
+	char tmp[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(tmp, sizeof(tmp), "%s", cases[i].in);
+		hdrfold_unfold(tmp);
+		ck_assert_str_eq(tmp, cases[i].want);
+	}
+}
+END_TEST
+
 START_TEST(test_buf)
 {
 	struct buf b = BUF_INIT;
@@ -293,6 +323,7 @@ util_suite(void)
 	tcase_add_test(tc, test_arena_printf_room);
 	tcase_add_test(tc, test_buf_printf_room);
 	tcase_add_test(tc, test_hdrfold_escape);
+	tcase_add_test(tc, test_hdrfold_unfold);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("strparse");
 	tcase_add_test(tc, test_strparse_window);

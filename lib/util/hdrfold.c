@@ -151,7 +151,14 @@ hdrfold_append_comment(struct buf *b, const char *s)
 void
 hdrfold_unfold(char *s)
 {
-	char *w = s;
+	char *w, *lf = strchr(s, '\n');
+
+	/* a fold starts with CRLF or LF: nothing to do before the first LF
+	 * (found with strchr's speed), or at all without one */
+	if (lf == NULL)
+		return;
+	s = lf > s && lf[-1] == '\r' ? lf - 1 : lf;
+	w = s;
 
 	while (*s != '\0') {
 		size_t brk = s[0] == '\r' && s[1] == '\n' ? 2 : s[0] == '\n';
