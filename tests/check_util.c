@@ -233,6 +233,21 @@ START_TEST(test_strparse_window)
 	ck_assert_int_eq(sp_peek(&sp), -1);
 	ck_assert(!sp_char(&sp, 'X'));
 	ck_assert(!sp_literal_ci(&sp, "X"));
+	/* sp_span's max (issue 20 computes the limit once): below, at and
+	 * above the run and the window; 0 is no limit; the empty cursor */
+	sp_init(&sp, data, 6);
+	ck_assert_uint_eq(sp_span(&sp, sp_is_alpha, 2, &sl), 2);
+	ck_assert_int_eq(sp_peek(&sp), 'c');
+	sp_init(&sp, data, 6);
+	ck_assert_uint_eq(sp_span(&sp, sp_is_alpha, 3, &sl), 3);
+	sp_init(&sp, data, 6);
+	ck_assert_uint_eq(sp_span(&sp, sp_is_alpha, 4, &sl), 3);
+	sp_init(&sp, data, 2);
+	ck_assert_uint_eq(sp_span(&sp, sp_is_alpha, 5, &sl), 2);
+	ck_assert(sp_eof(&sp));
+	sp_init(&sp, NULL, 0);
+	ck_assert_uint_eq(sp_span(&sp, sp_is_alpha, 3, &sl), 0);
+	ck_assert_uint_eq(sl.len, 0);
 }
 END_TEST
 

@@ -69,11 +69,14 @@ size_t
 sp_span(struct strparse *sp, sp_class_fn *cls, size_t max,
 	struct sp_slice *out)
 {
-	const char *start = sp->p;
+	const char *start = sp->p, *p = sp->p, *lim = sp->end;
 
-	while (sp->p < sp->end && cls((unsigned char)*sp->p) &&
-	       (max == 0 || (size_t)(sp->p - start) < max))
-		sp->p++;
+	/* the limit once, not per byte */
+	if (max != 0 && max < (size_t)(sp->end - sp->p))
+		lim = sp->p + max;
+	while (p < lim && cls((unsigned char)*p))
+		p++;
+	sp->p = p;
 	if (out != NULL) {
 		out->p = start;
 		out->len = (size_t)(sp->p - start);
