@@ -10,6 +10,7 @@
  *       [--max-signatures N] [--accept-partial-body] [--time UNIX]
  *       [--ip ADDR --mail-from ADDR
  *       --helo NAME] [--dmarc] [--dmarc-psl] [--psl-file FILE]
+ *       [--dmarc-history DIR [--rcpt-to DOMAIN] [--applied WORD]]
  *       [DNS options] [FILE|-]
  *
  * The message is streamed to the verifier in 64 KiB pieces; key lookups
@@ -32,6 +33,7 @@
 #include "msgauth/msgauth.h"
 #include "progopt.h"
 #include "verify-auth.h"
+#include "verify-history.h"
 
 #define VERIFY_CHUNK 65536
 /* DNS time budget: the CLI bounds each query (--timeout), not the
@@ -59,8 +61,8 @@ verify_usage(FILE *fp)
 		"                         the body unsigned passes (default:\n"
 		"                         dkim=policy, not counted for DMARC)\n"
 		"  --time UNIX            verify as at this time (x= expiry)\n"
-		"%sDNS options:\n%s",
-		verify_auth_usage, authcheck_dns_usage);
+		"%s%sDNS options:\n%s",
+		verify_auth_usage, verify_history_usage, authcheck_dns_usage);
 }
 
 static int
@@ -122,7 +124,8 @@ verify_sources(struct authcheck *ac, const char *keytable,
 static int
 verify_message(struct authcheck *ac, const struct msgauth_settings *set,
 	       struct dns_resolver *resolver, struct dkim_keystore *keys,
-	       const struct verify_auth *va, const char *input)
+	       const struct verify_auth *va, const struct verify_history *vh,
+	       const char *input)
 {
 	struct msgauth *ma;
 	const char *err;
@@ -140,7 +143,10 @@ verify_message(struct authcheck *ac, const struct msgauth_settings *set,
 		} else {
 			printf("Authentication-Results: %s\n",
 			       msgauth_authres_value(ma, false));
-			ret = AUTHCHECK_EXIT_OK;
+			ret = verify_history_write(vh, ma, set->now != 0 ?
+							   set->now : time(NULL),
+						   set->authserv_id) < 0 ?
+				      AUTHCHECK_EXIT_FAIL : AUTHCHECK_EXIT_OK;
 		}
 	}
 	msgauth_free(&ma);
@@ -150,7 +156,7 @@ verify_message(struct authcheck *ac, const struct msgauth_settings *set,
 static int
 verify_run(struct authcheck *ac, const char *keytable,
 	   struct msgauth_settings *set, struct verify_auth *va,
-	   const char *input)
+	   struct verify_history *vh, const char *input)
 {
 	struct dns_resolver *resolver = NULL;
 	struct dkim_keystore *keys = NULL;
@@ -168,9 +174,10 @@ verify_run(struct authcheck *ac, const char *keytable,
 			return AUTHCHECK_EXIT_FAIL;
 		}
 		set->psl = psl;
+		vh->psl = true;
 	}
 	if (verify_sources(ac, keytable, va, &resolver, &keys) == 0)
-		ret = verify_message(ac, set, resolver, keys, va, input);
+		ret = verify_message(ac, set, resolver, keys, va, vh, input);
 	dkim_keystore_free(&keys);
 	dns_resolver_free(&resolver);
 	dmarc_psl_free(&psl);
@@ -262,6 +269,7 @@ cmd_verify(struct authcheck *ac, int argc, char **argv)
 	struct verify_args v;
 	struct msgauth_settings *set = &v.set;
 	struct verify_auth vauth, *va = &vauth;
+	struct verify_history vhist;
 	const char *authserv_id, *val;
 	char host[256];
 	int i, r, opt, ret = AUTHCHECK_EXIT_USAGE;
@@ -269,6 +277,7 @@ cmd_verify(struct authcheck *ac, int argc, char **argv)
 	memset(&v, 0, sizeof(v));
 	set->time_budget_ms = VERIFY_BUDGET_MS;
 	verify_auth_init(va);
+	memset(&vhist, 0, sizeof(vhist));
 	for (i = 1; i < argc; i++) {
 		const char *arg = argv[i];
 
@@ -278,6 +287,11 @@ cmd_verify(struct authcheck *ac, int argc, char **argv)
 			if (r > 0)
 				continue;
 			if ((r = verify_auth_option(va, argc, argv, &i)) < 0)
+				goto out;
+			if (r > 0)
+				continue;
+			if ((r = verify_history_option(&vhist, argc, argv,
+						       &i)) < 0)
 				goto out;
 			if (r > 0)
 				continue;
@@ -298,7 +312,7 @@ cmd_verify(struct authcheck *ac, int argc, char **argv)
 		authserv_id = host;
 	}
 	set->authserv_id = authserv_id;
-	ret = verify_run(ac, v.keytable, set, va, v.input);
+	ret = verify_run(ac, v.keytable, set, va, &vhist, v.input);
 out:
 	return ret;
 }

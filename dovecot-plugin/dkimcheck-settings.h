@@ -1,6 +1,6 @@
 /*
- * dkimcheck-settings.h - the plugin { } settings of the dkimcheck Dovecot
- * plugin (dkimcheck(7)), in two views:
+ * dkimcheck-settings.h - the dkimcheck_* settings of the dkimcheck
+ * Dovecot plugin (dkimcheck(7)), in two views:
  *
  * - the transaction view, read once per LMTP transaction from the
  *   process's settings (protocol lmtp { } applied, no user yet): whether
@@ -13,14 +13,22 @@
  * A value that does not parse is an error: the caller logs it and
  * delivers the message untouched (nothing lost).
  *
- * Memory: strings in the results point into Dovecot's settings (valid for
- * the process or the mail_user) or into the pool given.
+ * Where the values come from is the one thing that differs between
+ * Dovecot versions, so the two functions below have one implementation
+ * per version, chosen by configure: dkimcheck-settings-23.c (plugin { }
+ * strings through mail_user_plugin_getenv()) and dkimcheck-settings-24.c
+ * (settings_get() on the client's or the user's event, with the table in
+ * dkimcheck-settings-24-info.c).  What a valid value is, is shared:
+ * dkimcheck-setvalue.h.
+ *
+ * Memory: strings in the transaction view are allocated from the pool
+ * given; those in the recipient view live as long as the mail_user.
  */
 #ifndef DKIMCHECK_SETTINGS_H
 #define DKIMCHECK_SETTINGS_H
 
+struct client;
 struct mail_user;
-struct mail_user_settings;
 
 /* Default time budget for all DNS work of one message. */
 #define DKIMCHECK_DEFAULT_DNS_TIMEOUT_MSECS 5000
@@ -29,6 +37,11 @@ struct mail_user_settings;
 /* Default and upper limit of dkimcheck_max_signatures. */
 #define DKIMCHECK_DEFAULT_MAX_SIGNATURES 8
 #define DKIMCHECK_MAX_MAX_SIGNATURES 64
+/* Defaults of the recipient view. */
+#define DKIMCHECK_DEFAULT_JUNK_MAILBOX "Junk"
+#define DKIMCHECK_DEFAULT_KW_DKIM_FAIL "$DKIM_Fail"
+#define DKIMCHECK_DEFAULT_KW_DMARC_FAIL "$DMARC_Fail"
+#define DKIMCHECK_DEFAULT_KW_JUNK "$Junk"
 
 /* Trusted authserv-ids besides ours (lib/msgauth/msgauth.h's
  * MSGAUTH_MAX_TRUSTED_IDS). */
@@ -49,6 +62,7 @@ struct dkimcheck_settings {
 	 * (our own authserv_id is always trusted) */
 	const char *const *trusted_authserv_ids;
 	unsigned int max_signatures; /* dkimcheck_max_signatures */
+	const char *dmarc_history; /* dkimcheck_dmarc_history dir or NULL */
 };
 
 struct dkimcheck_user_settings {
@@ -65,10 +79,11 @@ struct dkimcheck_user_settings {
 	const char *keyword_junk;
 };
 
-/* The transaction view from the process's settings.  0, or -1 with
- * *error_r naming the setting and its value. */
-int dkimcheck_settings_read(const struct mail_user_settings *user_set,
-			    pool_t pool, struct dkimcheck_settings *set_r,
+/* The transaction view from the settings of the lmtp client (protocol
+ * lmtp applied, no user yet).  0, or -1 with *error_r naming the setting
+ * and its value. */
+int dkimcheck_settings_read(struct client *client, pool_t pool,
+			    struct dkimcheck_settings *set_r,
 			    const char **error_r);
 
 /* The recipient view from the user's settings.  0, or -1 with *error_r. */

@@ -235,3 +235,15 @@ dkimcheck_check_free(struct dkimcheck_check **check_p)
 	arena_free(&check->arena);
 	free(check);
 }
+
+const struct msgauth_result *
+dkimcheck_check_result(const struct dkimcheck_check *check)
+{
+	return msgauth_result(check->ma);
+}
+
+struct arena *
+dkimcheck_check_arena(struct dkimcheck_check *check)
+{
+	return check->arena;
+}

@@ -116,4 +116,13 @@ int dkimcheck_check_finish(struct dkimcheck_check *check,
 			   const char **error_r);
 void dkimcheck_check_free(struct dkimcheck_check **check_p);
 
+/* For the other bridge (dkimcheck-history.c), which includes
+ * libmailauth's headers: the check's msgauth result (after
+ * dkimcheck_check_finish()) and its arena. */
+struct msgauth_result;
+struct arena;
+const struct msgauth_result *
+dkimcheck_check_result(const struct dkimcheck_check *check);
+struct arena *dkimcheck_check_arena(struct dkimcheck_check *check);
+
 #endif

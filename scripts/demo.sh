@@ -239,12 +239,18 @@ grep -q 'v=DMARC1; p=reject' "$work/logs/dmarc-bank.out" && checks=$((checks + 1
 grep -q '^spf=pass ' "$work/logs/spf-bank.out" && checks=$((checks + 1))
 say "published records checked: $checks of 6 as expected (dkim-keygen --check, authcheck dns/spf)"
 
-# --- 4. Dovecot with dkimcheck: configs/dovecot/90-dkimcheck.conf ---
+# --- 4. Dovecot with dkimcheck: configs/dovecot/<series>/90-dkimcheck.conf ---
 say "Dovecot with dkimcheck (LMTP + IMAP)"
 dovecot_init "$work/dovecot" "$harness_moduledir" || die "dovecot_init failed"
-sed -e 's|^  #dkimcheck_authserv_id = mx.example.org|  dkimcheck_authserv_id = mail.home.test|' \
-	-e "s|^  #dkimcheck_resolver_config = /etc/mailauth/|  dkimcheck_resolver_config = $M/|" \
-	"$top/configs/dovecot/90-dkimcheck.conf" > "$work/dovecot/etc/90-dkimcheck.conf"
+# the snippet make install put under share/doc for the Dovecot the build
+# is for (2.3: settings in plugin { }; 2.4: at the top level, and the
+# settings module in Dovecot's settings directory)
+dovecot_installed_setup > "$work/logs/dovecot-setup.out" || die "the installed Dovecot plugin is not usable here"
+sed -e 's|^\( *\)#dkimcheck_authserv_id = mx.example.org|\1dkimcheck_authserv_id = mail.home.test|' \
+	-e "s|^\\( *\\)#dkimcheck_resolver_config = /etc/mailauth/|\\1dkimcheck_resolver_config = $M/|" \
+	"$dovecot_snippet" > "$work/dovecot/etc/90-dkimcheck.conf"
+grep -q '^ *dkimcheck_authserv_id = mail.home.test' "$work/dovecot/etc/90-dkimcheck.conf" ||
+	die "$dovecot_snippet has no #dkimcheck_authserv_id line to set"
 # SASL for Postfix's submission service: Dovecot's auth socket in
 # Postfix's spool (smtpd_sasl_path = private/auth), as on a real server
 P=$work/postfix
@@ -402,7 +408,7 @@ su -s /bin/sh nobody -c "'$signer' -c '$M/dkim-signer.conf' --stdout -f alice@ho
 out4=$(swaks --server "127.0.0.1:$in_port" --xclient-addr 198.51.100.7 \
 	--xclient-name '[UNAVAILABLE]' --xclient-reverse-name '[UNAVAILABLE]' \
 	--helo mail.elsewhere.test --from talk-bounces@lists.elsewhere.test \
-	--to bob@bank.test --data "$work/msg4.list.eml" 2>&1)
+	--to bob@bank.test --data "@$work/msg4.list.eml" 2>&1)
 
 S5=demo5-dns-timeout
 out5=$(inbound 198.51.100.99 mail.slow.test news@slow.test alice@home.test "$S5" \

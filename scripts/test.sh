@@ -2,12 +2,35 @@
 # test.sh - README's test command: install what is missing, build, and run
 # every test: the normal build's `make check` (unit, conformance,
 # integration with real unbound/Postfix/Dovecot), the same under
-# ASan+UBSan, the fuzz targets over their seed corpora, and `make
-# distcheck`.  Ends with one line "tests: N passed, N failed, N skipped"
-# (a skipped test counts once as skipped, never as passed).
+# ASan+UBSan, the fuzz targets over their seed corpora, `make
+# distcheck`, and stages in pristine Debian roots
+# (scripts/pristine-root.sh: debootstrap --variant=minbase + git, cached
+# in /var/cache/mailauth-pack/roots, a fresh copy per run, a git clone of
+# HEAD in its /root; scripts/root-stage.sh says what runs there):
+#   - Debian 12 (bookworm): install-deps.sh from nothing, the clang
+#     runtimes, ./scripts/demo.sh, and the build's whole `make check`;
+#     a package install-deps.sh forgets fails here;
+#   - Debian 13 (trixie): install-deps.sh, autoreconf + configure + make +
+#     make install warning-free with its gcc (and clang, sanitizer build),
+#     the unit tests and the integration tests against its Postfix,
+#     Dovecot and unbound, and ./scripts/demo.sh;
+#   - and README's "Setting up a real server" followed literally in a
+#     third fresh Debian 12 root (tests/pristine/readme-guide.sh).
+# Their checks count in the closing line.  When the Debian archive cannot
+# be reached (or not root, or inside such a root already), a stage counts
+# as one skipped test.  The
+# stages test the committed HEAD, not uncommitted changes.
+# Ends with one line "tests: N passed, N failed, N skipped" (a skipped
+# test counts once as skipped, never as passed).
 #
 # Environment: JOBS (default: number of CPUs), SKIP_DISTCHECK=1,
-# SKIP_SANITIZERS=1, SKIP_FUZZ=1 (for quick local runs; CI sets none).
+# SKIP_SANITIZERS=1, SKIP_FUZZ=1, SKIP_PRISTINE=1 (the Debian 12 root),
+# SKIP_TRIXIE=1 (the Debian 13 root), SKIP_GUIDE=1 (README's server
+# guide in a Debian 12 root, tests/pristine/readme-guide.sh), KEEP_ROOTS=1 (leave the roots in
+# /var/tmp for a look; remove them with `scripts/pristine-root.sh remove
+# DIR`), ROOT_CONFIGURE_ARGS (added to configure in the roots).  These are
+# for quick local runs; CI sets none.  The stages' logs are copied to
+# build/root-stage-SUITE/.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -16,41 +39,11 @@ passed=0 failed=0 skipped=0 status=0
 
 step() { printf '\n==== %s\n' "$*"; }
 
-# Count the individual checks of one build's `make check`, for the tests
-# of this run only (the Makefile's TEST_LOGS, so an old .trs of a removed
-# or renamed test is not counted): libcheck's "Checks: N, Failures: F,
-# Errors: E", a shell test's closing "N passed, N failed", otherwise the
-# program's own PASS/FAIL.  A SKIP counts one skipped test, whatever the
-# log said before skipping.  A program that automake marks FAIL/ERROR
-# adds a failure even if its counts do not; a test without a result
-# (.trs) is a failure.
+# Count the individual checks of one build's `make check`
+# (scripts/count-checks.sh says how).
 count_suite() {
 	dir=$1
-	if [ ! -f "$dir/test-suite.log" ]; then
-		failed=$((failed + 1))
-		return
-	fi
-	logs=$(make -s --no-print-directory -C "$dir" \
-		--eval='test-sh-print-logs: ; @echo $(TEST_LOGS)' test-sh-print-logs)
-	set -- $(for log in $logs; do
-		log=$dir/$log
-		trs=${log%.log}.trs
-		res=$(sed -n 's/^:test-result: //p' "$trs" 2>/dev/null | head -1)
-		ck=$(grep -Eo 'Checks: [0-9]+, Failures: [0-9]+, Errors: [0-9]+' "$log" 2>/dev/null | tail -1)
-		tap=$(grep -Eo '[0-9]+ passed, [0-9]+ failed' "$log" 2>/dev/null | tail -1)
-		if [ "$res" = SKIP ]; then
-			echo "0 0 1"
-		elif [ -n "$ck" ]; then
-			echo "$ck" | awk '{gsub(",",""); print $2-$4-$6, $4+$6, 0}'
-		elif [ -n "$tap" ]; then
-			echo "$tap" | awk '{for(i=1;i<=NF;i++){if($i=="passed,")p=$(i-1); if($i=="failed")f=$(i-1)} print p, f, 0}'
-		elif [ "$res" = PASS ] || [ "$res" = XFAIL ]; then
-			echo "1 0 0"
-		else
-			echo "0 1 0"
-		fi
-		case $res in FAIL|ERROR|XPASS) echo "0 1 0";; esac
-	done | awk '{p+=$1; f+=$2; s+=$3} END{print p+0, f+0, s+0}')
+	set -- $("$top/scripts/count-checks.sh" "$dir" 2>/dev/null)
 	passed=$((passed + $1))
 	failed=$((failed + $2))
 	skipped=$((skipped + $3))
@@ -126,6 +119,103 @@ if [ "${SKIP_DISTCHECK:-0}" != 1 ]; then
 		failed=$((failed + 1)); status=1
 	fi
 fi
+
+# A scripts/root-stage.sh STAGE in a fresh root of SUITE.
+root_stage() {
+	suite=$1 what=$2
+	step "scripts/root-stage.sh $what in a fresh Debian $suite root"
+	if [ "$(id -u)" != 0 ]; then
+		echo "SKIP: the $suite root needs root (debootstrap, chroot, mount)"
+		skipped=$((skipped + 1)); return 0
+	fi
+	if [ -n "${MAILAUTH_PRISTINE_ROOT:-}" ]; then
+		echo "SKIP: already inside a root made by scripts/pristine-root.sh (no roots in roots)"
+		skipped=$((skipped + 1)); return 0
+	fi
+	if ! "$top/scripts/pristine-root.sh" reachable "$suite"; then
+		echo "SKIP: the Debian archive (${MAILAUTH_MIRROR:-http://deb.debian.org/debian}) cannot be reached"
+		skipped=$((skipped + 1)); return 0
+	fi
+	t0=$(date +%s)
+	root=$(mktemp -d "/var/tmp/mailauth-root-$suite.XXXXXX") && rmdir "$root" || {
+		echo "FAIL: no directory for the $suite root in /var/tmp"
+		failed=$((failed + 1)); status=1
+		return 0; }
+	"$top/scripts/pristine-root.sh" make "$suite" "$root" &&
+	"$top/scripts/pristine-root.sh" clone "$root" || {
+		echo "FAIL: cannot make the $suite root"
+		failed=$((failed + 1)); status=1
+		"$top/scripts/pristine-root.sh" remove "$root"
+		return 0; }
+	echo "root $root made in $(( $(date +%s) - t0 )) s"
+	log=$top/build/root-stage-$suite.log
+	mkdir -p "$top/build"
+	# The whole stage has 40 minutes; a hung test is stopped (TERM: the
+	# runner stops what runs in the root and unmounts).
+	timeout -s TERM -k 60 2400 "$top/scripts/pristine-root.sh" run "$root" \
+		env JOBS="$jobs" CONFIGURE_ARGS="${ROOT_CONFIGURE_ARGS:-}" \
+		mailauth-pack/scripts/root-stage.sh "$what" >"$log" 2>&1
+	cat "$log"
+	rm -rf "$top/build/root-stage-$suite"
+	cp -r "$root/root/mailauth-pack/root-stage-logs" "$top/build/root-stage-$suite" 2>/dev/null
+	set -- $(sed -n 's/^root-stage: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p' "$log" | tail -1)
+	if [ $# = 3 ]; then
+		passed=$((passed + $1)) failed=$((failed + $2)) skipped=$((skipped + $3))
+		[ "$2" = 0 ] || status=1
+	else
+		echo "FAIL: the $suite stage ended without its count"
+		failed=$((failed + 1)); status=1
+	fi
+	if [ "${KEEP_ROOTS:-0}" = 1 ]; then
+		echo "kept: $root"
+	else
+		"$top/scripts/pristine-root.sh" remove "$root" || status=1
+	fi
+	echo "the $suite stage took $(( $(date +%s) - t0 )) s"
+}
+
+# README's "Setting up a real server", followed literally in a fresh
+# Debian 12 root by tests/pristine/readme-guide.sh (its checks count).
+guide_stage() {
+	step "README's server guide in a fresh Debian 12 root (tests/pristine/readme-guide.sh)"
+	if [ "$(id -u)" != 0 ]; then
+		echo "SKIP: the guide's root needs root (debootstrap, chroot, namespaces)"
+		skipped=$((skipped + 1)); return 0
+	fi
+	if ! "$top/scripts/pristine-root.sh" reachable bookworm; then
+		echo "SKIP: the Debian archive (${MAILAUTH_MIRROR:-http://deb.debian.org/debian}) cannot be reached"
+		skipped=$((skipped + 1)); return 0
+	fi
+	t0=$(date +%s)
+	root=$(mktemp -d /var/tmp/mailauth-guide-bookworm.XXXXXX) && rmdir "$root" &&
+	"$top/scripts/pristine-root.sh" make bookworm "$root" &&
+	"$top/scripts/pristine-root.sh" clone "$root" || {
+		echo "FAIL: cannot make the guide's root"
+		failed=$((failed + 1)); status=1
+		"$top/scripts/pristine-root.sh" remove "$root"
+		return 0; }
+	log=$top/build/readme-guide.log
+	mkdir -p "$top/build"
+	timeout -s TERM 1800 "$top/tests/pristine/readme-guide.sh" "$root" >"$log" 2>&1
+	rc=$?
+	grep -E '^(not ok|# the)' "$log"
+	set -- $(grep -c '^ok ' "$log") $(grep -c '^not ok ' "$log")
+	passed=$((passed + $1)) failed=$((failed + $2))
+	if [ $rc != 0 ]; then
+		status=1
+		[ "$2" != 0 ] || { failed=$((failed + 1)); tail -30 "$log"; }
+	fi
+	echo "the guide stage took $(( $(date +%s) - t0 )) s ($1 passed, $2 failed; log: $log)"
+	if [ "${KEEP_ROOTS:-0}" = 1 ]; then
+		echo "kept: $root"
+	else
+		"$top/scripts/pristine-root.sh" remove "$root" || status=1
+	fi
+}
+
+[ "${SKIP_PRISTINE:-0}" = 1 ] || root_stage bookworm pristine
+[ "${SKIP_GUIDE:-0}" = 1 ] || guide_stage
+[ "${SKIP_TRIXIE:-0}" = 1 ] || root_stage trixie release
 
 printf '\ntests: %d passed, %d failed, %d skipped\n' "$passed" "$failed" "$skipped"
 [ "$failed" -eq 0 ] || status=1

@@ -36,4 +36,20 @@ if [ -f "$plugin" ]; then
 else
 	echo "# no dovecot-plugin/.libs/lib90_dkimcheck_plugin.so in this build"
 fi
+# Dovecot 2.4's settings module: dlopened by Dovecot's own config process
+# and doveconf, which have no sanitizer runtime, so even the sanitizer
+# build makes it without instrumentation; it exports the two symbols the
+# config process looks up (<module>_version, <module>_set_infos)
+setmod="$MAILAUTH_BUILDDIR/dovecot-plugin/libdkimcheck_settings.so"
+if [ -f "$setmod" ]; then
+	expect_eq "$(nm -D --defined-only "$setmod" | awk '{ print $3 }' | sort | tr '\n' ' ')" \
+		"dkimcheck_settings_set_infos dkimcheck_settings_version " \
+		"libdkimcheck_settings.so exports only what Dovecot's config process looks up"
+	expect_no_match "$(nm -D --undefined-only "$setmod")" '__(a|ub)san_' \
+		"libdkimcheck_settings.so is not instrumented (no sanitizer symbols)"
+	expect_no_match "$(ldd "$setmod" 2>&1)" 'libasan|libubsan|clang_rt' \
+		"libdkimcheck_settings.so needs no sanitizer runtime"
+else
+	echo "# no Dovecot 2.4 settings module in this build"
+fi
 finish

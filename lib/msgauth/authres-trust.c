@@ -24,6 +24,7 @@
 
 #include "util/arena.h"
 #include "msg/authres-parse.h"
+#include "msg/received-parse.h"
 #include "msg/received-spf-parse.h"
 #include "msgauth/authres-trust.h"
 
@@ -184,4 +185,23 @@ authres_trusted_spf(const struct authres_field *fields, size_t nfields,
 		r->trusted_index = rspf.trusted_index;
 	}
 	return 0;
+}
+
+const char *
+authres_trusted_client_ip(const struct authres_field *fields, size_t nfields,
+			  struct arena *arena)
+{
+	const char *ip, *err;
+	size_t i;
+
+	for (i = 0; i < nfields; i++) {
+		if (strcasecmp(fields[i].name, "Received") != 0 ||
+		    received_is_lmtp(fields[i].value, fields[i].value_len))
+			continue;
+		if (received_client_ip(fields[i].value, fields[i].value_len,
+				       arena, &ip, &err) < 0)
+			return NULL;
+		return ip;
+	}
+	return NULL;
 }

@@ -51,4 +51,14 @@ int authres_trusted_spf(const struct authres_field *fields, size_t nfields,
 			const char *authserv_id, struct arena *arena,
 			struct authres_trusted_spf *result_r);
 
+/* The connecting client's address as our own MTA recorded it: from the
+ * first Received field that records an SMTP hop (the same position the
+ * rule above trusts: Postfix's smtpd writes it, everything the client
+ * sent stands below it; LMTP delivery fields are skipped), through
+ * received_client_ip() (msg/received-parse.h).  NULL when that field has
+ * no valid address literal or there is none.  Never a value further
+ * down, which the sender may have written.  Arena. */
+const char *authres_trusted_client_ip(const struct authres_field *fields,
+				      size_t nfields, struct arena *arena);
+
 #endif

@@ -342,3 +342,9 @@ msgauth_header_trust(struct msgauth_header *h, struct msgauth_spf *spf_r,
 	}
 	drop_list(h, drop, replaced, drop_r, ndrop_r);
 }
+
+const char *
+msgauth_header_client_ip(struct msgauth_header *h)
+{
+	return authres_trusted_client_ip(h->fields, h->nfields, h->arena);
+}

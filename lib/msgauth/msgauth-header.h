@@ -78,4 +78,8 @@ void msgauth_header_trust(struct msgauth_header *h,
 			  const struct msgauth_field **drop_r,
 			  size_t *ndrop_r);
 
+/* After msgauth_header_end(): the client address our own MTA recorded
+ * (authres_trusted_client_ip(), authres-trust.h), or NULL (arena). */
+const char *msgauth_header_client_ip(struct msgauth_header *h);
+
 #endif

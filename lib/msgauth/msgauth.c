@@ -492,6 +492,10 @@ msgauth_end(struct msgauth *ma, msgauth_callback_t *callback, void *context)
 			     &ma->result.spf : &(struct msgauth_spf){0},
 			     &ma->result.drop, &ma->result.ndrop);
 	ma->result.forged_unlisted = msgauth_header_unlisted(ma->header);
+	ma->result.client_ip =
+		ma->set.spf_source == MSGAUTH_SPF_CHECK ?
+		arena_strdup_or_null(ma->arena, ma->spf_req.client_ip) :
+		msgauth_header_client_ip(ma->header);
 	if (ma->result.forged_unlisted > 0)
 		ma_log_warn(ma->log,
 			    "msgauth: %zu more fields claim a trusted "

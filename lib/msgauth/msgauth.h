@@ -238,6 +238,12 @@ struct msgauth_result {
 	/* The From domain (lower-case A-label) or NULL when there is no
 	 * single one; for logs. */
 	const char *from_domain;
+	/* The connecting client's address: with MSGAUTH_SPF_CHECK the one
+	 * given in the envelope, otherwise as our own MTA recorded it in
+	 * its Received field (authres_trusted_client_ip(), authres-trust.h;
+	 * never a field the sender wrote), or NULL.  For DMARC reports'
+	 * source_ip (RFC 9990 3.1.1.2). */
+	const char *client_ip;
 
 	/* Header fields to remove, in message order. */
 	const struct msgauth_field *drop;

@@ -72,7 +72,7 @@ bomb() {
 }
 lmtp() {
 	swaks --protocol LMTP --server 127.0.0.1 --port "$dovecot_lmtp_port" \
-		--from sender@mail.test --to "$2" --data "$1" 2>&1
+		--from sender@mail.test --to "$2" --data "@$1" 2>&1
 }
 # lmtp_exact FILE RCPT: deliver the bytes of FILE as they are (swaks ends
 # the data with a line of its own); prints the reply code to DATA
@@ -110,11 +110,15 @@ fi
 bomb "$BASE/ar.eml" bomb1 137000 'Authentication-Results: x'
 expect_eq "$(lmtp_exact "$BASE/ar.eml" alice@test.example)" 250 "3.7 MB of A-R fields: delivered"
 if [ -z "$dovecot_asan_runtime" ]; then
+	# an lmtp process of the instance (on Dovecot 2.4.1 the one that
+	# delivered has ended with its connection; they all get the limit)
+	dovecot_lmtp_hold
 	limits=
 	for p in $(lmtp_pids); do
 		limits="$limits$(awk '/^Max address space/ { print $4 }' "/proc/$p/limits")"
 	done
-	expect_match "$limits" '^268435456' "the lmtp that delivered it runs under the 256 MB address-space limit"
+	dovecot_lmtp_release
+	expect_match "$limits" '^268435456' "the lmtp processes run under the 256 MB address-space limit"
 else
 	skip_check "the lmtp that delivered it runs under the 256 MB address-space limit" "sanitizer build"
 fi
