@@ -44,35 +44,35 @@ struct policy_case {
 #define REJ DKIMCHECK_DISPOSITION_REJECT
 
 static const struct policy_case policy_cases[] = {
-	{"pass", 1, 1, 0, J, NONE, 0, 0, NULL, DKIMCHECK_ACTION_INBOX, ""},
+	{"pass", 1, 1, 0, J, NONE, 0, 0, NULL, DKIMCHECK_ACTION_INBOX, "", 0},
 	/* a failed signature without a passing one: tagged, not filed */
 	{"dkim fail, dmarc pass", 1, 1, 0, J, NONE, 1, 0, NULL,
-	 DKIMCHECK_ACTION_INBOX, "$DKIM_Fail"},
+	 DKIMCHECK_ACTION_INBOX, "$DKIM_Fail", 0},
 	/* p=none or t=y: dmarc=fail without disposition */
 	{"dmarc fail, no disposition", 1, 1, 0, J, NONE, 0, 1, NULL,
-	 DKIMCHECK_ACTION_INBOX, "$DMARC_Fail"},
+	 DKIMCHECK_ACTION_INBOX, "$DMARC_Fail", 0},
 	{"quarantine", 1, 1, 0, J, QUAR, 1, 1, NULL, DKIMCHECK_ACTION_JUNK,
-	 "$DKIM_Fail $DMARC_Fail $Junk"},
+	 "$DKIM_Fail $DMARC_Fail $Junk", 0},
 	{"reject as junk", 1, 1, 0, J, REJ, 0, 1, NULL, DKIMCHECK_ACTION_JUNK,
-	 "$DMARC_Fail $Junk"},
+	 "$DMARC_Fail $Junk", 0},
 	/* nothing is stored, so nothing to tag */
 	{"reject over lmtp", 1, 1, 0, L, REJ, 0, 1, NULL,
-	 DKIMCHECK_ACTION_REJECT, ""},
+	 DKIMCHECK_ACTION_REJECT, "", 0},
 	/* quarantine is never an LMTP reject */
 	{"quarantine with reject=lmtp", 1, 1, 0, L, QUAR, 0, 1, NULL,
-	 DKIMCHECK_ACTION_JUNK, "$DMARC_Fail $Junk"},
+	 DKIMCHECK_ACTION_JUNK, "$DMARC_Fail $Junk", 0},
 	{"dry run reject", 1, 1, 1, L, REJ, 0, 1, NULL,
-	 DKIMCHECK_ACTION_DRY_RUN, "$DMARC_Fail"},
+	 DKIMCHECK_ACTION_DRY_RUN, "$DMARC_Fail", 0},
 	{"dry run quarantine", 1, 1, 1, J, QUAR, 1, 1, NULL,
-	 DKIMCHECK_ACTION_DRY_RUN, "$DKIM_Fail $DMARC_Fail"},
+	 DKIMCHECK_ACTION_DRY_RUN, "$DKIM_Fail $DMARC_Fail", 0},
 	{"dry run, nothing to do", 1, 1, 1, J, NONE, 0, 0, NULL,
-	 DKIMCHECK_ACTION_INBOX, ""},
+	 DKIMCHECK_ACTION_INBOX, "", 0},
 	{"opted out", 0, 1, 0, L, REJ, 1, 1, NULL, DKIMCHECK_ACTION_DISABLED,
-	 ""},
+	 "", 0},
 	{"keywords off", 1, 0, 0, J, QUAR, 1, 1, NULL, DKIMCHECK_ACTION_JUNK,
-	 ""},
+	 "", 0},
 	{"junk keyword turned off", 1, 1, 0, J, QUAR, 0, 1, "",
-	 DKIMCHECK_ACTION_JUNK, "$DMARC_Fail"},
+	 DKIMCHECK_ACTION_JUNK, "$DMARC_Fail", 0},
 	/* probe 2026-12 F01: forged fields claiming our authserv-id that
 	   cannot all be removed - refused whatever the settings say,
 	   since delivering would show them as ours */
