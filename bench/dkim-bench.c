@@ -26,12 +26,13 @@
 #include <string.h>
 #include <time.h>
 
-#include "buf.h"
-#include "dkim-crypto.h"
-#include "dkim-key.h"
-#include "dkim-keystore.h"
-#include "dkim-sign.h"
-#include "dkim-verify.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "dkim/dkim-crypto.h"
+#include "dkim/dkim-key.h"
+#include "dkim/dkim-keystore.h"
+#include "dkim/dkim-sign.h"
+#include "dkim/dkim-verify.h"
 
 struct bench {
 	const char *op, *alg, *canon, *key, *selector, *domain, *keytable;
@@ -206,7 +207,8 @@ parse_args(struct bench *b, int argc, char **argv, int *first_file_r)
 static void
 setup(struct bench *b)
 {
-	char err[512];
+	struct arena *arena = arena_new(0); /* error text; lives to exit */
+	const char *err;
 
 	b->params.domain = b->domain;
 	b->params.selector = b->selector;
@@ -218,14 +220,14 @@ setup(struct bench *b)
 	if (!dkim_alg_parse(b->alg, strlen(b->alg), &b->params.alg) ||
 	    b->params.alg == DKIM_ALG_RSA_SHA1)
 		usage();
-	if (dkim_privkey_load(b->key, b->key_flags, &b->params.key, err,
-			      sizeof(err)) < 0) {
+	if (dkim_privkey_load(b->key, b->key_flags, arena, &b->params.key,
+			      &err) < 0) {
 		fprintf(stderr, "dkim-bench: %s\n", err);
 		exit(1);
 	}
 	if (b->keytable != NULL &&
-	    (b->keys = dkim_keystore_new_table(b->keytable, err,
-					       sizeof(err))) == NULL) {
+	    dkim_keystore_new_table(b->keytable, arena, &b->keys,
+				    &err) < 0) {
 		fprintf(stderr, "dkim-bench: %s\n", err);
 		exit(1);
 	}

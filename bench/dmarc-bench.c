@@ -26,9 +26,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "arena.h"
-#include "dmarc.h"
-#include "dns.h"
+#include "util/arena.h"
+#include "dmarc/dmarc.h"
+#include "dns/dns.h"
 #include "dmarc-bench.h"
 
 static const char from_value[] = " \"Joe Q. Public\" <joe@mail.example.com>";

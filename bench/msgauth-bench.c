@@ -27,12 +27,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "dkim-crypto.h"
-#include "dkim-keystore.h"
-#include "dkim-sign.h"
-#include "dns.h"
-#include "msgauth.h"
+#include "util/buf.h"
+#include "dkim/dkim-crypto.h"
+#include "dkim/dkim-keystore.h"
+#include "dkim/dkim-sign.h"
+#include "dns/dns.h"
+#include "msgauth/msgauth.h"
 
 #define DOMAIN "example.com"
 #define MSG_BODY_BYTES (20 * 1024)

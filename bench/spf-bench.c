@@ -14,8 +14,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "dns.h"
-#include "spf.h"
+#include "dns/dns.h"
+#include "spf/spf.h"
 
 #define BENCH_MAX_LINES 1024
 

@@ -17,9 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
+#include "util/arena.h"
 #include "authcheck.h"
-#include "xalloc.h"
+#include "progfatal.h"
+#include "progopt.h"
+#include "util/xalloc.h"
 
 static const struct {
 	const char *name;
@@ -170,6 +172,7 @@ main(int argc, char **argv)
 		     getenv("AUTHCHECK_DEBUG") != NULL);
 	ac.log.min_level = getenv("AUTHCHECK_DEBUG") != NULL ? MA_LOG_DEBUG :
 							       MA_LOG_WARN;
+	progfatal_install(&ac.sink, AUTHCHECK_EXIT_FAIL);
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "-h") == 0) {
 		if (argc < 2)
@@ -178,7 +181,7 @@ main(int argc, char **argv)
 		return argc < 2 ? AUTHCHECK_EXIT_USAGE : AUTHCHECK_EXIT_OK;
 	}
 	if (strcmp(argv[1], "--version") == 0) {
-		printf("authcheck (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+		progopt_version("authcheck");
 		return AUTHCHECK_EXIT_OK;
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {

@@ -9,8 +9,8 @@
 #ifndef AUTHCHECK_H
 #define AUTHCHECK_H
 
-#include "dns.h"
-#include "log.h"
+#include "dns/dns.h"
+#include "util/log.h"
 #include "logsink.h"
 
 #define AUTHCHECK_EXIT_OK 0

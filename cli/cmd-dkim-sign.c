@@ -21,10 +21,11 @@
 #include <string.h>
 
 #include "authcheck.h"
-#include "buf.h"
-#include "dkim-crypto.h"
-#include "dkim-sign.h"
-#include "xalloc.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "dkim/dkim-crypto.h"
+#include "dkim/dkim-sign.h"
+#include "util/xalloc.h"
 
 /* One signature's options as given (NULL = not given). */
 struct sign_opts {
@@ -117,7 +118,9 @@ sign_params(const struct sign_opts *def, struct sign_opts *o,
 	    unsigned int key_flags, struct dkim_sign_params *p,
 	    const char **lists[2])
 {
-	char err[512], *end;
+	struct arena *arena;
+	const char *err;
+	char *end;
 
 #define SIGN_OPT_DEFAULT(f) \
 	if (o->f == NULL)   \
@@ -169,10 +172,13 @@ sign_params(const struct sign_opts *def, struct sign_opts *o,
 				      o->algorithm);
 		return -2;
 	}
-	if (dkim_privkey_load(o->key, key_flags, &p->key, err, sizeof(err)) < 0) {
+	arena = arena_new(0);
+	if (dkim_privkey_load(o->key, key_flags, arena, &p->key, &err) < 0) {
 		fprintf(stderr, "authcheck: dkim-sign: %s\n", err);
+		arena_free(&arena);
 		return -1;
 	}
+	arena_free(&arena);
 	if (o->algorithm == NULL)
 		p->alg = p->key->type == DKIM_KEY_ED25519 ?
 				 DKIM_ALG_ED25519_SHA256 :

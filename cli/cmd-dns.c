@@ -105,7 +105,7 @@ cmd_dns(struct authcheck *ac, int argc, char **argv)
 	}
 	if (n != 2)
 		return authcheck_usage_error("dns", "needs TYPE and NAME");
-	if ((type = dns_type_parse(args[0])) == 0)
+	if (!dns_type_parse(args[0], &type))
 		return authcheck_usage_error(
 		    "dns", "unsupported record type %s (one of %s)", args[0],
 		    DNS_USAGE_TYPES);

@@ -15,9 +15,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "arena.h"
+#include "util/arena.h"
 #include "authcheck.h"
-#include "spf.h"
+#include "spf/spf.h"
 
 struct spf_args {
 	struct spf_request req;

@@ -3,13 +3,14 @@
  * message and print one Authentication-Results field (RFC 8601) with a
  * dkim= result per signature, with --dmarc a dmarc= result (RFC 9989,
  * verify-auth.h) and with --ip / --mail-from / --helo an spf= result.
- * The evaluation is lib/msgauth.c's, the same code the Dovecot plugin
+ * The evaluation is lib/msgauth/msgauth.c's, the same code the Dovecot plugin
  * runs; this file does the I/O, the options and the printing.
  *
  *   authcheck verify [--keytable FILE] [--authserv-id ID]
  *       [--max-signatures N] [--accept-partial-body] [--time UNIX]
  *       [--ip ADDR --mail-from ADDR
  *       --helo NAME] [--dmarc] [--dmarc-psl] [--psl-file FILE]
+ *       [--dmarc-history DIR [--rcpt-to DOMAIN] [--applied WORD]]
  *       [DNS options] [FILE|-]
  *
  * The message is streamed to the verifier in 64 KiB pieces; key lookups
@@ -26,10 +27,13 @@
 #include <unistd.h>
 
 #include "authcheck.h"
-#include "dkim-keystore.h"
-#include "dmarc.h"
-#include "msgauth.h"
+#include "dkim/dkim-keystore.h"
+#include "util/arena.h"
+#include "dmarc/dmarc.h"
+#include "msgauth/msgauth.h"
+#include "progopt.h"
 #include "verify-auth.h"
+#include "verify-history.h"
 
 #define VERIFY_CHUNK 65536
 /* DNS time budget: the CLI bounds each query (--timeout), not the
@@ -57,8 +61,8 @@ verify_usage(FILE *fp)
 		"                         the body unsigned passes (default:\n"
 		"                         dkim=policy, not counted for DMARC)\n"
 		"  --time UNIX            verify as at this time (x= expiry)\n"
-		"%sDNS options:\n%s",
-		verify_auth_usage, authcheck_dns_usage);
+		"%s%sDNS options:\n%s",
+		verify_auth_usage, verify_history_usage, authcheck_dns_usage);
 }
 
 static int
@@ -95,14 +99,17 @@ verify_sources(struct authcheck *ac, const char *keytable,
 	       const struct verify_auth *va, struct dns_resolver **resolver_r,
 	       struct dkim_keystore **keys_r)
 {
-	char err[512];
-
 	if (keytable != NULL) {
-		*keys_r = dkim_keystore_new_table(keytable, err, sizeof(err));
-		if (*keys_r == NULL) {
+		struct arena *arena = arena_new(0);
+		const char *err;
+
+		if (dkim_keystore_new_table(keytable, arena, keys_r,
+					    &err) < 0) {
 			fprintf(stderr, "authcheck: verify: %s\n", err);
+			arena_free(&arena);
 			return -1;
 		}
+		arena_free(&arena);
 		if (verify_auth_wanted(va) &&
 		    authcheck_resolver(ac, resolver_r) < 0)
 			return -1;
@@ -117,7 +124,8 @@ verify_sources(struct authcheck *ac, const char *keytable,
 static int
 verify_message(struct authcheck *ac, const struct msgauth_settings *set,
 	       struct dns_resolver *resolver, struct dkim_keystore *keys,
-	       const struct verify_auth *va, const char *input)
+	       const struct verify_auth *va, const struct verify_history *vh,
+	       const char *input)
 {
 	struct msgauth *ma;
 	const char *err;
@@ -135,7 +143,10 @@ verify_message(struct authcheck *ac, const struct msgauth_settings *set,
 		} else {
 			printf("Authentication-Results: %s\n",
 			       msgauth_authres_value(ma, false));
-			ret = AUTHCHECK_EXIT_OK;
+			ret = verify_history_write(vh, ma, set->now != 0 ?
+							   set->now : time(NULL),
+						   set->authserv_id) < 0 ?
+				      AUTHCHECK_EXIT_FAIL : AUTHCHECK_EXIT_OK;
 		}
 	}
 	msgauth_free(&ma);
@@ -145,7 +156,7 @@ verify_message(struct authcheck *ac, const struct msgauth_settings *set,
 static int
 verify_run(struct authcheck *ac, const char *keytable,
 	   struct msgauth_settings *set, struct verify_auth *va,
-	   const char *input)
+	   struct verify_history *vh, const char *input)
 {
 	struct dns_resolver *resolver = NULL;
 	struct dkim_keystore *keys = NULL;
@@ -163,93 +174,145 @@ verify_run(struct authcheck *ac, const char *keytable,
 			return AUTHCHECK_EXIT_FAIL;
 		}
 		set->psl = psl;
+		vh->psl = true;
 	}
 	if (verify_sources(ac, keytable, va, &resolver, &keys) == 0)
-		ret = verify_message(ac, set, resolver, keys, va, input);
+		ret = verify_message(ac, set, resolver, keys, va, vh, input);
 	dkim_keystore_free(&keys);
 	dns_resolver_free(&resolver);
 	dmarc_psl_free(&psl);
 	return ret;
 }
 
+/* verify's own options (the DNS and SPF/DMARC ones are
+ * authcheck_dns_option's and verify_auth_option's). */
+enum verify_opt {
+	VERIFY_HELP,
+	VERIFY_KEYTABLE,
+	VERIFY_AUTHSERV_ID,
+	VERIFY_MAX_SIGNATURES,
+	VERIFY_PARTIAL_BODY,
+	VERIFY_TIME,
+};
+static const struct progopt_def verify_opts[] = {
+	[VERIFY_HELP] = {"--help", 0},
+	[VERIFY_KEYTABLE] = {"--keytable", 1},
+	[VERIFY_AUTHSERV_ID] = {"--authserv-id", 1},
+	[VERIFY_MAX_SIGNATURES] = {"--max-signatures", 1},
+	[VERIFY_PARTIAL_BODY] = {"--accept-partial-body", 0},
+	[VERIFY_TIME] = {"--time", 1},
+	{NULL, 0},
+};
+
+struct verify_args {
+	struct msgauth_settings set;
+	const char *input, *keytable, *authserv_id;
+};
+
+/* One of verify's own options (opt from progopt_find, value val):
+ * 0, 1 for --help (usage printed), or -1 (usage error printed). */
+static int
+verify_option(int opt, const char *arg, const char *val,
+	      struct verify_args *v)
+{
+	char *end;
+
+	switch (opt) {
+	case VERIFY_HELP:
+		verify_usage(stdout);
+		return 1;
+	case VERIFY_KEYTABLE:
+		v->keytable = val;
+		return 0;
+	case VERIFY_AUTHSERV_ID:
+		v->authserv_id = val;
+		return 0;
+	case VERIFY_MAX_SIGNATURES:
+		v->set.max_signatures = (unsigned int)strtoul(val, &end, 10);
+		if (*end != '\0' || v->set.max_signatures == 0) {
+			authcheck_usage_error("verify", "--max-signatures "
+					      "%s: want a number > 0", val);
+			return -1;
+		}
+		return 0;
+	case VERIFY_PARTIAL_BODY:
+		v->set.dkim_accept_partial_body = true;
+		return 0;
+	case VERIFY_TIME:
+		v->set.now = (time_t)strtoll(val, &end, 10);
+		if (*end != '\0' || v->set.now <= 0) {
+			authcheck_usage_error("verify", "--time %s: want "
+					      "seconds since 1970", val);
+			return -1;
+		}
+		return 0;
+	case PROGOPT_NO_VALUE:
+		authcheck_usage_error("verify", "%s needs a value", arg);
+		return -1;
+	}
+	if (arg[0] == '-' && arg[1] != '\0') {
+		authcheck_usage_error("verify", "unknown option %s", arg);
+		return -1;
+	}
+	if (v->input != NULL) {
+		authcheck_usage_error("verify", "unexpected argument %s "
+				      "(one message: FILE or -)", arg);
+		return -1;
+	}
+	v->input = arg;
+	return 0;
+}
+
 int
 cmd_verify(struct authcheck *ac, int argc, char **argv)
 {
-	struct msgauth_settings set;
+	struct verify_args v;
+	struct msgauth_settings *set = &v.set;
 	struct verify_auth vauth, *va = &vauth;
-	const char *input = NULL, *keytable = NULL, *authserv_id = NULL;
-	char host[256], *end;
-	int i, r, ret = AUTHCHECK_EXIT_USAGE;
+	struct verify_history vhist;
+	const char *authserv_id, *val;
+	char host[256];
+	int i, r, opt, ret = AUTHCHECK_EXIT_USAGE;
 
-	memset(&set, 0, sizeof(set));
-	set.time_budget_ms = VERIFY_BUDGET_MS;
+	memset(&v, 0, sizeof(v));
+	set->time_budget_ms = VERIFY_BUDGET_MS;
 	verify_auth_init(va);
+	memset(&vhist, 0, sizeof(vhist));
 	for (i = 1; i < argc; i++) {
-		const char *arg = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+		const char *arg = argv[i];
 
-		if (strcmp(arg, "--help") == 0) {
-			verify_usage(stdout);
-			ret = AUTHCHECK_EXIT_OK;
-			goto out;
-		}
-		if ((r = authcheck_dns_option(ac, argc, argv, &i)) < 0)
-			goto out;
-		if (r > 0)
-			continue;
-		if ((r = verify_auth_option(va, argc, argv, &i)) < 0)
-			goto out;
-		if (r > 0)
-			continue;
-		if (val == NULL && (strcmp(arg, "--keytable") == 0 ||
-				    strcmp(arg, "--authserv-id") == 0 ||
-				    strcmp(arg, "--max-signatures") == 0 ||
-				    strcmp(arg, "--time") == 0)) {
-			authcheck_usage_error("verify", "%s needs a value", arg);
-			goto out;
-		}
-		if (strcmp(arg, "--keytable") == 0) {
-			keytable = argv[++i];
-		} else if (strcmp(arg, "--authserv-id") == 0) {
-			authserv_id = argv[++i];
-		} else if (strcmp(arg, "--max-signatures") == 0) {
-			set.max_signatures = (unsigned int)strtoul(val, &end, 10);
-			if (*end != '\0' || set.max_signatures == 0) {
-				authcheck_usage_error("verify", "--max-signatures "
-						      "%s: want a number > 0", val);
+		if (strcmp(arg, "--help") != 0) {
+			if ((r = authcheck_dns_option(ac, argc, argv, &i)) < 0)
 				goto out;
-			}
-			i++;
-		} else if (strcmp(arg, "--accept-partial-body") == 0) {
-			set.dkim_accept_partial_body = true;
-		} else if (strcmp(arg, "--time") == 0) {
-			set.now = (time_t)strtoll(val, &end, 10);
-			if (*end != '\0' || set.now <= 0) {
-				authcheck_usage_error("verify", "--time %s: want "
-						      "seconds since 1970", val);
+			if (r > 0)
+				continue;
+			if ((r = verify_auth_option(va, argc, argv, &i)) < 0)
 				goto out;
-			}
-			i++;
-		} else if (arg[0] == '-' && arg[1] != '\0') {
-			authcheck_usage_error("verify", "unknown option %s", arg);
+			if (r > 0)
+				continue;
+			if ((r = verify_history_option(&vhist, argc, argv,
+						       &i)) < 0)
+				goto out;
+			if (r > 0)
+				continue;
+		}
+		opt = progopt_find(verify_opts, argc, argv, &i, &val);
+		if ((r = verify_option(opt, arg, val, &v)) != 0) {
+			ret = r > 0 ? AUTHCHECK_EXIT_OK : AUTHCHECK_EXIT_USAGE;
 			goto out;
-		} else if (input != NULL) {
-			authcheck_usage_error("verify", "unexpected argument %s "
-					      "(one message: FILE or -)", arg);
-			goto out;
-		} else {
-			input = arg;
 		}
 	}
 	if (verify_auth_check(va) < 0)
 		goto out;
+	authserv_id = v.authserv_id;
 	if (authserv_id == NULL) {
 		if (gethostname(host, sizeof(host)) < 0)
 			strcpy(host, "localhost");
 		host[sizeof(host) - 1] = '\0';
 		authserv_id = host;
 	}
-	set.authserv_id = authserv_id;
-	ret = verify_run(ac, keytable, &set, va, input);
+	set->authserv_id = authserv_id;
+	ret = verify_run(ac, v.keytable, set, va, &vhist, v.input);
 out:
 	return ret;
 }

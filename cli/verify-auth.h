@@ -1,9 +1,9 @@
 /*
  * verify-auth.h - the SPF and DMARC options of `authcheck verify`
  * (--ip, --mail-from, --helo, --dmarc, --no-dmarc, --dmarc-psl,
- * --psl-file) and what they mean for lib/msgauth.h: where spf= comes
+ * --psl-file) and what they mean for lib/msgauth/msgauth.h: where spf= comes
  * from (checked, or not at all) and whether DMARC is evaluated.
- * The evaluation itself is lib/msgauth.c's.
+ * The evaluation itself is lib/msgauth/msgauth.c's.
  *
  * Memory: plain data; strings point into argv.
  */
@@ -12,7 +12,7 @@
 
 #include <stdbool.h>
 
-#include "spf.h"
+#include "spf/spf.h"
 
 struct verify_auth {
 	struct spf_request spf_req;
@@ -32,10 +32,6 @@ void verify_auth_init(struct verify_auth *va);
 int verify_auth_option(struct verify_auth *va, int argc, char **argv,
 		       int *i);
 extern const char verify_auth_usage[];
-/* After the options: SPF options that cannot be evaluated (--mail-from
- * or --helo without --ip; --ip with neither) are a usage error: -1 with
- * the message printed, else 0. */
-int verify_auth_check(const struct verify_auth *va);
 /* After the options: SPF options that cannot be evaluated (--mail-from
  * or --helo without --ip; --ip with neither) are a usage error: -1 with
  * the message printed, else 0. */

@@ -8,7 +8,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "buf.h"
+#include "util/buf.h"
 #include "logsink.h"
 
 static const struct {

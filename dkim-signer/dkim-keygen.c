@@ -37,13 +37,14 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
-#include "arena.h"
-#include "dkim-crypto.h"
-#include "dkim-key.h"
-#include "dkim-sig.h"
-#include "dns.h"
+#include "util/arena.h"
+#include "dkim/dkim-crypto.h"
+#include "dkim/dkim-key.h"
+#include "dkim/dkim-sig.h"
+#include "dns/dns.h"
+#include "progfatal.h"
 #include "progopt.h"
-#include "xalloc.h"
+#include "util/xalloc.h"
 
 #define PROG "dkim-keygen"
 /* RFC 1035 3.3.14 / 3.3: a character-string is at most 255 octets. */
@@ -73,38 +74,42 @@ usage(FILE *fp)
 static int
 parse_args(int argc, char **argv, struct keygen_args *a)
 {
+	enum { CHECK, DOMAIN, SELECTOR, TYPE, DIRECTORY, KEY, RESOLVER, BITS,
+	       TIMEOUT };
+	static const struct progopt_def opts[] = {
+		[CHECK] = {"--check", 0},
+		[DOMAIN] = {"--domain", 1},
+		[SELECTOR] = {"--selector", 1},
+		[TYPE] = {"--type", 1},
+		[DIRECTORY] = {"--directory", 1},
+		[KEY] = {"--key", 1},
+		[RESOLVER] = {"--resolver-config", 1},
+		[BITS] = {"--bits", 1},
+		[TIMEOUT] = {"--timeout", 1},
+		{NULL, 0},
+	};
+	const char *v;
+
 	memset(a, 0, sizeof(*a));
 	a->type = "rsa";
 	a->directory = ".";
 	a->bits = RSA_GOOD_BITS;
 	for (int i = 1; i < argc; i++) {
-		const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-
-		if (strcmp(o, "--check") == 0) {
-			a->check = true;
-			continue;
-		}
-		if (v == NULL)
-			return -1;
-		i++;
-		if (strcmp(o, "--domain") == 0)
-			a->domain = v;
-		else if (strcmp(o, "--selector") == 0)
-			a->selector = v;
-		else if (strcmp(o, "--type") == 0)
-			a->type = v;
-		else if (strcmp(o, "--directory") == 0)
-			a->directory = v;
-		else if (strcmp(o, "--key") == 0)
-			a->key = v;
-		else if (strcmp(o, "--resolver-config") == 0)
-			a->resolver = v;
-		else if (strcmp(o, "--bits") == 0)
-			a->bits = (unsigned int)strtoul(v, NULL, 10);
-		else if (strcmp(o, "--timeout") == 0)
+		switch (progopt_find(opts, argc, argv, &i, &v)) {
+		case CHECK: a->check = true; break;
+		case DOMAIN: a->domain = v; break;
+		case SELECTOR: a->selector = v; break;
+		case TYPE: a->type = v; break;
+		case DIRECTORY: a->directory = v; break;
+		case KEY: a->key = v; break;
+		case RESOLVER: a->resolver = v; break;
+		case BITS: a->bits = (unsigned int)strtoul(v, NULL, 10); break;
+		case TIMEOUT:
 			a->timeout = (unsigned int)strtoul(v, NULL, 10);
-		else
+			break;
+		default: /* unknown, or the value missing */
 			return -1;
+		}
 	}
 	if (a->domain == NULL || a->selector == NULL ||
 	    (a->check && a->key == NULL) ||
@@ -303,14 +308,14 @@ check(const struct keygen_args *a)
 	struct dkim_key *key = NULL;
 	struct dkim_privkey *priv = NULL;
 	const char *err;
-	char name[1024], errbuf[512];
+	char name[1024];
 	bool ok;
 	int ret = 1;
 
 	snprintf(name, sizeof(name), "%s._domainkey.%s", a->selector, a->domain);
-	if (dkim_privkey_load(a->key, DKIM_PRIVKEY_ALLOW_INSECURE, &priv,
-			      errbuf, sizeof(errbuf)) < 0) {
-		fprintf(stderr, PROG ": %s\n", errbuf);
+	if (dkim_privkey_load(a->key, DKIM_PRIVKEY_ALLOW_INSECURE, arena, &priv,
+			      &err) < 0) {
+		fprintf(stderr, PROG ": %s\n", err);
 		arena_free(&arena);
 		return 2;
 	}
@@ -376,8 +381,10 @@ out:
 int
 main(int argc, char **argv)
 {
+	static struct logsink fatal_sink = {PROG, LOGSINK_STDERR};
 	struct keygen_args a;
 
+	progfatal_install(&fatal_sink, 2);
 	if (progopt_version_help(argc, argv, PROG, usage))
 		return 0;
 	if (parse_args(argc, argv, &a) < 0) {

@@ -33,17 +33,18 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "arena.h"
-#include "buf.h"
-#include "dkim.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "dkim/dkim.h"
 #include "logsink.h"
+#include "progfatal.h"
 #include "progopt.h"
 #include "signer-config.h"
 #include "signer-deadline.h"
 #include "signer-inject.h"
 #include "signer-message.h"
 #include "signer-user.h"
-#include "xalloc.h"
+#include "util/xalloc.h"
 
 #define PROGNAME "dkim-signer"
 #define SIGNER_DEFAULT_CONFIG "/etc/mailauth/dkim-signer.conf"
@@ -67,15 +68,9 @@ struct signer_log {
 	bool on_stderr; /* the log lines go to stderr already */
 };
 
-static void
-oom_exit(size_t size)
-{
-	(void)size;
-	static const char msg[] = PROGNAME ": out of memory\n";
-
-	(void)write(2, msg, sizeof(msg) - 1);
-	_exit(EX_TEMPFAIL_);
-}
+/* Out of memory or a bug: one line on stderr (pipe(8) keeps it with the
+ * deferral), exit 75 so that Postfix retries. */
+static struct logsink fatal_sink = {PROGNAME, LOGSINK_STDERR};
 
 static void
 file_log_write(void *context, enum ma_log_level level, const char *msg)
@@ -162,33 +157,44 @@ usage(FILE *fp)
 static int
 parse_args(int argc, char **argv, struct signer_args *a)
 {
+	enum { END, CHECK, TO_STDOUT, CONFIG, SENDER, QUEUE_ID, NOW,
+	       OVERRIDE };
+	static const struct progopt_def opts[] = {
+		[END] = {"--", 0},
+		[CHECK] = {"-n", 0},
+		[TO_STDOUT] = {"--stdout", 0},
+		[CONFIG] = {"-c", 1},
+		[SENDER] = {"-f", 1},
+		[QUEUE_ID] = {"-q", 1},
+		[NOW] = {"-t", 1},
+		[OVERRIDE] = {"-o", 1},
+		{NULL, 0},
+	};
+	const char *v;
 	int i;
 
 	memset(a, 0, sizeof(*a));
 	a->config = SIGNER_DEFAULT_CONFIG;
 	for (i = 1; i < argc; i++) {
-		const char *arg = argv[i];
-		bool has_value = i + 1 < argc;
+		int opt = progopt_find(opts, argc, argv, &i, &v);
 
-		if (strcmp(arg, "--") == 0) {
+		if (opt == END) {
 			i++;
 			break;
-		} else if (strcmp(arg, "-n") == 0) {
-			a->check = true;
-		} else if (strcmp(arg, "--stdout") == 0) {
-			a->to_stdout = true;
-		} else if (strcmp(arg, "-c") == 0 && has_value) {
-			a->config = argv[++i];
-		} else if (strcmp(arg, "-f") == 0 && has_value) {
-			a->sender = argv[++i];
-		} else if (strcmp(arg, "-q") == 0 && has_value) {
-			a->queue_id = argv[++i];
-		} else if (strcmp(arg, "-t") == 0 && has_value) {
-			a->now = (time_t)strtoll(argv[++i], NULL, 10);
-		} else if (strcmp(arg, "-o") == 0 && has_value &&
-			   a->noverrides < SIGNER_MAX_OVERRIDES) {
-			a->overrides[a->noverrides++] = argv[++i];
-		} else {
+		}
+		switch (opt) {
+		case CHECK: a->check = true; break;
+		case TO_STDOUT: a->to_stdout = true; break;
+		case CONFIG: a->config = v; break;
+		case SENDER: a->sender = v; break;
+		case QUEUE_ID: a->queue_id = v; break;
+		case NOW: a->now = (time_t)strtoll(v, NULL, 10); break;
+		case OVERRIDE:
+			if (a->noverrides >= SIGNER_MAX_OVERRIDES)
+				return -1;
+			a->overrides[a->noverrides++] = v;
+			break;
+		default: /* unknown, or the value missing */
 			return -1;
 		}
 	}
@@ -359,7 +365,7 @@ main(int argc, char **argv)
 	int ret;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	ma_set_oom_handler(oom_exit);
+	progfatal_install(&fatal_sink, EX_TEMPFAIL_);
 	signal(SIGPIPE, SIG_IGN);
 	if (progopt_version_help(argc, argv, PROGNAME, usage))
 		return 0;

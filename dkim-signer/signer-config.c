@@ -13,14 +13,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "arena.h"
-#include "conf.h"
-#include "dkim-crypto.h"
-#include "dkim-dataset.h"
-#include "dkim-keytable.h"
-#include "dkim-signtable.h"
+#include "util/arena.h"
+#include "util/conf.h"
+#include "dkim/dkim-crypto.h"
+#include "dkim/dkim-dataset.h"
+#include "dkim/dkim-keytable.h"
+#include "dkim/dkim-signtable.h"
 #include "signer-config.h"
-#include "xalloc.h"
+#include "util/xalloc.h"
 
 const char *const signer_canon_choices[] = {
 	"relaxed/relaxed", "relaxed/simple", "simple/relaxed", "simple/simple",
@@ -300,7 +300,6 @@ static int
 load_key(struct signer_config *c, struct signer_key *k, const char **error_r)
 {
 	const struct dkim_keytable_entry *e = k->entry;
-	char err[512];
 	const char *cerr;
 
 	if (e->key_is_path) {
@@ -310,9 +309,9 @@ load_key(struct signer_config *c, struct signer_key *k, const char **error_r)
 		if (dkim_privkey_load(e->key,
 				      c->set.require_safe_keys ? 0 :
 					DKIM_PRIVKEY_ALLOW_INSECURE,
-				      &k->key, err, sizeof(err)) < 0) {
+				      c->arena, &k->key, &cerr) < 0) {
 			*error_r = arena_printf(c->arena, "key %s: %s",
-						e->name, err);
+						e->name, cerr);
 			return -1;
 		}
 	} else if (c->set.require_safe_keys &&

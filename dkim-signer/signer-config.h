@@ -23,7 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "dkim.h"
+#include "dkim/dkim.h"
 
 struct arena;
 struct dkim_keytable;

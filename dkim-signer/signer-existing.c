@@ -8,17 +8,17 @@
 #include <string.h>
 #include <strings.h>
 
-#include "arena.h"
-#include "buf.h"
-#include "dkim-canon.h"
-#include "dkim-crypto.h"
-#include "dkim-key.h"
-#include "dkim-sig.h"
-#include "dkim-verify.h"
-#include "msg-header.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "dkim/dkim-canon.h"
+#include "dkim/dkim-crypto.h"
+#include "dkim/dkim-key.h"
+#include "dkim/dkim-sig.h"
+#include "dkim/dkim-verify.h"
+#include "msg/msg-header.h"
 #include "signer-existing.h"
 #include "signer-spool.h"
-#include "xalloc.h"
+#include "util/xalloc.h"
 
 #define EXISTING_IO_CHUNK 65536
 
@@ -54,7 +54,7 @@ claim_note(struct existing *e, const char *raw, size_t len)
 	size_t i;
 
 	memset(sig, 0, sizeof(*sig));
-	if (!dkim_sig_parse(e->arena, raw, len, sig, &reason))
+	if (dkim_sig_parse(raw, len, e->arena, sig, &reason) < 0)
 		return; /* a field that does not parse is nobody's */
 	for (i = 0; i < e->nparams; i++) {
 		if (strcasecmp(sig->domain, e->params[i].domain) != 0 ||
@@ -170,7 +170,7 @@ our_public_key(struct arena *arena, const struct dkim_privkey *priv)
 		rec = arena_printf(arena, "k=%s; p=%s",
 				   priv->type == DKIM_KEY_ED25519 ? "ed25519" :
 								    "rsa", b64);
-		key = dkim_key_parse(rec, strlen(rec), &why);
+		(void)dkim_key_parse(rec, strlen(rec), &key, &why);
 	}
 	free(b64);
 	return key;

@@ -35,7 +35,7 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "dkim-sign.h"
+#include "dkim/dkim-sign.h"
 
 struct signer_spool;
 

@@ -12,7 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "arena.h"
+#include "util/arena.h"
 #include "signer-deadline.h"
 #include "signer-inject.h"
 

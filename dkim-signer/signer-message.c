@@ -10,17 +10,17 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "arena.h"
-#include "dkim-keytable.h"
-#include "dkim-sig.h"
-#include "dkim-signtable.h"
-#include "msg-address.h"
-#include "msg-header.h"
+#include "util/arena.h"
+#include "dkim/dkim-keytable.h"
+#include "dkim/dkim-sig.h"
+#include "dkim/dkim-signtable.h"
+#include "msg/msg-address.h"
+#include "msg/msg-header.h"
 #include "signer-config.h"
 #include "signer-existing.h"
 #include "signer-message.h"
-#include "taglist.h"
-#include "xalloc.h"
+#include "util/taglist.h"
+#include "util/xalloc.h"
 
 /* Header bytes the signer keeps (dkim-sign.c refuses more). */
 #define SIGNER_IO_CHUNK 65536

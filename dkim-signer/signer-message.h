@@ -30,8 +30,8 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "buf.h"
-#include "dkim-sign.h"
+#include "util/buf.h"
+#include "dkim/dkim-sign.h"
 #include "signer-spool.h"
 
 struct arena;

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "buf.h"
+#include "util/buf.h"
 
 /* Bytes kept in memory before the spool moves to a temporary file. */
 #define SIGNER_SPOOL_MEMORY (256 * 1024)

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "arena.h"
+#include "util/arena.h"
 #include "signer-user.h"
 
 int

@@ -12,7 +12,10 @@
 #include "mail-storage.h"
 #include "lmtp-recipient.h"
 
+#include "hostpid.h"
+
 #include "dkimcheck-events.h"
+#include "dkimcheck-history.h"
 #include "dkimcheck-lmtp.h"
 #include "dkimcheck-policy.h"
 #include "dkimcheck-settings.h"
@@ -39,6 +42,12 @@ struct dkimcheck_client {
 	struct dkimcheck_verdict verdict;
 	const char *session_id;
 	struct event *event;
+	/* dkimcheck_dmarc_history: the directory, or NULL; what the first
+	 * recipient got and its domain (one record per transaction) */
+	const char *history_dir;
+	bool history_applied_set;
+	enum dkimcheck_disposition history_applied;
+	const char *history_rcpt_domain;
 };
 
 static MODULE_CONTEXT_DEFINE_INIT(dkimcheck_lmtp_module,
@@ -56,6 +65,9 @@ dkimcheck_client_reset(struct dkimcheck_client *dclient)
 	pool_unref(&dclient->pool);
 	i_zero(&dclient->verdict);
 	dclient->session_id = NULL;
+	dclient->history_dir = NULL;
+	dclient->history_applied_set = FALSE;
+	dclient->history_rcpt_domain = NULL;
 }
 
 static int
@@ -147,6 +159,7 @@ dkimcheck_transaction_verify(struct dkimcheck_client *dclient,
 	else if (!set.enabled)
 		return NULL;
 	else if ((ret = dkimcheck_engine_get(&set, &error)) == 0) {
+		dclient->history_dir = set.dmarc_history;
 		dkimcheck_engine_set_log(dkimcheck_engine,
 					 dkimcheck_event_lib_log,
 					 dclient->event,
@@ -261,6 +274,50 @@ dkimcheck_recipient_policy(struct dkimcheck_client *dclient,
 	return 0;
 }
 
+/* The first recipient's outcome, for the transaction's history record
+ * (RFC 9990 disposition: Junk is quarantine, an LMTP 550 reject,
+ * everything else - INBOX, dry run, opted out - none). */
+static void
+dkimcheck_history_note(struct dkimcheck_client *dclient,
+		       struct lmtp_recipient *lrcpt,
+		       enum dkimcheck_action action)
+{
+	if (dclient->history_dir == NULL || dclient->history_applied_set)
+		return;
+	dclient->history_applied_set = TRUE;
+	dclient->history_applied =
+		action == DKIMCHECK_ACTION_JUNK ?
+			DKIMCHECK_DISPOSITION_QUARANTINE :
+		action == DKIMCHECK_ACTION_REJECT ?
+			DKIMCHECK_DISPOSITION_REJECT :
+			DKIMCHECK_DISPOSITION_NONE;
+	dclient->history_rcpt_domain =
+		p_strdup(dclient->pool, lrcpt->rcpt->path->domain);
+}
+
+/* Append the transaction's record; a failure is logged, never more. */
+static void
+dkimcheck_history_flush(struct dkimcheck_client *dclient)
+{
+	struct dkimcheck_history_input in;
+	const char *error;
+
+	if (dclient->history_dir == NULL || dclient->check == NULL ||
+	    !dclient->history_applied_set)
+		return;
+	i_zero(&in);
+	in.dir = dclient->history_dir;
+	in.hostname = my_hostname;
+	in.pid = (unsigned long)getpid();
+	in.now = ioloop_time;
+	in.envelope_to = dclient->history_rcpt_domain;
+	in.applied = dclient->history_applied;
+	if (dkimcheck_history_write(dclient->check, &in, &error) < 0) {
+		e_error(dclient->event, "dkimcheck_dmarc_history: %s",
+			error);
+	}
+}
+
 static int
 dkimcheck_local_deliver(struct client *client, struct lmtp_recipient *lrcpt,
 			struct smtp_server_cmd_ctx *cmd,
@@ -278,6 +335,7 @@ dkimcheck_local_deliver(struct client *client, struct lmtp_recipient *lrcpt,
 		return dclient->module_ctx.super.local_deliver(
 			client, lrcpt, cmd, trans, lldctx);
 
+	dkimcheck_history_note(dclient, lrcpt, decision.action);
 	rcpt = smtp_address_encode(lrcpt->rcpt->path);
 	dkimcheck_event_recipient(dclient->event, lrcpt->session_id,
 				  dkimcheck_action_str(decision.action),
@@ -313,6 +371,7 @@ dkimcheck_trans_free(struct client *client,
 {
 	struct dkimcheck_client *dclient = DKIMCHECK_LMTP_CONTEXT(client);
 
+	dkimcheck_history_flush(dclient);
 	dkimcheck_client_reset(dclient);
 	dclient->module_ctx.super.trans_free(client, trans);
 }

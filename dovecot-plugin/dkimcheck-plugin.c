@@ -5,6 +5,7 @@
  */
 #include "lib.h"
 
+#include "dkimcheck-fatal.h"
 #include "dkimcheck-lmtp.h"
 #include "dkimcheck-plugin.h"
 #include "dkimcheck-storage.h"
@@ -16,6 +17,7 @@ static bool dkimcheck_lmtp_hooked = FALSE;
 void
 dkimcheck_plugin_init(struct module *module)
 {
+	dkimcheck_fatal_init();
 	dkimcheck_storage_init(module);
 	if (dkimcheck_lmtp_available()) {
 		dkimcheck_lmtp_init();
@@ -31,4 +33,5 @@ dkimcheck_plugin_deinit(void)
 		dkimcheck_lmtp_hooked = FALSE;
 	}
 	dkimcheck_storage_deinit();
+	dkimcheck_fatal_deinit();
 }

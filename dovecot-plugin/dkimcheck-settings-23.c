@@ -122,6 +122,9 @@ dkimcheck_settings_read(struct client *client, pool_t pool,
 	v = set_getenv(user_set, "dkimcheck_resolver_config");
 	set_r->resolver_config = v != NULL && *v != '\0' ?
 					 p_strdup(pool, v) : NULL;
+	v = set_getenv(user_set, "dkimcheck_dmarc_history");
+	set_r->dmarc_history = v != NULL && *v != '\0' ?
+				       p_strdup(pool, v) : NULL;
 	if (parse_time(set_getenv(user_set, "dkimcheck_dns_timeout"),
 		       &set_r->dns_timeout_msecs, error_r) < 0)
 		return -1;

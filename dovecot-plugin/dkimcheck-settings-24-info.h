@@ -28,6 +28,7 @@ struct dkimcheck_24_settings {
 	unsigned int dns_timeout_msecs;
 	const char *trusted_authserv_ids;
 	unsigned int max_signatures;
+	const char *dmarc_history;
 
 	/* recipient view */
 	bool keywords;

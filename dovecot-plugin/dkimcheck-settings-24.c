@@ -45,6 +45,8 @@ dkimcheck_settings_convert(const struct dkimcheck_24_settings *s,
 					 NULL;
 	set_r->dns_timeout_msecs = s->dns_timeout_msecs;
 	set_r->max_signatures = s->max_signatures;
+	set_r->dmarc_history = *s->dmarc_history != '\0' ?
+				       p_strdup(pool, s->dmarc_history) : NULL;
 	/* checked by Dovecot already; converted here */
 	return dkimcheck_setvalue_trusted_ids(pool, s->trusted_authserv_ids,
 					      &set_r->trusted_authserv_ids,

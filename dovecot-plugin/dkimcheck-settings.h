@@ -43,7 +43,7 @@ struct mail_user;
 #define DKIMCHECK_DEFAULT_KW_DMARC_FAIL "$DMARC_Fail"
 #define DKIMCHECK_DEFAULT_KW_JUNK "$Junk"
 
-/* Trusted authserv-ids besides ours (lib/msgauth.h's
+/* Trusted authserv-ids besides ours (lib/msgauth/msgauth.h's
  * MSGAUTH_MAX_TRUSTED_IDS). */
 #define DKIMCHECK_MAX_TRUSTED_IDS 16
 
@@ -62,6 +62,7 @@ struct dkimcheck_settings {
 	 * (our own authserv_id is always trusted) */
 	const char *const *trusted_authserv_ids;
 	unsigned int max_signatures; /* dkimcheck_max_signatures */
+	const char *dmarc_history; /* dkimcheck_dmarc_history dir or NULL */
 };
 
 struct dkimcheck_user_settings {

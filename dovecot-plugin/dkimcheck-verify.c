@@ -1,5 +1,5 @@
 /*
- * dkimcheck-verify.c - the dkimcheck engine on lib/msgauth.h (see
+ * dkimcheck-verify.c - the dkimcheck engine on lib/msgauth/msgauth.h (see
  * dkimcheck-verify.h).  No Dovecot header is included here.
  */
 #include "config.h"
@@ -7,11 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
-#include "dkim-keystore.h"
-#include "dns.h"
-#include "log.h"
-#include "msgauth.h"
+#include "util/arena.h"
+#include "dkim/dkim-keystore.h"
+#include "dns/dns.h"
+#include "util/log.h"
+#include "util/xalloc.h"
+#include "msgauth/msgauth.h"
 
 #include "dkimcheck-verify.h"
 
@@ -84,13 +85,9 @@ int
 dkimcheck_engine_new(const struct dkimcheck_engine_settings *set,
 		     struct dkimcheck_engine **engine_r, const char **error_r)
 {
-	struct dkimcheck_engine *engine = calloc(1, sizeof(*engine));
+	struct dkimcheck_engine *engine = ma_calloc(1, sizeof(*engine));
 	struct dns_settings dns_set;
 
-	if (engine == NULL) {
-		*error_r = "out of memory";
-		return -1;
-	}
 	engine->arena = arena_new(0);
 	engine->log.fn = engine_log;
 	engine->log.context = engine;
@@ -138,12 +135,8 @@ int
 dkimcheck_check_new(struct dkimcheck_engine *engine,
 		    struct dkimcheck_check **check_r, const char **error_r)
 {
-	struct dkimcheck_check *check = calloc(1, sizeof(*check));
+	struct dkimcheck_check *check = ma_calloc(1, sizeof(*check));
 
-	if (check == NULL) {
-		*error_r = "out of memory";
-		return -1;
-	}
 	check->engine = engine;
 	if (msgauth_new(&engine->set, engine->resolver, engine->keys,
 			&engine->log, NULL, &check->ma, error_r) < 0) {
@@ -160,47 +153,6 @@ dkimcheck_check_push(struct dkimcheck_check *check, const void *data,
 		     size_t len)
 {
 	msgauth_push(check->ma, data, len);
-}
-
-/* "pass,fail" - one token per reported signature, "none" if unsigned. */
-static const char *
-dkim_tokens(struct arena *arena, const struct msgauth_result *r)
-{
-	size_t i, len = 0;
-	char *s, *p;
-
-	if (r->ndkim == 0)
-		return "none";
-	for (i = 0; i < r->ndkim; i++)
-		len += strlen(dkim_result_str(r->dkim[i].result)) + 1;
-	s = p = arena_alloc(arena, len);
-	for (i = 0; i < r->ndkim; i++) {
-		const char *t = dkim_result_str(r->dkim[i].result);
-
-		if (i > 0)
-			*p++ = ',';
-		memcpy(p, t, strlen(t));
-		p += strlen(t);
-	}
-	*p = '\0';
-	return s;
-}
-
-/* RFC 6376 6.1 / 6.3: a failed signature counts as no signature, so the
- * message "fails DKIM" only when some signature failed and none passed. */
-static bool
-dkim_failed(const struct msgauth_result *r)
-{
-	bool fail = false;
-	size_t i;
-
-	for (i = 0; i < r->ndkim; i++) {
-		if (r->dkim[i].result == DKIM_RESULT_PASS)
-			return false;
-		if (r->dkim[i].result == DKIM_RESULT_FAIL)
-			fail = true;
-	}
-	return fail;
 }
 
 static enum dkimcheck_disposition
@@ -231,8 +183,8 @@ fill_verdict(struct dkimcheck_check *check, const struct msgauth_result *r,
 	v->authres_value = msgauth_authres_value(check->ma, true);
 	v->from_domain = r->from_domain;
 	v->spf = r->spf_reported ? spf_result_str(r->spf.result) : "none";
-	v->dkim = dkim_tokens(check->arena, r);
-	v->dkim_fail = dkim_failed(r);
+	v->dkim = r->dkim_tokens;
+	v->dkim_fail = r->dkim_failed;
 	if (r->dmarc_evaluated) {
 		v->dmarc = dmarc_result_str(r->dmarc.result);
 		v->policy = r->dmarc.policy == DMARC_POLICY_UNSET ?
@@ -282,4 +234,16 @@ dkimcheck_check_free(struct dkimcheck_check **check_p)
 	msgauth_free(&check->ma);
 	arena_free(&check->arena);
 	free(check);
+}
+
+const struct msgauth_result *
+dkimcheck_check_result(const struct dkimcheck_check *check)
+{
+	return msgauth_result(check->ma);
+}
+
+struct arena *
+dkimcheck_check_arena(struct dkimcheck_check *check)
+{
+	return check->arena;
 }

@@ -3,12 +3,15 @@
  * libmailauth: one engine per lmtp process (resolver and DKIM key store,
  * so key, DMARC and SPF answers stay cached across messages and
  * connections) and one check per message, a blocking wrapper around
- * lib/msgauth.h bounded by the DNS time budget.
+ * lib/msgauth/msgauth.h bounded by the DNS time budget.
  *
  * Plain C on purpose: this header uses no Dovecot and no libmailauth
  * types, and dkimcheck-verify.c includes no Dovecot header, so the two
- * sets of headers (both have base64.h, their own bool helpers and
- * macros) never meet in one translation unit.
+ * sets of headers (each with its own bool helpers and macros) never
+ * meet in one translation unit.  (File names no longer clash - lib/'s
+ * headers are included with their directory, "util/base64.h" - and
+ * dkimcheck-fatal.c includes lib/'s two hook headers, which declare
+ * nothing but prototypes, beside Dovecot's lib.h.)
  *
  * Why blocking: LMTP's cmd_data vfunc must return with the message
  * stream for delivery, and an lmtp process serves one connection at a
@@ -36,7 +39,7 @@ struct dkimcheck_engine_settings {
 	unsigned int max_signatures;
 };
 
-/* Levels handed to the log function (lib/log.h's, without its header). */
+/* Levels handed to the log function (lib/util/log.h's, without its header). */
 enum dkimcheck_log_level {
 	DKIMCHECK_LOG_DEBUG,
 	DKIMCHECK_LOG_INFO,
@@ -112,5 +115,14 @@ int dkimcheck_check_finish(struct dkimcheck_check *check,
 			   struct dkimcheck_verdict *verdict_r,
 			   const char **error_r);
 void dkimcheck_check_free(struct dkimcheck_check **check_p);
+
+/* For the other bridge (dkimcheck-history.c), which includes
+ * libmailauth's headers: the check's msgauth result (after
+ * dkimcheck_check_finish()) and its arena. */
+struct msgauth_result;
+struct arena;
+const struct msgauth_result *
+dkimcheck_check_result(const struct dkimcheck_check *check);
+struct arena *dkimcheck_check_arena(struct dkimcheck_check *check);
 
 #endif

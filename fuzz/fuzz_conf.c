@@ -8,8 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "arena.h"
-#include "conf.h"
+#include "util/arena.h"
+#include "util/conf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "dkim-canon.h"
+#include "util/buf.h"
+#include "dkim/dkim-canon.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -7,8 +7,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "dkim-key.h"
-#include "dkim-keystore.h"
+#include "dkim/dkim-key.h"
+#include "dkim/dkim-keystore.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -16,9 +16,10 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *reason = NULL;
-	struct dkim_key *key = dkim_key_parse((const char *)data, size, &reason);
+	struct dkim_key *key = NULL;
 	struct dkim_keystore *ks;
 
+	(void)dkim_key_parse((const char *)data, size, &key, &reason);
 	if (key == NULL && reason == NULL)
 		abort();
 	if (key != NULL && !key->revoked && key->pkey == NULL)

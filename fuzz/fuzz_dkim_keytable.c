@@ -8,9 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "arena.h"
-#include "dkim-dataset.h"
-#include "dkim-keytable.h"
+#include "util/arena.h"
+#include "dkim/dkim-dataset.h"
+#include "dkim/dkim-keytable.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

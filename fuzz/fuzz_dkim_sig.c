@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
-#include "dkim-sig.h"
+#include "util/arena.h"
+#include "dkim/dkim-sig.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -21,7 +21,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct dkim_sig *sig = arena_alloc(arena, sizeof(*sig));
 	const char *reason = NULL;
 
-	if (dkim_sig_parse(arena, (const char *)data, size, sig, &reason)) {
+	if (dkim_sig_parse((const char *)data, size, arena, sig,
+			   &reason) == 0) {
 		if (sig->raw_unsigned_len > size || sig->b_len == 0 ||
 		    sig->b_len > sizeof(sig->b) || sig->nheaders == 0 ||
 		    sig->domain == NULL || sig->selector == NULL ||

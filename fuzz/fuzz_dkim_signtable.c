@@ -10,9 +10,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "arena.h"
-#include "dkim-dataset.h"
-#include "dkim-signtable.h"
+#include "util/arena.h"
+#include "dkim/dkim-dataset.h"
+#include "dkim/dkim-signtable.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dkim-key.h"
-#include "dkim-keystore.h"
-#include "dkim-verify.h"
+#include "dkim/dkim-key.h"
+#include "dkim/dkim-keystore.h"
+#include "dkim/dkim-verify.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

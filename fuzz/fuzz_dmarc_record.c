@@ -8,8 +8,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "arena.h"
-#include "dmarc-record.h"
+#include "util/arena.h"
+#include "dmarc/dmarc-record.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

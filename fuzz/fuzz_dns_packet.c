@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
-#include "dns-packet.h"
+#include "util/arena.h"
+#include "dns/dns-packet.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -55,9 +55,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	a = arena_new(0);
-	if (dns_packet_parse(a, data + 1, size - 1,
+	if (dns_packet_parse(data + 1, size - 1,
 			     types[data[0] % (sizeof(types) / sizeof(types[0]))],
-			     &ans, &err) == 0) {
+			     a, &ans, &err) == 0) {
 		for (i = 0; i < ans.count; i++)
 			check_rr(&ans.rrs[i]);
 	}

@@ -8,8 +8,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "arena.h"
-#include "msg-address.h"
+#include "util/arena.h"
+#include "msg/msg-address.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "msg-header.h"
+#include "util/buf.h"
+#include "msg/msg-header.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

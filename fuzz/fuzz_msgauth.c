@@ -14,8 +14,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "dkim-keystore.h"
-#include "msgauth.h"
+#include "dkim/dkim-keystore.h"
+#include "msgauth/msgauth.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "arena.h"
+#include "util/arena.h"
 #include "policy-request.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
-#include "spf-addr.h"
-#include "spf-macro.h"
+#include "util/arena.h"
+#include "spf/spf-addr.h"
+#include "spf/spf-macro.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

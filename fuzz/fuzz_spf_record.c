@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
-#include "spf-addr.h"
-#include "spf-macro.h"
-#include "spf-record.h"
+#include "util/arena.h"
+#include "spf/spf-addr.h"
+#include "spf/spf-macro.h"
+#include "spf/spf-record.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -44,7 +44,7 @@ check_record(struct arena *arena, const char *text, size_t len)
 
 	spf_addr_parse("2001:db8::1", &ip);
 	vars.ip = &ip;
-	if (spf_record_parse(arena, text, len, &rec, &err) < 0)
+	if (spf_record_parse(text, len, arena, &rec, &err) < 0)
 		return;
 	if (rec->nterms > len / 2 + 1)
 		abort();

@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "taglist.h"
+#include "util/taglist.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

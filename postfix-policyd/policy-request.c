@@ -14,11 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
-#include "buf.h"
+#include "util/arena.h"
+#include "util/buf.h"
 #include "policy-request.h"
-#include "strparse.h"
-#include "xalloc.h"
+#include "util/strparse.h"
+#include "util/xalloc.h"
 
 struct policy_item {
 	struct policy_item *next;

@@ -10,10 +10,10 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "arena.h"
-#include "conf.h"
+#include "util/arena.h"
+#include "util/conf.h"
 #include "policyd-config.h"
-#include "strparse.h"
+#include "util/strparse.h"
 
 #define OFF(f) offsetof(struct policyd_config, f)
 

@@ -1,6 +1,6 @@
 /*
  * policyd-config.h - spf-policyd settings: one declarative table read by
- * lib/conf.h.
+ * lib/util/conf.h.
  *
  * Option names and meanings follow pypolicyd-spf's policyd-spf.conf(5)
  * where they mean the same (HELO_reject, Mail_From_reject,
@@ -28,7 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "spf-addr.h"
+#include "spf/spf-addr.h"
 
 struct arena;
 
@@ -49,7 +49,7 @@ enum policyd_header_type {
 	POLICYD_HEADER_NONE,
 };
 
-/* An IPv4 or IPv6 network, in lib/spf-addr.h's form: an IPv4-mapped
+/* An IPv4 or IPv6 network, in lib/spf/spf-addr.h's form: an IPv4-mapped
  * IPv6 network (::ffff:127.0.0.0/104) is stored as the IPv4 one (/8), as
  * an IPv4-mapped client address is matched as IPv4. */
 struct policyd_net {

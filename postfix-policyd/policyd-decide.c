@@ -6,12 +6,12 @@
 #include <string.h>
 #include <strings.h>
 
-#include "arena.h"
-#include "authres.h"
-#include "hdrfold.h"
+#include "util/arena.h"
+#include "msg/authres.h"
+#include "util/hdrfold.h"
 #include "policyd-config.h"
 #include "policyd-decide.h"
-#include "spf-received.h"
+#include "spf/received-spf.h"
 
 static const char *
 dup0(struct arena *arena, const char *s)

@@ -37,7 +37,7 @@
 
 #include <stdbool.h>
 
-#include "spf.h"
+#include "spf/spf.h"
 
 struct arena;
 struct policyd_config;

@@ -9,10 +9,10 @@
 #include <strings.h>
 #include <time.h>
 
-#include "arena.h"
-#include "dns.h"
-#include "elapsed.h"
-#include "log.h"
+#include "util/arena.h"
+#include "dns/dns.h"
+#include "util/elapsed.h"
+#include "util/log.h"
 #include "policy-request.h"
 #include "policyd-config.h"
 #include "policyd-job.h"

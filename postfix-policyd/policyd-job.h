@@ -18,7 +18,7 @@
 #include <stdbool.h>
 
 #include "policyd-decide.h"
-#include "spf.h"
+#include "spf/spf.h"
 
 struct arena;
 struct event_base;

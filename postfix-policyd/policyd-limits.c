@@ -5,7 +5,7 @@
 
 #include <sys/resource.h>
 
-#include "arena.h"
+#include "util/arena.h"
 #include "policyd-config.h"
 #include "policyd-limits.h"
 

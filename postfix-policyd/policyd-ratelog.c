@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "policyd-ratelog.h"
-#include "xalloc.h"
+#include "util/xalloc.h"
 
 #define RATELOG_LAST_MAX 300
 

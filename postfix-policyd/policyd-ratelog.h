@@ -20,7 +20,7 @@
 #ifndef MA_POLICYD_RATELOG_H
 #define MA_POLICYD_RATELOG_H
 
-#include "log.h"
+#include "util/log.h"
 
 struct event_base;
 struct policyd_ratelog;

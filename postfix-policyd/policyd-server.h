@@ -1,6 +1,7 @@
 /*
  * policyd-server.h - spf-policyd's connections: libevent listeners and
- * connections, one event loop for everything, SPF checks started with
+ * connections (the listen specs: policyd-listen.h), one event loop for
+ * everything, SPF checks started with
  * spf_check_start() on the shared asynchronous resolver.  No thread or
  * process per connection.
  *
@@ -45,17 +46,10 @@ int policyd_server_new(struct event_base *base,
 		       struct dns_resolver *resolver, const struct ma_log *log,
 		       struct policyd_server **server_r);
 
-/* Listen on "unix:PATH" (a stale socket file is replaced; mode 0666) or
- * "inet:HOST:PORT" ("inet:[::1]:PORT" for IPv6).  0, or -1 with
- * *error_r (static or from the server's arena). */
+/* Listen on a spec of policyd-listen.h ("unix:PATH", "inet:HOST:PORT").
+ * 0, or -1 with *error_r (static or from the server's arena). */
 int policyd_server_listen(struct policyd_server *server, const char *spec,
 			  const char **error_r);
-
-/* Check a listen spec without binding: the form, an absolute unix path
- * that fits, a port from 1 to 65535, a host getaddrinfo() knows.  0, or
- * -1 with *error_r (from `arena`) naming the spec. */
-int policyd_listen_check(struct arena *arena, const char *spec,
-			 const char **error_r);
 
 /* Serve one already-connected peer on in_fd/out_fd (spawn(8): both are
  * the socket; a pipe pair also works).  When it closes, the event loop

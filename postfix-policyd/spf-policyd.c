@@ -31,12 +31,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "arena.h"
-#include "dns.h"
-#include "log.h"
+#include "util/arena.h"
+#include "dns/dns.h"
+#include "util/log.h"
 #include "logsink.h"
+#include "progfatal.h"
+#include "progopt.h"
 #include "policyd-config.h"
 #include "policyd-limits.h"
+#include "policyd-listen.h"
 #include "policyd-ratelog.h"
 #include "policyd-server.h"
 
@@ -95,8 +98,7 @@ parse_args(int argc, char **argv, struct options *o)
 			usage(stdout);
 			exit(0);
 		} else if (strcmp(a, "--version") == 0) {
-			printf(PROGNAME " (" PACKAGE_NAME ") " PACKAGE_VERSION
-			       "\n");
+			progopt_version(PROGNAME);
 			exit(0);
 		} else if (strcmp(a, "-c") == 0 || strcmp(a, "-o") == 0 ||
 			   strcmp(a, "--listen") == 0 || strcmp(a, "-l") == 0) {
@@ -405,7 +407,13 @@ main(int argc, char **argv)
 			     o.log_stderr ? LOGSINK_STDERR : LOGSINK_SYSLOG,
 			     NULL, false);
 		d.logging = true;
+	} else {
+		d.sink.progname = PROGNAME; /* -n: the fatal line on stderr */
+		d.sink.target = LOGSINK_STDERR;
 	}
+	/* out of memory or a bug: one line through d.sink (re-initialised in
+	 * place below), exit 1 */
+	progfatal_install(&d.sink, 1);
 	if (load_config(&o, &d, &err) < 0) {
 		fatal_message(&d, o.check_only, err);
 		arena_free(&d.arena);

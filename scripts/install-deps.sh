@@ -12,6 +12,8 @@ set -eu
 # pkg-config check of libunbound fails without it.
 PKGS="build-essential autoconf automake libtool pkg-config
   libssl-dev libunbound-dev nettle-dev libevent-dev libpsl-dev libidn2-dev check
+  libsqlite3-dev sqlite3 zlib1g-dev libxml2-utils
+  libpq-dev postgresql
   unbound dns-root-data publicsuffix ldnsutils
   clang
   python3 python3-yaml python3-dkim python3-dnspython python3-nacl python3-spf openssl

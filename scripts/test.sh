@@ -3,7 +3,7 @@
 # every test: the normal build's `make check` (unit, conformance,
 # integration with real unbound/Postfix/Dovecot), the same under
 # ASan+UBSan, the fuzz targets over their seed corpora, `make
-# distcheck`, and two stages in pristine Debian roots
+# distcheck`, and stages in pristine Debian roots
 # (scripts/pristine-root.sh: debootstrap --variant=minbase + git, cached
 # in /var/cache/mailauth-pack/roots, a fresh copy per run, a git clone of
 # HEAD in its /root; scripts/root-stage.sh says what runs there):
@@ -14,7 +14,9 @@
 #   - Debian 13 (trixie): install-deps.sh, autoreconf + configure + make +
 #     make install warning-free with its gcc (and clang, sanitizer build),
 #     the whole `make check` (the integration tests against its Postfix,
-#     Dovecot and unbound), and ./scripts/demo.sh.
+#     Dovecot and unbound), and ./scripts/demo.sh;
+#   - and README's "Setting up a real server" followed literally in a
+#     third fresh Debian 12 root (tests/pristine/readme-guide.sh).
 # Their checks count in the closing line.  When the Debian archive cannot
 # be reached (or not root, or inside such a root already), a stage counts
 # as one skipped test.  The
@@ -24,7 +26,8 @@
 #
 # Environment: JOBS (default: number of CPUs), SKIP_DISTCHECK=1,
 # SKIP_SANITIZERS=1, SKIP_FUZZ=1, SKIP_PRISTINE=1 (the Debian 12 root),
-# SKIP_TRIXIE=1 (the Debian 13 root), KEEP_ROOTS=1 (leave the roots in
+# SKIP_TRIXIE=1 (the Debian 13 root), SKIP_GUIDE=1 (README's server
+# guide in a Debian 12 root, tests/pristine/readme-guide.sh), KEEP_ROOTS=1 (leave the roots in
 # /var/tmp for a look; remove them with `scripts/pristine-root.sh remove
 # DIR`), ROOT_CONFIGURE_ARGS (added to configure in the roots).  These are
 # for quick local runs; CI sets none.  The stages' logs are copied to
@@ -172,7 +175,47 @@ root_stage() {
 	echo "the $suite stage took $(( $(date +%s) - t0 )) s"
 }
 
+# README's "Setting up a real server", followed literally in a fresh
+# Debian 12 root by tests/pristine/readme-guide.sh (its checks count).
+guide_stage() {
+	step "README's server guide in a fresh Debian 12 root (tests/pristine/readme-guide.sh)"
+	if [ "$(id -u)" != 0 ]; then
+		echo "SKIP: the guide's root needs root (debootstrap, chroot, namespaces)"
+		skipped=$((skipped + 1)); return 0
+	fi
+	if ! "$top/scripts/pristine-root.sh" reachable bookworm; then
+		echo "SKIP: the Debian archive (${MAILAUTH_MIRROR:-http://deb.debian.org/debian}) cannot be reached"
+		skipped=$((skipped + 1)); return 0
+	fi
+	t0=$(date +%s)
+	root=$(mktemp -d /var/tmp/mailauth-guide-bookworm.XXXXXX) && rmdir "$root" &&
+	"$top/scripts/pristine-root.sh" make bookworm "$root" &&
+	"$top/scripts/pristine-root.sh" clone "$root" || {
+		echo "FAIL: cannot make the guide's root"
+		failed=$((failed + 1)); status=1
+		"$top/scripts/pristine-root.sh" remove "$root"
+		return 0; }
+	log=$top/build/readme-guide.log
+	mkdir -p "$top/build"
+	timeout -s TERM 1800 "$top/tests/pristine/readme-guide.sh" "$root" >"$log" 2>&1
+	rc=$?
+	grep -E '^(not ok|# the)' "$log"
+	set -- $(grep -c '^ok ' "$log") $(grep -c '^not ok ' "$log")
+	passed=$((passed + $1)) failed=$((failed + $2))
+	if [ $rc != 0 ]; then
+		status=1
+		[ "$2" != 0 ] || { failed=$((failed + 1)); tail -30 "$log"; }
+	fi
+	echo "the guide stage took $(( $(date +%s) - t0 )) s ($1 passed, $2 failed; log: $log)"
+	if [ "${KEEP_ROOTS:-0}" = 1 ]; then
+		echo "kept: $root"
+	else
+		"$top/scripts/pristine-root.sh" remove "$root" || status=1
+	fi
+}
+
 [ "${SKIP_PRISTINE:-0}" = 1 ] || root_stage bookworm pristine
+[ "${SKIP_GUIDE:-0}" = 1 ] || guide_stage
 [ "${SKIP_TRIXIE:-0}" = 1 ] || root_stage trixie release
 
 printf '\ntests: %d passed, %d failed, %d skipped\n' "$passed" "$failed" "$skipped"

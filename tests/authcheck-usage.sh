@@ -128,6 +128,7 @@ value_for() {
 	--identity) echo helo;;
 	--timeout) echo 5;;
 	--max-signatures) echo 3;;
+	--applied) echo quarantine;;
 	--time|--timestamp) echo 1700000000;;
 	*) echo x;;
 	esac

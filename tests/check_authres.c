@@ -14,10 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
-#include "authres.h"
-#include "hdrfold.h"
-#include "spf-received.h"
+#include "util/arena.h"
+#include "msg/authres.h"
+#include "util/hdrfold.h"
+#include "spf/received-spf.h"
 #include "harness.h"
 
 /* Unfold and collapse runs of white space (outside of nothing: the RFC

@@ -13,8 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
-#include "authres-parse.h"
+#include "util/arena.h"
+#include "msg/authres-parse.h"
+#include "msg/received-spf-parse.h"
+#include "msgauth/authres-trust.h"
 #include "harness.h"
 
 struct want_result {

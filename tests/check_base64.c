@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base64.h"
+#include "util/base64.h"
 #include "harness.h"
 
 static const struct {

@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "arena.h"
-#include "conf.h"
+#include "util/arena.h"
+#include "util/conf.h"
 #include "harness.h"
 
 struct test_settings {

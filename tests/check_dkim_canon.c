@@ -15,13 +15,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base64.h"
-#include "buf.h"
-#include "dkim-canon.h"
-#include "dkim-crypto.h"
+#include "util/base64.h"
+#include "util/buf.h"
+#include "dkim/dkim-canon.h"
+#include "dkim/dkim-crypto.h"
 #include "dkim-test.h"
 #include "harness.h"
-#include "msg-header.h"
+#include "msg/msg-header.h"
 
 /* The body of a message: what follows the first empty line. */
 static const char *

@@ -17,11 +17,11 @@
 
 #include <event2/event.h>
 
-#include "buf.h"
-#include "dkim-key.h"
-#include "dkim-keystore.h"
+#include "util/buf.h"
+#include "dkim/dkim-key.h"
+#include "dkim/dkim-keystore.h"
 #include "dkim-test.h"
-#include "dns.h"
+#include "dns/dns.h"
 #include "harness.h"
 
 static char *dir, *conf;

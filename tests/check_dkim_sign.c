@@ -20,11 +20,12 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
-#include "buf.h"
-#include "dkim-crypto.h"
-#include "dkim-key.h"
-#include "dkim-keystore.h"
-#include "dkim-sign.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "dkim/dkim-crypto.h"
+#include "dkim/dkim-key.h"
+#include "dkim/dkim-keystore.h"
+#include "dkim/dkim-sign.h"
 #include "dkim-test.h"
 #include "harness.h"
 
@@ -255,24 +256,26 @@ write_key(const char *dir, const char *name, const char *rel, mode_t mode)
 
 START_TEST(test_privkey_files)
 {
-	char *dir = harness_tmpdir("dkim-keys"), err[512];
+	char *dir = harness_tmpdir("dkim-keys");
+	struct arena *a = arena_new(0);
+	const char *err = NULL;
 	char *open_pem = write_key(dir, "open.pem", "rfc8463/test.rsa1024.pem", 0644);
 	char *ok_pem = write_key(dir, "ok.pem", "dkimpy/2048_testkey.pem", 0600);
 	char *seed = write_key(dir, "ed.seed", "dkimpy/ed25519test.seed.b64", 0400);
 	char *junk = harness_write_file(dir, "junk", "hello\n");
 	struct dkim_privkey *k = NULL;
 
-	ck_assert_int_eq(dkim_privkey_load(open_pem, 0, &k, err, sizeof(err)), -1);
+	ck_assert_int_eq(dkim_privkey_load(open_pem, 0, a, &k, &err), -1);
 	ck_assert_msg(strstr(err, "readable by group/others") != NULL, "%s", err);
 	ck_assert_int_eq(dkim_privkey_load(open_pem, DKIM_PRIVKEY_ALLOW_INSECURE,
-					   &k, err, sizeof(err)), 0);
+					   a, &k, &err), 0);
 	ck_assert_uint_eq(k->bits, 1024);
 	dkim_privkey_free(&k);
-	ck_assert_int_eq(dkim_privkey_load(ok_pem, 0, &k, err, sizeof(err)), 0);
+	ck_assert_int_eq(dkim_privkey_load(ok_pem, 0, a, &k, &err), 0);
 	ck_assert_int_eq(k->type, DKIM_KEY_RSA);
 	ck_assert_uint_eq(k->bits, 2048);
 	dkim_privkey_free(&k);
-	ck_assert_int_eq(dkim_privkey_load(seed, 0, &k, err, sizeof(err)), 0);
+	ck_assert_int_eq(dkim_privkey_load(seed, 0, a, &k, &err), 0);
 	ck_assert_int_eq(k->type, DKIM_KEY_ED25519);
 	{
 		/* the published public key of dkimpy's test key */
@@ -283,10 +286,11 @@ START_TEST(test_privkey_files)
 	}
 	dkim_privkey_free(&k);
 	chmod(junk, 0600);
-	ck_assert_int_eq(dkim_privkey_load(junk, 0, &k, err, sizeof(err)), -1);
+	ck_assert_int_eq(dkim_privkey_load(junk, 0, a, &k, &err), -1);
 	ck_assert_msg(strstr(err, "not a PEM private key") != NULL, "%s", err);
-	ck_assert_int_eq(dkim_privkey_load("/nonexistent/key", 0, &k, err,
-					   sizeof(err)), -1);
+	ck_assert_int_eq(dkim_privkey_load("/nonexistent/key", 0, a, &k,
+					   &err), -1);
+	arena_free(&a);
 	unlink(open_pem);
 	unlink(ok_pem);
 	unlink(seed);

@@ -1,6 +1,6 @@
 /*
  * check_dkim_tables.c - OpenDKIM data sets, KeyTable and SigningTable
- * (lib/dkim-dataset.c, lib/dkim-keytable.c, lib/dkim-signtable.c).
+ * (lib/dkim/dkim-dataset.c, lib/dkim/dkim-keytable.c, lib/dkim/dkim-signtable.c).
  *
  * Expected values come from the OpenDKIM documentation:
  *  opendkim(8) DATA SETS: "file: ... If a line contains whitespace-
@@ -32,10 +32,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "arena.h"
-#include "dkim-dataset.h"
-#include "dkim-keytable.h"
-#include "dkim-signtable.h"
+#include "util/arena.h"
+#include "dkim/dkim-dataset.h"
+#include "dkim/dkim-keytable.h"
+#include "dkim/dkim-signtable.h"
 #include "harness.h"
 
 static struct dkim_dataset_row *

@@ -21,14 +21,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "dkim-crypto.h"
-#include "dkim-keystore.h"
-#include "dkim-sign.h"
+#include "util/buf.h"
+#include "dkim/dkim-crypto.h"
+#include "dkim/dkim-keystore.h"
+#include "dkim/dkim-sign.h"
 #include "dkim-test.h"
-#include "dns.h"
+#include "dns/dns.h"
 #include "harness.h"
-#include "msg-header.h"
+#include "msg/msg-header.h"
 
 /* RFC 8463 A.2 public key */
 #define ED_KEY "v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="

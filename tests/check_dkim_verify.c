@@ -19,10 +19,10 @@
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
-#include "base64.h"
-#include "buf.h"
-#include "dkim-key.h"
-#include "dkim-keystore.h"
+#include "util/base64.h"
+#include "util/buf.h"
+#include "dkim/dkim-key.h"
+#include "dkim/dkim-keystore.h"
 #include "dkim-test.h"
 #include "harness.h"
 
@@ -242,7 +242,7 @@ START_TEST(test_key_records)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		snprintf(rec, sizeof(rec), "%s%s", cases[i].prefix, ed_p);
 		reason = NULL;
-		k = dkim_key_parse(rec, strlen(rec), &reason);
+		(void)dkim_key_parse(rec, strlen(rec), &k, &reason);
 		if (cases[i].reason == NULL) {
 			ck_assert_msg(k != NULL, "%s: %s", rec, reason);
 			ck_assert_int_eq(k->type, DKIM_KEY_ED25519);
@@ -254,14 +254,16 @@ START_TEST(test_key_records)
 		}
 		dkim_key_unref(&k);
 	}
-	k = dkim_key_parse("k=ed25519; h=sha1:sha256; s=email; t=y:s; p=",
-			   44, &reason);
+	ck_assert_int_eq(dkim_key_parse("k=ed25519; h=sha1:sha256; s=email; "
+					"t=y:s; p=", 44, &k, &reason), 0);
 	ck_assert_ptr_nonnull(k);
 	ck_assert(k->revoked && k->testing && k->strict);
 	dkim_key_unref(&k);
-	ck_assert_ptr_null(dkim_key_parse("v=DKIM1; k=rsa", 14, &reason));
+	ck_assert_int_eq(dkim_key_parse("v=DKIM1; k=rsa", 14, &k, &reason), -1);
+	ck_assert_ptr_null(k);
 	ck_assert_str_eq(reason, "key record without p=");
-	ck_assert_ptr_null(dkim_key_parse("p=!!!!", 6, &reason));
+	ck_assert_int_eq(dkim_key_parse("p=!!!!", 6, &k, &reason), -1);
+	ck_assert_ptr_null(k);
 	ck_assert_str_eq(reason, "key p= is not valid base64");
 }
 END_TEST

@@ -17,11 +17,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "arena.h"
-#include "dmarc-discover.h"
+#include "util/arena.h"
+#include "dmarc/dmarc-discover.h"
 #include "dmarc-test.h"
-#include "dmarc.h"
-#include "dns.h"
+#include "dmarc/dmarc.h"
+#include "dns/dns.h"
 #include "harness.h"
 
 /* ---- evaluations through libunbound ----------------------------------- */

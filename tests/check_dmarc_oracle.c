@@ -19,11 +19,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "arena.h"
-#include "buf.h"
+#include "util/arena.h"
+#include "util/buf.h"
 #include "dmarc-test.h"
-#include "dmarc.h"
-#include "dns.h"
+#include "dmarc/dmarc.h"
+#include "dns/dns.h"
 #include "harness.h"
 
 static const char *const pols[] = { "none", "quarantine", "reject" };

@@ -14,11 +14,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "arena.h"
-#include "dmarc-discover.h"
+#include "util/arena.h"
+#include "dmarc/dmarc-discover.h"
 #include "dmarc-test.h"
-#include "dmarc.h"
-#include "dns.h"
+#include "dmarc/dmarc.h"
+#include "dns/dns.h"
 #include "harness.h"
 
 /* ---- records ---------------------------------------------------------- */
@@ -201,15 +201,21 @@ START_TEST(test_result_str)
 {
 	static const char *const tokens[] = { "none", "pass", "fail",
 					      "temperror", "permerror" };
+	enum dmarc_result r;
 	size_t i;
 
 	for (i = 0; i < 5; i++) {
 		ck_assert_str_eq(dmarc_result_str((enum dmarc_result)i),
 				 tokens[i]);
-		ck_assert_int_eq(dmarc_result_parse(tokens[i]), (int)i);
+		ck_assert_msg(dmarc_result_parse(tokens[i], &r), "%s unknown",
+			      tokens[i]);
+		ck_assert_int_eq(r, (int)i);
 	}
-	ck_assert_int_eq(dmarc_result_parse("PASS"), DMARC_RESULT_PASS);
-	ck_assert_int_eq(dmarc_result_parse("softfail"), -1);
+	ck_assert_msg(dmarc_result_parse("PASS", &r), "PASS unknown");
+	ck_assert_int_eq(r, DMARC_RESULT_PASS);
+	r = DMARC_RESULT_NONE;
+	ck_assert_msg(!dmarc_result_parse("softfail", &r), "softfail parsed");
+	ck_assert_int_eq(r, DMARC_RESULT_NONE); /* untouched */
 	ck_assert_str_eq(dmarc_policy_str(DMARC_POLICY_QUARANTINE),
 			 "quarantine");
 }

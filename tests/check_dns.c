@@ -17,7 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "dns.h"
+#include "dns/dns-name.h"
+#include "dns/dns.h"
 #include "harness.h"
 
 static struct harness_unbound server;
@@ -350,9 +351,15 @@ END_TEST
 
 START_TEST(test_strings)
 {
-	ck_assert_int_eq(dns_type_parse("txt"), DNS_T_TXT);
-	ck_assert_int_eq(dns_type_parse("AAAA"), DNS_T_AAAA);
-	ck_assert_int_eq(dns_type_parse("bogus"), 0);
+	enum dns_type t;
+
+	ck_assert_msg(dns_type_parse("txt", &t), "txt unknown");
+	ck_assert_int_eq(t, DNS_T_TXT);
+	ck_assert_msg(dns_type_parse("AAAA", &t), "AAAA unknown");
+	ck_assert_int_eq(t, DNS_T_AAAA);
+	t = DNS_T_MX;
+	ck_assert_msg(!dns_type_parse("bogus", &t), "bogus parsed");
+	ck_assert_int_eq(t, DNS_T_MX); /* untouched */
 	ck_assert_str_eq(dns_type_str(DNS_T_MX), "MX");
 	ck_assert_str_eq(dns_outcome_str(DNS_NXDOMAIN), "nxdomain");
 	ck_assert_str_eq(dns_security_str(DNS_SEC_BOGUS), "bogus");

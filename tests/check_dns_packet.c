@@ -1,6 +1,6 @@
 /*
  * check_dns_packet.c - DNS response messages as libunbound's event
- * interface hands them over (lib/dns-packet.c, lib/dns-rr.c): the answer
+ * interface hands them over (lib/dns/dns-packet.c, lib/dns/dns-rr.c): the answer
  * walk, RFC 1035 4.1.4 name compression, and every way a message can be
  * malformed.  Messages are built here byte by byte from RFC 1035 4.1;
  * what must be accepted or refused follows from that section.
@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
-#include "dns-packet.h"
-#include "dns-rr.h"
+#include "util/arena.h"
+#include "dns/dns-packet.h"
+#include "dns/dns-rr.h"
 #include "harness.h"
 
 struct msg {
@@ -76,7 +76,7 @@ parse(const struct msg *m, enum dns_type qtype, struct arena *a,
       struct dns_packet_answer *ans, const char **err)
 {
 	*err = NULL;
-	return dns_packet_parse(a, m->b, m->len, qtype, ans, err);
+	return dns_packet_parse(m->b, m->len, qtype, a, ans, err);
 }
 
 START_TEST(test_answers_and_ttl)
@@ -237,7 +237,7 @@ START_TEST(test_malformed)
 	int r;
 
 	malformed(_i, &m);
-	r = dns_packet_parse(a, m.b, m.len, _i == 3 ? DNS_T_MX : DNS_T_A,
+	r = dns_packet_parse(m.b, m.len, _i == 3 ? DNS_T_MX : DNS_T_A, a,
 			     &ans, &err);
 	if (_i == 3) {
 		ck_assert_int_eq(r, 0);

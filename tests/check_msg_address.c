@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
-#include "msg-address.h"
+#include "util/arena.h"
+#include "msg/msg-address.h"
 #include "harness.h"
 
 struct want_addr {

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "msg-header.h"
+#include "util/buf.h"
+#include "msg/msg-header.h"
 #include "harness.h"
 
 /* Render the event stream as text: "F[name|raw]" per field, "E" for the
@@ -122,6 +122,34 @@ END_TEST
  * is its first line and every following line starting with WSP, each
  * with its line end (CRLF, or a bare LF as on disk); the input may end
  * inside the last field (no line end). */
+/* The one From count DKIM and DMARC decide on (issue 22: it was counted
+ * twice, in dkim-verify.c and msgauth-header.c): fields named From in any
+ * case (RFC 5322 1.2.2 / 3.6.2), "From :" too, a field merely starting
+ * with "From" not, and a From hidden behind a bare CR (RFC 6376 8.15). */
+START_TEST(test_from_note)
+{
+	static const char msg[] =
+		"From: a@example.com\r\n"
+		"FROM : b@example.com\r\n"
+		"From-Not: c\r\n"
+		"Subject: hi\rFrom: Mallory <m@evil.example>\r\n"
+		"\r\nbody\r\n";
+	struct msg_header_parser *p = msg_header_parser_new(0);
+	struct msg_header_from from = {0, false};
+	struct msg_header_field f;
+	enum msg_header_event ev;
+
+	msg_header_push(p, msg, sizeof(msg) - 1);
+	msg_header_push_eof(p);
+	while ((ev = msg_header_next(p, &f)) == MSG_HEADER_FIELD)
+		msg_header_from_note(&from, &f);
+	ck_assert_int_eq(ev, MSG_HEADER_END);
+	ck_assert_uint_eq(from.count, 2);
+	ck_assert_msg(from.hidden, "the From behind a bare CR not seen");
+	msg_header_parser_free(&p);
+}
+END_TEST
+
 START_TEST(test_offsets)
 {
 	static const char msg[] = "A: 1\r\nB: x\r\n y\nC: 3";
@@ -174,6 +202,7 @@ main(void)
 	tcase_add_test(tc, test_oversized);
 	tcase_add_test(tc, test_field_is);
 	tcase_add_test(tc, test_offsets);
+	tcase_add_test(tc, test_from_note);
 	suite_add_tcase(s, tc);
 	failed = harness_run_suite(s);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;

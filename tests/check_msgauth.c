@@ -1,5 +1,5 @@
 /*
- * check_msgauth.c - one message's authentication (lib/msgauth.h): how
+ * check_msgauth.c - one message's authentication (lib/msgauth/msgauth.h): how
  * the message is fed and what is read from its header.  Through the
  * real libunbound code serving local zone data (msgauth-test.h): the RFC
  * 8463 signed vectors (both signatures pass, published) with a DMARC
@@ -22,15 +22,63 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "arena.h"
-#include "buf.h"
-#include "dkim-keystore.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "dkim/dkim-keystore.h"
 #include "dkim-test.h"
-#include "dns.h"
+#include "dns/dns.h"
 #include "harness.h"
-#include "msgauth-header.h"
+#include "msgauth/msgauth-header.h"
 #include "msgauth-test.h"
-#include "msgauth.h"
+#include "msgauth/msgauth.h"
+
+/* The overall DKIM verdict a front-end reports (issue 22: computed once
+ * in lib/msgauth, no longer in the plugin): RFC 6376 6.1 / 6.3, a failed
+ * signature counts as none, so the message fails DKIM only when some
+ * signature failed and none passed; tokens in signature order. */
+START_TEST(test_dkim_overall)
+{
+	static const struct {
+		bool signed_, tamper;
+		const char *tokens;
+		bool failed;
+	} cases[] = {
+		/* RFC 8463 appendix A: both signatures verify */
+		{true, false, "pass,pass", false},
+		/* a changed body word breaks both body hashes (RFC 6376
+		 * 3.7): both fail */
+		{true, true, "fail,fail", true},
+		/* no DKIM-Signature: nothing failed */
+		{false, false, "none", false},
+	};
+	char *conf = msgauth_test_zone_config("");
+	struct dns_resolver *r = msgauth_test_resolver(conf, NULL, 5000);
+	struct dkim_keystore *ks = dkim_keystore_new_dns(r, NULL);
+	struct msgauth_settings set;
+	size_t i;
+
+	msgauth_test_settings(&set, "mx.test");
+	set.dmarc_off = true;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *msg = cases[i].signed_ ?
+			msgauth_test_message(true, "", cases[i].tamper) :
+			strdup("From: a@" DOMAIN "\r\nSubject: x\r\n\r\nbody\r\n");
+		struct msgauth *ma = msgauth_test_run(&set, r, ks, NULL, msg, 0);
+		const struct msgauth_result *res = msgauth_result(ma);
+
+		harness_assert_str("dkim_tokens", res->dkim_tokens,
+				   cases[i].tokens);
+		ck_assert_msg(res->dkim_failed == cases[i].failed,
+			      "case %zu: dkim_failed got %d, want %d", i,
+			      res->dkim_failed, cases[i].failed);
+		msgauth_free(&ma);
+		free(msg);
+	}
+	dkim_keystore_free(&ks);
+	dns_resolver_free(&r);
+	free(conf);
+}
+END_TEST
 
 START_TEST(test_pieces_same_result)
 {
@@ -442,6 +490,25 @@ trace_bomb(struct buf *b, size_t kept, size_t junk, size_t forged)
 	buf_append_str(b, "From: a@" DOMAIN "\r\n\r\nbody\r\n");
 }
 
+/* The header collector fed as lib/msgauth feeds it: the events of one
+ * msg-header.h parser over the whole message. */
+static void
+header_feed(struct msgauth_header *h, const char *data, size_t len)
+{
+	struct msg_header_parser *p = msg_header_parser_new(0);
+	struct msg_header_field f;
+	enum msg_header_event ev;
+
+	msg_header_push(p, data, len);
+	msg_header_push_eof(p);
+	while ((ev = msg_header_next(p, &f)) != MSG_HEADER_NEED_MORE &&
+	       ev != MSG_HEADER_EOF && ev != MSG_HEADER_END)
+		if (ev == MSG_HEADER_FIELD)
+			msgauth_header_field(h, &f);
+	msgauth_header_end(h);
+	msg_header_parser_free(&p);
+}
+
 START_TEST(test_trace_memory_bounded)
 {
 	/* probe 2026-12 F01: every Authentication-Results field past the
@@ -466,8 +533,7 @@ START_TEST(test_trace_memory_bounded)
 	set.trusted_authserv_ids = trusted;
 	set.ntrusted_authserv_ids = 1;
 	h = msgauth_header_new(arena, &set);
-	msgauth_header_push(h, b.data, b.len);
-	msgauth_header_end(h);
+	header_feed(h, b.data, b.len);
 	msgauth_header_trust(h, &spf, &drop, &ndrop);
 	ck_assert_msg(arena_used(arena) < 1024 * 1024,
 		      "arena holds %zu bytes for %zu header bytes, want < 1 MB",
@@ -530,6 +596,7 @@ main(void)
 	tcase_add_checked_fixture(tc, msgauth_test_setup,
 				  msgauth_test_teardown);
 	tcase_add_test(tc, test_pieces_same_result);
+	tcase_add_test(tc, test_dkim_overall);
 	tcase_add_test(tc, test_forged_fields_listed);
 	tcase_add_test(tc, test_trusted_authserv_ids);
 	tcase_add_test(tc, test_async_external_base);

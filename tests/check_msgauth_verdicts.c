@@ -1,5 +1,5 @@
 /*
- * check_msgauth_verdicts.c - the verdicts lib/msgauth.h hands over,
+ * check_msgauth_verdicts.c - the verdicts lib/msgauth/msgauth.h hands over,
  * through the real libunbound code serving local zone data
  * (msgauth-test.h): DMARC pass / fail / none / temperror / permerror
  * (RFC 9989) including an aligned key lookup failing and a From hidden
@@ -16,13 +16,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "dkim-keystore.h"
+#include "util/buf.h"
+#include "dkim/dkim-keystore.h"
 #include "dkim-test.h"
-#include "dns.h"
+#include "dns/dns.h"
 #include "harness.h"
 #include "msgauth-test.h"
-#include "msgauth.h"
+#include "msgauth/msgauth.h"
 
 struct dmarc_case {
 	const char *name;

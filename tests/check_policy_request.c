@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
+#include "util/arena.h"
 #include "policy-request.h"
 #include "harness.h"
 

@@ -15,10 +15,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "arena.h"
-#include "authres-parse.h"
+#include "util/arena.h"
+#include "msg/authres-parse.h"
+#include "msg/received-spf-parse.h"
 #include "harness.h"
-#include "hdrfold.h"
+#include "util/hdrfold.h"
 #include "policyd-config.h"
 #include "policyd-decide.h"
 

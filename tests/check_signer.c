@@ -23,9 +23,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "arena.h"
-#include "buf.h"
-#include "dkim-crypto.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "dkim/dkim-crypto.h"
 #include "harness.h"
 #include "logsink.h"
 #include "signer-config.h"

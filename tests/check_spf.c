@@ -15,11 +15,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "arena.h"
-#include "buf.h"
-#include "dns.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "dns/dns.h"
 #include "harness.h"
-#include "spf.h"
+#include "spf/spf.h"
 
 static char *tmpdir, *config;
 

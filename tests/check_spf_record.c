@@ -13,11 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
-#include "spf-addr.h"
-#include "spf-macro.h"
-#include "spf-record.h"
-#include "spf.h"
+#include "util/arena.h"
+#include "spf/spf-addr.h"
+#include "spf/spf-macro.h"
+#include "spf/spf-record.h"
+#include "spf/spf.h"
 #include "harness.h"
 
 static const struct {
@@ -78,7 +78,7 @@ START_TEST(test_record_parse)
 	struct arena *arena = arena_new(0);
 	struct spf_record *rec;
 	const char *err = NULL, *text = record_cases[_i].record;
-	int r = spf_record_parse(arena, text, strlen(text), &rec, &err);
+	int r = spf_record_parse(text, strlen(text), arena, &rec, &err);
 
 	ck_assert_msg((r == 0) == (record_cases[_i].ok != 0),
 	              "%s (%s): got %s (%s), want %s", text,
@@ -102,7 +102,7 @@ START_TEST(test_record_nul)
 
 	/* a NUL octet is no macro-literal (4.6.1, 7.1) */
 	ck_assert_int_eq(
-	    spf_record_parse(arena, rec, sizeof(rec) - 1, &r, &err), -1);
+	    spf_record_parse(rec, sizeof(rec) - 1, arena, &r, &err), -1);
 	arena_free(&arena);
 }
 END_TEST
@@ -117,7 +117,7 @@ START_TEST(test_record_fields)
 	const struct spf_term *t;
 	const char *err = NULL;
 
-	ck_assert_msg(spf_record_parse(arena, rec, strlen(rec), &r, &err) == 0,
+	ck_assert_msg(spf_record_parse(rec, strlen(rec), arena, &r, &err) == 0,
 	              "%s", err);
 	ck_assert_uint_eq(r->nterms, 4);
 	t = &r->terms[0];
@@ -344,14 +344,19 @@ START_TEST(test_result_str)
 	static const char *const names[] = {"none",     "neutral",  "pass",
 	                                    "fail",     "softfail", "temperror",
 	                                    "permerror"};
+	enum spf_result r;
 	int i;
 
 	for (i = 0; i < 7; i++) {
 		ck_assert_str_eq(spf_result_str((enum spf_result)i), names[i]);
-		ck_assert_int_eq(spf_result_parse(names[i]), i);
+		ck_assert_msg(spf_result_parse(names[i], &r), "%s unknown", names[i]);
+		ck_assert_int_eq(r, i);
 	}
-	ck_assert_int_eq(spf_result_parse("PermError"), SPF_PERMERROR);
-	ck_assert_int_eq(spf_result_parse("unknown"), -1);
+	ck_assert_msg(spf_result_parse("PermError", &r), "PermError unknown");
+	ck_assert_int_eq(r, SPF_PERMERROR);
+	r = SPF_PASS;
+	ck_assert_msg(!spf_result_parse("unknown", &r), "\"unknown\" parsed");
+	ck_assert_int_eq(r, SPF_PASS); /* untouched */
 }
 END_TEST
 

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "taglist.h"
+#include "util/taglist.h"
 #include "harness.h"
 
 static void

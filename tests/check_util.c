@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
-#include "buf.h"
-#include "strparse.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/strparse.h"
 #include "harness.h"
 
 START_TEST(test_arena_basic)

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "dkim-verify.h"
+#include "dkim/dkim-verify.h"
 
 struct buf;
 struct dkim_keystore;

@@ -9,11 +9,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "arena.h"
+#include "util/arena.h"
 #include "dmarc-test.h"
-#include "dns.h"
+#include "dns/dns.h"
 #include "harness.h"
-#include "log.h"
+#include "util/log.h"
 
 struct dns_resolver *
 dmarc_test_resolver(const char *local_data)

@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "dmarc.h"
+#include "dmarc/dmarc.h"
 
 /* Zones every test resolver declares static (so nothing leaves the
  * machine): com, net, org, example. */

@@ -10,8 +10,8 @@
 
 #include <stddef.h>
 
-#include "dns.h"
-#include "msgauth.h"
+#include "dns/dns.h"
+#include "msgauth/msgauth.h"
 
 /* Dovecot looks these up by name (module_dir_load). */
 const char *dkimcheck_plugin_dependencies[] = {NULL};

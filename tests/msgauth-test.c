@@ -10,9 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "buf.h"
+#include "util/buf.h"
 #include "dkim-test.h"
-#include "dns.h"
+#include "dns/dns.h"
 #include "harness.h"
 #include "msgauth-test.h"
 

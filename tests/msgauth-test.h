@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "msgauth.h"
+#include "msgauth/msgauth.h"
 
 struct dkim_keystore;
 struct dns_resolver;

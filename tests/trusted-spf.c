@@ -1,7 +1,7 @@
 /*
  * trusted-spf.c - test helper: the SPF result a delivered message's
  * header is trusted for, read the way the Dovecot plugin reads it
- * (lib/msgauth.c, MSGAUTH_SPF_HEADER: authres_trusted_spf(), RFC 8601
+ * (lib/msgauth/msgauth.c, MSGAUTH_SPF_HEADER: authres_trusted_spf(), RFC 8601
  * section 5).  Used by tests/integration/postfix-spf.sh on the mail the
  * real Postfix delivered.
  *
@@ -16,8 +16,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "dkim-keystore.h"
-#include "msgauth.h"
+#include "dkim/dkim-keystore.h"
+#include "msgauth/msgauth.h"
 
 int
 main(int argc, char **argv)

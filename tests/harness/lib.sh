@@ -102,7 +102,13 @@ unfold_ar() {
 		sed 's/; */;\n/g'
 }
 
+# finish: the summary; non-zero when a check failed or when the script
+# ran no check at all (a test that checks nothing must not pass).
 finish() {
 	echo "$((_n - _failed)) passed, $_failed failed"
+	if [ "$_n" -eq 0 ]; then
+		echo "not ok - the script ran no check"
+		return 1
+	fi
 	[ "$_failed" -eq 0 ]
 }

@@ -1,7 +1,6 @@
 # postfix.sh - a private, real Postfix instance on loopback for
-# integration tests and benchmarks (sourced; needs root).  Written from
-# /work/shared/notes/postfix-test-instance.md; nothing under /etc/postfix
-# or /var/spool/postfix is changed.
+# integration tests and benchmarks (sourced; needs root).  Nothing under
+# /etc/postfix or /var/spool/postfix is changed.
 #
 # Usage (after `. tests/harness/lib.sh` and `. tests/harness/postfix.sh`):
 #

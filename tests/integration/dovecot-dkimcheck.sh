@@ -32,7 +32,11 @@ trap cleanup EXIT
 # --- the plugin, installed as make install does ---
 dovecot_plugin_install "$BASE/inst"
 so=$dovecot_plugin_so
-_ok "make install put lib90_dkimcheck_plugin.so into the moduledir"
+expect_match "$(nm -D --defined-only "$so" 2>&1)" ' T dkimcheck_plugin_init$' \
+	"make install put a loadable lib90_dkimcheck_plugin.so into the moduledir"
+expect_eq "$(cd "$(dirname "$so")" && ls lib90_dkimcheck_plugin.* | tr '\n' ' ')" \
+	"lib90_dkimcheck_plugin.so " \
+	"only the .so, no libtool archive beside it (Dovecot loads lib*_plugin.so)"
 expect_eq "$(nm -D --defined-only "$so" | awk '{ print $3 }' | sort | tr '\n' ' ')" \
 	"dkimcheck_plugin_deinit dkimcheck_plugin_init dkimcheck_plugin_version " \
 	"the module exports only its entry points"

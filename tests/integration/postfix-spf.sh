@@ -267,7 +267,7 @@ expect_match "$msg" '^Received-SPF: pass .*mechanism="include:inc2\.spf\.test";'
 
 # --- SPF trust (issue 8 item 9, RFC 8601 section 5): a client the policy
 # service does not check sends a forged "spf=pass" field with our
-# authserv-id; what the Dovecot plugin's reader (lib/msgauth.c,
+# authserv-id; what the Dovecot plugin's reader (lib/msgauth/msgauth.c,
 # tests/trusted-spf) trusts in the delivered message must not be pass.
 # The forged field travels inside the message, below smtpd's Received.
 forged="Authentication-Results: mx.test.example; spf=pass smtp.mailfrom=pass.spf.test"

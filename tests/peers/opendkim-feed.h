@@ -19,7 +19,7 @@
 
 #include <stddef.h>
 
-#include <opendkim/dkim.h> /* not lib/dkim.h: libopendkim's */
+#include <opendkim/dkim.h> /* not lib/dkim/dkim.h: libopendkim's */
 
 /* One signing configuration (libopendkim constants). */
 struct odk_sign_params {

@@ -1,0 +1,150 @@
+/*
+ * dmarc-reports.c - dmarc-reports(8): DMARC aggregate reports (RFC 9990)
+ * from the history records the dkimcheck plugin writes at delivery.
+ *
+ *   dmarc-reports [-c FILE] [-v] [--now UNIX] import
+ *   dmarc-reports [-c FILE] [-v] [--now UNIX] send [--out DIR]
+ *   dmarc-reports [-c FILE] show
+ *
+ * Exit 0 when everything went through, 1 when something failed (logged;
+ * failed reports are retried by the next send), 2 on a usage or
+ * configuration error.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "logsink.h"
+#include "progfatal.h"
+#include "progopt.h"
+#include "util/arena.h"
+#include "reports-db.h"
+#include "reports.h"
+
+#define PROGNAME "dmarc-reports"
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+		"usage: " PROGNAME " [-c FILE] [-v] [--now UNIX] import\n"
+		"       " PROGNAME " [-c FILE] [-v] [--now UNIX] send "
+		"[--out DIR]\n"
+		"       " PROGNAME " [-c FILE] show\n"
+		"  -c FILE     configuration (default " DMARC_REPORTS_CONF ")\n"
+		"  -v          log what is done, not only problems\n"
+		"  --now UNIX  act as at this time (tests, replays)\n"
+		"  import      history records of ended days into the "
+		"database\n"
+		"  send        reports of ended periods not sent yet\n"
+		"  show        per policy domain and period: records, report "
+		"state\n"
+		"  --out DIR   write each report message to DIR/NAME.eml "
+		"instead of\n"
+		"              running ReportCommand\n");
+}
+
+enum opt { OPT_CONF, OPT_VERBOSE, OPT_NOW, OPT_OUT };
+static const struct progopt_def opts[] = {
+	[OPT_CONF] = {"-c", 1},
+	[OPT_VERBOSE] = {"-v", 0},
+	[OPT_NOW] = {"--now", 1},
+	[OPT_OUT] = {"--out", 1},
+	{NULL, 0},
+};
+
+struct args {
+	const char *conf, *command, *out;
+	bool verbose;
+	uint64_t now;
+};
+
+static int
+parse_args(int argc, char **argv, struct args *a)
+{
+	const char *val;
+	char *end;
+	int i, opt;
+
+	for (i = 1; i < argc; i++) {
+		opt = progopt_find(opts, argc, argv, &i, &val);
+		switch (opt) {
+		case OPT_CONF: a->conf = val; continue;
+		case OPT_VERBOSE: a->verbose = true; continue;
+		case OPT_OUT: a->out = val; continue;
+		case OPT_NOW:
+			a->now = strtoull(val, &end, 10);
+			if (*end != '\0' || a->now == 0) {
+				fprintf(stderr, PROGNAME ": --now %s: want "
+					"seconds since 1970\n", val);
+				return -1;
+			}
+			continue;
+		case PROGOPT_NO_VALUE:
+			fprintf(stderr, PROGNAME ": %s needs a value\n",
+				argv[i]);
+			return -1;
+		}
+		if (a->command == NULL && (strcmp(argv[i], "import") == 0 ||
+					   strcmp(argv[i], "send") == 0 ||
+					   strcmp(argv[i], "show") == 0)) {
+			a->command = argv[i];
+			continue;
+		}
+		fprintf(stderr, PROGNAME ": unexpected argument %s\n", argv[i]);
+		return -1;
+	}
+	if (a->command == NULL ||
+	    (a->out != NULL && strcmp(a->command, "send") != 0)) {
+		usage(stderr);
+		return -1;
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct logsink sink;
+	struct reports r;
+	struct args a;
+	const char *err;
+	int ret;
+
+	if (progopt_version_help(argc, argv, PROGNAME, usage))
+		return 0;
+	memset(&a, 0, sizeof(a));
+	if (parse_args(argc, argv, &a) < 0)
+		return 2;
+	memset(&r, 0, sizeof(r));
+	r.arena = arena_new(0);
+	logsink_init(&sink, &r.log, PROGNAME, LOGSINK_STDERR, NULL, a.verbose);
+	progfatal_install(&sink, 1);
+	r.now = a.now != 0 ? a.now : (uint64_t)time(NULL);
+	if (reports_config_read(&r, a.conf, &err) < 0) {
+		fprintf(stderr, PROGNAME ": %s\n", err);
+		arena_free(&r.arena);
+		return 2;
+	}
+	if (r.set.syslog)
+		logsink_init(&sink, &r.log, PROGNAME, LOGSINK_SYSLOG, NULL,
+			     a.verbose);
+	if (reports_db_open(r.set.database, &r.db, &err) < 0) {
+		ma_log_error(&r.log, "%s: %s", r.set.database, err);
+		reports_db_close(&r.db);
+		arena_free(&r.arena);
+		return 1;
+	}
+	if (strcmp(a.command, "import") == 0)
+		ret = reports_import(&r);
+	else if (strcmp(a.command, "show") == 0)
+		ret = reports_show(&r);
+	else
+		ret = reports_send(&r, a.out);
+	reports_db_close(&r.db);
+	arena_free(&r.arena);
+	return ret < 0 ? 1 : 0;
+}

@@ -1,0 +1,55 @@
+/*
+ * reports-show.c - `dmarc-reports show`: per policy domain and period,
+ * what was recorded and what became of its report, as a table an admin
+ * reads at a glance (dmarc-reports(8)).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <time.h>
+
+#include "reports-db.h"
+#include "reports.h"
+
+struct show_ctx {
+	const struct reports *r;
+	unsigned long lines;
+};
+
+static int
+show_line(void *ctx, const struct reports_db_summary *s)
+{
+	struct show_ctx *c = ctx;
+	char when[32];
+	time_t t = (time_t)s->period;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	/* a day's period is its date; shorter ones need the time */
+	strftime(when, sizeof(when),
+		 c->r->interval % 86400 == 0 ? "%Y-%m-%d" : "%Y-%m-%d %H:%M",
+		 &tm);
+	if (c->lines++ == 0)
+		printf("%-16s %-32s %8s %-9s %8s %s\n", "PERIOD (UTC)",
+		       "POLICY DOMAIN", "RECORDS", "REPORT", "ATTEMPTS",
+		       "REPORT-ID");
+	printf("%-16s %-32s %8llu %-9s %8u %s\n", when, s->policy_domain,
+	       (unsigned long long)s->records, s->state, s->attempts,
+	       s->report_id);
+	return 0;
+}
+
+int
+reports_show(struct reports *r)
+{
+	struct show_ctx c = { r, 0 };
+	const char *err;
+
+	if (reports_db_summaries(r->db, show_line, &c, &err) < 0) {
+		ma_log_error(&r->log, "database: %s", err);
+		return -1;
+	}
+	if (c.lines == 0)
+		printf("no records\n");
+	return 0;
+}

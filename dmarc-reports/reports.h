@@ -1,0 +1,71 @@
+/*
+ * reports.h - dmarc-reports(8): DMARC aggregate reports (RFC 9990) from
+ * the history records dkimcheck writes at delivery.  What the
+ * subcommands share: the settings (dmarc-reports.conf(5)), the clock,
+ * the log and the database.
+ *
+ *   reports-config.c  the configuration table and file
+ *   reports-db.c      the SQLite database: records, reports sent
+ *   reports-import.c  `import`: history files into the database
+ *   reports-rua.c     rua destinations and their authorization (DNS)
+ *   reports-mail.c    the report message: gzip, MIME, Subject, file name
+ *   reports-send.c    `send`: periods, rows, XML, delivery
+ *   reports-sign.c    DKIM signatures with dkim-signer's code
+ *   reports-show.c    `show`: what was recorded and sent
+ *
+ * Memory: one arena for the settings, lives as long as the process.
+ */
+#ifndef REPORTS_H
+#define REPORTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "util/log.h"
+
+struct arena;
+struct reports_db;
+
+/* Failed sends are retried on later runs for this long, then given up
+ * (dmarc-reports(8)). */
+#define REPORTS_RETRY_SECONDS (3 * 86400)
+
+struct reports_settings {
+	const char *database;	     /* Database: SQLite file */
+	const char *history_dir;     /* HistoryDir */
+	const char *org_name;	     /* ReportOrganization */
+	const char *email;	     /* ReportEmail: the reports' From */
+	const char *contact;	     /* ReportContact, or NULL */
+	const char *signer_config;   /* SignerConfig, or NULL */
+	const char *resolver_config; /* ResolverConfiguration, or NULL */
+	const char *report_command;  /* ReportCommand */
+	unsigned int interval_ms;    /* Interval (CONF_TIME) */
+	bool syslog;		     /* Syslog */
+};
+
+struct reports {
+	struct reports_settings set;
+	struct arena *arena;
+	struct ma_log log;
+	uint64_t now;		/* time(NULL), or --now */
+	uint64_t interval;	/* seconds */
+	const char *receiver;	/* ReportEmail's domain */
+	struct reports_db *db;
+};
+
+/* Read `path` (NULL: the default) into r->set: 0, or -1 with *error_r
+ * ("file:line: option: problem"). */
+int reports_config_read(struct reports *r, const char *path,
+			const char **error_r);
+
+/* `import`: 0, or -1 (logged). */
+int reports_import(struct reports *r);
+/* `send [--out DIR]`: 0, or -1 (logged). */
+int reports_send(struct reports *r, const char *out_dir);
+/* `show`: the table on stdout; 0, or -1 (logged). */
+int reports_show(struct reports *r);
+
+/* The UTC-aligned start of the period holding `t`. */
+uint64_t reports_period(const struct reports *r, uint64_t t);
+
+#endif

@@ -1,0 +1,406 @@
+/*
+ * dkim-sig.c - parse and check a DKIM-Signature field (dkim-sig.h),
+ * RFC 6376 sections 3.5 and 6.1.1.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "util/arena.h"
+#include "util/base64.h"
+#include "dkim/dkim-sig.h"
+#include "util/taglist.h"
+
+/* RFC 6376 3.5: t= and x= are 1*12DIGIT; l= is 1*76DIGIT, of which we
+ * take what fits in 64 bits (more is reported as an error). */
+#define DKIM_SIG_TIME_DIGITS 12
+#define DKIM_SIG_LENGTH_DIGITS 20
+/* RFC 6008 section 4: header.b carries at least the first 8 characters */
+#define DKIM_SIG_B_PREFIX 8
+/* RFC 1035 2.3.4: labels of 63 octets at most, names of 255 octets
+ * (253 characters written without the final dot). */
+#define DKIM_SIG_LABEL_MAX 63
+#define DKIM_SIG_NAME_MAX 253
+/* the key record's name is selector "._domainkey." domain (3.6.2.1) */
+#define DKIM_SIG_KEY_INFIX "._domainkey."
+
+static const char *
+tag_dup(struct arena *arena, const struct taglist *tl, const char *name)
+{
+	const struct taglist_tag *t = taglist_get(tl, name);
+
+	return t == NULL ? NULL : arena_strndup(arena, t->value.p, t->value.len);
+}
+
+static bool
+tag_eq(const struct taglist_tag *t, const char *lit)
+{
+	return t->value.len == strlen(lit) &&
+	       strncasecmp(t->value.p, lit, t->value.len) == 0;
+}
+
+static bool
+is_hdr_name_char(unsigned char c)
+{
+	return c >= 33 && c <= 126 && c != ':';
+}
+
+/* h=: colon-separated names, FWS allowed around them. */
+static bool
+sig_headers(struct arena *arena, struct sp_slice v, struct dkim_sig *sig,
+	    const char **reason_r)
+{
+	struct strparse sp;
+	struct sp_slice name;
+	bool from = false;
+
+	sig->headers = arena_alloc(arena, sizeof(char *) * DKIM_SIG_MAX_HEADERS);
+	sp_init(&sp, v.p, v.len);
+	for (;;) {
+		(void)sp_skip_fws(&sp);
+		if (sp_span(&sp, is_hdr_name_char, 0, &name) == 0) {
+			*reason_r = "empty header name in h=";
+			return false;
+		}
+		if (sig->nheaders == DKIM_SIG_MAX_HEADERS) {
+			*reason_r = "too many names in h=";
+			return false;
+		}
+		sig->headers[sig->nheaders++] =
+			arena_strndup(arena, name.p, name.len);
+		from |= sp_slice_eq_ci(name, "from");
+		(void)sp_skip_fws(&sp);
+		if (sp_eof(&sp))
+			break;
+		if (!sp_char(&sp, ':')) {
+			*reason_r = "malformed h=";
+			return false;
+		}
+	}
+	if (!from) {
+		*reason_r = "From field not signed";
+		return false;
+	}
+	return true;
+}
+
+static bool
+sig_number(const struct taglist *tl, const char *name, unsigned digits,
+	   bool *has_r, uint64_t *value_r)
+{
+	const struct taglist_tag *t = taglist_get(tl, name);
+	struct strparse sp;
+
+	*has_r = t != NULL;
+	if (t == NULL)
+		return true;
+	sp_init(&sp, t->value.p, t->value.len);
+	return sp_uint(&sp, digits, UINT64_MAX, value_r) && sp_eof(&sp);
+}
+
+bool
+dkim_sig_domain_within(const char *sub, const char *domain)
+{
+	size_t slen = strlen(sub), dlen = strlen(domain);
+
+	return slen >= dlen && strcasecmp(sub + slen - dlen, domain) == 0 &&
+	       (slen == dlen || sub[slen - dlen - 1] == '.');
+}
+
+/* i=: [local-part] "@" domain, the domain equal to d= or below it. */
+static bool
+sig_auid(struct arena *arena, const struct taglist *tl, struct dkim_sig *sig,
+	 const char **reason_r)
+{
+	const char *at;
+
+	sig->auid = tag_dup(arena, tl, "i");
+	if (sig->auid == NULL) {
+		sig->auid = arena_printf(arena, "@%s", sig->domain);
+		sig->auid_domain = sig->auid + 1;
+		return true;
+	}
+	if ((at = strrchr(sig->auid, '@')) == NULL) {
+		*reason_r = "i= without '@'";
+		return false;
+	}
+	sig->auid_domain = at + 1;
+	if (!dkim_sig_domain_within(sig->auid_domain, sig->domain)) {
+		*reason_r = "i= domain is not d= or a subdomain of it";
+		return false;
+	}
+	return true;
+}
+
+static bool
+sig_query_methods(const struct taglist *tl)
+{
+	const struct taglist_tag *t = taglist_get(tl, "q");
+	struct strparse sp;
+	struct sp_slice m;
+
+	if (t == NULL)
+		return true;
+	sp_init(&sp, t->value.p, t->value.len);
+	while (!sp_eof(&sp)) {
+		(void)sp_skip_fws(&sp);
+		sp_until(&sp, ":", &m);
+		m = sp_slice_trim(m);
+		if (sp_slice_eq_ci(m, "dns/txt") || sp_slice_eq_ci(m, "dns"))
+			return true;
+		(void)sp_char(&sp, ':');
+	}
+	return false;
+}
+
+/* The field with the b= value removed (RFC 6376 3.7): from just after
+ * "b=" up to the ';' ending the tag or the end of the field. */
+static void
+sig_unsigned_text(struct arena *arena, const char *raw, size_t len,
+		  const struct taglist_tag *b, struct dkim_sig *sig)
+{
+	const char *start = b->value.p, *end = b->value.p + b->value.len;
+	const char *raw_end = raw + len;
+	char *out;
+
+	while (start > raw && start[-1] != '=')
+		start--;
+	while (end < raw_end && *end != ';')
+		end++;
+	out = arena_alloc(arena, len + 1);
+	memcpy(out, raw, (size_t)(start - raw));
+	memcpy(out + (start - raw), end, (size_t)(raw_end - end));
+	sig->raw_unsigned_len = (size_t)(start - raw) + (size_t)(raw_end - end);
+	out[sig->raw_unsigned_len] = '\0';
+	sig->raw_unsigned = out;
+}
+
+static bool
+sig_b(struct arena *arena, const struct taglist_tag *b, struct dkim_sig *sig,
+      const char **reason_r)
+{
+	char prefix[DKIM_SIG_B_PREFIX + 1];
+	size_t i, n = 0;
+
+	for (i = 0; i < b->value.len && n < DKIM_SIG_B_PREFIX; i++) {
+		char c = b->value.p[i];
+
+		if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
+			prefix[n++] = c;
+	}
+	prefix[n] = '\0';
+	sig->b_prefix = arena_strdup(arena, prefix);
+	if (base64_decode(b->value.p, b->value.len, sig->b, sizeof(sig->b),
+			  &sig->b_len) < 0) {
+		*reason_r = "b= is not valid base64";
+		return false;
+	}
+	if (sig->b_len == 0) {
+		*reason_r = "b= is empty";
+		return false;
+	}
+	return true;
+}
+
+static bool
+sig_required(const struct taglist *tl, const char **reason_r)
+{
+	static const char *const required[] = {"v", "a", "b", "bh", "d",
+					       "h", "s"};
+	size_t i;
+
+	for (i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
+		if (taglist_get(tl, required[i]) == NULL) {
+			*reason_r = "missing required tag";
+			return false;
+		}
+	}
+	return true;
+}
+
+/* v=, a=, bh=, c=: the tags that say how to verify. */
+static bool
+sig_method(const struct taglist *tl, struct dkim_sig *sig,
+	   const char **reason_r)
+{
+	const struct taglist_tag *t;
+
+	if (!tag_eq(taglist_get(tl, "v"), "1")) {
+		*reason_r = "unsupported version (v= must be 1)";
+		return false;
+	}
+	if (*sig->domain == '\0' || *sig->selector == '\0') {
+		*reason_r = "empty d= or s=";
+		return false;
+	}
+	t = taglist_get(tl, "a");
+	if (!dkim_alg_parse(t->value.p, t->value.len, &sig->alg)) {
+		*reason_r = "unknown algorithm";
+		return false;
+	}
+	t = taglist_get(tl, "bh");
+	if (base64_decode(t->value.p, t->value.len, sig->bh, sizeof(sig->bh),
+			  &sig->bh_len) < 0) {
+		*reason_r = "bh= is not valid base64";
+		return false;
+	}
+	sig->header_canon = sig->body_canon = DKIM_CANON_SIMPLE;
+	if ((t = taglist_get(tl, "c")) != NULL &&
+	    !dkim_canon_parse(t->value.p, t->value.len, &sig->header_canon,
+			      &sig->body_canon)) {
+		*reason_r = "unknown canonicalization";
+		return false;
+	}
+	return true;
+}
+
+/* RFC 5321 4.1.2 sub-domain = Let-dig [Ldh-str]: letters, digits and
+ * hyphens, not starting or ending with a hyphen, 63 octets at most. */
+static bool
+sig_name_valid(const char *name, unsigned int min_labels)
+{
+	const char *p = name, *label = name;
+	unsigned int labels = 0;
+
+	for (;; p++) {
+		if (*p == '.' || *p == '\0') {
+			if (p == label || p - label > DKIM_SIG_LABEL_MAX ||
+			    label[0] == '-' || p[-1] == '-')
+				return false;
+			labels++;
+			if (*p == '\0')
+				break;
+			label = p + 1;
+		} else if (!sp_is_alnum((unsigned char)*p) && *p != '-') {
+			return false;
+		}
+	}
+	return labels >= min_labels;
+}
+
+/* d= and s= (RFC 6376 3.5 and 3.1):
+ *   domain-name = sub-domain 1*("." sub-domain)  ; at least two labels
+ *   selector    = sub-domain *( "." sub-domain )
+ * IDNs only as A-labels (3.5 d=: "Internationalized domain names MUST
+ * be encoded as A-labels").  Checked before any DNS query is made, so a
+ * name such as "legitimate.com(.attacker.com" never reaches the DNS;
+ * the key record name built from both must be a valid DNS name too. */
+/* RFC 1123 2.1: "the highest-level component label will be alphabetic",
+ * so a name such as 192.0.2.1 is an address, not a domain. */
+static bool
+sig_tld_numeric(const char *name)
+{
+	const char *tld = strrchr(name, '.');
+
+	for (tld = tld != NULL ? tld + 1 : name; *tld != '\0'; tld++) {
+		if (!sp_is_digit((unsigned char)*tld))
+			return false;
+	}
+	return true;
+}
+
+bool
+dkim_sig_domain_valid(const char *domain)
+{
+	return strlen(domain) <= DKIM_SIG_NAME_MAX &&
+	       sig_name_valid(domain, 2) && !sig_tld_numeric(domain);
+}
+
+bool
+dkim_sig_selector_valid(const char *selector)
+{
+	return strlen(selector) <= DKIM_SIG_NAME_MAX &&
+	       sig_name_valid(selector, 1);
+}
+
+static bool
+sig_names(const struct dkim_sig *sig, const char **reason_r)
+{
+	if (!dkim_sig_domain_valid(sig->domain)) {
+		*reason_r = "d= is not a valid domain name (RFC 6376 3.5)";
+		return false;
+	}
+	if (!sig_name_valid(sig->selector, 1)) {
+		*reason_r = "s= is not a valid selector (RFC 6376 3.1)";
+		return false;
+	}
+	if (strlen(sig->selector) + strlen(DKIM_SIG_KEY_INFIX) +
+	    strlen(sig->domain) > DKIM_SIG_NAME_MAX) {
+		*reason_r = "key record name s=._domainkey.d= is too long";
+		return false;
+	}
+	return true;
+}
+
+/* l=, t=, x=, q=. */
+static bool
+sig_limits(const struct taglist *tl, struct dkim_sig *sig,
+	   const char **reason_r)
+{
+	if (!sig_number(tl, "l", DKIM_SIG_LENGTH_DIGITS, &sig->has_length,
+			&sig->length)) {
+		*reason_r = "malformed or too large l=";
+		return false;
+	}
+	if (!sig_number(tl, "t", DKIM_SIG_TIME_DIGITS, &sig->has_timestamp,
+			&sig->timestamp) ||
+	    !sig_number(tl, "x", DKIM_SIG_TIME_DIGITS, &sig->has_expiry,
+			&sig->expiry)) {
+		*reason_r = "malformed t= or x=";
+		return false;
+	}
+	if (sig->has_timestamp && sig->has_expiry &&
+	    sig->expiry < sig->timestamp) {
+		*reason_r = "x= is earlier than t=";
+		return false;
+	}
+	if (!sig_query_methods(tl)) {
+		*reason_r = "unsupported query method (q=)";
+		return false;
+	}
+	return true;
+}
+
+static bool
+sig_parse(struct arena *arena, const char *raw, size_t raw_len,
+	  struct dkim_sig *sig, const char **reason_r)
+{
+	const struct taglist_tag *t;
+	struct taglist tl;
+	const char *copy, *colon, *err;
+	size_t off;
+
+	memset(sig, 0, sizeof(*sig));
+	copy = arena_memdup0(arena, raw, raw_len);
+	if ((colon = memchr(copy, ':', raw_len)) == NULL) {
+		*reason_r = "not a header field";
+		return false;
+	}
+	off = (size_t)(colon + 1 - copy);
+	if (taglist_parse(colon + 1, raw_len - off, 0, &tl, &err, NULL) < 0) {
+		*reason_r = err;
+		return false;
+	}
+	/* what the report shows, even if something else is wrong */
+	sig->domain = tag_dup(arena, &tl, "d");
+	sig->selector = tag_dup(arena, &tl, "s");
+	sig->algorithm = tag_dup(arena, &tl, "a");
+	if ((t = taglist_get(&tl, "b")) != NULL &&
+	    !sig_b(arena, t, sig, reason_r))
+		return false;
+	if (!sig_required(&tl, reason_r) || !sig_method(&tl, sig, reason_r) ||
+	    !sig_headers(arena, taglist_get(&tl, "h")->value, sig, reason_r) ||
+	    !sig_auid(arena, &tl, sig, reason_r) ||
+	    !sig_limits(&tl, sig, reason_r) || !sig_names(sig, reason_r))
+		return false;
+	sig_unsigned_text(arena, copy, raw_len, taglist_get(&tl, "b"), sig);
+	return true;
+}
+
+int
+dkim_sig_parse(const char *raw, size_t raw_len, struct arena *arena,
+	       struct dkim_sig *sig_r, const char **error_r)
+{
+	return sig_parse(arena, raw, raw_len, sig_r, error_r) ? 0 : -1;
+}

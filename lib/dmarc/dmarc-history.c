@@ -1,0 +1,351 @@
+/*
+ * dmarc-history.c - the DMARC history record, one line per message
+ * (dmarc-history.h, dmarc-history(5)).
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/strparse.h"
+#include "dmarc/dmarc-history.h"
+
+/* RFC 8601 2.7.1 (DKIM) and 2.7.2 (SPF) result tokens, as RFC 9990's
+ * DKIMResultType and SPFResultType list them. */
+static const char *const dkim_tokens[] = {
+	"none", "pass", "fail", "policy", "neutral", "temperror", "permerror",
+	NULL
+};
+static const char *const spf_tokens[] = {
+	"none", "pass", "fail", "softfail", "policy", "neutral", "temperror",
+	"permerror", NULL
+};
+/* RFC 9990 PolicyOverrideType. */
+static const char *const reason_tokens[] = {
+	"local_policy", "mailing_list", "other", "policy_test_mode",
+	"trusted_forwarder", NULL
+};
+static const char *const discovery_tokens[] = { "treewalk", "psl", NULL };
+
+static const char *
+token_find(const char *const *table, const char *word)
+{
+	size_t i;
+
+	for (i = 0; table[i] != NULL; i++) {
+		if (strcmp(table[i], word) == 0)
+			return table[i];
+	}
+	return NULL;
+}
+
+bool
+dmarc_history_reason_valid(const char *reason)
+{
+	return reason != NULL && token_find(reason_tokens, reason) != NULL;
+}
+
+static bool
+must_escape(unsigned char c)
+{
+	return c <= 0x20 || c >= 0x7f || c == '%' || c == '=' || c == ',';
+}
+
+static void
+put_escaped(struct buf *out, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (must_escape(*p)) {
+			buf_append_char(out, '%');
+			buf_append_char(out, hex[*p >> 4]);
+			buf_append_char(out, hex[*p & 15]);
+		} else
+			buf_append_char(out, (char)*p);
+	}
+}
+
+static void
+put_field(struct buf *out, const char *key, const char *value)
+{
+	if (value == NULL)
+		return;
+	buf_printf(out, " %s=", key);
+	put_escaped(out, value);
+}
+
+static const char *
+policy_token(enum dmarc_policy p)
+{
+	switch (p) {
+	case DMARC_POLICY_QUARANTINE:
+		return "quarantine";
+	case DMARC_POLICY_REJECT:
+		return "reject";
+	default:
+		return "none";
+	}
+}
+
+void
+dmarc_history_format(const struct dmarc_history *h, struct buf *out)
+{
+	size_t i;
+
+	buf_printf(out, "v=%d", DMARC_HISTORY_VERSION);
+	put_field(out, "id", h->id);
+	buf_printf(out, " t=%" PRIu64, h->time);
+	put_field(out, "ip", h->source_ip);
+	put_field(out, "mf", h->envelope_from);
+	put_field(out, "rt", h->envelope_to);
+	put_field(out, "hf", h->header_from);
+	put_field(out, "pd", h->policy_domain);
+	put_field(out, "rec", h->record);
+	put_field(out, "disc", h->discovery);
+	for (i = 0; i < h->ndkim; i++) {
+		buf_append_str(out, " dkim=");
+		put_escaped(out, h->dkim[i].domain);
+		buf_append_char(out, ',');
+		put_escaped(out, h->dkim[i].selector != NULL ?
+					 h->dkim[i].selector : "");
+		buf_append_char(out, ',');
+		put_escaped(out, h->dkim[i].result);
+	}
+	put_field(out, "spf", h->spf_result);
+	put_field(out, "spfd", h->spf_domain);
+	buf_printf(out, " da=%c sa=%c", h->dkim_aligned ? 'y' : 'n',
+		   h->spf_aligned ? 'y' : 'n');
+	put_field(out, "res", dmarc_result_str(h->result));
+	if (h->policy != DMARC_POLICY_UNSET)
+		put_field(out, "pol", policy_token(h->policy));
+	put_field(out, "disp", policy_token(h->disposition));
+	put_field(out, "why", h->reason);
+	put_field(out, "cmt", h->comment);
+	buf_append_char(out, '\n');
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* Decode one percent-encoded value into the arena; -1 on a bad escape,
+ * an escaped NUL or an unescaped byte the writer never leaves bare. */
+static int
+decode(struct arena *arena, const char *p, size_t len, const char **out_r)
+{
+	char *s = arena_alloc(arena, len + 1), *o = s;
+	size_t i;
+	int hi, lo;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (c == '%') {
+			if (i + 2 >= len)
+				return -1;
+			hi = hexval((unsigned char)p[i + 1]);
+			lo = hexval((unsigned char)p[i + 2]);
+			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
+				return -1;
+			*o++ = (char)(hi * 16 + lo);
+			i += 2;
+		} else if (c <= 0x20 || c >= 0x7f || c == '=' || c == ',')
+			return -1;
+		else
+			*o++ = (char)c;
+	}
+	*o = '\0';
+	*out_r = s;
+	return 0;
+}
+
+static bool
+policy_parse(const char *w, enum dmarc_policy *p_r)
+{
+	if (strcmp(w, "none") == 0)
+		*p_r = DMARC_POLICY_NONE;
+	else if (strcmp(w, "quarantine") == 0)
+		*p_r = DMARC_POLICY_QUARANTINE;
+	else if (strcmp(w, "reject") == 0)
+		*p_r = DMARC_POLICY_REJECT;
+	else
+		return false;
+	return true;
+}
+
+static bool
+yesno_parse(const char *w, bool *b_r)
+{
+	if (strcmp(w, "y") != 0 && strcmp(w, "n") != 0)
+		return false;
+	*b_r = w[0] == 'y';
+	return true;
+}
+
+static int
+parse_dkim(struct dmarc_history *h, struct arena *arena, const char *v,
+	   size_t len, const char **error_r)
+{
+	struct dmarc_history_dkim *d;
+	struct strparse sp;
+	struct sp_slice part[3];
+	const char *res;
+	size_t i;
+
+	if (h->ndkim == DMARC_HISTORY_MAX_DKIM) {
+		*error_r = "too many dkim fields";
+		return -1;
+	}
+	d = &h->dkim[h->ndkim];
+	sp_init(&sp, v, len);
+	for (i = 0; i < 3; i++) {
+		(void)sp_until(&sp, ",", &part[i]);
+		if (i < 2 && !sp_char(&sp, ',')) {
+			*error_r = "dkim field needs domain,selector,result";
+			return -1;
+		}
+	}
+	if (!sp_eof(&sp) || part[0].len == 0 ||
+	    decode(arena, part[0].p, part[0].len, &d->domain) < 0 ||
+	    decode(arena, part[1].p, part[1].len, &d->selector) < 0 ||
+	    decode(arena, part[2].p, part[2].len, &res) < 0 ||
+	    (d->result = token_find(dkim_tokens, res)) == NULL) {
+		*error_r = "invalid dkim field";
+		return -1;
+	}
+	h->ndkim++;
+	return 0;
+}
+
+/* One key=value; unknown keys are skipped. */
+static int
+parse_field(struct dmarc_history *h, struct arena *arena,
+	    const struct sp_slice *key, const char *raw, size_t rawlen,
+	    unsigned int *seen, const char **error_r)
+{
+	static const char *const keys[] = {
+		"id", "t", "ip", "mf", "rt", "hf", "pd", "rec", "disc",
+		"spf", "spfd", "da", "sa", "res", "pol", "disp", "why", "cmt",
+		NULL
+	};
+	const char *v;
+	struct strparse sp;
+	uint64_t t;
+	size_t k;
+	bool ok = true;
+
+	if (key->len == 4 && memcmp(key->p, "dkim", 4) == 0)
+		return parse_dkim(h, arena, raw, rawlen, error_r);
+	for (k = 0; keys[k] != NULL; k++) {
+		if (strlen(keys[k]) == key->len &&
+		    memcmp(keys[k], key->p, key->len) == 0)
+			break;
+	}
+	if (keys[k] == NULL)
+		return 0;
+	if ((*seen & (1u << k)) != 0) {
+		*error_r = "field repeated";
+		return -1;
+	}
+	*seen |= 1u << k;
+	if (decode(arena, raw, rawlen, &v) < 0) {
+		*error_r = "invalid escape or character in a value";
+		return -1;
+	}
+	switch (k) {
+	case 0: h->id = v; ok = v[0] != '\0'; break;
+	case 1:
+		sp_init_str(&sp, v);
+		ok = sp_uint(&sp, 20, UINT64_MAX, &t) && sp_eof(&sp);
+		h->time = t;
+		break;
+	case 2: h->source_ip = v; break;
+	case 3: h->envelope_from = v; break;
+	case 4: h->envelope_to = v; break;
+	case 5: h->header_from = v; ok = v[0] != '\0'; break;
+	case 6: h->policy_domain = v; ok = v[0] != '\0'; break;
+	case 7: h->record = v; break;
+	case 8: ok = (h->discovery = token_find(discovery_tokens, v)) != NULL;
+		break;
+	case 9: ok = (h->spf_result = token_find(spf_tokens, v)) != NULL;
+		break;
+	case 10: h->spf_domain = v; break;
+	case 11: ok = yesno_parse(v, &h->dkim_aligned); break;
+	case 12: ok = yesno_parse(v, &h->spf_aligned); break;
+	case 13: ok = dmarc_result_parse(v, &h->result); break;
+	case 14: ok = policy_parse(v, &h->policy); break;
+	case 15: ok = policy_parse(v, &h->disposition); break;
+	case 16: ok = (h->reason = token_find(reason_tokens, v)) != NULL;
+		break;
+	case 17: h->comment = v; break;
+	}
+	if (!ok) {
+		*error_r = "invalid value";
+		return -1;
+	}
+	return 0;
+}
+
+int
+dmarc_history_parse(const char *line, size_t len, struct arena *arena,
+		    struct dmarc_history **h_r, const char **error_r)
+{
+	/* id, t, hf, pd, res, disp in parse_field()'s key order */
+	const unsigned int required = (1u << 0) | (1u << 1) | (1u << 5) |
+				      (1u << 6) | (1u << 13) | (1u << 15);
+	struct dmarc_history *h;
+	struct strparse sp;
+	struct sp_slice field, key;
+	unsigned int seen = 0;
+	const char *eq;
+
+	if (len > 0 && line[len - 1] == '\n')
+		len--;
+	if (len > DMARC_HISTORY_MAX_LINE) {
+		*error_r = "record line too long";
+		return -1;
+	}
+	sp_init(&sp, line, len);
+	if (!sp_literal_ci(&sp, "v=1") ||
+	    (!sp_eof(&sp) && !sp_char(&sp, ' '))) {
+		*error_r = "not a version 1 record";
+		return -1;
+	}
+	h = arena_alloc(arena, sizeof(*h));
+	memset(h, 0, sizeof(*h));
+	h->policy = DMARC_POLICY_UNSET;
+	while (!sp_eof(&sp)) {
+		(void)sp_until(&sp, " ", &field);
+		if (!sp_eof(&sp))
+			(void)sp_char(&sp, ' ');
+		eq = memchr(field.p, '=', field.len);
+		if (eq == NULL || eq == field.p) {
+			*error_r = "field without key=value";
+			return -1;
+		}
+		key.p = field.p;
+		key.len = (size_t)(eq - field.p);
+		if (parse_field(h, arena, &key, eq + 1,
+				field.len - key.len - 1, &seen, error_r) < 0)
+			return -1;
+	}
+	if ((seen & required) != required) {
+		*error_r = "required field missing";
+		return -1;
+	}
+	*h_r = h;
+	return 0;
+}

@@ -1,0 +1,161 @@
+/*
+ * hdrfold.c - folding and quoting for structured header values (see
+ * hdrfold.h).
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "util/buf.h"
+#include "util/hdrfold.h"
+
+void
+hdrfold_init(struct hdrfold *f, struct buf *out, size_t name_len, bool crlf)
+{
+	f->out = out;
+	f->col = name_len;
+	f->eol = crlf ? "\r\n" : "\n";
+}
+
+void
+hdrfold_break(struct hdrfold *f)
+{
+	/* the next word goes on a new line: mark it with an impossible
+	 * column so that hdrfold_word() folds */
+	f->col = (size_t)-1;
+}
+
+void
+hdrfold_word(struct hdrfold *f, const char *word, size_t len, bool space)
+{
+	if (space && (f->col == (size_t)-1 ||
+		      f->col + 1 + len > HDRFOLD_WIDTH)) {
+		buf_append_str(f->out, f->eol);
+		buf_append_char(f->out, '\t');
+		f->col = 1;
+	} else if (space) {
+		buf_append_char(f->out, ' ');
+		f->col++;
+	}
+	buf_append(f->out, word, len);
+	f->col += len;
+}
+
+void
+hdrfold_words(struct hdrfold *f, const char *text, bool space)
+{
+	while (*text != '\0') {
+		size_t n = strcspn(text, " ");
+
+		if (n > 0) {
+			hdrfold_word(f, text, n, space);
+			space = true;
+		}
+		text += n;
+		while (*text == ' ')
+			text++;
+	}
+}
+
+static bool
+is_tspecial(unsigned char c)
+{
+	return c != '\0' && strchr("()<>@,;:\\\"/[]?=", c) != NULL;
+}
+
+bool
+hdrfold_is_token(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (*p == '\0')
+		return false;
+	for (; *p != '\0'; p++) {
+		if (*p <= ' ' || *p >= 0x7f || is_tspecial(*p))
+			return false;
+	}
+	return true;
+}
+
+/* RFC 5322 3.2.3 atext */
+static bool
+is_atext(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') ||
+	       (c != '\0' && strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL);
+}
+
+bool
+hdrfold_is_dot_atom(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	bool prev_dot = true; /* no leading dot */
+
+	if (*p == '\0')
+		return false;
+	for (; *p != '\0'; p++) {
+		if (*p == '.') {
+			if (prev_dot)
+				return false;
+			prev_dot = true;
+		} else if (is_atext(*p)) {
+			prev_dot = false;
+		} else {
+			return false;
+		}
+	}
+	return !prev_dot;
+}
+
+void
+hdrfold_append_quoted(struct buf *b, const char *s)
+{
+	buf_append_char(b, '"');
+	for (; *s != '\0'; s++) {
+		if (*s == '\r' || *s == '\n') {
+			buf_append_char(b, ' ');
+			continue;
+		}
+		if (*s == '"' || *s == '\\')
+			buf_append_char(b, '\\');
+		buf_append_char(b, *s);
+	}
+	buf_append_char(b, '"');
+}
+
+void
+hdrfold_append_comment(struct buf *b, const char *s)
+{
+	buf_append_char(b, '(');
+	for (; *s != '\0'; s++) {
+		if (*s == '\r' || *s == '\n') {
+			buf_append_char(b, ' ');
+			continue;
+		}
+		if (*s == '(' || *s == ')' || *s == '\\')
+			buf_append_char(b, '\\');
+		buf_append_char(b, *s);
+	}
+	buf_append_char(b, ')');
+}
+
+void
+hdrfold_unfold(char *s)
+{
+	char *w = s;
+
+	while (*s != '\0') {
+		size_t brk = s[0] == '\r' && s[1] == '\n' ? 2 : s[0] == '\n';
+
+		if (brk > 0 && (s[brk] == ' ' || s[brk] == '\t')) {
+			s += brk;
+			while (*s == ' ' || *s == '\t')
+				s++;
+			*w++ = ' ';
+			continue;
+		}
+		*w++ = *s++;
+	}
+	*w = '\0';
+}

@@ -1,0 +1,26 @@
+/*
+ * xml.h - text for XML 1.0 documents (W3C XML 1.0, 2.2 "Characters",
+ * 2.4 "Character Data"): what the DMARC aggregate report writer puts
+ * between tags.
+ *
+ * '&', '<', '>', '"' and '\'' become entity references; TAB, LF and CR
+ * become character references (so a parser's line-end normalization
+ * cannot change them); DEL too.  Any other control character, an
+ * invalid UTF-8 sequence (overlong, surrogate, above U+10FFFF,
+ * truncated) and U+FFFE / U+FFFF are refused: XML cannot carry them.
+ *
+ * Memory: appends to the caller's buffer.
+ */
+#ifndef MA_XML_H
+#define MA_XML_H
+
+#include <stddef.h>
+
+struct buf;
+
+/* Append `s` (len bytes) escaped to `out`.  0, or -1 with a static
+ * *error_r (and nothing appended) when `s` holds what XML refuses. */
+int xml_escape(struct buf *out, const char *s, size_t len,
+	       const char **error_r);
+
+#endif
