@@ -4,9 +4,11 @@
 #
 # 1. Process cost: `dkim-signer --stdout` started afresh per message
 #    (start, config, KeyTable/SigningTable, key load, sign a 2 KB message,
-#    write), rsa-sha256 (2048) and ed25519-sha256, ms per message over
-#    PROCS runs, next to /bin/true started the same way (the fork+exec
-#    floor) and to the bare signing cost from bench/dkim-bench.
+#    write), rsa-sha256 (2048), ed25519-sha256 and both, CPU ms per
+#    message over PROCS runs, next to /bin/true started the same way (the
+#    fork+exec floor), to `cat` (the no-op filter's process: what the
+#    signer costs above it) and to the bare signing cost from
+#    bench/dkim-bench.
 # 2. End to end through a private Postfix (tests/harness/postfix.sh):
 #    2 KB messages submitted by two SMTP clients over two connections
 #    until all are in the Maildir, msgs/s, the median of RUNS rounds, in
@@ -81,18 +83,25 @@ for a in rsa ed; do
 done
 cat "$BASE/pc/KeyTable.rsa" "$BASE/pc/KeyTable.ed" > "$BASE/pc/KeyTable.dual"
 printf 'KeyTable file:%s/pc/KeyTable.dual\nSigningTable refile:%s\nMultipleSignatures yes\nSyslog no\nSyslogSuccess no\n' "$BASE" "$M/SigningTable" > "$BASE/pc/dual.conf"
-per_proc() { # CPU ms per run of "$@" < msg (perf stat -r PROCS); every
-	# run gets the message on its standard input through sh -c, so the
-	# /bin/true line carries the same sh
+per_proc_ms() { # CPU ms per run of "$@" < msg (perf stat -r PROCS);
+	# every run gets the message on its standard input through sh -c, so
+	# the /bin/true and cat lines carry the same sh
 	perf stat -r "$PROCS" -x, -e task-clock sh -c 'exec "$@" < "$0"' "$msg" "$@" 2>&1 > /dev/null |
-		awk -F, '/task-clock/ { cpu = $1 } END { printf "%.2f ms CPU", cpu }'
+		awk -F, '/task-clock/ { cpu = $1 } END { printf "%.2f", cpu }'
 }
+per_proc() { echo "$(per_proc_ms "$@") ms CPU"; }
 if command -v perf > /dev/null; then
 	echo "# 1. process cost, 2 KB message, perf stat -r $PROCS (task-clock per process, sh -c 'exec PROGRAM < MSG')"
 	echo "/bin/true (sh + exec floor):        $(per_proc /bin/true)"
 	echo "openssl version (libcrypto start):  $(per_proc openssl version)"
+	# the no-op filter's process (cat: read the message, write it out)
+	# measured right before and after each signer line, so that both
+	# see the same load on a shared machine
 	for a in rsa ed dual; do
-		echo "dkim-signer --stdout $a:$(printf '%*s' $((14 - ${#a})) '') $(per_proc "$signer" -c "$BASE/pc/$a.conf" --stdout -f alice@example.com)"
+		c1=$(per_proc_ms cat)
+		t=$(per_proc_ms "$signer" -c "$BASE/pc/$a.conf" --stdout -f alice@example.com)
+		c2=$(per_proc_ms cat)
+		echo "dkim-signer --stdout $a:$(printf '%*s' $((14 - ${#a})) '') $t ms CPU, cat $(awk -v a="$c1" -v b="$c2" 'BEGIN { printf "%.2f", (a + b) / 2 }') ms: $(awk -v t="$t" -v a="$c1" -v b="$c2" 'BEGIN { printf "%.2f ms above the no-op process, %.2fx its cost", t - (a + b) / 2, t / ((a + b) / 2) }')"
 	done
 	echo "dkim-signer, From in no table:      $(per_proc "$signer" -c "$BASE/pc/rsa.conf" -o SigningTable=refile:$BASE/pc/empty --stdout -f alice@example.com)"
 else

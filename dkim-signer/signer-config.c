@@ -265,7 +265,10 @@ signer_config_free(struct signer_config **config_p)
 }
 
 /* RequireSafeKeys: the file belongs to us and nobody else can read it.
- * (The group/others bits are checked again by dkim_privkey_load.)
+ * Root reads every file anyway, so for root a key of another owner (the
+ * signing user's, when dmarc-reports(8) signs as root with dkim-signer's
+ * configuration) is just as safe: only the group/others bits count.
+ * (They are checked again by dkim_privkey_load.)
  * `what` says which private key it holds, for the message. */
 static int
 key_file_safe(struct signer_config *c, const char *path, const char *what,
@@ -278,7 +281,7 @@ key_file_safe(struct signer_config *c, const char *path, const char *what,
 					strerror(errno));
 		return -1;
 	}
-	if (st.st_uid != geteuid()) {
+	if (st.st_uid != geteuid() && geteuid() != 0) {
 		*error_r = arena_printf(c->arena,
 			"%s: owned by uid %lu, not by the signing user (uid "
 			"%lu): chown it to that user and chmod 600, or set "

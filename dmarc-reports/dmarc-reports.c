@@ -123,7 +123,8 @@ main(int argc, char **argv)
 	r.arena = arena_new(0);
 	logsink_init(&sink, &r.log, PROGNAME, LOGSINK_STDERR, NULL, a.verbose);
 	progfatal_install(&sink, 1);
-	r.now = a.now != 0 ? a.now : (uint64_t)time(NULL);
+	r.clock = (uint64_t)time(NULL);
+	r.now = a.now != 0 ? a.now : r.clock;
 	if (reports_config_read(&r, a.conf, &err) < 0) {
 		fprintf(stderr, PROGNAME ": %s\n", err);
 		arena_free(&r.arena);

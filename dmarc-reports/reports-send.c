@@ -249,7 +249,7 @@ build_and_send(struct send_ctx *s, const char *pd, uint64_t period,
 	m.report_id = rid;
 	m.begin = rep.begin;
 	m.end = rep.end;
-	m.date = r->now;
+	m.date = r->clock;
 	m.to = to;
 	m.nto = nto;
 	if (dmarc_report_xml(&rep, c->arena, &xml, error_r) < 0) {
@@ -260,7 +260,7 @@ build_and_send(struct send_ctx *s, const char *pd, uint64_t period,
 	m.xml_len = xml.len;
 	if (reports_mail_build(&m, &msg, error_r) < 0 ||
 	    (s->signer != NULL &&
-	     reports_signer_sign(s->signer, r->set.email, (time_t)r->now, &msg,
+	     reports_signer_sign(s->signer, r->set.email, (time_t)r->clock, &msg,
 				 error_r) < 0))
 		goto out;
 	ret = s->out_dir != NULL ? write_out(s, &m, &msg, error_r) :

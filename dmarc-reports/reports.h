@@ -47,7 +47,10 @@ struct reports {
 	struct reports_settings set;
 	struct arena *arena;
 	struct ma_log log;
-	uint64_t now;		/* time(NULL), or --now */
+	uint64_t now;		/* time(NULL), or --now: which periods ended */
+	uint64_t clock;		/* time(NULL) always: the messages' Date and
+				   signature time (RFC 6376 3.5 t=: a
+				   verifier may ignore a future one) */
 	uint64_t interval;	/* seconds */
 	const char *receiver;	/* ReportEmail's domain */
 	struct reports_db *db;

@@ -32,9 +32,13 @@
 # mail.home.test's public address (XCLIENT), so that SPF is checked as
 # another site would.
 #
-# Then it sends six messages, reads each one back over IMAP and prints
-# one table: the message, what happened at SMTP, the
-# Authentication-Results verdicts and the mailbox.  Exit status 0 only
+# Then it sends six messages, reads each one back over IMAP, runs
+# dmarc-reports import and send for the DMARC history dkimcheck recorded
+# (as at the next UTC day: the period has ended), reads bank.test's
+# aggregate report back from its rua mailbox, and prints one table: the
+# message, what happened at SMTP, the Authentication-Results verdicts
+# and the mailbox; for the report (row 7) whether it was sent and is
+# valid against RFC 9990's XSD, and its DKIM/DMARC verdicts.  Exit status 0 only
 # when every row came out as expected.  At the end everything it started
 # is stopped by PID; the logs stay in the scratch directory (printed).
 # With --keep-running the stack stays up, and how to connect (swaks, an
@@ -251,6 +255,17 @@ sed -e 's|^\( *\)#dkimcheck_authserv_id = mx.example.org|\1dkimcheck_authserv_id
 	"$dovecot_snippet" > "$work/dovecot/etc/90-dkimcheck.conf"
 grep -q '^ *dkimcheck_authserv_id = mail.home.test' "$work/dovecot/etc/90-dkimcheck.conf" ||
 	die "$dovecot_snippet has no #dkimcheck_authserv_id line to set"
+# DMARC history for the aggregate reports (dmarc-history(5)): written by
+# the lmtp process under the recipients' uid (nobody here), read and
+# emptied by dmarc-reports import (root)
+H=$work/dmarc-history
+mkdir -p "$H"
+chown nobody "$H"
+chmod 700 "$H"
+sed -i "s|^\\( *\\)#dkimcheck_dmarc_history = .*|\\1dkimcheck_dmarc_history = $H|" \
+	"$work/dovecot/etc/90-dkimcheck.conf"
+grep -q "^ *dkimcheck_dmarc_history = $H\$" "$work/dovecot/etc/90-dkimcheck.conf" ||
+	die "$dovecot_snippet has no #dkimcheck_dmarc_history line to set"
 # SASL for Postfix's submission service: Dovecot's auth socket in
 # Postfix's spool (smtpd_sasl_path = private/auth), as on a real server
 P=$work/postfix
@@ -274,6 +289,8 @@ dovecot_sanitizer_conf "$harness_moduledir/lib90_dkimcheck_plugin.so" \
 	die "dovecot_sanitizer_conf failed"
 dovecot_user alice
 dovecot_user bob
+# the rua mailboxes (dmarc-reports@home.test and @bank.test)
+dovecot_user dmarc-reports
 # (the master keeps the descriptors it started with: not our terminal)
 dovecot_start "$work/dovecot/etc/sanitizer.conf" "$work/dovecot/etc/90-dkimcheck.conf" \
 	"$work/dovecot/etc/postfix-auth.conf" \
@@ -311,7 +328,7 @@ postconf -c "$P/etc" -e myhostname=mail.home.test mydomain=home.test \
 	"smtpd_tls_key_file=$P/etc/mail.home.test.key" \
 	smtpd_sasl_type=dovecot smtpd_sasl_path=private/auth ||
 	die "postconf failed"
-pf_mailbox alice@home.test bob@bank.test
+pf_mailbox alice@home.test bob@bank.test dmarc-reports@home.test dmarc-reports@bank.test
 
 # the signer's files: the examples, plus the lines dkim-keygen printed;
 # its log in the scratch directory
@@ -515,6 +532,112 @@ forged=$(printf '%s\n' "$r_msg" | grep -c 'header\.d=bank\.test')
 row 6 "row 3 + forged A-R: dkim=pass bank.test" "$r_out" "$r_ar" "$r_box" \
 	accepted 'spf=pass dkim=none dmarc=fail\(p=reject\)' 'Junk \$DMARC_Fail \$Junk'
 
+# --- 7b. the DMARC aggregate reports (RFC 9990) ---
+# dmarc-reports with the example dmarc-reports.conf: import the records
+# dkimcheck wrote for rows 1, 3, 4 and 6, then send, acting as at 00:15
+# UTC the next day (--now): the day's period has ended.  The reports
+# leave through the Internet stand-in as any mail from this server would
+# (ReportCommand: the demo's stand-in for `sendmail -t`, SMTP to
+# demo-relay.py) and come back to the inbound smtpd for the rua
+# mailboxes: bank.test's report (rows 3 and 6, sent from outside) to
+# dmarc-reports@bank.test, home.test's to dmarc-reports@home.test.
+say "DMARC aggregate reports (dmarc-reports import, send)"
+reports=$harness_sbindir/dmarc-reports
+[ -x "$reports" ] || die "$reports is missing after make install"
+[ -f "$ex/dmarc-reports/dmarc-reports.conf" ] || die "$ex/dmarc-reports/dmarc-reports.conf is missing after make install"
+cat > "$work/report-sendmail.py" <<EOF
+#!/usr/bin/python3
+# the demo's sendmail -t -f SENDER: the message on stdin to its To:
+# addresses, over SMTP through the Internet stand-in
+import email, email.utils, smtplib, sys
+data = sys.stdin.buffer.read()
+rcpts = [a for _, a in email.utils.getaddresses(email.message_from_bytes(data).get_all("To", []))]
+s = smtplib.SMTP("127.0.0.1", $relay_port, "mail.home.test", timeout=60)
+s.sendmail(sys.argv[sys.argv.index("-f") + 1], rcpts, data)
+s.quit()
+EOF
+chmod 755 "$work/report-sendmail.py"
+sed -e "s|^Database .*|Database              $work/dmarc-reports.db|" \
+	-e "s|^HistoryDir .*|HistoryDir            $H|" \
+	-e 's|^ReportOrganization .*|ReportOrganization    Home Test Mail|' \
+	-e 's|^ReportEmail .*|ReportEmail           dmarc-noreply@home.test|' \
+	-e 's|^#ReportContact .*|ReportContact         postmaster@home.test|' \
+	-e "s|^SignerConfig .*|SignerConfig          $M/dkim-signer.conf|" \
+	-e "s|^#ResolverConfiguration .*|ResolverConfiguration $M/unbound.conf|" \
+	-e "s|^#ReportCommand .*|ReportCommand         $work/report-sendmail.py|" \
+	"$ex/dmarc-reports/dmarc-reports.conf" > "$M/dmarc-reports.conf"
+grep -q "^ReportCommand  *$work/" "$M/dmarc-reports.conf" ||
+	die "$ex/dmarc-reports/dmarc-reports.conf has no #ReportCommand line to set"
+now=$(date +%s)
+later=$(( (now / 86400 + 1) * 86400 + 900 ))
+"$reports" -c "$M/dmarc-reports.conf" -v --now "$later" import > "$work/logs/dmarc-reports.log" 2>&1
+rc_import=$?
+"$reports" -c "$M/dmarc-reports.conf" -v --now "$later" send >> "$work/logs/dmarc-reports.log" 2>&1
+rc_send=$?
+"$reports" -c "$M/dmarc-reports.conf" show > "$work/logs/dmarc-reports.show" 2>&1
+# bank.test's report in the rua mailbox, read back whole over IMAP
+rid=$(awk '$0 ~ / bank\.test / { for (i = 1; i <= NF; i++) if ($i == "sent") print $NF }' "$work/logs/dmarc-reports.show" | head -1)
+S7="Report Domain: bank.test Submitter: home.test Report-ID: <$rid>"
+r_out=- r_ar=- r_box="(not found over IMAP)"
+if [ $rc_import = 0 ] && [ $rc_send = 0 ] && [ -n "$rid" ]; then
+	r_out=sent
+	_i=0
+	while [ $_i -lt 200 ]; do
+		/usr/bin/python3 "$top/tests/harness/imap-read.py" "$dovecot_imap_port" dmarc-reports "$S7" full \
+			> "$work/report7.imap" 2>/dev/null && break
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+fi
+if [ -s "$work/report7.imap" ]; then
+	r_msg=$(cat "$work/report7.imap")
+	r_field=$(ours "$r_msg")
+	r_ar=$(verdicts "$(printf '%s\n' "$r_field" | head -1)")
+	r_box=$(printf '%s\n' "$r_msg" | sed -n 's/^mailbox=//p' | head -1)
+	r_flags=$(printf '%s\n' "$r_msg" | sed -n 's/^flags=//p' | head -1)
+	[ -n "$r_flags" ] && r_box="$r_box $r_flags"
+	# the message as delivered, its gzip part and the XML in it
+	sed '1,2d' "$work/report7.imap" | sed 's/$/\r/' > "$work/report7.eml"
+	/usr/bin/python3 - "$work/report7.eml" "$work/report7.xml" <<'EOF' || r_out="$r_out, no .xml.gz part"
+import email, gzip, sys
+m = email.message_from_bytes(open(sys.argv[1], "rb").read())
+parts = [p for p in m.walk() if p.get_content_type() == "application/gzip"]
+open(sys.argv[2], "wb").write(gzip.decompress(parts[0].get_payload(decode=True)))
+EOF
+	# RFC 9990's XSD (the copy in tests/fixtures)
+	if xmllint --noout --schema "$top/tests/fixtures/dmarc-reports/dmarc-aggregate-rfc9990.xsd" \
+		"$work/report7.xml" > "$work/logs/report7.xmllint" 2>&1; then
+		r_out="$r_out, XSD-valid"
+	else
+		r_out="$r_out, XSD-invalid"
+	fi
+	# rows 3 and 6: one row, 2 messages from 203.0.113.66, Junk =
+	# quarantine + local_policy (RFC 9990 section 3.2.1 reason)
+	tr -d ' \n\t' < "$work/report7.xml" | grep -q '<source_ip>203.0.113.66</source_ip><count>2</count><policy_evaluated><disposition>quarantine</disposition><dkim>fail</dkim><spf>fail</spf><reason><type>local_policy</type>' ||
+		r_out="$r_out, rows 3+6 missing"
+	# and the signature verified independently of dkimcheck (dkimpy)
+	v=$(/usr/bin/python3 - "$work/report7.eml" "$ub_port" <<'EOF' 2>"$work/logs/report7.dkimpy"
+import sys, dkim, dns.resolver
+r = dns.resolver.Resolver(configure=False)
+r.nameservers = ["127.0.0.1"]; r.port = int(sys.argv[2])
+def txt(name, timeout=5):
+    try:
+        return b"".join(b"".join(a.strings) for a in r.resolve(name.decode().rstrip("."), "TXT"))
+    except Exception:
+        return None
+m = open(sys.argv[1], "rb").read()
+head = m.split(b"\r\n\r\n", 1)[0].split(b"\r\n")
+n = sum(1 for l in head if l.lower().startswith(b"dkim-signature:"))
+d = dkim.DKIM(m)
+# every signature (dkim.verify checks only the first)
+print(1 if n and all(d.verify(idx=i, dnsfunc=txt) for i in range(n)) else 0)
+EOF
+)
+	[ "$v" = 1 ] || r_ar="$r_ar (dkimpy: not verified)"
+fi
+row 7 "dmarc-reports send: bank.test's report" "$r_out" "$r_ar" "$r_box" \
+	'sent, XSD-valid' 'spf=pass dkim=pass(,pass)? dmarc=pass\(p=none\)' INBOX
+
 # a server that died during the run explains rows that went wrong
 if [ -n "$policyd_pid" ] && ! kill -0 "$policyd_pid" 2>/dev/null; then
 	wait "$policyd_pid"
@@ -555,6 +678,12 @@ cat <<EOF
    server keeps the message and retries.  Nothing is lost.
 6: the message arrived with an Authentication-Results field claiming our
    authserv-id; dkimcheck removed it (RFC 8601 section 5) and wrote the real one.
+7: dkimcheck recorded rows 1, 3, 4 and 6 (dkimcheck_dmarc_history);
+   dmarc-reports import + send (as at 00:15 UTC tomorrow: the day has ended)
+   mailed one RFC 9990 report per policy domain, DKIM-signed for home.test,
+   through the Internet stand-in.  bank.test's report (rows 3 and 6:
+   quarantine + local_policy) arrived in dmarc-reports@bank.test: valid
+   against RFC 9990's XSD, DKIM and DMARC pass (dkimcheck, and dkimpy).
 EOF
 echo
 
@@ -592,7 +721,7 @@ EOF
 fi
 stop_all
 started=0
-echo "Everything stopped.  Logs: $work/logs/ (postfix.log, dovecot.log, spf-policyd.log, dkim-signer.log, unbound.log)"
+echo "Everything stopped.  Logs: $work/logs/ (postfix.log, dovecot.log, spf-policyd.log, dkim-signer.log, unbound.log, dmarc-reports.log)"
 if [ -n "$(ls "$work/sanlog" 2>/dev/null)" ] ||
    grep -qs 'ERROR: AddressSanitizer\|runtime error:' "$work/logs/spf-policyd.log" "$work/logs/dkim-signer.log"; then
 	echo "demo: sanitizer reports: $work/sanlog/, $work/logs/"
@@ -603,8 +732,8 @@ if [ $checks != 6 ]; then
 	exit 1
 fi
 if [ $failed = 0 ]; then
-	echo "demo: all 6 rows as expected"
+	echo "demo: all 7 rows as expected"
 	exit 0
 fi
-echo "demo: $failed of 6 rows not as expected"
+echo "demo: $failed of 7 rows not as expected"
 exit 1

@@ -6,11 +6,13 @@
 #include "config.h"
 
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/hdrfold.h"
 #include "util/strparse.h"
 #include "harness.h"
 
@@ -39,6 +41,150 @@ START_TEST(test_arena_basic)
 	ck_assert_str_eq(arena_strndup(a, "abcdef", 3), "abc");
 	arena_free(&a);
 	ck_assert_ptr_null(a);
+}
+END_TEST
+
+/* arena_printf prints into the newest chunk's free room and prints
+ * again only when the text does not fit (issue 20 item 3): every length
+ * around the room left (chunk of 64 bytes: 0..200 characters after 0..63
+ * bytes used) comes out whole, NUL-terminated, and the allocations
+ * after it do not overlap it. */
+START_TEST(test_arena_printf_room)
+{
+	char want[256];
+	size_t used, n;
+
+	memset(want, 'q', sizeof(want));
+	for (used = 0; used < 64; used += 7) {
+		struct arena *a = arena_new(64);
+
+		if (used > 0)
+			memset(arena_alloc(a, used), 'u', used);
+		for (n = 0; n <= 200; n += 3) {
+			char *p = arena_printf(a, "%.*s", (int)n, want);
+			char *after = arena_alloc(a, 8);
+
+			ck_assert_uint_eq(strlen(p), n);
+			ck_assert(memcmp(p, want, n) == 0);
+			memset(after, 'z', 8);
+			ck_assert_uint_eq(strlen(p), n);
+			ck_assert_uint_eq((uintptr_t)p % sizeof(void *), 0);
+		}
+		ck_assert_str_eq(arena_printf(a, "%s", ""), "");
+		arena_free(&a);
+	}
+}
+END_TEST
+
+/* buf_printf prints into the free room and again only when it does not
+ * fit (issue 20 item 3): appends of every length around the capacity
+ * keep what was there and add exactly the text. */
+START_TEST(test_buf_printf_room)
+{
+	struct buf b = BUF_INIT, want = BUF_INIT;
+	size_t n, i;
+
+	for (n = 0; n < 600; n += 13) {
+		buf_printf(&b, "%zu:", n);
+		{
+			char num[32];
+			int k = snprintf(num, sizeof(num), "%zu:", n);
+
+			buf_append(&want, num, (size_t)k);
+		}
+		for (i = 0; i < n; i++)
+			buf_append_char(&want, (char)('a' + i % 26));
+		buf_printf(&b, "%.*s", (int)n,
+			   "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"
+			   "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"
+			   "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"
+			   "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"
+			   "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"
+			   "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"
+			   "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"
+			   "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"
+			   "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"
+			   "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"
+			   "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"
+			   "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz");
+		ck_assert_uint_eq(b.len, want.len);
+		ck_assert(memcmp(b.data, want.data, b.len) == 0);
+		ck_assert_int_eq(b.data[b.len], '\0');
+	}
+	buf_free(&b);
+	buf_printf(&b, "%s", "");
+	ck_assert_str_eq(buf_cstr(&b), "");
+	buf_free(&b);
+	buf_free(&want);
+}
+END_TEST
+
+/* hdrfold_append_quoted / _comment append the text between special
+ * bytes in runs (issue 20 item 3); the output is RFC 5322's: 3.2.4
+ * quoted-string with '"' and '\\' as quoted-pairs, 3.2.2 comment with
+ * '(', ')' and '\\' as quoted-pairs, CR and LF (never allowed bare)
+ * each made one SP. */
+START_TEST(test_hdrfold_escape)
+{
+	static const struct {
+		bool comment;
+		const char *in, *want;
+	} cases[] = {
+		{false, "", "\"\""},
+		{false, "plain text", "\"plain text\""},
+		{false, "a\"b\\c", "\"a\\\"b\\\\c\""},
+		{false, "(x)", "\"(x)\""},
+		{false, "x\r\ny\n", "\"x  y \""},
+		{true, "", "()"},
+		{true, "a(b)c\\d", "(a\\(b\\)c\\\\d)"},
+		{true, "\"q\"", "(\"q\")"},
+		{true, "line\nnext", "(line next)"},
+		{true, "\\", "(\\\\)"},
+	};
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		buf_reset(&b);
+		buf_append_str(&b, "k=");
+		if (cases[i].comment)
+			hdrfold_append_comment(&b, cases[i].in);
+		else
+			hdrfold_append_quoted(&b, cases[i].in);
+		ck_assert_str_eq(buf_cstr(&b) + 2, cases[i].want);
+		ck_assert(strncmp(buf_cstr(&b), "k=", 2) == 0);
+	}
+	buf_free(&b);
+}
+END_TEST
+
+/* hdrfold_unfold skips to the first LF (issue 20 item 3); RFC 5322
+ * 2.2.3: a CRLF or LF followed by WSP is a fold, made one SP with the
+ * WSP after it; other line breaks stay. */
+START_TEST(test_hdrfold_unfold)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{"", ""},
+		{"no fold at all", "no fold at all"},
+		{"a\r\n\tb", "a b"},
+		{"a\n  b\n\tc", "a b c"},
+		{"a\r\nb", "a\r\nb"},
+		{"x\r", "x\r"},
+		{"\r\n c", " c"},
+		{"\n c", " c"},
+		{"keep\r\n", "keep\r\n"},
+		{"p \r\n q\nr", "p  q\nr"},
+	};
+	char tmp[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(tmp, sizeof(tmp), "%s", cases[i].in);
+		hdrfold_unfold(tmp);
+		ck_assert_str_eq(tmp, cases[i].want);
+	}
 }
 END_TEST
 
@@ -87,6 +233,21 @@ START_TEST(test_strparse_window)
 	ck_assert_int_eq(sp_peek(&sp), -1);
 	ck_assert(!sp_char(&sp, 'X'));
 	ck_assert(!sp_literal_ci(&sp, "X"));
+	/* sp_span's max (issue 20 computes the limit once): below, at and
+	 * above the run and the window; 0 is no limit; the empty cursor */
+	sp_init(&sp, data, 6);
+	ck_assert_uint_eq(sp_span(&sp, sp_is_alpha, 2, &sl), 2);
+	ck_assert_int_eq(sp_peek(&sp), 'c');
+	sp_init(&sp, data, 6);
+	ck_assert_uint_eq(sp_span(&sp, sp_is_alpha, 3, &sl), 3);
+	sp_init(&sp, data, 6);
+	ck_assert_uint_eq(sp_span(&sp, sp_is_alpha, 4, &sl), 3);
+	sp_init(&sp, data, 2);
+	ck_assert_uint_eq(sp_span(&sp, sp_is_alpha, 5, &sl), 2);
+	ck_assert(sp_eof(&sp));
+	sp_init(&sp, NULL, 0);
+	ck_assert_uint_eq(sp_span(&sp, sp_is_alpha, 3, &sl), 0);
+	ck_assert_uint_eq(sl.len, 0);
 }
 END_TEST
 
@@ -139,6 +300,25 @@ START_TEST(test_strparse_misc)
 	ck_assert_int_eq(t.p[0], 'a');
 	sp_init(&sp, "a\0b;", 4); /* NUL bytes are data, not a stop */
 	ck_assert_uint_eq(sp_until(&sp, ";", &sl), 3);
+	/* issue 20: one stop byte goes through memchr, several through a
+	 * bit set; both treat NUL as data and bytes >= 0x80 as bytes */
+	sp_init(&sp, "a\0b\xff;c", 6);
+	ck_assert_uint_eq(sp_until(&sp, ";\xff", &sl), 3);
+	ck_assert_int_eq(sp_peek(&sp), 0xff);
+	sp_init(&sp, "a\0b\xff;c", 6);
+	ck_assert_uint_eq(sp_until(&sp, "\xff", &sl), 3);
+	sp_init(&sp, "abc", 3);
+	ck_assert_uint_eq(sp_until(&sp, "xyz", &sl), 3);
+	ck_assert(sp_eof(&sp));
+	sp_init(&sp, "abc", 3);
+	ck_assert_uint_eq(sp_until(&sp, "z", &sl), 3);
+	sp_init(&sp, "abc", 3);
+	ck_assert_uint_eq(sp_until(&sp, "", &sl), 3);
+	sp_init(&sp, "abc", 3);
+	ck_assert_uint_eq(sp_until(&sp, "ca", &sl), 0);
+	sp_init(&sp, NULL, 0);
+	ck_assert_uint_eq(sp_until(&sp, "\n", &sl), 0);
+	ck_assert_uint_eq(sp_until(&sp, "\n=", &sl), 0);
 	/* probe 2026-12 F10: an absent value (an empty struct buf) is NULL,
 	 * 0 - no NULL + 0 (UBSan "applying zero offset to null pointer") */
 	sp_init(&sp, NULL, 0);
@@ -155,6 +335,10 @@ util_suite(void)
 
 	tcase_add_test(tc, test_arena_basic);
 	tcase_add_test(tc, test_buf);
+	tcase_add_test(tc, test_arena_printf_room);
+	tcase_add_test(tc, test_buf_printf_room);
+	tcase_add_test(tc, test_hdrfold_escape);
+	tcase_add_test(tc, test_hdrfold_unfold);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("strparse");
 	tcase_add_test(tc, test_strparse_window);

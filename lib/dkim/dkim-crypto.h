@@ -8,7 +8,10 @@
  * KEY"), or a file holding only the base64 of a 32-byte Ed25519 seed
  * (RFC 8463 A.1 style).  Files readable by group or others are refused
  * unless the caller allows it.  A key is parsed once and kept; file
- * contents are wiped (OPENSSL_cleanse) after parsing.
+ * contents are wiped (OPENSSL_cleanse) after parsing.  The common PEM
+ * shapes are read by dkim-privkey-der.h and imported through the key
+ * manager (OSSL_PARAM), not OpenSSL's generic decoder; others still go
+ * through PEM_read_bio_PrivateKey.
  *
  * Memory: struct dkim_privkey is owned by the caller (dkim_privkey_free
  * sets NULL); the EVP objects inside it are freed with it, which wipes

@@ -142,18 +142,33 @@ arena_strdup_or_null(struct arena *arena, const char *s)
 	return s != NULL ? arena_strdup(arena, s) : NULL;
 }
 
+/* Formatting is the bulk of a policy request's CPU when done twice
+ * (measure, then print): print straight into the free room of the
+ * newest chunk, and only when it does not fit, allocate the length the
+ * first attempt reported and print again. */
 char *
 arena_vprintf(struct arena *arena, const char *fmt, va_list ap)
 {
+	struct arena_chunk *c = arena->chunks;
+	size_t room = 0;
 	va_list ap2;
+	char *p = NULL;
 	int len;
-	char *p;
 
+	if (c != NULL && c->size > c->used)
+		room = (c->size - c->used) & ~(ARENA_ALIGN - 1);
+	if (room > 0)
+		p = (char *)c->data + c->used;
 	va_copy(ap2, ap);
-	len = vsnprintf(NULL, 0, fmt, ap2);
+	len = vsnprintf(p, room, fmt, ap2);
 	va_end(ap2);
-	if (len < 0)
-		len = 0;
+	if (len < 0) {
+		p = arena_alloc(arena, 1);
+		*p = '\0';
+		return p;
+	}
+	if ((size_t)len < room) /* it fits: the text is in place */
+		return arena_alloc(arena, (size_t)len + 1);
 	p = arena_alloc(arena, (size_t)len + 1);
 	vsnprintf(p, (size_t)len + 1, fmt, ap);
 	return p;

@@ -50,21 +50,32 @@ buf_append_char(struct buf *b, char c)
 	buf_append(b, &c, 1);
 }
 
+/* Printed straight into the free room (grown to at least
+ * BUF_PRINTF_ROOM first); only text that does not fit is printed a
+ * second time, after growing to the length the first attempt reported. */
+#define BUF_PRINTF_ROOM 128
+
 void
 buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
 	va_list ap2;
+	size_t room;
 	int len;
 
+	if (b->cap - b->len < BUF_PRINTF_ROOM || b->data == NULL)
+		buf_reserve(b, BUF_PRINTF_ROOM);
+	room = b->cap - b->len; /* with the NUL */
 	va_copy(ap2, ap);
-	len = vsnprintf(NULL, 0, fmt, ap2);
+	len = vsnprintf(b->data + b->len, room, fmt, ap2);
 	va_end(ap2);
 	if (len <= 0) {
-		buf_reserve(b, 0);
+		b->data[b->len] = '\0';
 		return;
 	}
-	buf_reserve(b, (size_t)len);
-	vsnprintf(b->data + b->len, (size_t)len + 1, fmt, ap);
+	if ((size_t)len >= room) {
+		buf_reserve(b, (size_t)len);
+		vsnprintf(b->data + b->len, (size_t)len + 1, fmt, ap);
+	}
 	b->len += (size_t)len;
 }
 

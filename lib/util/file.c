@@ -122,7 +122,7 @@ void
 ma_file_free(struct ma_file *file)
 {
 	if (file->data != NULL && (file->flags & MA_FILE_SECRET) != 0)
-		wipe(file->data, file->size + 1);
+		wipe(file->data, file->len + 1); /* never written past len */
 	free(file->data);
 	memset(file, 0, sizeof(*file));
 }

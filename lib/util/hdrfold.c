@@ -108,42 +108,57 @@ hdrfold_is_dot_atom(const char *s)
 	return !prev_dot;
 }
 
+/* `open`, s with CR and LF made SP and the other `specials` behind a
+ * backslash, `close`: the text between the special bytes is appended in
+ * runs, not byte by byte. */
+static void
+append_escaped(struct buf *b, char open, const char *s, const char *specials,
+	       char close)
+{
+	size_t n;
+
+	buf_append_char(b, open);
+	for (;;) {
+		n = strcspn(s, specials);
+		buf_append(b, s, n);
+		s += n;
+		if (*s == '\0')
+			break;
+		if (*s == '\r' || *s == '\n') {
+			buf_append_char(b, ' ');
+		} else {
+			const char esc[2] = {'\\', *s};
+
+			buf_append(b, esc, 2);
+		}
+		s++;
+	}
+	buf_append_char(b, close);
+}
+
 void
 hdrfold_append_quoted(struct buf *b, const char *s)
 {
-	buf_append_char(b, '"');
-	for (; *s != '\0'; s++) {
-		if (*s == '\r' || *s == '\n') {
-			buf_append_char(b, ' ');
-			continue;
-		}
-		if (*s == '"' || *s == '\\')
-			buf_append_char(b, '\\');
-		buf_append_char(b, *s);
-	}
-	buf_append_char(b, '"');
+	append_escaped(b, '"', s, "\r\n\"\\", '"');
 }
 
 void
 hdrfold_append_comment(struct buf *b, const char *s)
 {
-	buf_append_char(b, '(');
-	for (; *s != '\0'; s++) {
-		if (*s == '\r' || *s == '\n') {
-			buf_append_char(b, ' ');
-			continue;
-		}
-		if (*s == '(' || *s == ')' || *s == '\\')
-			buf_append_char(b, '\\');
-		buf_append_char(b, *s);
-	}
-	buf_append_char(b, ')');
+	append_escaped(b, '(', s, "\r\n()\\", ')');
 }
 
 void
 hdrfold_unfold(char *s)
 {
-	char *w = s;
+	char *w, *lf = strchr(s, '\n');
+
+	/* a fold starts with CRLF or LF: nothing to do before the first LF
+	 * (found with strchr's speed), or at all without one */
+	if (lf == NULL)
+		return;
+	s = lf > s && lf[-1] == '\r' ? lf - 1 : lf;
+	w = s;
 
 	while (*s != '\0') {
 		size_t brk = s[0] == '\r' && s[1] == '\n' ? 2 : s[0] == '\n';

@@ -69,11 +69,14 @@ size_t
 sp_span(struct strparse *sp, sp_class_fn *cls, size_t max,
 	struct sp_slice *out)
 {
-	const char *start = sp->p;
+	const char *start = sp->p, *p = sp->p, *lim = sp->end;
 
-	while (sp->p < sp->end && cls((unsigned char)*sp->p) &&
-	       (max == 0 || (size_t)(sp->p - start) < max))
-		sp->p++;
+	/* the limit once, not per byte */
+	if (max != 0 && max < (size_t)(sp->end - sp->p))
+		lim = sp->p + max;
+	while (p < lim && cls((unsigned char)*p))
+		p++;
+	sp->p = p;
 	if (out != NULL) {
 		out->p = start;
 		out->len = (size_t)(sp->p - start);
@@ -84,10 +87,26 @@ sp_span(struct strparse *sp, sp_class_fn *cls, size_t max,
 size_t
 sp_until(struct strparse *sp, const char *stops, struct sp_slice *out)
 {
-	const char *start = sp->p;
+	const char *start = sp->p, *hit;
+	unsigned char set[256 / 8];
+	const unsigned char *s;
 
-	while (sp->p < sp->end && (*sp->p == '\0' || strchr(stops, *sp->p) == NULL))
-		sp->p++;
+	if (sp->p == sp->end) {
+		/* nothing left (p may be NULL: no memchr on it) */
+	} else if (stops[0] != '\0' && stops[1] == '\0') {
+		/* one stop byte (a line end, a '='): memchr's speed */
+		hit = memchr(sp->p, stops[0], (size_t)(sp->end - sp->p));
+		sp->p = hit != NULL ? hit : sp->end;
+	} else {
+		/* a bit per byte value; NUL is never a stop */
+		memset(set, 0, sizeof(set));
+		for (s = (const unsigned char *)stops; *s != '\0'; s++)
+			set[*s >> 3] |= (unsigned char)(1u << (*s & 7));
+		while (sp->p < sp->end &&
+		       (set[(unsigned char)*sp->p >> 3] &
+			(1u << ((unsigned char)*sp->p & 7))) == 0)
+			sp->p++;
+	}
 	if (out != NULL) {
 		out->p = start;
 		out->len = (size_t)(sp->p - start);

@@ -7,8 +7,9 @@ print
     flags=FLAG FLAG ...        (sorted, \\Recent left out)
     <the message header, CRLF turned into LF>
 
-one block per message found (usually one).  Exit 1 if none was found,
-2 on an IMAP error."""
+one block per message found (usually one).  With a fourth argument
+"full", the whole message instead of its header.  Exit 1 if none was
+found, 2 on an IMAP error."""
 import imaplib
 import re
 import sys
@@ -16,6 +17,9 @@ import sys
 
 def main():
     port, user, subject = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+    # an IMAP quoted string (imaplib sends arguments as they are)
+    quoted = '"%s"' % subject.replace("\\", "\\\\").replace('"', '\\"')
+    part = "BODY.PEEK[]" if sys.argv[4:] == ["full"] else "BODY.PEEK[HEADER]"
     try:
         imap = imaplib.IMAP4("127.0.0.1", port, timeout=20)
         imap.login(user, "secret")
@@ -29,14 +33,15 @@ def main():
             typ, _ = imap.select('"%s"' % name, readonly=True)
             if typ != "OK":
                 continue
-            typ, data = imap.search(None, "HEADER", "Subject", subject)
+            typ, data = imap.search(None, "HEADER", "Subject", quoted)
             for num in data[0].split():
-                typ, parts = imap.fetch(num, "(FLAGS BODY.PEEK[HEADER])")
+                typ, parts = imap.fetch(num, "(FLAGS %s)" % part)
                 meta = parts[0][0].decode()
                 flags = re.search(r"FLAGS \((.*?)\)", meta).group(1).split()
                 flags = sorted(f for f in flags if f != "\\Recent")
                 header = parts[0][1].decode("utf-8", "replace")
-                subj = re.search(r"^Subject: (.*)$", header, re.M | re.I)
+                unfolded = re.sub(r"\r?\n(?=[ \t])", "", header)
+                subj = re.search(r"^Subject: (.*)$", unfolded, re.M | re.I)
                 if subj is None or subj.group(1).strip() != subject:
                     continue
                 found += 1

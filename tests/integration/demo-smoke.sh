@@ -4,7 +4,8 @@
 # on loopback with this build installed into a scratch directory, six
 # messages, and every row of its table as the RFCs say (the expected
 # values and their reasons are in scripts/demo.sh; the demo exits 0 only
-# when every row matched).  About 20 s, most of it the 5 s DNS time
+# when every row matched), then the DMARC aggregate reports of those
+# messages (dmarc-reports import and send) read back from the rua mailbox.  About 20 s, most of it the 5 s DNS time
 # budget of row 5 and Postfix's start.
 #
 # Needs root; exit 77 (SKIP) otherwise, and without Postfix, Dovecot,
@@ -28,6 +29,12 @@ expect_eq "$rc" 0 "scripts/demo.sh exits 0"
 for n in 1 2 3 4 5 6; do
 	expect_match "$out" "^$n  .*  ok\$" "row $n as expected"
 done
+# row 7 (issue 18 item 6): the DMARC aggregate report dmarc-reports sent
+# for bank.test, read back from its rua mailbox: sent, valid against
+# RFC 9990's XSD, DKIM-signed for home.test and verified by dkimcheck and
+# dkimpy, DMARC pass (RFC 9990 5), delivered to INBOX
+expect_match "$out" "^7  dmarc-reports send: bank\.test's report +sent, XSD-valid +spf=pass dkim=pass(,pass)? dmarc=pass\\(p=none\\) +INBOX +ok\$" "row 7: bank.test's aggregate report as expected"
+expect_match "$out" '^demo: all 7 rows as expected$' "all 7 rows"
 expect_match "$out" '^Everything stopped\.' "everything stopped"
 dir=$(printf '%s\n' "$out" | sed -n 's|^Everything stopped\.  Logs: \(/tmp/mailauth-demo-[A-Za-z0-9]*\)/logs/.*|\1|p')
 expect_match "$dir" '^/tmp/mailauth-demo-' "the demo names its scratch directory"
