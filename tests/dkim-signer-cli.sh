@@ -117,8 +117,11 @@ tempfail "key readable by group" "ed.private: mode 640 .*chmod 600" -c "$W/signe
 expect_eq "$([ -e "$W/injected" ] && echo yes)" "" "nothing re-injected after a key failure"
 chmod 600 "$W/ed.private"
 if [ "$(id -u)" = 0 ]; then
-	# another signing user: the key must be its own (RequireSafeKeys)
-	out=$(su -s /bin/sh nobody -c "'$signer' -n -c '$W/signer.conf'" 2>&1)
+	# another signing user: the key must be its own (RequireSafeKeys).
+	# nobody runs a copy in $W: the build tree may be in a directory
+	# only root can enter (a clone in /root)
+	cp "$signer" "$W/dkim-signer.copy" && chmod 755 "$W/dkim-signer.copy"
+	out=$(su -s /bin/sh nobody -c "'$W/dkim-signer.copy' -n -c '$W/signer.conf'" 2>&1)
 	expect_eq "$?" 75 "key not owned by the signing user (nobody): -n exits 75"
 	expect_match "$out" "owned by uid 0, not by the signing user \\(uid $(id -u nobody)\\)" "key not owned by the signing user: says why"
 	# root reads every file: a 0600 key of the signing user is as safe
