@@ -366,7 +366,6 @@ ln -sf "$P/log/postfix.log" "$work/logs/postfix.log"
 # dkimcheck believes its SPF result
 sub "$ex/spf-policyd/spf-policyd.conf" | sed -e 's|^user = .*|user = nobody|' \
 	-e 's|^#Authserv_Id = mx.example.org|Authserv_Id = mail.home.test|' \
-	-e 's|^Header_Type = SPF|Header_Type = AR|' \
 	-e "s|^#resolver_config = $M/|resolver_config = $M/|" > "$M/spf-policyd.conf"
 chmod 644 "$M/spf-policyd.conf"
 out=$("$policyd" -n -c "$M/spf-policyd.conf" 2>&1) || die "spf-policyd -n: $out"

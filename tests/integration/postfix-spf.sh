@@ -62,12 +62,15 @@ harness_unbound "$BASE/unbound" \
 chmod 644 "$BASE/etc/resolver.conf"
 
 # --- spf-policyd config: the shipped file, paths substituted, plus the
-# test's resolver and short time limits (later lines override) ---
+# test's resolver, short time limits and pypolicyd-spf's Received-SPF
+# field, which these checks read (later lines override; the shipped
+# file writes Authentication-Results, postfix-dovecot-chain.sh) ---
 sock="$BASE/run/spf-policyd.sock"
 sed -e "s|^listen = .*|listen = unix:$sock|" -e "s|^user = .*|user = nobody|" \
 	"$ex/spf-policyd.conf" > "$BASE/etc/spf-policyd.conf"
 cat >> "$BASE/etc/spf-policyd.conf" <<CONF
 resolver_config = $BASE/etc/resolver.conf
+Header_Type = SPF
 Authserv_Id = mx.test.example
 Whitelist = 203.0.113.0/24
 dns_timeout = 2s
