@@ -62,8 +62,19 @@ dovecot_dkimcheck_init "$BASE/dovecot" "$BASE/resolver.conf" 5s \
 dovecot_user alice
 dovecot_user bob
 dovecot_user rita userdb_dkimcheck_reject=lmtp
+# one lmtp process for every connection, so that "one file" below checks
+# that a process appends its records to one file per UTC day: 2.3 keeps
+# lmtp processes by default (service_count = 0); 2.4 ends one after each
+# connection (restart_request_count = 1: one file per connection there,
+# dkimcheck(7); the 2026-12 Debian 13 root stage found 3 files)
+if [ "$dovecot_series" = 2.3 ]; then
+	printf 'service lmtp {\n  service_count = 0\n}\n'
+else
+	printf 'service lmtp {\n  restart_request_count = unlimited\n}\n'
+fi > "$BASE/dovecot/etc/lmtp.conf"
 dovecot_start "$BASE/sanitizer.conf" "$BASE/dovecot/etc/90-dkimcheck.conf" \
-	"$BASE/dovecot/etc/test.conf" || fail "Dovecot did not start"
+	"$BASE/dovecot/etc/test.conf" "$BASE/dovecot/etc/lmtp.conf" ||
+	fail "Dovecot did not start"
 
 n=0
 # msg FROM SUBJECT IP: a message as our border MTA hands it on: its own
@@ -79,9 +90,13 @@ msg() {
 	} | sed 's/$/\r/'
 }
 sign() { "$ac" dkim-sign --domain "$1" --selector s1 --key "$BASE/keys/$2.pem"; }
+# lmtp FILE RCPT[,RCPT]: deliver FILE's bytes.  "@FILE": swaks 20240103
+# (Debian 13) sends a bare "--data FILE" as the literal text "FILE" (the
+# 2026-12 Debian 13 root stage: the plugin saw no From field, from=-
+# dmarc=permerror, and wrote no record); older swaks read both forms.
 lmtp() {
 	swaks --protocol LMTP --server 127.0.0.1 --port "$dovecot_lmtp_port" \
-		--from sender@bounce.test --to "$2" --data "$1" 2>&1
+		--from sender@bounce.test --to "$2" --data "@$1" 2>&1
 }
 records() { cat "$hist"/*.dmarc 2>/dev/null; }
 
