@@ -27,6 +27,9 @@
 #define POLICYD_READ_SIZE 16384
 /* How long accept() rests after running out of descriptors. */
 #define POLICYD_ACCEPT_PAUSE_MS 100
+/* A new connection's time to send its first octet before it may be closed
+ * to make room at max_connections (spf-policyd(8), RESOURCE LIMITS). */
+#define POLICYD_FRESH_MS 1000
 
 struct policyd_listener {
 	struct policyd_listener *next;
@@ -56,6 +59,8 @@ struct policyd_conn {
 	struct policyd_job *job;
 	struct policyd_txn txn;
 	bool eof;
+	bool spoke;	     /* its client has sent something */
+	struct timeval born; /* accepted (the loop's cached time) */
 };
 
 struct policyd_server {
@@ -127,13 +132,38 @@ conn_mid_request(const struct policyd_conn *c)
 	return policy_parser_pending(c->parser) > 0 || c->in.len > 0;
 }
 
+/* Milliseconds before a new connection that has sent nothing yet may be
+ * closed to make room; 0 once it has spoken or POLICYD_FRESH_MS passed. */
+static long
+conn_fresh_ms_left(const struct policyd_conn *c)
+{
+	struct timeval now;
+	long age;
+
+	if (c->spoke || c->stdio)
+		return 0;
+	event_base_gettimeofday_cached(c->srv->env.base, &now);
+	age = (long)(now.tv_sec - c->born.tv_sec) * 1000 +
+	      (long)(now.tv_usec - c->born.tv_usec) / 1000;
+	return age >= POLICYD_FRESH_MS ? 0 : POLICYD_FRESH_MS - age;
+}
+
+/* Waits on its client (idle, or stalled inside a request), not on DNS or
+ * on the client reading an answer. */
+static bool
+conn_waits_on_client(const struct policyd_conn *c)
+{
+	return c->job == NULL && !c->stdio && c->out.len == 0;
+}
+
 /* May be closed to make room at max_connections: it waits on its client
- * (idle, or stalled inside a request), not on DNS or on the client
- * reading an answer. */
+ * and is not a new one still within its time to send a request (on a
+ * loaded machine a client's first octets can come after the accept; a
+ * flood of new connections must not close each other unheard). */
 static bool
 conn_evictable(const struct policyd_conn *c)
 {
-	return c->job == NULL && !c->stdio && c->out.len == 0;
+	return conn_waits_on_client(c) && conn_fresh_ms_left(c) == 0;
 }
 
 /*
@@ -149,8 +179,9 @@ conn_evictable(const struct policyd_conn *c)
  * exists, so that every accept() is paid for by a closed connection or
  * by the single slot over the cap: the descriptors stay bounded, and
  * as the check runs once per loop pass, a client that connects as fast
- * as it can gets one accept() per pass, and a connection just taken
- * gets a pass to send its request before the next one may evict it.
+ * as it can gets one accept() per pass, and a new connection gets
+ * POLICYD_FRESH_MS to send its first octets before a newer one may
+ * evict it (the check comes back when that time is up).
  */
 static void
 full_recheck(evutil_socket_t fd, short what, void *context)
@@ -158,13 +189,25 @@ full_recheck(evutil_socket_t fd, short what, void *context)
 	struct policyd_server *srv = context;
 	const struct policyd_conn *c;
 	bool room = srv->nconns <= srv->max_conns;
+	long wait = 0, left;
 
 	(void)fd;
 	(void)what;
-	for (c = srv->conns_tail; !room && c != NULL; c = c->prev)
+	for (c = srv->conns_tail; !room && c != NULL; c = c->prev) {
 		room = conn_evictable(c);
-	if (room)
+		if (!room && conn_waits_on_client(c) &&
+		    (left = conn_fresh_ms_left(c)) > 0 &&
+		    (wait == 0 || left < wait))
+			wait = left;
+	}
+	if (room) {
 		listeners_set(srv, PAUSE_FULL, false);
+	} else if (wait > 0) {
+		/* a new connection becomes evictable then */
+		struct timeval tv = {wait / 1000, (wait % 1000) * 1000};
+
+		evtimer_add(srv->full_timer, &tv);
+	}
 }
 
 /* Something may have made room: look on the next loop pass. */
@@ -173,8 +216,9 @@ full_recheck_soon(struct policyd_server *srv)
 {
 	static const struct timeval now = {0, 0};
 
-	if ((srv->paused & PAUSE_FULL) != 0 &&
-	    !evtimer_pending(srv->full_timer, NULL))
+	/* (re)armed for now: a recheck waiting for a new connection's
+	 * time to pass comes sooner */
+	if ((srv->paused & PAUSE_FULL) != 0)
 		evtimer_add(srv->full_timer, &now);
 }
 
@@ -398,6 +442,7 @@ on_read(evutil_socket_t fd, short what, void *context)
 		conn_process(c);
 		return;
 	}
+	c->spoke = true;
 	took = policy_parser_push(c->parser, data, (size_t)n);
 	if (took < (size_t)n)
 		buf_append(&c->in, data + took, (size_t)n - took);
@@ -430,6 +475,7 @@ conn_new(struct policyd_server *srv, int in_fd, int out_fd)
 	const struct policyd_config *cfg = srv->env.config;
 
 	c->srv = srv;
+	event_base_gettimeofday_cached(srv->env.base, &c->born);
 	c->in_fd = in_fd;
 	c->out_fd = out_fd;
 	evutil_make_socket_nonblocking(in_fd);
