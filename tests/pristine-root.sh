@@ -124,8 +124,11 @@ expect_eq "$?/$(cat "$t/decoy/x/file" 2>/dev/null)" "1/keep" "remove: refuses an
 "$pr" remove "$t/tree" >/dev/null 2>&1
 expect_eq "$?/$(cat "$t/tree/configure.ac" 2>/dev/null)" "1/keep" "remove: refuses a source tree"
 
-# 5. clone: the committed HEAD, /root 0700 (only in a git checkout).
-if git -C "$srcdir" rev-parse HEAD >/dev/null 2>&1; then
+# 5. clone: the committed HEAD, /root 0700 (only in a git checkout: not
+# in make distcheck's unpacked tarball, which may lie inside another
+# checkout's tree)
+if [ "$(git -C "$srcdir" rev-parse --show-toplevel 2>/dev/null)" = \
+	"$(cd "$srcdir" && pwd -P)" ]; then
 	chmod 755 "$r/root"
 	"$pr" clone "$r" >/dev/null 2>&1
 	expect_eq "$(git -C "$r/root/mailauth-pack" rev-parse HEAD 2>/dev/null)" \
