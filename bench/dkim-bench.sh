@@ -4,7 +4,8 @@
 # one run on this machine, against the bound the crypto primitives allow.
 #
 # For sign and verify, rsa-sha256 (2048-bit key) and ed25519-sha256,
-# relaxed/relaxed, messages of 2 KB / 20 KB / 200 KB / 2 MB: messages per
+# relaxed/relaxed and simple/simple, messages of 2 KB / 20 KB / 200 KB /
+# 2 MB: messages per
 # second on one core, the median of RUNS rounds; in each round every
 # program runs for MIN_TIME seconds, one after the other, so that the load
 # of a shared machine hits all of them alike.
@@ -17,7 +18,12 @@
 # ours/libopendkim.  Numbers only: nothing here asserts a speed.
 #
 # Environment: RUNS (3), MIN_TIME (1 s), NFILES per size (4),
-# SIZES ("2048 20480 204800 2097152").  Takes about 3-4 minutes.
+# SIZES ("2048 20480 204800 2097152"), CANONS ("relaxed/relaxed
+# simple/simple"), IMPLS ("bound ours opendkim dkimpy": the bound is always
+# run), CLOCK ("cpu": every program measures its own CPU time, so that
+# other load on a shared machine cuts less into the ratios; "wall" for
+# wall-clock time on an idle machine).  Takes about 7 minutes; with
+# IMPLS="bound ours" and two sizes, 2.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-${MAILAUTH_BUILDDIR:-$top/build}}" && pwd)
@@ -25,6 +31,11 @@ RUNS=${RUNS:-3}
 MIN_TIME=${MIN_TIME:-1}
 NFILES=${NFILES:-4}
 SIZES=${SIZES:-"2048 20480 204800 2097152"}
+CANONS=${CANONS:-"relaxed/relaxed simple/simple"}
+IMPLS=${IMPLS:-"bound ours opendkim dkimpy"}
+CLOCK=${CLOCK:-cpu}
+case $CLOCK in cpu) clockopt=--cpu-time ;; wall) clockopt= ;; *) echo "dkim-bench.sh: CLOCK is cpu or wall" >&2; exit 2 ;; esac
+case " $IMPLS " in *" bound "*) ;; *) IMPLS="bound $IMPLS" ;; esac
 py=/usr/bin/python3
 domain=bench.example
 
@@ -82,31 +93,33 @@ openssl speed -mr -seconds 1 sha256 rsa2048 ed25519 2>/dev/null > "$work/speed"
 for op in sign verify; do
 	for alg in rsa-sha256 ed25519-sha256; do
 		case $alg in rsa-sha256) sel=rsa key=$work/rsa.pem ;; *) sel=ed key=$work/ed.pem ;; esac
+		for canon in $CANONS; do
 		for size in $SIZES; do
-			echo "# $op $alg $size" >&2
+			echo "# $op $alg $canon $size" >&2
 			round=0
 			while [ $round -lt "$RUNS" ]; do
 				round=$((round + 1))
-				for impl in bound ours opendkim dkimpy; do
+				for impl in $IMPLS; do
 					case $impl in
 					bound) cmd=$bound ;;
 					ours) [ -n "$ours" ] || continue; cmd=$ours ;;
 					opendkim) cmd=$odk ;;
 					dkimpy) cmd="$py $top/bench/dkimpy-bench.py" ;;
 					esac
-					line=$($cmd --op "$op" --alg "$alg" --canon relaxed/relaxed \
+					line=$($cmd --op "$op" --alg "$alg" --canon "$canon" \
 						--key "$key" --selector "$sel" --domain "$domain" \
 						--keytable "$work/keytable" --runs 1 \
-						--min-time "$MIN_TIME" "$work"/m"$size"-*.eml | tail -1) ||
+						--min-time "$MIN_TIME" $clockopt "$work"/m"$size"-*.eml | tail -1) ||
 						line="failed"
-					echo "$op $alg $size $impl $line" >> "$work/results"
+					echo "$op $alg $canon $size $impl $line" >> "$work/results"
 				done
 			done
+		done
 		done
 	done
 done
 
-"$py" - "$work/speed" "$work/results" "$RUNS x ${MIN_TIME}s" <<'PY'
+"$py" - "$work/speed" "$work/results" "$RUNS x ${MIN_TIME}s $CLOCK time" <<'PY'
 import sys
 speed = {}
 for l in open(sys.argv[1]):
@@ -124,8 +137,8 @@ import statistics
 rows = {}
 for l in open(sys.argv[2]):
     f = l.split()
-    r = rows.setdefault((f[0], f[1], int(f[2])), {}).setdefault(f[3], [])
-    r.append((float(f[6]), int(f[10])) if len(f) >= 11 and f[4] == "median"
+    r = rows.setdefault((f[0], f[1], f[2], int(f[3])), {}).setdefault(f[4], [])
+    r.append((float(f[7]), int(f[11])) if len(f) >= 12 and f[5] == "median"
              else None)
 def med(runs):
     if not runs or None in runs:
@@ -135,11 +148,12 @@ def cell(r, bound):
     if r is None or bound is None:
         return "%9s %5s" % ("failed", "")
     return "%9.0f %5.2f" % (r[0], r[0] / bound)
-print("%-6s %-14s %5s | %8s %8s | %15s | %15s | %15s | %s" % (
-    "op", "alg", "size", "bound/s", "speed", "ours     frac",
+print("%-6s %-14s %-7s %5s | %8s %8s | %15s | %15s | %15s | %s" % (
+    "op", "alg", "canon", "size", "bound/s", "speed", "ours     frac",
     "opendkim frac", "dkimpy   frac", "ours/opendkim"))
-for key in sorted(rows, key=lambda k: (k[0] != "sign", k[1] != "rsa-sha256", k[2])):
-    op, alg, size = key
+for key in sorted(rows, key=lambda k: (k[0] != "sign", k[1] != "rsa-sha256",
+                                      k[2] != "relaxed/relaxed", k[3])):
+    op, alg, canon, size = key
     r = {impl: med(runs) for impl, runs in rows[key].items()}
     b = r.get("bound")
     nbytes = b[1] if b else size
@@ -148,10 +162,11 @@ for key in sorted(rows, key=lambda k: (k[0] != "sign", k[1] != "rsa-sha256", k[2
     bound = b[0] if b else None
     ours, odk = r.get("ours"), r.get("opendkim")
     ratio = "%.2f" % (ours[0] / odk[0]) if ours and odk else "-"
-    print("%-6s %-14s %5s | %8s %8.0f | %s | %s | %s | %s" % (
-        op, alg, "%dK" % (size // 1024), "%.0f" % bound if bound else "failed",
-        sp, cell(ours, bound) if "ours" in r else "%15s" % "n/a",
-        cell(odk, bound), cell(r.get("dkimpy"), bound), ratio))
+    def col(impl):
+        return cell(r.get(impl), bound) if impl in r else "%15s" % "n/a"
+    print("%-6s %-14s %-7s %5s | %8s %8.0f | %s | %s | %s | %s" % (
+        op, alg, canon.split("/")[1], "%dK" % (size // 1024), "%.0f" % bound if bound else "failed",
+        sp, col("ours"), col("opendkim"), col("dkimpy"), ratio))
 print("rounds: %s; load average at the end: %s" % (
     sys.argv[3], open("/proc/loadavg").read().split()[0]))
 PY

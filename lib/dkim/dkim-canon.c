@@ -1,13 +1,16 @@
 /*
  * dkim-canon.c - RFC 6376 section 3.4 canonicalization (dkim-canon.h).
  *
- * Body: lines are found with memchr().  A line that needs no change
+ * Body: one scan (SSE2/AVX2 on x86-64, a byte loop elsewhere) finds the
+ * first byte canonicalization may change; every whole line before it
  * (simple: any non-empty line ending in CRLF; relaxed: one without HTAB,
- * without two SP in a row and without trailing WSP) joins a run of input
- * that is passed to the sink untouched, so CRLF mail costs one memchr()
- * pass and no copy.  Everything else goes through a small staging
- * buffer.  Empty lines are counted, not written, until a line with
- * content follows (3.4.3, 3.4.4: empty lines at the end are ignored).
+ * without two SP in a row and without trailing WSP) is passed to the
+ * sink untouched from the caller's buffer, so CRLF mail costs one scan
+ * and no copy.  A bare LF ending such a line becomes CRLF on the way.
+ * Other lines go through the general byte rules and a small staging
+ * buffer that batches small pieces for the hash.  Empty lines are
+ * counted, not written, until a line with content follows (3.4.3,
+ * 3.4.4: empty lines at the end are ignored).
  */
 #include "config.h"
 
@@ -120,9 +123,7 @@ dkim_body_canon_init(struct dkim_body_canon *bc, enum dkim_canon canon,
 	bc->limit = limit;
 	bc->sink = sink;
 	bc->sink_context = sink_context;
-#ifdef CANON_HAVE_AVX2
-	bc->avx2 = canon == DKIM_CANON_RELAXED && __builtin_cpu_supports("avx2");
-#endif
+	(void)dkim_body_canon_set_path(bc, DKIM_CANON_PATH_AUTO);
 }
 
 /* Hand canonical bytes to the sink, cut at the l= limit. */
@@ -216,77 +217,202 @@ canon_segment(struct dkim_body_canon *bc, const char *p, size_t len)
 	}
 }
 
-/* Unchanged input is handed to the sink in runs of about this size, so
- * that the hash reads it while it is still in the CPU cache. */
+/* Unchanged input is handed to the sink in runs of at most this size
+ * (scanned, then hashed while still in the CPU cache). */
 #define CANON_RUN_MAX (16 * 1024)
 
-/* Relaxed fast path: the first byte at or after p that relaxed
- * canonicalization may change or that ends a line - HTAB, LF, or SP
- * followed by SP, CR or LF (or by the end of the data) - or end. */
-static const char *
-relaxed_scan(const char *p, const char *end)
+/*
+ * The scan.  At a line start with nothing held back, input passes to the
+ * sink unchanged up to the first byte where canonicalization may change
+ * something - an "anomaly" at i (p is where the scan started, a line
+ * start):
+ *   both:    LF not after CR (bare LF, or an empty LF-only line);
+ *            CRLF at a line start (an empty line: held back, 3.4.3/3.4.4)
+ *   relaxed: HTAB; SP followed by SP, CR or LF (a WSP run, trailing WSP)
+ * A byte whose look-ahead lies beyond the data counts as an anomaly too.
+ * The scanners return the first anomaly in [p, lim), or lim.
+ */
+static bool
+canon_anomaly(const char *p, const char *i, const char *end, bool relaxed)
 {
-#if defined(__SSE2__)
-	const __m128i sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t');
-	const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
-
-	while (end - p > 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-		__m128i n = _mm_loadu_si128((const __m128i *)(const void *)(p + 1));
-		__m128i hit = _mm_or_si128(_mm_cmpeq_epi8(v, tab),
-					   _mm_cmpeq_epi8(v, lf));
-		__m128i next = _mm_or_si128(_mm_cmpeq_epi8(n, sp),
-					    _mm_or_si128(_mm_cmpeq_epi8(n, cr),
-							 _mm_cmpeq_epi8(n, lf)));
-		int bits;
-
-		hit = _mm_or_si128(hit, _mm_and_si128(_mm_cmpeq_epi8(v, sp), next));
-		if ((bits = _mm_movemask_epi8(hit)) != 0)
-			return p + __builtin_ctz((unsigned int)bits);
-		p += 16;
+	switch (*i) {
+	case '\n':
+		return i == p || i[-1] != '\r';
+	case '\r':
+		return i + 1 == end ||
+		       (i[1] == '\n' && (i == p || i[-1] == '\n'));
+	case '\t':
+		return relaxed;
+	case ' ':
+		return relaxed && (i + 1 == end || i[1] == ' ' ||
+				   i[1] == '\r' || i[1] == '\n');
+	default:
+		return false;
 	}
-#endif
-	for (; p < end; p++) {
-		if (*p == '\t' || *p == '\n')
-			return p;
-		if (*p == ' ' && (p + 1 == end || p[1] == ' ' || p[1] == '\r' ||
-				  p[1] == '\n'))
-			return p;
-	}
-	return end;
 }
+
+static const char *
+scan_portable_from(const char *p, const char *i, const char *lim,
+		   const char *end, bool relaxed)
+{
+	for (; i < lim; i++) {
+		unsigned char c = (unsigned char)*i;
+
+		if (c <= ' ' && canon_anomaly(p, i, end, relaxed))
+			return i;
+	}
+	return lim;
+}
+
+#if defined(__SSE2__)
+/* 16 positions from i (reads i-1 .. i+16): a bit per anomaly. */
+static unsigned int
+scan_sse2_block(const char *i, bool relaxed)
+{
+	const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)i);
+	const __m128i prev = _mm_loadu_si128((const __m128i *)(const void *)(i - 1));
+	const __m128i next = _mm_loadu_si128((const __m128i *)(const void *)(i + 1));
+	const __m128i cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
+	__m128i v_lf = _mm_cmpeq_epi8(v, lf), n_lf = _mm_cmpeq_epi8(next, lf);
+	__m128i n_cr = _mm_cmpeq_epi8(next, cr);
+	/* LF not after CR; CR between LF and LF (an empty line) */
+	__m128i hit = _mm_andnot_si128(_mm_cmpeq_epi8(prev, cr), v_lf);
+
+	hit = _mm_or_si128(hit, _mm_and_si128(
+		_mm_and_si128(_mm_cmpeq_epi8(v, cr), n_lf),
+		_mm_cmpeq_epi8(prev, lf)));
+	if (relaxed) {
+		const __m128i sp = _mm_set1_epi8(' ');
+		__m128i n_end = _mm_or_si128(_mm_cmpeq_epi8(next, sp),
+					     _mm_or_si128(n_cr, n_lf));
+
+		hit = _mm_or_si128(hit, _mm_or_si128(
+			_mm_cmpeq_epi8(v, _mm_set1_epi8('\t')),
+			_mm_and_si128(_mm_cmpeq_epi8(v, sp), n_end)));
+	}
+	return (unsigned int)_mm_movemask_epi8(hit);
+}
+
+static const char *
+scan_sse2(const char *p, const char *lim, const char *end, bool relaxed)
+{
+	const char *i = p + 1;
+	unsigned int bits;
+
+	if (canon_anomaly(p, p, end, relaxed))
+		return p;
+	for (; lim - i >= 16 && end - i > 16; i += 16) {
+		if ((bits = scan_sse2_block(i, relaxed)) != 0)
+			return i + __builtin_ctz(bits);
+	}
+	return scan_portable_from(p, i, lim, end, relaxed);
+}
+#endif
 
 #ifdef CANON_HAVE_AVX2
-/* relaxed_scan() 32 bytes at a time, on CPUs with AVX2 (chosen once per
- * body in dkim_body_canon_init()). */
-__attribute__((target("avx2"))) static const char *
-relaxed_scan_avx2(const char *p, const char *end)
+/* scan_sse2_block() for 32 positions (reads i-1 .. i+32). */
+__attribute__((target("avx2"))) static unsigned int
+scan_avx2_block(const char *i, bool relaxed)
 {
-	const __m256i sp = _mm256_set1_epi8(' '), tab = _mm256_set1_epi8('\t');
-	const __m256i lf = _mm256_set1_epi8('\n'), cr = _mm256_set1_epi8('\r');
+	const __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)i);
+	const __m256i prev =
+		_mm256_loadu_si256((const __m256i *)(const void *)(i - 1));
+	const __m256i next =
+		_mm256_loadu_si256((const __m256i *)(const void *)(i + 1));
+	const __m256i cr = _mm256_set1_epi8('\r'), lf = _mm256_set1_epi8('\n');
+	__m256i v_lf = _mm256_cmpeq_epi8(v, lf), n_lf = _mm256_cmpeq_epi8(next, lf);
+	__m256i n_cr = _mm256_cmpeq_epi8(next, cr);
+	__m256i hit = _mm256_andnot_si256(_mm256_cmpeq_epi8(prev, cr), v_lf);
 
-	while (end - p > 32) {
-		__m256i v = _mm256_loadu_si256((const __m256i *)(const void *)p);
-		__m256i n = _mm256_loadu_si256(
-			(const __m256i *)(const void *)(p + 1));
-		__m256i hit = _mm256_or_si256(_mm256_cmpeq_epi8(v, tab),
-					      _mm256_cmpeq_epi8(v, lf));
-		__m256i next = _mm256_or_si256(
-			_mm256_cmpeq_epi8(n, sp),
-			_mm256_or_si256(_mm256_cmpeq_epi8(n, cr),
-					_mm256_cmpeq_epi8(n, lf)));
-		unsigned int bits;
+	hit = _mm256_or_si256(hit, _mm256_and_si256(
+		_mm256_and_si256(_mm256_cmpeq_epi8(v, cr), n_lf),
+		_mm256_cmpeq_epi8(prev, lf)));
+	if (relaxed) {
+		const __m256i sp = _mm256_set1_epi8(' ');
+		__m256i n_end = _mm256_or_si256(_mm256_cmpeq_epi8(next, sp),
+						_mm256_or_si256(n_cr, n_lf));
 
-		hit = _mm256_or_si256(hit, _mm256_and_si256(
-						   _mm256_cmpeq_epi8(v, sp), next));
-		bits = (unsigned int)_mm256_movemask_epi8(hit);
-		if (bits != 0)
-			return p + __builtin_ctz(bits);
-		p += 32;
+		hit = _mm256_or_si256(hit, _mm256_or_si256(
+			_mm256_cmpeq_epi8(v, _mm256_set1_epi8('\t')),
+			_mm256_and_si256(_mm256_cmpeq_epi8(v, sp), n_end)));
 	}
-	return relaxed_scan(p, end);
+	return (unsigned int)_mm256_movemask_epi8(hit);
+}
+
+__attribute__((target("avx2"))) static const char *
+scan_avx2(const char *p, const char *lim, const char *end, bool relaxed)
+{
+	const char *i = p + 1;
+	unsigned int bits;
+
+	if (canon_anomaly(p, p, end, relaxed))
+		return p;
+	for (; lim - i >= 32 && end - i > 32; i += 32) {
+		if ((bits = scan_avx2_block(i, relaxed)) != 0)
+			return i + __builtin_ctz(bits);
+	}
+	return scan_portable_from(p, i, lim, end, relaxed);
 }
 #endif
+
+static const char *
+canon_scan(const struct dkim_body_canon *bc, const char *p, const char *lim,
+	   const char *end)
+{
+	bool relaxed = bc->canon == DKIM_CANON_RELAXED;
+
+	switch (bc->path) {
+#ifdef CANON_HAVE_AVX2
+	case DKIM_CANON_PATH_AVX2:
+		return scan_avx2(p, lim, end, relaxed);
+#endif
+#if defined(__SSE2__)
+	case DKIM_CANON_PATH_SSE2:
+		return scan_sse2(p, lim, end, relaxed);
+#endif
+	default:
+		return scan_portable_from(p, p, lim, end, relaxed);
+	}
+}
+
+bool
+dkim_body_canon_set_path(struct dkim_body_canon *bc, enum dkim_canon_path path)
+{
+	switch (path) {
+	case DKIM_CANON_PATH_AUTO:
+#ifdef CANON_HAVE_AVX2
+		if (__builtin_cpu_supports("avx2")) {
+			bc->path = DKIM_CANON_PATH_AVX2;
+			return true;
+		}
+#endif
+#if defined(__SSE2__)
+		bc->path = DKIM_CANON_PATH_SSE2;
+#else
+		bc->path = DKIM_CANON_PATH_PORTABLE;
+#endif
+		return true;
+	case DKIM_CANON_PATH_REFERENCE:
+	case DKIM_CANON_PATH_PORTABLE:
+		break;
+	case DKIM_CANON_PATH_SSE2:
+#if defined(__SSE2__)
+		break;
+#else
+		return false;
+#endif
+	case DKIM_CANON_PATH_AVX2:
+#ifdef CANON_HAVE_AVX2
+		if (__builtin_cpu_supports("avx2"))
+			break;
+#endif
+		return false;
+	default:
+		return false;
+	}
+	bc->path = (int)path;
+	return true;
+}
 
 /* One line by the general rules: from p up to and including its LF, or
  * to end for a partial line.  Returns where the next line starts. */
@@ -322,94 +448,62 @@ canon_slow_line(struct dkim_body_canon *bc, const char *p, const char *end)
 	return lf + 1;
 }
 
-/* At a line start with nothing held back: lines may pass through. */
+/* At a line start with nothing held back but empty lines: lines may
+ * pass through. */
 static bool
 canon_fast_state(const struct dkim_body_canon *bc)
 {
-	return !bc->in_line && !bc->wsp_pending && !bc->cr_pending &&
-	       bc->empty_lines == 0;
+	return !bc->in_line && !bc->cr_pending && !bc->wsp_pending &&
+	       bc->path != DKIM_CANON_PATH_REFERENCE;
 }
 
-/* Simple: every non-empty CRLF line passes through; the others (empty,
- * LF-only) go the general way. */
+/* Unchanged input that starts with a line with content: the empty lines
+ * held back come first. */
 static void
-canon_update_simple(struct dkim_body_canon *bc, const char *p,
-		    const char *end)
+canon_run(struct dkim_body_canon *bc, const char *p, size_t len)
 {
-	const char *run, *lf;
-
-	while (p < end) {
-		if (!canon_fast_state(bc)) {
-			p = canon_slow_line(bc, p, end);
-			continue;
-		}
-		for (run = p; p < end; p = lf + 1) {
-			lf = memchr(p, '\n', (size_t)(end - p));
-			if (lf == NULL || lf - p < 2 || lf[-1] != '\r')
-				break;
-			if (lf + 1 - run >= CANON_RUN_MAX) {
-				canon_out(bc, run, (size_t)(lf + 1 - run));
-				run = lf + 1;
-			}
-		}
-		if (p > run)
-			canon_out(bc, run, (size_t)(p - run));
-		if (p < end)
-			p = canon_slow_line(bc, p, end);
-	}
+	for (; bc->empty_lines > 0; bc->empty_lines--)
+		canon_out(bc, "\r\n", 2);
+	canon_out(bc, p, len);
 }
 
-/* Relaxed: lines without HTAB, double SP or trailing WSP pass through;
- * LF-only ones get CRLF; the others go the general way. */
-static void
-canon_update_relaxed(struct dkim_body_canon *bc, const char *p,
-		     const char *end)
+/* From a line start in the fast state: pass the lines before the first
+ * anomaly (within CANON_RUN_MAX) through; a bare LF ending a line with
+ * content becomes CRLF; the line with any other anomaly goes the general
+ * way.  Returns where to go on. */
+static const char *
+canon_fast(struct dkim_body_canon *bc, const char *p, const char *end)
 {
-	const char *run, *line, *q;
+	const char *lim = (size_t)(end - p) > CANON_RUN_MAX ?
+		p + CANON_RUN_MAX : end;
+	const char *q = canon_scan(bc, p, lim, end), *lf, *line;
 
-	while (p < end) {
-		if (!canon_fast_state(bc)) {
-			p = canon_slow_line(bc, p, end);
-			continue;
-		}
-		for (run = line = p;; p = line = q + 1) {
-#ifdef CANON_HAVE_AVX2
-			q = bc->avx2 ? relaxed_scan_avx2(p, end) :
-				       relaxed_scan(p, end);
-#else
-			q = relaxed_scan(p, end);
-#endif
-			if (q == end || *q != '\n' || q == line ||
-			    (q[-1] == '\r' && q - 1 == line))
-				break;
-			if (q[-1] == '\r') {
-				/* clean CRLF line; hash in cache-sized runs */
-				if (q + 1 - run >= CANON_RUN_MAX) {
-					canon_out(bc, run, (size_t)(q + 1 - run));
-					run = q + 1;
-				}
-				continue;
-			}
-			canon_out(bc, run, (size_t)(q - run));
-			canon_out(bc, "\r\n", 2);
-			run = q + 1;
-		}
-		if (line > run)
-			canon_out(bc, run, (size_t)(line - run));
-		p = canon_slow_line(bc, line, end);
+	lf = q > p ? memrchr(p, '\n', (size_t)(q - p)) : NULL;
+	line = lf != NULL ? lf + 1 : p; /* the line q is in */
+	if (q < lim && *q == '\n' && q > line) {
+		canon_run(bc, p, (size_t)(q - p));
+		canon_out(bc, "\r\n", 2);
+		return q + 1;
 	}
+	if (line > p)
+		canon_run(bc, p, (size_t)(line - p));
+	if (q == lim && lim < end && line > p)
+		return line; /* no anomaly yet: scan on */
+	return canon_slow_line(bc, line, end);
 }
 
 void
 dkim_body_canon_update(struct dkim_body_canon *bc, const void *data,
 		       size_t len)
 {
-	const char *p = data;
+	const char *p = data, *end = p + len;
 
-	if (bc->canon == DKIM_CANON_SIMPLE)
-		canon_update_simple(bc, p, p + len);
-	else
-		canon_update_relaxed(bc, p, p + len);
+	while (p < end) {
+		if (canon_fast_state(bc))
+			p = canon_fast(bc, p, end);
+		else
+			p = canon_slow_line(bc, p, end);
+	}
 }
 
 void

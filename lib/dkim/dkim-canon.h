@@ -7,8 +7,10 @@
  * (split anywhere, even inside CRLF); it never holds more than a small
  * staging buffer and a count of pending empty lines.  Bare LF line ends
  * are treated as CRLF (mail stored LF-only).  Output goes to a sink
- * callback in large runs (a whole input chunk when nothing changes), so
- * the hash, not the canonicalizer, is the limit.
+ * callback straight from the caller's buffer in runs of up to 16 KB
+ * wherever canonicalization changes nothing (found by one vectorised
+ * scan, SSE2 or AVX2 on x86-64), and through the small staging buffer
+ * (batched) elsewhere, so the hash, not the canonicalizer, is the limit.
  *
  * Memory: struct dkim_body_canon is embedded by the caller (no
  * allocation); header canonicalization appends to the caller's struct buf.
@@ -65,7 +67,7 @@ struct dkim_body_canon {
 	bool in_line;	      /* the current line has canonical content */
 	bool cr_pending;      /* last byte seen was CR (maybe of CRLF) */
 	bool wsp_pending;     /* relaxed: WSP seen, not yet written */
-	bool avx2;	      /* relaxed: scan with AVX2 (x86-64 CPUs that have it) */
+	int path;	      /* enum dkim_canon_path in use (never AUTO) */
 	size_t staged;
 	unsigned char stage[DKIM_CANON_STAGE_SIZE];
 };
@@ -74,6 +76,24 @@ struct dkim_body_canon {
 void dkim_body_canon_init(struct dkim_body_canon *bc, enum dkim_canon canon,
 			  uint64_t limit, dkim_canon_sink_t *sink,
 			  void *sink_context);
+/* How the body is scanned for the bytes canonicalization changes; all
+ * give the same output (tests/check_dkim_canon.c and
+ * fuzz/fuzz_dkim_canon_diff.c compare them). */
+enum dkim_canon_path {
+	DKIM_CANON_PATH_AUTO,	   /* the fastest this CPU has (the default) */
+	DKIM_CANON_PATH_REFERENCE, /* no scan: every line by the general rules */
+	DKIM_CANON_PATH_PORTABLE,  /* byte loop, any CPU */
+	DKIM_CANON_PATH_SSE2,	   /* 16 bytes a step (x86-64 baseline) */
+	DKIM_CANON_PATH_AVX2,	   /* 32 bytes a step, if the CPU has AVX2 */
+};
+#define DKIM_CANON_PATH_COUNT 5
+
+/* Use `path` for `bc` (right after dkim_body_canon_init(); for tests).
+ * Returns false, leaving the path unchanged, if this build or CPU lacks
+ * it. */
+bool dkim_body_canon_set_path(struct dkim_body_canon *bc,
+			      enum dkim_canon_path path);
+
 /* Feed the next `len` body bytes. */
 void dkim_body_canon_update(struct dkim_body_canon *bc, const void *data,
 			    size_t len);
