@@ -375,11 +375,37 @@ canon_scan(const struct dkim_body_canon *bc, const char *p, const char *lim,
 	}
 }
 
+/* DKIM_CANON_PATH_ENV names a path ("reference", "portable", "sse2",
+ * "avx2"): AUTO for anything else. */
+static enum dkim_canon_path
+canon_path_from_env(void)
+{
+	static const char *const names[DKIM_CANON_PATH_COUNT] = {
+		[DKIM_CANON_PATH_REFERENCE] = "reference",
+		[DKIM_CANON_PATH_PORTABLE] = "portable",
+		[DKIM_CANON_PATH_SSE2] = "sse2",
+		[DKIM_CANON_PATH_AVX2] = "avx2",
+	};
+	const char *env = getenv(DKIM_CANON_PATH_ENV);
+	int i;
+
+	if (env == NULL)
+		return DKIM_CANON_PATH_AUTO;
+	for (i = 1; i < DKIM_CANON_PATH_COUNT; i++)
+		if (strcmp(env, names[i]) == 0)
+			return (enum dkim_canon_path)i;
+	return DKIM_CANON_PATH_AUTO;
+}
+
 bool
 dkim_body_canon_set_path(struct dkim_body_canon *bc, enum dkim_canon_path path)
 {
 	switch (path) {
 	case DKIM_CANON_PATH_AUTO:
+		path = canon_path_from_env();
+		if (path != DKIM_CANON_PATH_AUTO &&
+		    dkim_body_canon_set_path(bc, path))
+			return true;
 #ifdef CANON_HAVE_AVX2
 		if (__builtin_cpu_supports("avx2")) {
 			bc->path = DKIM_CANON_PATH_AVX2;

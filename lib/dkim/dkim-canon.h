@@ -90,7 +90,13 @@ enum dkim_canon_path {
 
 /* Use `path` for `bc` (right after dkim_body_canon_init(); for tests).
  * Returns false, leaving the path unchanged, if this build or CPU lacks
- * it. */
+ * it.  AUTO (what dkim_body_canon_init() sets) takes the path named by the
+ * environment variable DKIM_CANON_PATH_ENV ("reference", "portable",
+ * "sse2", "avx2") if it is set and this CPU has that path, else AVX2 if
+ * the CPU has it, else SSE2 (x86-64), else the portable loop.  The
+ * variable is a test hook: it lets whole programs (the interop tests)
+ * run as they would on a CPU without AVX2 or without any vector unit. */
+#define DKIM_CANON_PATH_ENV "MAILAUTH_DKIM_CANON_PATH"
 bool dkim_body_canon_set_path(struct dkim_body_canon *bc,
 			      enum dkim_canon_path path);
 
