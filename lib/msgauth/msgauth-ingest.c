@@ -199,17 +199,11 @@ failure_id(struct msgauth_ingest *in, struct dmarc_received *r)
 	unsigned char md[DKIM_SHA256_LEN];
 	char hex[33];
 
-	uint64_t begin = r->begin, end = r->end;
-
 	/* the same report received twice: one id, whenever it came */
 	r->report_id = NULL;
 	r->received = 0;
-	if (r->arrival_date == NULL || begin == in->now)
-		r->begin = r->end = 0;
 	buf_reset(&in->text);
 	dmarc_received_format(r, &in->text);
-	r->begin = begin;
-	r->end = end;
 	dkim_sha256_update(h, in->text.data, in->text.len);
 	dkim_sha256_final(h, md);
 	dkim_sha256_free(&h);
