@@ -4,7 +4,8 @@
  * streaming, fed PIECE octets at a time; print each report's
  * dmarc-received(5) text, or "refused: REASON" and exit 1.  With
  * -c: rows are handed to a callback and only counted (memory of one
- * row), and the report's line and "rows N" are printed.
+ * row); the report's line and "rows N count SUM maxrss_kb KB" are
+ * printed (SUM: the rows' counts added up).
  * tests/reports-in.sh compares its output with what Python's
  * xml.etree reads from the same XML.
  */
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "util/arena.h"
 #include "util/buf.h"
@@ -26,7 +28,7 @@ struct dump {
 	struct arena *arena;
 	struct dmarc_report_parse *parse;
 	bool count_only;
-	uint64_t rows;
+	uint64_t rows, messages;
 	const char *error;
 };
 
@@ -37,8 +39,8 @@ count_row(void *ctx, const struct dmarc_received *head,
 	struct dump *d = ctx;
 
 	(void)head;
-	(void)row;
 	d->rows++;
+	d->messages += row->count;
 	return 0;
 }
 
@@ -49,11 +51,13 @@ entry(void *ctx, enum unpack_event ev, const char *name, const void *data,
 	struct dump *d = ctx;
 	struct dmarc_received *r;
 	struct buf out = BUF_INIT;
+	struct rusage ru;
 
 	switch (ev) {
 	case UNPACK_ENTRY_BEGIN:
 		printf("entry %s\n", name != NULL ? name : "-");
 		d->rows = 0;
+		d->messages = 0;
 		d->parse = dmarc_report_parse_new(d->arena, NULL, 0,
 						  d->count_only ? count_row
 								: NULL,
@@ -67,8 +71,10 @@ entry(void *ctx, enum unpack_event ev, const char *name, const void *data,
 			return -1;
 		if (d->count_only) {
 			dmarc_received_format_head(r, &out);
-			printf("%srows %llu\n", buf_cstr(&out),
-			       (unsigned long long)d->rows);
+			getrusage(RUSAGE_SELF, &ru);
+			printf("%srows %llu count %llu maxrss_kb %ld\n",
+			       buf_cstr(&out), (unsigned long long)d->rows,
+			       (unsigned long long)d->messages, ru.ru_maxrss);
 		} else {
 			dmarc_received_format(r, &out);
 			fputs(buf_cstr(&out), stdout);
