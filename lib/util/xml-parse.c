@@ -326,13 +326,10 @@ scan_delimited(struct xml_parse *x, const unsigned char *p, size_t n,
 		ev->text = x->tok.data + k + 1;
 		ev->text_len = len - k;
 	} else {
-		if (open[2] == '[' && (err = decode_text(x, p + ol, len,
-							 false)) != NULL)
+		/* a comment or CDATA section is taken as it is */
+		if (xml_check(p + ol, len, &err) < 0)
 			return fail(x, err);
-		if (open[2] == '-' && xml_check(p + ol, len, &err) < 0)
-			return fail(x, err);
-		if (open[2] == '-')
-			buf_append(&x->tok, p + ol, len);
+		buf_append(&x->tok, p + ol, len);
 		tok_event(x, ev, open[2] == '-' ? XML_EV_COMMENT : XML_EV_TEXT);
 		ev->cdata = open[2] == '[';
 	}
@@ -529,15 +526,11 @@ scan_text(struct xml_parse *x, const unsigned char *p, size_t n,
 	  struct xml_event *ev)
 {
 	const unsigned char *lt = memchr(p, '<', n);
-	size_t len, i;
+	size_t len = lt != NULL ? (size_t)(lt - p) : n, i;
 	const char *err;
 
-	if (lt == NULL && !x->ended)
-		return SCAN_INCOMPLETE;
-	len = lt != NULL ? (size_t)(lt - p) : n;
-	if (len > x->limits.max_text)
-		return fail(x, "text longer than the limit");
 	if (x->depth == 0) {
+		/* outside the root only white space (2.1 Misc) */
 		for (i = 0; i < len; i++) {
 			if (!is_space(p[i]))
 				return fail(x, "text outside the root element");
@@ -545,6 +538,10 @@ scan_text(struct xml_parse *x, const unsigned char *p, size_t n,
 		x->pos += len;
 		return SCAN_NONE;
 	}
+	if (lt == NULL && !x->ended)
+		return SCAN_INCOMPLETE;
+	if (len > x->limits.max_text)
+		return fail(x, "text longer than the limit");
 	if (lt == NULL)
 		return fail(x, "document ends inside an element");
 	buf_reset(&x->tok);
