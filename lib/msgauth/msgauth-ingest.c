@@ -7,10 +7,12 @@
  * message/feedback-report part of an ARF report with the reported
  * message's header beside it.
  *
- * A part's decoded bytes are kept (at most max_message octets: a part
- * cannot be larger than the message) and read at its end: decompressed
- * by util/unpack under max_unpacked / max_ratio, parsed by
- * dmarc/dmarc-report-parse with the rows streamed into the text.
+ * A part streams: its first MSGAUTH_INGEST_SNIFF octets are held to tell
+ * what it is, then everything goes through util/unpack (gzip, zip, XML;
+ * capped by max_unpacked / max_ratio) into dmarc/dmarc-report-parse,
+ * one parse per XML document (a zip may hold several), the rows
+ * formatted into the report's text as they come.  Memory: the unpacker's
+ * and the parser's buffers, and the report texts.
  */
 #include "config.h"
 
@@ -22,6 +24,7 @@
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
+#include "util/unpack.h"
 #include "util/xml-parse.h"
 #include "msg/msg-header.h"
 #include "msg/msg-mime.h"
@@ -41,6 +44,9 @@ enum part_role {
 			   3.3) */
 };
 
+/* Octets of a part held to sniff it (msgauth-ingest-sniff.h). */
+#define MSGAUTH_INGEST_SNIFF 512
+
 struct msgauth_ingest {
 	struct msgauth_ingest_limits limits;
 	uint64_t now;
@@ -53,8 +59,15 @@ struct msgauth_ingest {
 	unsigned int nreports;
 	/* the part being read */
 	enum part_role role;
-	struct buf data;
+	struct buf data;    /* held: sniff window, or a failure part */
 	bool data_over;	    /* more than the role keeps */
+	bool sniffed;	    /* a candidate's format is known */
+	struct unpack *unpack; /* a candidate that is a report */
+	const char *unpack_error;
+	/* the XML document being parsed (one zip entry) */
+	struct dmarc_report_parse *parse;
+	const char *parse_error;
+	bool room;	    /* max_reports not reached for this document */
 	char *part_name;
 	char *part_type;
 	/* the failure report's two parts */
@@ -121,71 +134,146 @@ row_cb(void *ctx, const struct dmarc_received *head,
 	return 0;
 }
 
-/* The XML sink of unpack: the parse of one document. */
-struct xml_sink {
-	struct msgauth_ingest *in;
-	struct dmarc_report_parse *parse;
-	const char *error;
-};
-
-static struct dmarc_report_parse *
-report_parse_new(struct msgauth_ingest *in)
+static void
+parse_begin(struct msgauth_ingest *in)
 {
 	struct xml_parse_limits xl;
 
+	in->parse_error = NULL;
+	in->room = room_for_report(in);
+	if (!in->room)
+		return;
 	xml_parse_limits_default(&xl);
 	xl.max_total = in->limits.max_unpacked;
 	arena_clear(in->arena);
 	buf_reset(&in->rows);
-	return dmarc_report_parse_new(in->arena, &xl, in->limits.max_rows,
-				      row_cb, in);
+	in->parse = dmarc_report_parse_new(in->arena, &xl,
+					   in->limits.max_rows, row_cb, in);
 }
 
-/* The parse done: the report's text handed over, or refused. */
 static void
-report_parse_finish(struct msgauth_ingest *in, struct dmarc_report_parse *p,
-		    const char *error)
+parse_data(struct msgauth_ingest *in, const void *data, size_t len)
+{
+	if (in->parse != NULL && in->parse_error == NULL &&
+	    dmarc_report_parse_feed(in->parse, data, len,
+				    &in->parse_error) < 0 &&
+	    in->parse_error == NULL)
+		in->parse_error = "XML refused";
+}
+
+/* The document ended (`complete`: as a whole): handed over or refused. */
+static void
+parse_end(struct msgauth_ingest *in, bool complete)
 {
 	struct dmarc_received *r;
+	const char *error = in->parse_error;
 
-	if (error == NULL &&
-	    dmarc_report_parse_finish(p, in->now, &r, &error) == 0) {
+	if (in->parse == NULL)
+		return;
+	if (complete && error == NULL &&
+	    dmarc_report_parse_finish(in->parse, in->now, &r, &error) == 0) {
 		buf_reset(&in->text);
 		dmarc_received_format_head(r, &in->text);
 		buf_append(&in->text, in->rows.data, in->rows.len);
 		deliver(in, r);
-	} else {
+	} else if (complete || error != NULL) {
 		refuse(in, error);
 	}
 	buf_reset(&in->rows);
+	dmarc_report_parse_free(&in->parse);
 }
 
-/* One aggregate report candidate (the part's decoded bytes). */
-static void
-aggregate_part(struct msgauth_ingest *in, const char *data, size_t len)
+/* util/unpack's output: one parse per entry. */
+static int
+unpack_out(void *ctx, enum unpack_event ev, const char *name,
+	   const void *data, size_t len)
 {
-	struct dmarc_report_parse *p;
-	const char *error = NULL;
-	enum msgauth_ingest_format fmt = msgauth_ingest_sniff(data, len);
+	struct msgauth_ingest *in = ctx;
 
-	if (fmt == MSGAUTH_INGEST_NOT_REPORT) {
+	(void)name;
+	switch (ev) {
+	case UNPACK_ENTRY_BEGIN:
+		parse_begin(in);
+		break;
+	case UNPACK_DATA:
+		parse_data(in, data, len);
+		break;
+	case UNPACK_ENTRY_END:
+		parse_end(in, true);
+		break;
+	}
+	return in->stopped ? -1 : 0;
+}
+
+/* The candidate's format is told by what is held: a report starts its
+ * unpacker (fed what was held), anything else is passed over (or
+ * refused if it said it was a report). */
+static void
+candidate_sniff(struct msgauth_ingest *in)
+{
+	struct unpack_limits ul;
+
+	in->sniffed = true;
+	if (msgauth_ingest_sniff(in->data.data, in->data.len) ==
+	    MSGAUTH_INGEST_NOT_REPORT) {
 		if (msgauth_ingest_labelled_report(in->part_type,
 						   in->part_name))
 			refuse(in, "neither zip, gzip nor XML");
 		return;
 	}
-	if (!room_for_report(in))
+	if (in->stopped)
 		return;
-	if (fmt != MSGAUTH_INGEST_XML) {
-		/* TODO(unpack): util/unpack from s16-rin-lib */
-		refuse(in, "compressed report: unpack not wired yet");
+	unpack_limits_default(&ul);
+	ul.max_output = in->limits.max_unpacked;
+	ul.max_ratio = in->limits.max_ratio;
+	in->unpack = unpack_new(&ul, unpack_out, in);
+	in->unpack_error = NULL;
+	if (unpack_feed(in->unpack, in->data.data, in->data.len,
+			&in->unpack_error) < 0)
 		return;
+}
+
+static void
+candidate_data(struct msgauth_ingest *in, const void *data, size_t len)
+{
+	if (!in->sniffed) {
+		size_t take = MSGAUTH_INGEST_SNIFF - in->data.len;
+
+		if (take > len)
+			take = len;
+		buf_append(&in->data, data, take);
+		data = (const char *)data + take;
+		len -= take;
+		if (in->data.len < MSGAUTH_INGEST_SNIFF)
+			return;
+		candidate_sniff(in);
 	}
-	p = report_parse_new(in);
-	if (dmarc_report_parse_feed(p, data, len, &error) == 0)
-		error = NULL;
-	report_parse_finish(in, p, error);
-	dmarc_report_parse_free(&p);
+	if (in->unpack != NULL && in->unpack_error == NULL && len > 0)
+		(void)unpack_feed(in->unpack, data, len, &in->unpack_error);
+}
+
+static void
+candidate_end(struct msgauth_ingest *in, bool truncated)
+{
+	if (!in->sniffed)
+		candidate_sniff(in);
+	if (in->unpack == NULL)
+		return;
+	if (in->unpack_error == NULL && truncated)
+		in->unpack_error = "the message ended inside the attachment";
+	if (in->unpack_error == NULL)
+		(void)unpack_finish(in->unpack, &in->unpack_error);
+	if (in->unpack_error != NULL) {
+		/* the document open (if any) is refused for this reason */
+		if (in->parse != NULL && in->parse_error == NULL)
+			in->parse_error = in->unpack_error;
+		if (in->parse != NULL)
+			parse_end(in, false);
+		else if (strcmp(in->unpack_error, "stopped") != 0)
+			refuse(in, in->unpack_error);
+	}
+	parse_end(in, false);
+	unpack_free(&in->unpack);
 }
 
 /* --- failure reports --------------------------------------------- */
@@ -292,6 +380,7 @@ on_begin(void *ctx, const struct msg_mime_part *part)
 		in->role = PART_IGNORED; /* one report per ARF message */
 	buf_reset(&in->data);
 	in->data_over = false;
+	in->sniffed = false;
 	free(in->part_name);
 	free(in->part_type);
 	in->part_name = part->name != NULL ? ma_strdup(part->name) : NULL;
@@ -303,10 +392,13 @@ on_data(void *ctx, const struct msg_mime_part *part, const void *data,
 	size_t len)
 {
 	struct msgauth_ingest *in = ctx;
-	uint64_t cap = in->role == PART_CANDIDATE ? in->limits.max_message :
-		DMARC_FAILURE_MAX_PART;
+	uint64_t cap = DMARC_FAILURE_MAX_PART;
 
 	(void)part;
+	if (in->role == PART_CANDIDATE) {
+		candidate_data(in, data, len);
+		return;
+	}
 	if (in->role == PART_IGNORED || in->data_over)
 		return;
 	if (in->data.len + len > cap) {
@@ -321,19 +413,11 @@ on_end(void *ctx, const struct msg_mime_part *part, bool truncated)
 {
 	struct msgauth_ingest *in = ctx;
 
-	(void)truncated;
 	switch (in->role) {
 	case PART_IGNORED:
 		break;
 	case PART_CANDIDATE:
-		if (in->data_over) {
-			if (msgauth_ingest_sniff(in->data.data, in->data.len) !=
-			    MSGAUTH_INGEST_NOT_REPORT)
-				refuse(in, "attachment larger than "
-				       "max_message");
-		} else {
-			aggregate_part(in, in->data.data, in->data.len);
-		}
+		candidate_end(in, truncated);
 		break;
 	case PART_FEEDBACK:
 		buf_reset(&in->feedback);
@@ -405,6 +489,8 @@ msgauth_ingest_free(struct msgauth_ingest **in_p)
 		return;
 	*in_p = NULL;
 	msg_mime_free(&in->mime);
+	dmarc_report_parse_free(&in->parse);
+	unpack_free(&in->unpack);
 	arena_free(&in->arena);
 	buf_free(&in->data);
 	buf_free(&in->feedback);
