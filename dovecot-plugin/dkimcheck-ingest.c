@@ -69,10 +69,15 @@ describe(struct buf *line, const struct dmarc_received *r)
 	log_field(line, r->report_id);
 	buf_append_str(line, " domain=");
 	log_field(line, r->policy_domain);
-	if (r->kind == DMARC_RECEIVED_AGGREGATE) {
+	if (r->kind != DMARC_RECEIVED_AGGREGATE)
+		return;
+	buf_printf(line, " rows=%zu", r->nrows);
+	/* rows streamed into the text are not in r (rows NULL, nrows the
+	 * count: dmarc-report-parse.h) */
+	if (r->rows != NULL) {
 		for (i = 0; i < r->nrows; i++)
 			messages += r->rows[i].count;
-		buf_printf(line, " rows=%zu messages=%llu", r->nrows,
+		buf_printf(line, " messages=%llu",
 			   (unsigned long long)messages);
 	}
 }

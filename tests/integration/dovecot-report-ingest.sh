@@ -156,7 +156,8 @@ def get(o, *path):
     for p in path:
         o = o.get(p) if isinstance(o, dict) else None
     return o
-agg = [j for j in js if get(j, "report_metadata", "report_id") is not None]
+agg = [j for j in js if j.get("kind", "aggregate") == "aggregate" and
+       get(j, "report_metadata", "report_id") is not None]
 ok = True
 for n in names:
     x = ET.parse(f"{d}/{n}.xml").getroot()
