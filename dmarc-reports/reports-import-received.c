@@ -42,14 +42,28 @@ set_aside(struct reports *r, const char *path, const char *why)
 		ma_log_error(&r->log, "rename(%s): %s", path, strerror(errno));
 }
 
+void
+reports_failure_period(struct dmarc_received *rep)
+{
+	const char *err;
+	uint64_t t;
+
+	if (rep->kind != DMARC_RECEIVED_FAILURE)
+		return;
+	rep->begin = rep->end = rep->received;
+	if (rep->arrival_date != NULL &&
+	    msg_date_parse(rep->arrival_date, strlen(rep->arrival_date), &t,
+			   &err) == 0)
+		rep->begin = rep->end = t;
+}
+
 /* The row for one report text (its first line read). */
 static int
 received_row(struct arena *arena, const struct ma_file *f,
 	     struct reports_db_received *row, const char **error_r)
 {
-	const char *nl = memchr(f->data, '\n', f->len), *err;
+	const char *nl = memchr(f->data, '\n', f->len);
 	struct dmarc_received *rep;
-	uint64_t t;
 
 	if (nl == NULL) {
 		*error_r = "no complete line";
@@ -64,19 +78,13 @@ received_row(struct arena *arena, const struct ma_file *f,
 		*error_r = "no reporter, report id or policy domain";
 		return -1;
 	}
+	reports_failure_period(rep);
 	row->report_id = rep->report_id;
 	row->kind = dmarc_received_kind_str(rep->kind);
 	row->policy_domain = rep->policy_domain;
 	row->begin = rep->begin;
 	row->end = rep->end;
 	row->received = rep->received;
-	if (rep->kind == DMARC_RECEIVED_FAILURE) {
-		row->begin = row->end = rep->received;
-		if (rep->arrival_date != NULL &&
-		    msg_date_parse(rep->arrival_date,
-				   strlen(rep->arrival_date), &t, &err) == 0)
-			row->begin = row->end = t;
-	}
 	row->text = f->data;
 	row->text_len = f->len;
 	return 0;

@@ -211,6 +211,7 @@ one_report(void *ctx, const char *text, size_t len)
 		run->bad++;
 		return 0;
 	}
+	reports_failure_period(rep);
 	buf_reset(&run->out);
 	if (run->json) {
 		buf_append_str(&run->out, run->n == 0 ? "[\n" : ",\n");

@@ -75,6 +75,10 @@ int reports_show(struct reports *r);
 /* `import`'s second half: the received reports (*.rcvd) in HistoryDir
  * into the database; 0, or -1 (logged). */
 int reports_import_received(struct reports *r);
+/* A failure report's period (its text has none): begin = end = its
+ * Arrival-Date, else when it was received.  Aggregate: unchanged. */
+struct dmarc_received;
+void reports_failure_period(struct dmarc_received *rep);
 /* `ingest [--out DIR] PATH...`: the reports in mail files stored into
  * out_dir (NULL: HistoryDir); 0, or -1 (logged). */
 int reports_ingest(struct reports *r, char **paths, int npaths,

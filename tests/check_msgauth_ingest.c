@@ -284,6 +284,15 @@ START_TEST(test_failure_report)
 	ingest(arf, sizeof(arf) - 1, 1, 1700186400, &g2);
 	ck_assert_msg(strstr(buf_cstr(&g2.texts), r->report_id) != NULL,
 		      "id changed: %s vs %s", r->report_id, buf_cstr(&g2.texts));
+	got_free(&g2);
+	/* another report (another Source-IP): another id */
+	char *other = strdup(arf);
+	memcpy(strstr(other, "Source-IP: 192.0.2.1") + 19, "9", 1);
+	ingest(other, strlen(other), 100000, 1700100000, &g2);
+	ck_assert_msg(g2.reports == 1 &&
+		      strstr(buf_cstr(&g2.texts), r->report_id) == NULL,
+		      "another report, the same id %s", r->report_id);
+	free(other);
 	got_free(&g);
 	got_free(&g2);
 	arena_free(&a);

@@ -292,6 +292,7 @@ failure_id(struct msgauth_ingest *in, struct dmarc_received *r)
 	r->received = 0;
 	buf_reset(&in->text);
 	dmarc_received_format(r, &in->text);
+	dkim_sha256_init(h);
 	dkim_sha256_update(h, in->text.data, in->text.len);
 	dkim_sha256_final(h, md);
 	dkim_sha256_free(&h);
