@@ -18,6 +18,18 @@
 
 /* Longest string from the message put into one log line. */
 #define DKIMCHECK_INGEST_LOG_FIELD 128
+/* Refused parts logged one by one per message; the rest are counted in
+ * one line (a mail of 200 junk attachments is one mail, not 200 lines). */
+#define DKIMCHECK_INGEST_LOG_REFUSED 10
+
+/* The work of one delivery: tighter than msgauth_ingest's defaults (for
+ * dmarc-reports ingest), because the LMTP reply waits for it and the
+ * lmtp process has Dovecot's vsz_limit (256 MiB by default).  A 100,000-
+ * row report takes about 50 MiB of XML and 10 MiB of text. */
+#define DKIMCHECK_INGEST_MAX_MESSAGE (64 * 1024 * 1024)
+#define DKIMCHECK_INGEST_MAX_UNPACKED (64 * 1024 * 1024)
+#define DKIMCHECK_INGEST_MAX_TEXT (16 * 1024 * 1024)
+#define DKIMCHECK_INGEST_MAX_ROWS 200000
 
 struct dkimcheck_ingest {
 	char *dir;
@@ -111,7 +123,8 @@ refused_cb(void *ctx, const char *part_name, const char *reason)
 	struct dkimcheck_ingest *in = ctx;
 	struct buf line = BUF_INIT;
 
-	in->counts.refused++;
+	if (++in->counts.refused > DKIMCHECK_INGEST_LOG_REFUSED)
+		return;
 	buf_append_str(&line, "refused part ");
 	log_field(&line, part_name);
 	buf_append_str(&line, ": ");
@@ -130,6 +143,11 @@ dkimcheck_ingest_new(const char *dir, uint64_t now, dkimcheck_log_func_t *fn,
 	in->log = fn;
 	in->log_context = context;
 	msgauth_ingest_limits_default(&limits);
+	limits.max_message = DKIMCHECK_INGEST_MAX_MESSAGE;
+	limits.max_unpacked = DKIMCHECK_INGEST_MAX_UNPACKED;
+	limits.max_unpacked_total = DKIMCHECK_INGEST_MAX_UNPACKED;
+	limits.max_text = DKIMCHECK_INGEST_MAX_TEXT;
+	limits.max_rows = DKIMCHECK_INGEST_MAX_ROWS;
 	in->ingest = msgauth_ingest_new(&limits, now, report_cb, refused_cb,
 					in);
 	return in;
@@ -146,7 +164,16 @@ void
 dkimcheck_ingest_finish(struct dkimcheck_ingest *in,
 			struct dkimcheck_ingest_counts *counts_r)
 {
+	struct buf line = BUF_INIT;
+
 	(void)msgauth_ingest_finish(in->ingest);
+	if (in->counts.refused > DKIMCHECK_INGEST_LOG_REFUSED) {
+		buf_printf(&line, "%u more parts refused (the first %u are "
+			   "logged)", in->counts.refused -
+			   DKIMCHECK_INGEST_LOG_REFUSED,
+			   DKIMCHECK_INGEST_LOG_REFUSED);
+		ingest_log(in, DKIMCHECK_LOG_WARN, &line);
+	}
 	*counts_r = in->counts;
 }
 

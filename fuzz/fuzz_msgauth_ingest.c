@@ -41,7 +41,8 @@ on_refused(void *ctx, const char *part, const char *reason)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct msgauth_ingest_limits l = {1 << 20, 4 << 20, 100, 8, 1000};
+	struct msgauth_ingest_limits l = {1 << 20, 4 << 20, 100, 8, 1000,
+					    8 << 20, 1 << 20};
 	struct arena *a = arena_new(0);
 	struct msgauth_ingest *in =
 		msgauth_ingest_new(&l, 1, on_report, on_refused, a);

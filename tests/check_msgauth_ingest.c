@@ -89,13 +89,14 @@ on_refused(void *ctx, const char *part, const char *reason)
 }
 
 static void
-ingest(const char *msg, size_t len, size_t step, uint64_t now, struct got *g)
+ingest_limited(const char *msg, size_t len, size_t step, uint64_t now,
+	       const struct msgauth_ingest_limits *limits, struct got *g)
 {
 	struct msgauth_ingest *in;
 	unsigned int n;
 
 	memset(g, 0, sizeof(*g));
-	in = msgauth_ingest_new(NULL, now, on_report, on_refused, g);
+	in = msgauth_ingest_new(limits, now, on_report, on_refused, g);
 	for (size_t off = 0; off < len; off += step)
 		msgauth_ingest_feed(in, msg + off,
 				    len - off < step ? len - off : step);
@@ -103,6 +104,12 @@ ingest(const char *msg, size_t len, size_t step, uint64_t now, struct got *g)
 	msgauth_ingest_free(&in);
 	ck_assert_msg(n == g->reports, "finish: %u, callbacks %u", n,
 		      g->reports);
+}
+
+static void
+ingest(const char *msg, size_t len, size_t step, uint64_t now, struct got *g)
+{
+	ingest_limited(msg, len, step, now, NULL, g);
 }
 
 static void
@@ -323,6 +330,50 @@ START_TEST(test_not_reports)
 }
 END_TEST
 
+/* The work one message may cause is bounded as a whole, not only per
+ * attachment: dkimcheck reads reports inside the LMTP delivery (a mail
+ * of 200 attachments each unpacking to max_unpacked held the lmtp
+ * process for minutes), and a report's text is the memory it takes
+ * (a row flood under max_unpacked grew it past lmtp's vsz_limit). */
+START_TEST(test_message_budget)
+{
+	static const char *const parts[] = {
+		"text/xml", "a.xml", REPORT_XML("id-a"),
+		"text/xml", "b.xml", REPORT_XML("id-b"),
+		"text/xml", "c.xml", REPORT_XML("id-c")};
+	struct msgauth_ingest_limits l;
+	struct buf m = BUF_INIT;
+	struct got g;
+
+	message(&m, parts, 3);
+	msgauth_ingest_limits_default(&l);
+	/* the first report fits, the second goes over while unpacked */
+	l.max_unpacked_total = strlen(REPORT_XML("id-a")) + 100;
+	for (size_t step = 1; step <= 100000; step *= 317) {
+		ingest_limited(m.data, m.len, step, 1700100000, &l, &g);
+		harness_assert_str("within the budget", buf_cstr(&g.ids),
+				   AGG_ID("id-a"));
+		harness_assert_str("over it", buf_cstr(&g.reasons),
+				   "[b.xml: unpacked size of the message's "
+				   "attachments over the limit][c.xml: "
+				   "unpacked size of the message's "
+				   "attachments over the limit]");
+		got_free(&g);
+	}
+	/* a report whose text outgrows max_text is refused */
+	msgauth_ingest_limits_default(&l);
+	l.max_text = 50;
+	ingest_limited(m.data, m.len, 100000, 1700100000, &l, &g);
+	ck_assert_msg(g.reports == 0 && g.refused == 3, "max_text: %u, %s",
+		      g.reports, buf_cstr(&g.reasons));
+	ck_assert_msg(strstr(buf_cstr(&g.reasons),
+			     "[a.xml: report text over the limit]") != NULL,
+		      "max_text reason: %s", buf_cstr(&g.reasons));
+	got_free(&g);
+	buf_free(&m);
+}
+END_TEST
+
 START_TEST(test_store)
 {
 	char *dir = harness_tmpdir("ingest-store");
@@ -369,6 +420,7 @@ main(void)
 	tcase_add_test(tc, test_hostile_beside_good);
 	tcase_add_test(tc, test_failure_report);
 	tcase_add_test(tc, test_not_reports);
+	tcase_add_test(tc, test_message_budget);
 	tcase_add_test(tc, test_store);
 	suite_add_tcase(s, tc);
 	return harness_run_suite(s) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;

@@ -64,9 +64,12 @@ struct msgauth_ingest {
 	bool sniffed;	    /* a candidate's format is known */
 	struct unpack *unpack; /* a candidate that is a report */
 	const char *unpack_error;
+	uint64_t unpacked_done; /* unpacked by the candidates finished */
+	bool unpacked_over;	/* max_unpacked_total reached */
 	/* the XML document being parsed (one zip entry) */
 	struct dmarc_report_parse *parse;
 	const char *parse_error;
+	bool text_over;	    /* the rows went over max_text */
 	bool room;	    /* max_reports not reached for this document */
 	char *part_name;
 	char *part_type;
@@ -88,7 +91,13 @@ msgauth_ingest_limits_default(struct msgauth_ingest_limits *l)
 	l->max_ratio = 1000;
 	l->max_reports = 32;
 	l->max_rows = 1000000;
+	l->max_unpacked_total = 1024 * 1024 * 1024;
+	l->max_text = 512 * 1024 * 1024;
 }
+
+#define MSGAUTH_INGEST_TOTAL_OVER \
+	"unpacked size of the message's attachments over the limit"
+#define MSGAUTH_INGEST_TEXT_OVER "report text over the limit"
 
 static void
 refuse(struct msgauth_ingest *in, const char *reason)
@@ -131,6 +140,10 @@ row_cb(void *ctx, const struct dmarc_received *head,
 
 	(void)head;
 	dmarc_received_format_row(row, &in->rows);
+	if (in->limits.max_text != 0 && in->rows.len > in->limits.max_text) {
+		in->text_over = true;
+		return -1;
+	}
 	return 0;
 }
 
@@ -140,6 +153,7 @@ parse_begin(struct msgauth_ingest *in)
 	struct xml_parse_limits xl;
 
 	in->parse_error = NULL;
+	in->text_over = false;
 	in->room = room_for_report(in);
 	if (!in->room)
 		return;
@@ -159,6 +173,23 @@ parse_data(struct msgauth_ingest *in, const void *data, size_t len)
 				    &in->parse_error) < 0 &&
 	    in->parse_error == NULL)
 		in->parse_error = "XML refused";
+	if (in->text_over)
+		in->parse_error = MSGAUTH_INGEST_TEXT_OVER;
+}
+
+/* Whether the message's attachments have been unpacked to
+ * max_unpacked_total (the one open counted too). */
+static bool
+unpacked_over(struct msgauth_ingest *in)
+{
+	uint64_t total = in->unpacked_done;
+
+	if (in->unpack != NULL)
+		total += unpack_output(in->unpack);
+	if (in->limits.max_unpacked_total != 0 &&
+	    total > in->limits.max_unpacked_total)
+		in->unpacked_over = true;
+	return in->unpacked_over;
 }
 
 /* The document ended (`complete`: as a whole): handed over or refused. */
@@ -196,6 +227,11 @@ unpack_out(void *ctx, enum unpack_event ev, const char *name,
 		parse_begin(in);
 		break;
 	case UNPACK_DATA:
+		if (unpacked_over(in)) {
+			if (in->parse != NULL && in->parse_error == NULL)
+				in->parse_error = MSGAUTH_INGEST_TOTAL_OVER;
+			return -1;
+		}
 		parse_data(in, data, len);
 		break;
 	case UNPACK_ENTRY_END:
@@ -223,6 +259,10 @@ candidate_sniff(struct msgauth_ingest *in)
 	}
 	if (in->stopped)
 		return;
+	if (in->unpacked_over) {
+		refuse(in, MSGAUTH_INGEST_TOTAL_OVER);
+		return;
+	}
 	unpack_limits_default(&ul);
 	ul.max_output = in->limits.max_unpacked;
 	ul.max_ratio = in->limits.max_ratio;
@@ -269,10 +309,13 @@ candidate_end(struct msgauth_ingest *in, bool truncated)
 			in->parse_error = in->unpack_error;
 		if (in->parse != NULL)
 			parse_end(in, false);
+		else if (in->unpacked_over)
+			refuse(in, MSGAUTH_INGEST_TOTAL_OVER);
 		else if (strcmp(in->unpack_error, "stopped") != 0)
 			refuse(in, in->unpack_error);
 	}
 	parse_end(in, false);
+	in->unpacked_done += unpack_output(in->unpack);
 	unpack_free(&in->unpack);
 }
 

@@ -31,6 +31,11 @@ struct msgauth_ingest_limits {
 	unsigned int max_ratio;	  /* unpacked / packed */
 	unsigned int max_reports; /* per message */
 	uint64_t max_rows;	  /* per report */
+	/* octets out of all the message's attachments together: what
+	 * bounds the work one message can cause (0: no cap) */
+	uint64_t max_unpacked_total;
+	uint64_t max_text;	  /* octets of one report's text, the
+				     memory it takes (0: no cap) */
 };
 void msgauth_ingest_limits_default(struct msgauth_ingest_limits *l);
 

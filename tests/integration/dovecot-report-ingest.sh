@@ -13,7 +13,8 @@
 # - each report lands in dkimcheck_dmarc_history as its own file, once
 #   per message even with two ingest recipients; nothing for a user
 #   without ingest, nothing from the hostile mails (each refusal logged
-#   with the user), no byte of /etc/passwd anywhere (XXE);
+#   with the user, at most 10 lines and a count for one mail), no byte of
+#   /etc/passwd anywhere (XXE);
 # - `dmarc-reports import` + `received --json` give exactly the
 #   reporter, report id, period, policy domain and per-row counts of each
 #   XML, read independently with python3's xml.etree;
@@ -73,7 +74,7 @@ dovecot_start $confs || fail "Dovecot did not start"
 
 lmtp() {
 	swaks --protocol LMTP --server 127.0.0.1 --port "$dovecot_lmtp_port" \
-		--from sender@bounce.test --to "$2" --data "@$1" 2>&1
+		--timeout 600 --from sender@bounce.test --to "$2" --data "@$1" 2>&1
 }
 reports() { find "$hist" -type f ! -name '*.dmarc' ! -name '.*' | wc -l; }
 # delivered NAME USER: the message's bytes are the tail of USER's stored
@@ -121,9 +122,19 @@ for m in $(awk '$2 == "hostile" { print $1 }' "$M/list"); do
 	delivered "$m" rua
 	expect_eq "$?" 0 "$m: delivered byte for byte"
 	expect_eq "$(reports)" "$n" "$m: no report file"
-	expect_match "$(diff "$BASE/before.log" "$dovecot_log")" \
+	diff "$BASE/before.log" "$dovecot_log" > "$BASE/new.log"
+	expect_match "$(cat "$BASE/new.log")" \
 		'report ingest: user=rua: refused part [^:]*: .' "$m: refusal logged with the reason"
 done
+# the 200 attachments (the last hostile mail): 10 refusals logged one
+# by one, the rest counted
+expect_eq "$(grep -c 'report ingest: user=rua: refused part ' "$BASE/new.log")" 10 \
+	"200 attachments: 10 refusal lines"
+expect_match "$(cat "$BASE/new.log")" 'report ingest: user=rua: 190 more parts refused' \
+	"200 attachments: the rest counted"
+# the flood is refused for what one delivery may cost (dkimcheck(7))
+expect_match "$(grep -F 'refused part flood.xml.gz: ' "$dovecot_log")" 'limit' \
+	"20 MB row flood: refused for a limit"
 expect_no_match "$(cat "$dovecot_log")" 'Panic|Fatal|killed with signal|Out of memory' \
 	"no lmtp process died"
 expect_eq "$(grep -rl "$(head -1 /etc/passwd)" "$hist" | wc -l)" 0 "XXE: no local file read"

@@ -224,4 +224,55 @@ mail("truncated", "hostile", "cut@evil.example", "Report Domain: home.test Submi
      [(z[: len(z) // 2], "application/zip", "evil.example!home.test!1796515200!1796601599.zip"),
       (g[: len(g) // 2], "application/gzip", "evil.example!home.test!1796515200!1796601599.xml.gz")])
 
+# big: a genuine 20 MB report (34,000 rows; Google zips its large ones)
+rows = [row("10.%d.%d.%d" % (i >> 16, (i >> 8) & 255, i & 255), i % 97 + 1,
+            "none", "fail", "fail", "home.test", "s%d.example" % i, "s%d.example" % i)
+        for i in range(34000)]
+x = aggregate("big.example", "dmarc@big.example", "big-34000", B, E, "home.test",
+              rows, version="1.0")
+open(f"{out}/big.xml", "wb").write(x)
+mail("big", "good", "dmarc@big.example",
+     "Report Domain: home.test Submitter: big.example Report-ID: big-34000",
+     [(zipped("big.example!home.test!1796515200!1796601599.xml", x),
+       "application/zip", "big.example!home.test!1796515200!1796601599.zip")])
+
+# hostile: a 20 MB mail whose gzip report unpacks to a flood of rows,
+# beyond what one delivery reads (dkimcheck(7): 64 MiB unpacked, 16 MiB
+# of text, 200,000 rows); each row varies so that it packs only ~8:1
+import random
+rnd = random.Random(19)
+def flood(nbytes):
+    g = io.BytesIO()
+    with gzip.GzipFile(fileobj=g, mode="wb", compresslevel=1) as z:
+        z.write(b'<?xml version="1.0"?>\n<feedback><report_metadata><org_name>flood</org_name>'
+                b'<email>f@evil.example</email><report_id>flood</report_id><date_range>'
+                b'<begin>1796515200</begin><end>1796601599</end></date_range></report_metadata>'
+                b'<policy_published><domain>home.test</domain><p>none</p></policy_published>\n')
+        while g.tell() < nbytes:
+            z.write(b"".join(
+                b"<record><row><source_ip>10.%d.%d.%d</source_ip><count>%d</count>"
+                b"<policy_evaluated><disposition>none</disposition><dkim>fail</dkim>"
+                b"<spf>fail</spf></policy_evaluated></row><identifiers><header_from>"
+                b"home.test</header_from></identifiers><auth_results><spf><domain>%x.example"
+                b"</domain><result>fail</result></spf></auth_results></record>\n"
+                % (rnd.randrange(256), rnd.randrange(256), rnd.randrange(256),
+                   rnd.randrange(1, 1000), rnd.getrandbits(64)) for _ in range(1000)))
+        z.write(b"</feedback>\n")
+    return g.getvalue()
+mail("huge", "hostile", "flood@evil.example", "Report Domain: home.test Submitter: evil.example Report-ID: flood",
+     [(flood(14_500_000), "application/gzip", "flood.xml.gz")])
+
+# hostile: 200 attachments, each labelled a report and none (a gzip of
+# zeros, junk named .zip, an XML without a report, in turn)
+many = []
+for i in range(200):
+    if i % 3 == 0:
+        many.append((gzip.compress(bytes(200_000)), "application/gzip", f"zeros{i}.xml.gz"))
+    elif i % 3 == 1:
+        many.append((b"PK\x03\x04 not really %d" % i, "application/zip", f"junk{i}.zip"))
+    else:
+        many.append((b"<?xml version='1.0'?><feedback><nothing/></feedback>", "text/xml", f"empty{i}.xml"))
+mail("many", "hostile", "many@evil.example", "Report Domain: home.test Submitter: evil.example Report-ID: many",
+     many)
+
 open(f"{out}/list", "w").write("\n".join(listing) + "\n")
