@@ -590,7 +590,11 @@ xml_parse_next(struct xml_parse *x, struct xml_event *ev)
 		return;
 	}
 	while (x->error == NULL) {
-		p = (const unsigned char *)x->in.data + x->pos;
+		/* nothing held yet: in.data is NULL, and NULL + 0 is
+		 * undefined (UBSan aborted lmtp on the first report) */
+		p = x->in.data != NULL ?
+			    (const unsigned char *)x->in.data + x->pos :
+			    (const unsigned char *)"";
 		n = x->in.len - x->pos;
 		if (!x->started && n < 3 && x->pend_len > 0 && fill(x))
 			continue;
