@@ -9,9 +9,11 @@
  * Plain C like dkimcheck-verify.h and dkimcheck-history.h: no Dovecot
  * and no libmailauth types here; dkimcheck-ingest.c is the third bridge
  * to libmailauth.  The message is pushed in pieces as read from the
- * LMTP DATA stream (no copy of the message is kept); everything the
- * library allocates is bounded by its limits
- * (msgauth_ingest_limits_default()).
+ * LMTP DATA stream (no copy of the message is kept); the time and
+ * memory one message costs are bounded by the delivery's limits
+ * (dkimcheck-ingest.c, dkimcheck(7): tighter than
+ * msgauth_ingest_limits_default()'s), and at most 10 refusals per
+ * message are logged one by one.
  *
  * Never fails a delivery: what was stored and what was refused (with
  * the reason) goes to the log function; the caller has delivered the

@@ -237,7 +237,7 @@ mail("big", "good", "dmarc@big.example",
        "application/zip", "big.example!home.test!1796515200!1796601599.zip")])
 
 # hostile: a 20 MB mail whose gzip report unpacks to a flood of rows,
-# beyond what one delivery reads (dkimcheck(7): 64 MiB unpacked, 16 MiB
+# beyond what one delivery reads (dkimcheck(7): 128 MiB unpacked, 32 MiB
 # of text, 200,000 rows); each row varies so that it packs only ~8:1
 import random
 rnd = random.Random(19)
