@@ -5,6 +5,8 @@
  *   dmarc-reports [-c FILE] [-v] [--now UNIX] import
  *   dmarc-reports [-c FILE] [-v] [--now UNIX] send [--out DIR]
  *   dmarc-reports [-c FILE] show
+ *   dmarc-reports [-c FILE] [--now UNIX] summary [--domain D] [--days N]
+ *                 [--all] [--html FILE]
  *
  * Exit 0 when everything went through, 1 when something failed (logged;
  * failed reports are retried by the next send), 2 on a usage or
@@ -34,6 +36,9 @@ usage(FILE *fp)
 		"       " PROGNAME " [-c FILE] [-v] [--now UNIX] send "
 		"[--out DIR]\n"
 		"       " PROGNAME " [-c FILE] show\n"
+		"       " PROGNAME " [-c FILE] [--now UNIX] summary "
+		"[--domain D] [--days N]\n"
+		"                     [--all] [--html FILE]\n"
 		"  -c FILE     configuration (default " DMARC_REPORTS_CONF ")\n"
 		"  -v          log what is done, not only problems\n"
 		"  --now UNIX  act as at this time (tests, replays)\n"
@@ -44,15 +49,28 @@ usage(FILE *fp)
 		"state\n"
 		"  --out DIR   write each report message to DIR/NAME.eml "
 		"instead of\n"
-		"              running ReportCommand\n");
+		"              running ReportCommand\n"
+		"  summary     what the received reports say, per policy "
+		"domain\n"
+		"  --domain D  only the reports about D\n"
+		"  --days N    the last N days, today included (default 30)\n"
+		"  --all       every domain, not only ReportDomains\n"
+		"  --html FILE also write the summary as a web page\n");
 }
 
-enum opt { OPT_CONF, OPT_VERBOSE, OPT_NOW, OPT_OUT };
+enum opt {
+	OPT_CONF, OPT_VERBOSE, OPT_NOW, OPT_OUT, OPT_DOMAIN, OPT_DAYS,
+	OPT_ALL, OPT_HTML
+};
 static const struct progopt_def opts[] = {
 	[OPT_CONF] = {"-c", 1},
 	[OPT_VERBOSE] = {"-v", 0},
 	[OPT_NOW] = {"--now", 1},
 	[OPT_OUT] = {"--out", 1},
+	[OPT_DOMAIN] = {"--domain", 1},
+	[OPT_DAYS] = {"--days", 1},
+	[OPT_ALL] = {"--all", 0},
+	[OPT_HTML] = {"--html", 1},
 	{NULL, 0},
 };
 
@@ -60,7 +78,30 @@ struct args {
 	const char *conf, *command, *out;
 	bool verbose;
 	uint64_t now;
+	struct reports_summary_args summary;
+	bool summary_opts;	/* one of the summary's options given */
 };
+
+/* The default period of `summary` and its bounds, in days. */
+#define SUMMARY_DEFAULT_DAYS 30
+#define SUMMARY_LONGEST_DAYS 3660
+
+static int
+parse_days(const char *val, unsigned int *days_r)
+{
+	unsigned long long n;
+	char *end;
+
+	n = strtoull(val, &end, 10);
+	if (*val < '0' || *val > '9' || *end != '\0' || n == 0 ||
+	    n > SUMMARY_LONGEST_DAYS) {
+		fprintf(stderr, PROGNAME ": --days %s: want 1 to %d\n", val,
+			SUMMARY_LONGEST_DAYS);
+		return -1;
+	}
+	*days_r = (unsigned int)n;
+	return 0;
+}
 
 static int
 parse_args(int argc, char **argv, struct args *a)
@@ -75,6 +116,23 @@ parse_args(int argc, char **argv, struct args *a)
 		case OPT_CONF: a->conf = val; continue;
 		case OPT_VERBOSE: a->verbose = true; continue;
 		case OPT_OUT: a->out = val; continue;
+		case OPT_DOMAIN:
+			a->summary.domain = val;
+			a->summary_opts = true;
+			continue;
+		case OPT_ALL:
+			a->summary.all = true;
+			a->summary_opts = true;
+			continue;
+		case OPT_HTML:
+			a->summary.html = val;
+			a->summary_opts = true;
+			continue;
+		case OPT_DAYS:
+			if (parse_days(val, &a->summary.days) < 0)
+				return -1;
+			a->summary_opts = true;
+			continue;
 		case OPT_NOW:
 			a->now = strtoull(val, &end, 10);
 			if (*end != '\0' || a->now == 0) {
@@ -90,7 +148,8 @@ parse_args(int argc, char **argv, struct args *a)
 		}
 		if (a->command == NULL && (strcmp(argv[i], "import") == 0 ||
 					   strcmp(argv[i], "send") == 0 ||
-					   strcmp(argv[i], "show") == 0)) {
+					   strcmp(argv[i], "show") == 0 ||
+					   strcmp(argv[i], "summary") == 0)) {
 			a->command = argv[i];
 			continue;
 		}
@@ -98,7 +157,8 @@ parse_args(int argc, char **argv, struct args *a)
 		return -1;
 	}
 	if (a->command == NULL ||
-	    (a->out != NULL && strcmp(a->command, "send") != 0)) {
+	    (a->out != NULL && strcmp(a->command, "send") != 0) ||
+	    (a->summary_opts && strcmp(a->command, "summary") != 0)) {
 		usage(stderr);
 		return -1;
 	}
@@ -117,6 +177,7 @@ main(int argc, char **argv)
 	if (progopt_version_help(argc, argv, PROGNAME, usage))
 		return 0;
 	memset(&a, 0, sizeof(a));
+	a.summary.days = SUMMARY_DEFAULT_DAYS;
 	if (parse_args(argc, argv, &a) < 0)
 		return 2;
 	memset(&r, 0, sizeof(r));
@@ -143,6 +204,8 @@ main(int argc, char **argv)
 		ret = reports_import(&r);
 	else if (strcmp(a.command, "show") == 0)
 		ret = reports_show(&r);
+	else if (strcmp(a.command, "summary") == 0)
+		ret = reports_summary_cmd(&r, &a.summary);
 	else
 		ret = reports_send(&r, a.out);
 	reports_db_close(&r.db);

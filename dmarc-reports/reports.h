@@ -12,6 +12,7 @@
  *   reports-send.c    `send`: periods, rows, XML, delivery
  *   reports-sign.c    DKIM signatures with dkim-signer's code
  *   reports-show.c    `show`: what was recorded and sent
+ *   reports-summary-cmd.c  `summary`: what received reports say
  *
  * Memory: one arena for the settings, lives as long as the process.
  */
@@ -41,6 +42,9 @@ struct reports_settings {
 	const char *report_command;  /* ReportCommand */
 	unsigned int interval_ms;    /* Interval (CONF_TIME) */
 	bool syslog;		     /* Syslog */
+	/* ReportDomains: the domains whose received reports `summary`
+	 * shows (NULL-terminated), or NULL: every domain */
+	const char *const *report_domains;
 };
 
 struct reports {
@@ -67,6 +71,17 @@ int reports_import(struct reports *r);
 int reports_send(struct reports *r, const char *out_dir);
 /* `show`: the table on stdout; 0, or -1 (logged). */
 int reports_show(struct reports *r);
+
+/* `summary` (reports-summary-cmd.c). */
+struct reports_summary_args {
+	const char *domain;	/* --domain, or NULL */
+	unsigned int days;	/* --days */
+	bool all;		/* --all: not only ReportDomains */
+	const char *html;	/* --html FILE, or NULL */
+};
+/* The text on stdout, the page into args->html: 0, or -1 (logged). */
+int reports_summary_cmd(struct reports *r,
+			const struct reports_summary_args *args);
 
 /* The UTC-aligned start of the period holding `t`. */
 uint64_t reports_period(const struct reports *r, uint64_t t);

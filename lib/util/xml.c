@@ -76,6 +76,23 @@ xml_check(const unsigned char *s, size_t len, const char **error_r)
 	return 0;
 }
 
+static void
+xml_escape_byte(struct buf *out, unsigned char c)
+{
+	switch (c) {
+	case '&': buf_append_str(out, "&amp;"); break;
+	case '<': buf_append_str(out, "&lt;"); break;
+	case '>': buf_append_str(out, "&gt;"); break;
+	case '"': buf_append_str(out, "&quot;"); break;
+	case '\'': buf_append_str(out, "&apos;"); break;
+	case '\t': case '\n': case '\r': case 0x7f:
+		buf_printf(out, "&#%u;", c);
+		break;
+	default:
+		buf_append_char(out, (char)c);
+	}
+}
+
 int
 xml_escape(struct buf *out, const char *s, size_t len, const char **error_r)
 {
@@ -84,19 +101,28 @@ xml_escape(struct buf *out, const char *s, size_t len, const char **error_r)
 
 	if (xml_check(p, len, error_r) < 0)
 		return -1;
-	for (i = 0; i < len; i++) {
-		switch (p[i]) {
-		case '&': buf_append_str(out, "&amp;"); break;
-		case '<': buf_append_str(out, "&lt;"); break;
-		case '>': buf_append_str(out, "&gt;"); break;
-		case '"': buf_append_str(out, "&quot;"); break;
-		case '\'': buf_append_str(out, "&apos;"); break;
-		case '\t': case '\n': case '\r': case 0x7f:
-			buf_printf(out, "&#%u;", p[i]);
-			break;
-		default:
-			buf_append_char(out, (char)p[i]);
+	for (i = 0; i < len; i++)
+		xml_escape_byte(out, p[i]);
+	return 0;
+}
+
+void
+xml_escape_lossy(struct buf *out, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, n;
+	uint32_t cp;
+
+	while (i < len) {
+		n = utf8_len(p + i, len - i, &cp);
+		if (n == 0 || !xml_char(cp)) {
+			buf_append_str(out, "\xef\xbf\xbd"); /* U+FFFD */
+			i += n == 0 ? 1 : n;
+		} else if (n == 1)
+			xml_escape_byte(out, p[i++]);
+		else {
+			buf_append(out, p + i, n);
+			i += n;
 		}
 	}
-	return 0;
 }

@@ -9,6 +9,8 @@
  * invalid UTF-8 sequence (overlong, surrogate, above U+10FFFF,
  * truncated) and U+FFFE / U+FFFF are refused: XML cannot carry them.
  *
+ * xml_escape_lossy() replaces those instead of refusing them.
+ *
  * Memory: appends to the caller's buffer.
  */
 #ifndef MA_XML_H
@@ -22,5 +24,12 @@ struct buf;
  * *error_r (and nothing appended) when `s` holds what XML refuses. */
 int xml_escape(struct buf *out, const char *s, size_t len,
 	       const char **error_r);
+
+/* The same for text that must be shown whatever it holds (an HTML page
+ * of untrusted reports): what XML refuses - an invalid UTF-8 sequence,
+ * a control character, U+FFFE / U+FFFF - becomes U+FFFD REPLACEMENT
+ * CHARACTER (Unicode 15, 3.9 "U+FFFD Substitution of Maximal Subparts"
+ * in its simple form: one U+FFFD per refused byte or sequence). */
+void xml_escape_lossy(struct buf *out, const char *s, size_t len);
 
 #endif

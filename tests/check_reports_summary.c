@@ -1,0 +1,384 @@
+/*
+ * check_reports_summary.c - `dmarc-reports summary`'s aggregation, text
+ * and page (reports-summary.h) from reports built here, and the lossy
+ * XML escaping the page uses (xml.h).
+ *
+ * Expected values: a row passes DMARC when its policy_evaluated dkim or
+ * spf is "pass" (RFC 9990 3.1.1.3, RFC 9989 4.4: DMARC passes when an
+ * aligned identifier passes, which is what policy_evaluated reports);
+ * the counts are the rows' <count> summed by hand below.  Escaping:
+ * XML 1.0 2.2 (Char) and 2.4 (the predefined entities), RFC 3629 4
+ * (valid UTF-8), Unicode 15 3.9 (U+FFFD for what cannot be shown).
+ */
+#include "config.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/xml.h"
+#include "dmarc/dmarc-received.h"
+#include "harness.h"
+#include "reports-summary.h"
+
+#define DAY 86400
+/* 2026-12-07 12:00 UTC: the summary's "now" */
+#define NOW 1796644800ULL
+#define TODAY (NOW - NOW % DAY)
+
+static const char *const report_domains[] = {"example.com", NULL};
+
+static const struct dmarc_received_dkim dkim_pass = {"example.com", "s1",
+						     "pass"};
+static const struct dmarc_received_dkim dkim_other = {"esp.example", "k",
+						      "pass"};
+static const struct dmarc_received_spf spf_pass = {"example.com", "mfrom",
+						   "pass"};
+static const struct dmarc_received_spf spf_fail = {"example.com", "mfrom",
+						   "fail"};
+static const struct dmarc_received_reason forwarded = {"forwarded", NULL};
+
+/* yesterday, example.com: 192.0.2.1 passes 100 (DKIM and SPF),
+ * 198.51.100.7 fails 30 (DKIM of another domain, SPF fail),
+ * 203.0.113.9 fails 5 (nothing), forwarded */
+static const struct dmarc_received_row rows1[] = {
+	{"192.0.2.1", 100, "none", "pass", "pass", NULL, 0, "example.com",
+	 NULL, NULL, &dkim_pass, 1, &spf_pass, 1},
+	{"198.51.100.7", 30, "none", "fail", "fail", NULL, 0, "example.com",
+	 NULL, NULL, &dkim_other, 1, &spf_fail, 1},
+	{"203.0.113.9", 5, "none", "fail", "fail", &forwarded, 1,
+	 "example.com", NULL, NULL, NULL, 0, NULL, 0},
+};
+/* today, mail.example.com: 192.0.2.1 passes 7 by SPF only,
+ * 198.51.100.7 fails 40 more */
+static const struct dmarc_received_row rows2[] = {
+	{"192.0.2.1", 7, "none", "fail", "pass", NULL, 0, "mail.example.com",
+	 NULL, NULL, NULL, 0, &spf_pass, 1},
+	{"198.51.100.7", 40, "quarantine", "fail", "fail", NULL, 0,
+	 "mail.example.com", NULL, NULL, NULL, 0, &spf_fail, 1},
+};
+static const struct dmarc_received_row rows_other[] = {
+	{"192.0.2.99", 11, "none", "pass", "pass", NULL, 0, "other.example",
+	 NULL, NULL, NULL, 0, NULL, 0},
+};
+
+static struct dmarc_received
+aggregate(const char *org, const char *pd, uint64_t begin,
+	  const struct dmarc_received_row *rows, size_t n)
+{
+	struct dmarc_received r;
+
+	memset(&r, 0, sizeof(r));
+	r.kind = DMARC_RECEIVED_AGGREGATE;
+	r.org_name = org;
+	r.report_id = "id";
+	r.policy_domain = pd;
+	r.p = "none";
+	r.begin = begin;
+	r.end = begin + DAY - 1;
+	r.received = begin + DAY + 3600;
+	r.rows = rows;
+	r.nrows = n;
+	return r;
+}
+
+static struct reports_summary *
+sample(struct arena *arena, const char *const *domains)
+{
+	struct reports_summary *s;
+	struct dmarc_received r;
+
+	s = reports_summary_new(arena, NOW, 7, domains, NULL);
+	r = aggregate("google.com", "example.com", TODAY - DAY, rows1, 3);
+	reports_summary_add(s, &r);
+	r = aggregate("Microsoft", "mail.example.com", TODAY, rows2, 2);
+	reports_summary_add(s, &r);
+	r = aggregate("google.com", "other.example", TODAY, rows_other, 1);
+	reports_summary_add(s, &r);
+	/* before the period: 7 days end with today */
+	r = aggregate("google.com", "example.com", TODAY - 8 * DAY, rows1, 3);
+	reports_summary_add(s, &r);
+	reports_summary_finish(s);
+	reports_summary_group(s);
+	return s;
+}
+
+START_TEST(test_totals)
+{
+	struct arena *arena = arena_new(0);
+	struct reports_summary *s = sample(arena, report_domains);
+	const struct summary_domain *d;
+
+	ck_assert_uint_eq(s->since, TODAY - 6 * DAY);
+	/* example.com and mail.example.com (under a ReportDomain) */
+	ck_assert_uint_eq(s->ndomains, 2);
+	ck_assert_uint_eq(s->other_reports, 1);
+	ck_assert_str_eq(s->other_domains.t[0].what, "other.example");
+	d = s->domains[0];
+	ck_assert_str_eq(d->domain, "example.com");
+	ck_assert_uint_eq(d->reports, 1);
+	ck_assert_uint_eq(d->total, 135);
+	ck_assert_uint_eq(d->pass, 100);
+	ck_assert_uint_eq(d->day_pass[5], 100);
+	ck_assert_uint_eq(d->day_fail[5], 35);
+	ck_assert_uint_eq(d->day_fail[6], 0);
+	ck_assert_uint_eq(d->nsources, 3);
+	ck_assert_str_eq(d->sources[0]->ip, "192.0.2.1");
+	/* ranked by failing volume */
+	ck_assert_uint_eq(d->nlosing, 2);
+	ck_assert_str_eq(d->losing[0]->ip, "198.51.100.7");
+	ck_assert_uint_eq(d->losing[0]->fail, 30);
+	ck_assert_str_eq(d->losing[0]->reasons.t[0].what,
+			 "DKIM pass but not aligned, SPF fail");
+	ck_assert_str_eq(d->losing[1]->reasons.t[0].what,
+			 "no DKIM signature, no SPF result, forwarded");
+	ck_assert_str_eq(d->losing[0]->dkim_domains.t[0].what,
+			 "esp.example pass");
+	d = s->domains[1];
+	ck_assert_str_eq(d->domain, "mail.example.com");
+	ck_assert_uint_eq(d->total, 47);
+	ck_assert_uint_eq(d->pass, 7);
+	ck_assert_uint_eq(d->day_fail[6], 40);
+	ck_assert_uint_eq(d->sources[0]->disposed, 40);
+	ck_assert_uint_eq(d->sources[1]->pass_spf, 7);
+	ck_assert_uint_eq(d->sources[1]->pass_dkim, 0);
+	arena_free(&arena);
+}
+END_TEST
+
+/* --all: every domain; --domain: one. */
+START_TEST(test_all_and_only)
+{
+	struct arena *arena = arena_new(0);
+	struct reports_summary *s = sample(arena, NULL);
+	struct dmarc_received r;
+
+	ck_assert_uint_eq(s->ndomains, 3);
+	ck_assert_uint_eq(s->other_reports, 0);
+	ck_assert_str_eq(s->domains[2]->domain, "other.example");
+	s = reports_summary_new(arena, NOW, 7, report_domains, "EXAMPLE.com");
+	r = aggregate("x", "mail.example.com", TODAY, rows2, 2);
+	reports_summary_add(s, &r);
+	r = aggregate("x", "Example.COM", TODAY, rows1, 3);
+	reports_summary_add(s, &r);
+	reports_summary_finish(s);
+	ck_assert_uint_eq(s->ndomains, 1);
+	ck_assert_str_eq(s->domains[0]->domain, "example.com");
+	ck_assert_uint_eq(s->domains[0]->total, 135);
+	arena_free(&arena);
+}
+END_TEST
+
+/* Names group sources: "mx1.esp.example" and "mx2.esp.example" under
+ * "esp.example". */
+START_TEST(test_groups)
+{
+	static const struct dmarc_received_row rows[] = {
+		{"192.0.2.1", 10, "none", "pass", "pass", NULL, 0, NULL, NULL,
+		 NULL, NULL, 0, NULL, 0},
+		{"192.0.2.2", 20, "none", "pass", "pass", NULL, 0, NULL, NULL,
+		 NULL, NULL, 0, NULL, 0},
+		{"192.0.2.3", 25, "none", "fail", "fail", NULL, 0, NULL, NULL,
+		 NULL, NULL, 0, NULL, 0},
+	};
+	struct arena *arena = arena_new(0);
+	struct reports_summary *s;
+	struct dmarc_received r = aggregate("x", "example.com", TODAY, rows,
+					    3);
+	const struct summary_domain *d;
+
+	s = reports_summary_new(arena, NOW, 1, NULL, NULL);
+	reports_summary_add(s, &r);
+	reports_summary_finish(s);
+	d = s->domains[0];
+	d->sources[1]->name = "mx1.esp.example";	/* 192.0.2.2 */
+	d->sources[2]->name = "mx2.esp.example";	/* 192.0.2.1 */
+	reports_summary_group(s);
+	ck_assert_uint_eq(d->ngroups, 2);
+	ck_assert_str_eq(d->groups[0].name, "esp.example");
+	ck_assert_uint_eq(d->groups[0].total, 30);
+	ck_assert_uint_eq(d->groups[0].nsources, 2);
+	ck_assert_str_eq(d->groups[1].name, "192.0.2.3");
+	ck_assert_uint_eq(d->groups[1].fail, 25);
+	arena_free(&arena);
+}
+END_TEST
+
+/* Failure reports: listed newest first, counted past the cap. */
+START_TEST(test_failures)
+{
+	struct arena *arena = arena_new(0);
+	struct reports_summary *s;
+	struct dmarc_received r;
+	unsigned int i;
+
+	s = reports_summary_new(arena, NOW, 7, NULL, NULL);
+	memset(&r, 0, sizeof(r));
+	r.kind = DMARC_RECEIVED_FAILURE;
+	r.policy_domain = "example.com";
+	r.source_ip = "198.51.100.7";
+	r.auth_failure = "dmarc";
+	for (i = 0; i < SUMMARY_MAX_FAILURES + 10; i++) {
+		r.received = TODAY - 5 * DAY + i * 60;
+		reports_summary_add(s, &r);
+	}
+	reports_summary_finish(s);
+	ck_assert_uint_eq(s->domains[0]->failures_total,
+			  SUMMARY_MAX_FAILURES + 10);
+	ck_assert_uint_eq(s->domains[0]->nfailures, SUMMARY_MAX_FAILURES);
+	ck_assert_uint_eq(s->domains[0]->failures[0].received,
+			  TODAY - 5 * DAY + (SUMMARY_MAX_FAILURES + 9) * 60);
+	ck_assert_uint_eq(s->domains[0]->reports, 0);
+	arena_free(&arena);
+}
+END_TEST
+
+static const struct {
+	const char *in, *want;
+} lossy_cases[] = {
+	{"<script>alert(1)</script>",
+	 "&lt;script&gt;alert(1)&lt;/script&gt;"},
+	{"\"'&", "&quot;&apos;&amp;"},
+	{"caf\xc3\xa9", "caf\xc3\xa9"},		/* valid UTF-8 stays */
+	{"a\xff" "b", "a\xef\xbf\xbd" "b"},	/* RFC 3629: never valid */
+	{"a\xc0\xaf", "a\xef\xbf\xbd\xef\xbf\xbd"}, /* overlong '/' */
+	{"\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"}, /* surrogate */
+	{"a\x01\x1b[31m", "a\xef\xbf\xbd\xef\xbf\xbd[31m"}, /* not XML Char */
+	{"\xef\xbf\xbe", "\xef\xbf\xbd"},	/* U+FFFE */
+	{"\xc3", "\xef\xbf\xbd"},		/* truncated */
+	{"a\tb", "a&#9;b"},
+};
+
+START_TEST(test_xml_escape_lossy)
+{
+	struct buf b = BUF_INIT;
+
+	xml_escape_lossy(&b, lossy_cases[_i].in, strlen(lossy_cases[_i].in));
+	ck_assert_msg(strcmp(buf_cstr(&b), lossy_cases[_i].want) == 0,
+		      "got %s, want %s", buf_cstr(&b), lossy_cases[_i].want);
+	buf_free(&b);
+}
+END_TEST
+
+static const char hostile[] = "<script>document.title='x'</script>\"'&"
+			      "\xff\x1b[2J<img src=http://e.example/>";
+
+static struct reports_summary *
+hostile_summary(struct arena *arena)
+{
+	static struct dmarc_received_dkim dk = {hostile, hostile, hostile};
+	static struct dmarc_received_spf sp = {hostile, hostile, hostile};
+	static struct dmarc_received_reason why = {hostile, hostile};
+	static struct dmarc_received_row row = {hostile, 3, hostile, hostile,
+		hostile, &why, 1, hostile, hostile, hostile, &dk, 1, &sp, 1};
+	struct reports_summary *s = reports_summary_new(arena, NOW, 2, NULL,
+							NULL);
+	struct dmarc_received r = aggregate(hostile, hostile, TODAY, &row, 1);
+
+	r.p = hostile;
+	reports_summary_add(s, &r);
+	r.kind = DMARC_RECEIVED_FAILURE;
+	r.received = TODAY;
+	r.source_ip = r.auth_failure = r.original_mail_from = hostile;
+	r.dkim_domain = hostile;
+	reports_summary_add(s, &r);
+	reports_summary_finish(s);
+	s->domains[0]->sources[0]->name = hostile;
+	reports_summary_group(s);
+	return s;
+}
+
+/* Anyone can mail a report: nothing of it may become markup, leave
+ * the page, or be invalid UTF-8. */
+START_TEST(test_html_hostile)
+{
+	struct arena *arena = arena_new(0);
+	struct buf b = BUF_INIT;
+	const char *err;
+
+	reports_html(hostile_summary(arena), NOW, &b);
+	ck_assert_ptr_null(strstr(b.data, "<script"));
+	ck_assert_ptr_null(strstr(b.data, "<img"));
+	ck_assert_ptr_null(strstr(b.data, "\x1b"));
+	ck_assert_ptr_null(strstr(b.data, "'x'"));
+	ck_assert_ptr_nonnull(strstr(b.data, "&lt;script&gt;"));
+	ck_assert_ptr_nonnull(strstr(b.data, "&quot;&apos;&amp;"));
+	/* no element can load anything: the one attribute-bearing tag
+	 * of the hostile text stayed text */
+	ck_assert_ptr_nonnull(strstr(b.data, "&lt;img src=http"));
+	/* the whole page is XML-clean text (valid UTF-8, no controls) */
+	{
+		struct buf chk = BUF_INIT;
+
+		ck_assert_int_eq(xml_escape(&chk, b.data, b.len, &err), 0);
+		buf_free(&chk);
+	}
+	buf_free(&b);
+	arena_free(&arena);
+}
+END_TEST
+
+/* The terminal gets no escape sequence and no raw byte above 0x7e. */
+START_TEST(test_text_hostile)
+{
+	struct arena *arena = arena_new(0);
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	reports_summary_text(hostile_summary(arena), &b);
+	for (i = 0; i < b.len; i++)
+		ck_assert_msg(b.data[i] == '\n' ||
+			      ((unsigned char)b.data[i] >= 0x20 &&
+			       (unsigned char)b.data[i] < 0x7f),
+			      "byte %02x at %zu", (unsigned char)b.data[i], i);
+	ck_assert_ptr_nonnull(strstr(b.data, "\\x1b[2J"));
+	ck_assert_ptr_nonnull(strstr(b.data, "\\xff"));
+	buf_free(&b);
+	arena_free(&arena);
+}
+END_TEST
+
+/* What an owner reads: share, the losing list, the domains kept apart. */
+START_TEST(test_text)
+{
+	struct arena *arena = arena_new(0);
+	struct buf b = BUF_INIT;
+
+	reports_summary_text(sample(arena, report_domains), &b);
+	ck_assert_ptr_nonnull(strstr(b.data, "example.com (p=none): 135 "
+					     "messages in 1 reports"));
+	/* 100 of 135 = 74.07% */
+	ck_assert_ptr_nonnull(strstr(b.data, "DMARC pass 74.1% (100), "
+					     "fail 25.9% (35)"));
+	ck_assert_ptr_nonnull(strstr(b.data, "        30  198.51.100.7: "
+					     "DKIM pass but not aligned, "
+					     "SPF fail\n"));
+	ck_assert_ptr_nonnull(strstr(b.data, "1 reports about domains not "
+					     "in ReportDomains, kept apart"));
+	buf_free(&b);
+	arena_free(&arena);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("reports_summary");
+	TCase *tc = tcase_create("summary");
+	int failed;
+
+	tcase_add_test(tc, test_totals);
+	tcase_add_test(tc, test_all_and_only);
+	tcase_add_test(tc, test_groups);
+	tcase_add_test(tc, test_failures);
+	tcase_add_loop_test(tc, test_xml_escape_lossy, 0,
+			    sizeof(lossy_cases) / sizeof(lossy_cases[0]));
+	tcase_add_test(tc, test_html_hostile);
+	tcase_add_test(tc, test_text_hostile);
+	tcase_add_test(tc, test_text);
+	suite_add_tcase(s, tc);
+	failed = harness_run_suite(s);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
