@@ -203,6 +203,12 @@ sources_table(struct buf *out, const struct summary_domain *d)
 			    "</th><th>DKIM domains</th><th>SPF domains</th>"
 			    "<th>Why it fails</th></tr>\n");
 	for (i = 0; i < d->ngroups; i++) {
+		/* a source alone under its own IP needs no group line */
+		if (d->groups[i].nsources == 1 &&
+		    d->groups[i].sources[0]->name == NULL) {
+			source_row(out, d->groups[i].sources[0]);
+			continue;
+		}
 		buf_append_str(out, "<tr class=\"group\"><td>");
 		esc(out, d->groups[i].name);
 		buf_printf(out, "</td><td class=\"n\">%" PRIu64 "</td>"

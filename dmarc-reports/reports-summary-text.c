@@ -104,6 +104,11 @@ put_sources(struct buf *out, const struct summary_domain *d)
 	for (i = 0; i < d->ngroups; i++) {
 		const struct summary_group *g = &d->groups[i];
 
+		if (g->nsources == 1 && g->sources[0]->name == NULL) {
+			put_source(out, g->sources[0]);
+			rest -= g->sources[0]->total;
+			continue;
+		}
 		buf_append_str(out, "    ");
 		put(out, g->name);
 		buf_printf(out, ": %" PRIu64 " messages, %" PRIu64 " fail\n",

@@ -1,0 +1,269 @@
+#!/usr/bin/python3
+"""reports-html-check.py - what chromium rendered of `dmarc-reports
+summary --html` against numbers computed here, independently, from the
+aggregate report XML (xml.etree; RFC 9990 3.1.1.3 / RFC 7489 appendix C
+elements, with or without the RFC 9990 namespace).
+
+  reports-html-check.py --dom DOM --png PNG --proxy-log LOG
+      --domains D[,D...] --since YYYY-MM-DD --days N XML...
+
+A row passes DMARC when policy_evaluated dkim or spf is "pass"; a row
+counts on the UTC day its report's date_range begins; only reports about
+--domains (or their subdomains) are summarized, the others are counted
+apart.  Prints "ok N - ..." / "not ok N - ..." lines; exit 1 on any
+failure."""
+
+import argparse
+import calendar
+import collections
+import gzip
+import html.parser
+import struct
+import sys
+import time
+import xml.etree.ElementTree as ET
+import zlib
+
+checks = [0, 0]
+
+
+def check(cond, what):
+    checks[0] += 1
+    if not cond:
+        checks[1] += 1
+    print("%s %d - %s" % ("ok" if cond else "not ok", checks[0], what))
+
+
+def local(tag):
+    return tag.rsplit("}", 1)[-1]
+
+
+def child(el, name):
+    for c in el:
+        if local(c.tag) == name:
+            return c
+    return None
+
+
+def text(el, *path):
+    for name in path:
+        el = child(el, name) if el is not None else None
+    return (el.text or "").strip() if el is not None else ""
+
+
+def wanted(domain, domains):
+    return any(domain == d or domain.endswith("." + d) for d in domains)
+
+
+def expected(files, domains, since, days):
+    dom = collections.defaultdict(lambda: {
+        "total": 0, "pass": 0, "reports": 0,
+        "src": collections.defaultdict(lambda: [0, 0]),
+        "day": collections.defaultdict(lambda: [0, 0])})
+    other = 0
+    for f in files:
+        data = open(f, "rb").read()
+        if data[:2] == b"\x1f\x8b":
+            data = gzip.decompress(data)
+        root = ET.fromstring(data)
+        pd = text(root, "policy_published", "domain").lower()
+        begin = int(text(root, "report_metadata", "date_range", "begin"))
+        end = int(text(root, "report_metadata", "date_range", "end"))
+        if end < since or begin >= since + days * 86400:
+            continue
+        if not wanted(pd, domains):
+            other += 1
+            continue
+        d = dom[pd]
+        d["reports"] += 1
+        day = time.strftime("%Y-%m-%d", time.gmtime(max(begin, since)))
+        for rec in root:
+            if local(rec.tag) != "record":
+                continue
+            ip = text(rec, "row", "source_ip").lower()
+            n = int(text(rec, "row", "count"))
+            ok = "pass" in (text(rec, "row", "policy_evaluated", "dkim"),
+                            text(rec, "row", "policy_evaluated", "spf"))
+            d["total"] += n
+            d["pass"] += n if ok else 0
+            d["src"][ip][0] += n
+            d["src"][ip][1] += n if ok else 0
+            d["day"][day][0 if ok else 1] += n
+    return dom, other
+
+
+class Page(html.parser.HTMLParser):
+    """The numbers the page shows: per section (data-domain) the first
+    data-k of each key outside tables, per source row (tr.src data-ip)
+    its data-k values, per day group (g data-day) its pass / fail; and
+    every element name and the title."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.domains = {}
+        self.tags = collections.Counter()
+        self.title = None
+        self.cur = None
+        self.row = None
+        self.key = None
+        self.other = None
+        self.in_title = False
+        self.depth_tr = 0
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.tags[tag] += 1
+        if tag == "title" and self.title is None:
+            self.in_title = True
+            self.title = ""
+        if tag == "section" and "data-domain" in a:
+            self.cur = self.domains.setdefault(
+                a["data-domain"], {"top": {}, "src": {}, "day": {}})
+        if tag == "tr":
+            self.row = None
+            if "src" in (a.get("class") or "").split() and self.cur:
+                self.row = self.cur["src"].setdefault(a["data-ip"], {})
+            self.depth_tr = 1
+        if tag == "g" and "data-day" in a and self.cur is not None:
+            self.cur["day"][a["data-day"]] = (int(a["data-pass"]),
+                                              int(a["data-fail"]))
+        if tag == "span" and "data-k" in a:
+            self.key = a["data-k"]
+
+    def handle_endtag(self, tag):
+        if tag == "title":
+            self.in_title = False
+        if tag == "tr":
+            self.row = None
+            self.depth_tr = 0
+        if tag == "span":
+            self.key = None
+        if tag == "section":
+            self.cur = None
+
+    def handle_data(self, data):
+        if self.in_title:
+            self.title += data
+        if self.key is None:
+            return
+        if self.key == "other":
+            self.other = int(data)
+        elif self.row is not None:
+            self.row.setdefault(self.key, int(data))
+        elif self.cur is not None and not self.depth_tr:
+            self.cur["top"].setdefault(self.key, int(data))
+
+
+def png_pixels(path):
+    """Decode an 8-bit RGB(A) non-interlaced PNG (what chromium writes):
+    (width, height, rows of bytes)."""
+    data = open(path, "rb").read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    pos, idat, hdr = 8, b"", None
+    while pos < len(data):
+        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + n]
+        if kind == b"IHDR":
+            hdr = struct.unpack(">IIBBBBB", body)
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + n
+    w, h, depth, ctype, _, _, interlace = hdr
+    assert depth == 8 and ctype in (2, 6) and interlace == 0, hdr
+    bpp = 3 if ctype == 2 else 4
+    raw, stride, prev, rows = zlib.decompress(idat), w * bpp, None, []
+    for y in range(h):
+        f = raw[y * (stride + 1)]
+        line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        up = prev or bytearray(stride)
+        for i in range(stride):
+            left = line[i - bpp] if i >= bpp else 0
+            ul = up[i - bpp] if i >= bpp else 0
+            if f == 1:
+                line[i] = (line[i] + left) & 255
+            elif f == 2:
+                line[i] = (line[i] + up[i]) & 255
+            elif f == 3:
+                line[i] = (line[i] + (left + up[i]) // 2) & 255
+            elif f == 4:
+                p = left + up[i] - ul
+                pa, pb, pc = abs(p - left), abs(p - up[i]), abs(p - ul)
+                pr = left if pa <= pb and pa <= pc else \
+                    up[i] if pb <= pc else ul
+                line[i] = (line[i] + pr) & 255
+        rows.append(line)
+        prev = line
+    return w, h, bpp, rows
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--dom", required=True)
+    ap.add_argument("--png", required=True)
+    ap.add_argument("--proxy-log", required=True)
+    ap.add_argument("--domains", required=True)
+    ap.add_argument("--since", required=True)
+    ap.add_argument("--days", type=int, required=True)
+    ap.add_argument("xml", nargs="+")
+    a = ap.parse_args()
+    since = calendar.timegm(time.strptime(a.since, "%Y-%m-%d"))
+    want, other = expected(a.xml, a.domains.split(","), since, a.days)
+    page = Page()
+    page.feed(open(a.dom, encoding="utf-8").read())
+
+    check(page.title is not None and page.title.startswith("DMARC reports"),
+          "the title is the page's own (%r): no injected script ran"
+          % page.title)
+    check(page.tags["script"] == 0, "no <script> element in the DOM")
+    check(page.tags["img"] == 0 and page.tags["iframe"] == 0 and
+          page.tags["link"] == 0, "no img / iframe / link element")
+    check(sorted(page.domains) == sorted(want),
+          "the domains shown: %s (want %s)" % (sorted(page.domains),
+                                               sorted(want)))
+    check(page.other == (other or None),
+          "reports kept apart: %s (want %s)" % (page.other, other))
+    for name, w in sorted(want.items()):
+        got = page.domains.get(name, {"top": {}, "src": {}, "day": {}})
+        top = got["top"]
+        check((top.get("total"), top.get("pass"), top.get("fail"),
+               top.get("reports")) ==
+              (w["total"], w["pass"], w["total"] - w["pass"], w["reports"]),
+              "%s: messages / pass / fail / reports %s, want %s"
+              % (name, (top.get("total"), top.get("pass"), top.get("fail"),
+                        top.get("reports")),
+                 (w["total"], w["pass"], w["total"] - w["pass"],
+                  w["reports"])))
+        for ip, (n, p) in sorted(w["src"].items()):
+            r = got["src"].get(ip, {})
+            check((r.get("total"), r.get("pass"), r.get("fail")) ==
+                  (n, p, n - p), "%s source %s: %s, want %s"
+                  % (name, ip, (r.get("total"), r.get("pass"),
+                                r.get("fail")), (n, p, n - p)))
+        days = {d: v for d, v in got["day"].items() if v != (0, 0)}
+        check(len(got["day"]) == a.days and
+              days == {d: tuple(v) for d, v in w["day"].items()},
+              "%s: pass / fail per day %s, want %s"
+              % (name, days, dict(w["day"])))
+
+    w, h, bpp, rows = png_pixels(a.png)
+    colors = set()
+    for line in rows[::4]:
+        for i in range(0, len(line), bpp * 4):
+            colors.add(bytes(line[i:i + 3]))
+    check(w >= 800 and h >= 600 and len(colors) >= 8,
+          "the screenshot is %dx%d with %d colours (not blank)"
+          % (w, h, len(colors)))
+    green = any(abs(c[0] - 0x2e) < 8 and abs(c[1] - 0x8b) < 8 and
+                abs(c[2] - 0x57) < 8 for c in colors)
+    red = any(abs(c[0] - 0xc0) < 8 and abs(c[1] - 0x39) < 8 and
+              abs(c[2] - 0x2b) < 8 for c in colors)
+    check(green and red, "the charts' pass and fail bars are drawn")
+
+    log = open(a.proxy_log).read().split("\n")
+    log = [l for l in log if l]
+    check(not log, "no request left the browser (%s)" % log[:5])
+    return 1 if checks[1] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
