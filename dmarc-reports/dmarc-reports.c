@@ -5,6 +5,8 @@
  *   dmarc-reports [-c FILE] [-v] [--now UNIX] import
  *   dmarc-reports [-c FILE] [-v] [--now UNIX] send [--out DIR]
  *   dmarc-reports [-c FILE] show
+ *   dmarc-reports [-c FILE] [-v] ingest [--out DIR] FILE|DIR...
+ *   dmarc-reports [-c FILE] received [--json] [--domain D] [--since DATE]
  *   dmarc-reports [-c FILE] [--now UNIX] summary [--domain D] [--days N]
  *                 [--all] [--html FILE]
  *
@@ -36,6 +38,10 @@ usage(FILE *fp)
 		"       " PROGNAME " [-c FILE] [-v] [--now UNIX] send "
 		"[--out DIR]\n"
 		"       " PROGNAME " [-c FILE] show\n"
+		"       " PROGNAME " [-c FILE] [-v] ingest [--out DIR] "
+		"FILE|DIR...\n"
+		"       " PROGNAME " [-c FILE] received [--json] [--domain D] "
+		"[--since DATE]\n"
 		"       " PROGNAME " [-c FILE] [--now UNIX] summary "
 		"[--domain D] [--days N]\n"
 		"                     [--all] [--html FILE]\n"
@@ -47,27 +53,33 @@ usage(FILE *fp)
 		"  send        reports of ended periods not sent yet\n"
 		"  show        per policy domain and period: records, report "
 		"state\n"
+		"  ingest      DMARC reports in mail files (.eml, Maildir, "
+		"mbox, .xml,\n"
+		"              .xml.gz, .zip) into HistoryDir (or --out DIR)\n"
+		"  received    the received reports imported (--json: RFC "
+		"9990 names);\n"
+		"              --since YYYY-MM-DD or seconds since 1970\n"
 		"  --out DIR   write each report message to DIR/NAME.eml "
 		"instead of\n"
 		"              running ReportCommand\n"
 		"  summary     what the received reports say, per policy "
 		"domain\n"
-		"  --domain D  only the reports about D\n"
+		"  --domain D  only the reports about D (received, summary)\n"
 		"  --days N    the last N days, today included (default 30)\n"
 		"  --all       every domain, not only ReportDomains\n"
 		"  --html FILE also write the summary as a web page\n");
 }
 
-enum opt {
-	OPT_CONF, OPT_VERBOSE, OPT_NOW, OPT_OUT, OPT_DOMAIN, OPT_DAYS,
-	OPT_ALL, OPT_HTML
-};
+enum opt { OPT_CONF, OPT_VERBOSE, OPT_NOW, OPT_OUT, OPT_JSON, OPT_DOMAIN,
+	   OPT_SINCE, OPT_DAYS, OPT_ALL, OPT_HTML };
 static const struct progopt_def opts[] = {
 	[OPT_CONF] = {"-c", 1},
 	[OPT_VERBOSE] = {"-v", 0},
 	[OPT_NOW] = {"--now", 1},
 	[OPT_OUT] = {"--out", 1},
+	[OPT_JSON] = {"--json", 0},
 	[OPT_DOMAIN] = {"--domain", 1},
+	[OPT_SINCE] = {"--since", 1},
 	[OPT_DAYS] = {"--days", 1},
 	[OPT_ALL] = {"--all", 0},
 	[OPT_HTML] = {"--html", 1},
@@ -75,11 +87,13 @@ static const struct progopt_def opts[] = {
 };
 
 struct args {
-	const char *conf, *command, *out;
-	bool verbose;
-	uint64_t now;
-	struct reports_summary_args summary;
-	bool summary_opts;	/* one of the summary's options given */
+	const char *conf, *command, *out, *domain;
+	bool verbose, json;
+	uint64_t now, since;
+	char **paths; /* ingest's */
+	int npaths;
+	struct reports_summary_args summary; /* its domain is `domain` */
+	bool summary_opts;	/* --days, --all or --html given */
 };
 
 /* The default period of `summary` and its bounds, in days. */
@@ -103,6 +117,59 @@ parse_days(const char *val, unsigned int *days_r)
 	return 0;
 }
 
+/* --since: YYYY-MM-DD (UTC midnight) or seconds since 1970. */
+static int
+parse_since(const char *val, uint64_t *since_r)
+{
+	struct tm tm;
+	char *end;
+
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(val, "%Y-%m-%d", &tm);
+	if (end != NULL && *end == '\0') {
+		*since_r = (uint64_t)timegm(&tm);
+		return 0;
+	}
+	*since_r = strtoull(val, &end, 10);
+	if (*val != '\0' && *end == '\0')
+		return 0;
+	fprintf(stderr, PROGNAME ": --since %s: want YYYY-MM-DD or seconds "
+		"since 1970\n", val);
+	return -1;
+}
+
+/* The command word, or NULL. */
+static bool
+is_command(const char *arg)
+{
+	static const char *const commands[] = {"import", "send", "show",
+					       "ingest", "received", "summary"};
+
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(arg, commands[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Which options go with which command. */
+static bool
+options_fit(const struct args *a)
+{
+	bool ingest = strcmp(a->command, "ingest") == 0,
+	     received = strcmp(a->command, "received") == 0,
+	     summary = strcmp(a->command, "summary") == 0;
+
+	if (a->out != NULL && !ingest && strcmp(a->command, "send") != 0)
+		return false;
+	if ((a->json || a->since != 0) && !received)
+		return false;
+	if (a->domain != NULL && !received && !summary)
+		return false;
+	if (a->summary_opts && !summary)
+		return false;
+	return ingest ? a->npaths > 0 : a->npaths == 0;
+}
+
 static int
 parse_args(int argc, char **argv, struct args *a)
 {
@@ -116,10 +183,8 @@ parse_args(int argc, char **argv, struct args *a)
 		case OPT_CONF: a->conf = val; continue;
 		case OPT_VERBOSE: a->verbose = true; continue;
 		case OPT_OUT: a->out = val; continue;
-		case OPT_DOMAIN:
-			a->summary.domain = val;
-			a->summary_opts = true;
-			continue;
+		case OPT_JSON: a->json = true; continue;
+		case OPT_DOMAIN: a->domain = val; continue;
 		case OPT_ALL:
 			a->summary.all = true;
 			a->summary_opts = true;
@@ -132,6 +197,10 @@ parse_args(int argc, char **argv, struct args *a)
 			if (parse_days(val, &a->summary.days) < 0)
 				return -1;
 			a->summary_opts = true;
+			continue;
+		case OPT_SINCE:
+			if (parse_since(val, &a->since) < 0)
+				return -1;
 			continue;
 		case OPT_NOW:
 			a->now = strtoull(val, &end, 10);
@@ -146,19 +215,26 @@ parse_args(int argc, char **argv, struct args *a)
 				argv[i]);
 			return -1;
 		}
-		if (a->command == NULL && (strcmp(argv[i], "import") == 0 ||
-					   strcmp(argv[i], "send") == 0 ||
-					   strcmp(argv[i], "show") == 0 ||
-					   strcmp(argv[i], "summary") == 0)) {
+		if (a->command == NULL && is_command(argv[i])) {
 			a->command = argv[i];
+			continue;
+		}
+		if (a->command != NULL && strcmp(a->command, "ingest") == 0 &&
+		    argv[i][0] != '-') {
+			if (a->paths == NULL)
+				a->paths = &argv[i];
+			if (&a->paths[a->npaths] != &argv[i]) {
+				fprintf(stderr, PROGNAME ": options go before "
+					"the files\n");
+				return -1;
+			}
+			a->npaths++;
 			continue;
 		}
 		fprintf(stderr, PROGNAME ": unexpected argument %s\n", argv[i]);
 		return -1;
 	}
-	if (a->command == NULL ||
-	    (a->out != NULL && strcmp(a->command, "send") != 0) ||
-	    (a->summary_opts && strcmp(a->command, "summary") != 0)) {
+	if (a->command == NULL || !options_fit(a)) {
 		usage(stderr);
 		return -1;
 	}
@@ -194,6 +270,12 @@ main(int argc, char **argv)
 	if (r.set.syslog)
 		logsink_init(&sink, &r.log, PROGNAME, LOGSINK_SYSLOG, NULL,
 			     a.verbose);
+	if (strcmp(a.command, "ingest") == 0) {
+		/* files in, files out: no database */
+		ret = reports_ingest(&r, a.paths, a.npaths, a.out);
+		arena_free(&r.arena);
+		return ret < 0 ? 1 : 0;
+	}
 	if (reports_db_open(r.set.database, &r.db, &err) < 0) {
 		ma_log_error(&r.log, "%s: %s", r.set.database, err);
 		reports_db_close(&r.db);
@@ -204,8 +286,12 @@ main(int argc, char **argv)
 		ret = reports_import(&r);
 	else if (strcmp(a.command, "show") == 0)
 		ret = reports_show(&r);
-	else if (strcmp(a.command, "summary") == 0)
+	else if (strcmp(a.command, "received") == 0)
+		ret = reports_received(&r, a.json, a.domain, a.since);
+	else if (strcmp(a.command, "summary") == 0) {
+		a.summary.domain = a.domain;
 		ret = reports_summary_cmd(&r, &a.summary);
+	}
 	else
 		ret = reports_send(&r, a.out);
 	reports_db_close(&r.db);

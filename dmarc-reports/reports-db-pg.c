@@ -46,7 +46,8 @@ static const char schema[] =
 	" policy_domain TEXT NOT NULL, period BIGINT NOT NULL,"
 	" report_id TEXT NOT NULL, state TEXT NOT NULL,"
 	" attempts INTEGER NOT NULL DEFAULT 0, first_try BIGINT,"
-	" last_try BIGINT, PRIMARY KEY (policy_domain, period));";
+	" last_try BIGINT, PRIMARY KEY (policy_domain, period));"
+	REPORTS_DB_RECEIVED_SCHEMA("BIGINT");
 
 static int
 pg_fail(struct pg_db *db, const PGresult *res, const char **error_r)
@@ -326,6 +327,67 @@ pg_summaries(void *vdb, reports_db_summary_cb *cb, void *ctx,
 	return ret;
 }
 
+static int
+pg_add_received(void *vdb, const struct reports_db_received *r,
+		bool *added_r, const char **error_r)
+{
+	struct pg_db *db = vdb;
+	char nums[3][24];
+	char *text = ma_malloc(r->text_len + 1);
+	const char *params[8] = { r->reporter, r->report_id, r->kind,
+				  r->policy_domain, nums[0], nums[1],
+				  nums[2], text };
+	PGresult *res;
+
+	memcpy(text, r->text, r->text_len);
+	text[r->text_len] = '\0';
+	snprintf(nums[0], sizeof(nums[0]), "%" PRIu64, r->begin);
+	snprintf(nums[1], sizeof(nums[1]), "%" PRIu64, r->end);
+	snprintf(nums[2], sizeof(nums[2]), "%" PRIu64, r->received);
+	res = pg_run(db,
+		     "INSERT INTO received_reports (reporter, report_id, kind,"
+		     " policy_domain, begin_t, end_t, received_t, text)"
+		     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+		     " ON CONFLICT (reporter, report_id) DO NOTHING",
+		     8, params, PGRES_COMMAND_OK, error_r);
+	free(text);
+	if (res == NULL)
+		return -1;
+	*added_r = strtoul(PQcmdTuples(res), NULL, 10) > 0;
+	PQclear(res);
+	return 0;
+}
+
+static int
+pg_received_each(void *vdb, const char *policy_domain, uint64_t since,
+		 reports_db_text_cb *cb, void *ctx, const char **error_r)
+{
+	struct pg_db *db = vdb;
+	char ss[24];
+	const char *params[2] = { policy_domain, ss };
+	PGresult *res;
+	int i, n, ret = 0;
+
+	snprintf(ss, sizeof(ss), "%" PRIu64, since);
+	res = pg_run(db,
+		     "SELECT text FROM received_reports WHERE ($1::text IS NULL"
+		     " OR policy_domain = $1) AND end_t >= $2"
+		     " ORDER BY begin_t, reporter, report_id",
+		     2, params, PGRES_TUPLES_OK, error_r);
+	if (res == NULL)
+		return -1;
+	n = PQntuples(res);
+	for (i = 0; i < n && ret == 0; i++) {
+		if (cb(ctx, PQgetvalue(res, i, 0),
+		       (size_t)PQgetlength(res, i, 0)) < 0) {
+			*error_r = "stopped";
+			ret = -1;
+		}
+	}
+	PQclear(res);
+	return ret;
+}
+
 const struct reports_db_ops reports_db_pg = {
 	.open = pg_open,
 	.close = pg_close,
@@ -338,4 +400,6 @@ const struct reports_db_ops reports_db_pg = {
 	.report_state = pg_report_state,
 	.set_state = pg_set_state,
 	.summaries = pg_summaries,
+	.add_received = pg_add_received,
+	.received_each = pg_received_each,
 };

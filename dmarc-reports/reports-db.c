@@ -111,3 +111,21 @@ reports_db_summaries(struct reports_db *db, reports_db_summary_cb *cb,
 {
 	return db->ops->summaries(db->impl, cb, ctx, error_r);
 }
+
+int
+reports_db_add_received(struct reports_db *db,
+			const struct reports_db_received *r, bool *added_r,
+			const char **error_r)
+{
+	*added_r = false;
+	return db->ops->add_received(db->impl, r, added_r, error_r);
+}
+
+int
+reports_db_received_each(struct reports_db *db, const char *policy_domain,
+			 uint64_t since, reports_db_text_cb *cb, void *ctx,
+			 const char **error_r)
+{
+	return db->ops->received_each(db->impl, policy_domain, since, cb, ctx,
+				      error_r);
+}

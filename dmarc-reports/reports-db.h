@@ -113,8 +113,8 @@ typedef int reports_db_text_cb(void *ctx, const char *text, size_t len);
 /* The dmarc-received(5) text of every stored report about
  * `policy_domain` (NULL: all) whose date_range end >= `since`, in begin
  * order (then reporter, report id).  The callback returns 0, or -1 to
- * stop (then this returns -1 with *error_r "stopped" unless the callback
- * left its own error).  0, or -1 with *error_r. */
+ * stop (then this returns -1 with *error_r "stopped").  0, or -1 with
+ * *error_r. */
 int reports_db_received_each(struct reports_db *db,
 			     const char *policy_domain /* NULL: all */,
 			     uint64_t since, reports_db_text_cb *cb,

@@ -208,5 +208,7 @@ reports_import(struct reports *r)
 			ret = -1;
 	}
 	closedir(d);
+	if (reports_import_received(r) < 0)
+		ret = -1;
 	return ret;
 }

@@ -12,6 +12,11 @@
  *   reports-send.c    `send`: periods, rows, XML, delivery
  *   reports-sign.c    DKIM signatures with dkim-signer's code
  *   reports-show.c    `show`: what was recorded and sent
+ *   reports-ingest.c  `ingest`: reports in mail files into HistoryDir
+ *   reports-import-received.c  `import`: received reports into the
+ *                     database
+ *   reports-received.c `received`: the received reports, JSON or a table
+ *   reports-json.c    the JSON writer
  *   reports-summary-cmd.c  `summary`: what received reports say
  *
  * Memory: one arena for the settings, lives as long as the process.
@@ -71,6 +76,20 @@ int reports_import(struct reports *r);
 int reports_send(struct reports *r, const char *out_dir);
 /* `show`: the table on stdout; 0, or -1 (logged). */
 int reports_show(struct reports *r);
+/* `import`'s second half: the received reports (*.rcvd) in HistoryDir
+ * into the database; 0, or -1 (logged). */
+int reports_import_received(struct reports *r);
+/* A failure report's period (its text has none): begin = end = its
+ * Arrival-Date, else when it was received.  Aggregate: unchanged. */
+struct dmarc_received;
+void reports_failure_period(struct dmarc_received *rep);
+/* `ingest [--out DIR] PATH...`: the reports in mail files stored into
+ * out_dir (NULL: HistoryDir); 0, or -1 (logged). */
+int reports_ingest(struct reports *r, char **paths, int npaths,
+		   const char *out_dir);
+/* `received [--json] [--domain D] [--since T]`: on stdout; 0, or -1. */
+int reports_received(struct reports *r, bool json, const char *domain,
+		     uint64_t since);
 
 /* `summary` (reports-summary-cmd.c). */
 struct reports_summary_args {

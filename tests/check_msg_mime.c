@@ -16,6 +16,7 @@
 
 #include "util/arena.h"
 #include "util/buf.h"
+#include "msg/msg-date.h"
 #include "msg/msg-header.h"
 #include "msg/msg-mime-param.h"
 #include "msg/msg-mime.h"
@@ -235,6 +236,41 @@ START_TEST(test_params)
 }
 END_TEST
 
+/* RFC 5322 3.3 date-time, with the examples of appendix A.1.1 and
+ * A.6.2 (obsolete: two-digit year, zone name), and what is refused. */
+START_TEST(test_date)
+{
+	static const struct {
+		const char *s;
+		long long want; /* -1: refused */
+	} dc[] = {
+		{"Fri, 21 Nov 1997 09:55:06 -0600", 880127706},
+		{"21 Nov 97 09:55:06 GMT", 880106106},
+		{" Tue, 1 Jul 2003 10:52:37 +0000 (UTC)", 1057056757},
+		{"Tue,\r\n 1 Jul 2003\r\n 10:52:37 +0000", 1057056757},
+		{"1 Jul 2003 10:52 +0000", 1057056720},
+		{"32 Jul 2003 10:52:37 +0000", -1},
+		{"1 Foo 2003 10:52:37 +0000", -1},
+		{"1 Jul 2003 25:52:37 +0000", -1},
+		{"1 Jul 2003 10:52:37", -1},
+		{"", -1},
+	};
+	const char *err;
+	uint64_t t;
+
+	for (size_t i = 0; i < sizeof(dc) / sizeof(dc[0]); i++) {
+		int rc = msg_date_parse(dc[i].s, strlen(dc[i].s), &t, &err);
+
+		if (dc[i].want < 0)
+			ck_assert_msg(rc == -1, "%s: accepted", dc[i].s);
+		else
+			ck_assert_msg(rc == 0 && t == (uint64_t)dc[i].want,
+				      "%s: got %d %llu, want %lld", dc[i].s,
+				      rc, (unsigned long long)t, dc[i].want);
+	}
+}
+END_TEST
+
 int
 main(void)
 {
@@ -247,6 +283,7 @@ main(void)
 			    sizeof(cases) / sizeof(cases[0]));
 	tcase_add_test(tc, test_long_line);
 	tcase_add_test(tc, test_params);
+	tcase_add_test(tc, test_date);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

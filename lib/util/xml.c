@@ -9,9 +9,8 @@
 #include "util/buf.h"
 #include "util/xml.h"
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 (RFC 3629 4). */
-static size_t
-utf8_len(const unsigned char *s, size_t left, uint32_t *cp_r)
+size_t
+xml_utf8_char(const unsigned char *s, size_t left, uint32_t *cp_r)
 {
 	size_t n, i;
 	uint32_t cp;
@@ -45,9 +44,8 @@ utf8_len(const unsigned char *s, size_t left, uint32_t *cp_r)
 	return n;
 }
 
-/* Whether XML 1.0 2.2 "Char" holds cp. */
-static bool
-xml_char(uint32_t cp)
+bool
+xml_is_char(uint32_t cp)
 {
 	return cp == 0x9 || cp == 0xa || cp == 0xd ||
 	       (cp >= 0x20 && cp <= 0xd7ff) ||
@@ -55,19 +53,19 @@ xml_char(uint32_t cp)
 	       (cp >= 0x10000 && cp <= 0x10ffff);
 }
 
-static int
+int
 xml_check(const unsigned char *s, size_t len, const char **error_r)
 {
 	size_t i = 0, n;
 	uint32_t cp;
 
 	while (i < len) {
-		n = utf8_len(s + i, len - i, &cp);
+		n = xml_utf8_char(s + i, len - i, &cp);
 		if (n == 0) {
 			*error_r = "invalid UTF-8";
 			return -1;
 		}
-		if (!xml_char(cp)) {
+		if (!xml_is_char(cp)) {
 			*error_r = "character not allowed in XML";
 			return -1;
 		}
@@ -114,8 +112,8 @@ xml_escape_lossy(struct buf *out, const char *s, size_t len)
 	uint32_t cp;
 
 	while (i < len) {
-		n = utf8_len(p + i, len - i, &cp);
-		if (n == 0 || !xml_char(cp)) {
+		n = xml_utf8_char(p + i, len - i, &cp);
+		if (n == 0 || !xml_is_char(cp)) {
 			buf_append_str(out, "\xef\xbf\xbd"); /* U+FFFD */
 			i += n == 0 ? 1 : n;
 		} else if (n == 1)

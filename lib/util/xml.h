@@ -16,7 +16,9 @@
 #ifndef MA_XML_H
 #define MA_XML_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct buf;
 
@@ -24,6 +26,16 @@ struct buf;
  * *error_r (and nothing appended) when `s` holds what XML refuses. */
 int xml_escape(struct buf *out, const char *s, size_t len,
 	       const char **error_r);
+
+/* The valid UTF-8 sequence at s (`left` bytes available): its length
+ * (1..4) with *cp_r, or 0 for an invalid or truncated one (overlong,
+ * surrogate, above U+10FFFF) (RFC 3629 4). */
+size_t xml_utf8_char(const unsigned char *s, size_t left, uint32_t *cp_r);
+/* Whether XML 1.0 2.2 "Char" holds cp. */
+bool xml_is_char(uint32_t cp);
+/* 0 if s[0..len) is valid UTF-8 of XML Chars only, or -1 with a static
+ * *error_r. */
+int xml_check(const unsigned char *s, size_t len, const char **error_r);
 
 /* The same for text that must be shown whatever it holds (an HTML page
  * of untrusted reports): what XML refuses - an invalid UTF-8 sequence,
