@@ -7,7 +7,13 @@
  *
  * Every reporter's string (names, domains, IPs, reasons: anyone can
  * mail a report) goes through xml_escape_lossy(): markup characters
- * become references, invalid UTF-8 and control characters U+FFFD.
+ * become references; invalid UTF-8, control characters and the
+ * bidirectional formatting characters U+FFFD.  In text each one is
+ * also its own <bdi> (HTML "The bdi element": isolated from the text
+ * around it), so that a right-to-left name cannot move the numbers
+ * beside it.  The page stays bounded whatever the reports hold: the
+ * SUMMARY_TOP_SOURCES biggest sources of a domain, then one line for
+ * the others; SUMMARY_MAX_DOMAINS domains, then one line.
  * Numbers carry data-k attributes ("total", "pass", "fail") so that a
  * test reads them from the rendered page.
  */
@@ -38,10 +44,20 @@ static const char html_style[] =
 	".pass{color:#17612b}.fail{color:#a11}.small{font-size:.85em;"
 	"color:#555}svg{display:block;margin:.5em 0}";
 
+/* A reporter's string in an attribute value or an SVG text. */
 static void
 esc(struct buf *out, const char *s)
 {
 	xml_escape_lossy(out, s, strlen(s));
+}
+
+/* A reporter's string in the page's text: isolated. */
+static void
+txt(struct buf *out, const char *s)
+{
+	buf_append_str(out, "<bdi>");
+	esc(out, s);
+	buf_append_str(out, "</bdi>");
 }
 
 static void
@@ -156,7 +172,7 @@ tallies(struct buf *out, const struct summary_tallies *t)
 	for (i = 0; i < t->n; i++) {
 		if (i > 0)
 			buf_append_str(out, "<br>");
-		esc(out, t->t[i].what);
+		txt(out, t->t[i].what);
 		buf_printf(out, " <span class=\"small\">%" PRIu64 "</span>",
 			   t->t[i].n);
 	}
@@ -171,10 +187,10 @@ source_row(struct buf *out, const struct summary_source *src)
 	buf_append_str(out, "<tr class=\"src\" data-ip=\"");
 	esc(out, src->ip);
 	buf_append_str(out, "\"><td>");
-	esc(out, src->ip);
+	txt(out, src->ip);
 	if (src->name != NULL) {
 		buf_append_str(out, "<br><span class=\"small\">");
-		esc(out, src->name);
+		txt(out, src->name);
 		buf_append_str(out, "</span>");
 	}
 	buf_append_str(out, "</td><td class=\"n\">");
@@ -210,7 +226,7 @@ sources_table(struct buf *out, const struct summary_domain *d)
 			continue;
 		}
 		buf_append_str(out, "<tr class=\"group\"><td>");
-		esc(out, d->groups[i].name);
+		txt(out, d->groups[i].name);
 		buf_printf(out, "</td><td class=\"n\">%" PRIu64 "</td>"
 			   "<td class=\"n\">%" PRIu64 "</td><td class=\"n\">%"
 			   PRIu64 "</td><td colspan=\"3\"></td></tr>\n",
@@ -219,10 +235,18 @@ sources_table(struct buf *out, const struct summary_domain *d)
 		for (j = 0; j < d->groups[i].nsources; j++)
 			source_row(out, d->groups[i].sources[j]);
 	}
+	if (d->rest.nsources > 0) {
+		buf_printf(out, "<tr class=\"others\"><td><span data-k=\""
+			   "sources\">%zu</span> other sources</td>"
+			   "<td class=\"n\">", d->rest.nsources);
+		num(out, "total", d->rest.total);
+		buf_append_str(out, "</td><td class=\"n pass\">");
+		num(out, "pass", d->rest.pass);
+		buf_append_str(out, "</td><td class=\"n fail\">");
+		num(out, "fail", d->rest.fail);
+		buf_append_str(out, "</td><td colspan=\"3\"></td></tr>\n");
+	}
 	buf_append_str(out, "</table>\n");
-	if (d->nsources > d->nshown)
-		buf_printf(out, "<p class=\"small\">%zu more sources not "
-			   "shown.</p>\n", d->nsources - d->nshown);
 }
 
 static void
@@ -243,10 +267,10 @@ losing_table(struct buf *out, const struct summary_domain *d)
 		buf_append_str(out, "<tr data-ip=\"");
 		esc(out, d->losing[i]->ip);
 		buf_append_str(out, "\"><td>");
-		esc(out, d->losing[i]->ip);
+		txt(out, d->losing[i]->ip);
 		if (d->losing[i]->name != NULL) {
 			buf_append_str(out, " <span class=\"small\">");
-			esc(out, d->losing[i]->name);
+			txt(out, d->losing[i]->name);
 			buf_append_str(out, "</span>");
 		}
 		buf_append_str(out, "</td><td class=\"n fail\">");
@@ -275,15 +299,15 @@ failures_table(struct buf *out, const struct summary_domain *d)
 		f = &d->failures[i];
 		day_text(f->received, day, sizeof(day));
 		buf_printf(out, "<tr><td>%s</td><td>", day);
-		esc(out, f->source_ip);
+		txt(out, f->source_ip);
 		buf_append_str(out, "</td><td>");
-		esc(out, f->auth_failure);
+		txt(out, f->auth_failure);
 		buf_append_str(out, "</td><td>");
-		esc(out, f->mail_from);
+		txt(out, f->mail_from);
 		buf_append_str(out, "</td><td>");
-		esc(out, f->dkim_domain);
+		txt(out, f->dkim_domain);
 		buf_append_str(out, "</td><td>");
-		esc(out, f->reporter);
+		txt(out, f->reporter);
 		buf_append_str(out, "</td></tr>\n");
 	}
 	buf_append_str(out, "</table>\n");
@@ -296,9 +320,9 @@ domain_section(struct buf *out, const struct reports_summary *s,
 	buf_append_str(out, "<section class=\"domain\" data-domain=\"");
 	esc(out, d->domain);
 	buf_append_str(out, "\"><h2>");
-	esc(out, d->domain);
+	txt(out, d->domain);
 	buf_append_str(out, " <span class=\"small\">p=");
-	esc(out, d->policy[0] != '\0' ? d->policy : "?");
+	txt(out, d->policy[0] != '\0' ? d->policy : "?");
 	buf_append_str(out, "</span></h2>\n<p>");
 	num(out, "total", d->total);
 	buf_append_str(out, " messages in ");
@@ -346,6 +370,16 @@ reports_html(const struct reports_summary *s, uint64_t generated,
 		buf_append_str(out, "<p>No reports in this period.</p>\n");
 	for (i = 0; i < s->ndomains; i++)
 		domain_section(out, s, s->domains[i]);
+	if (s->rest_domains.n > 0)
+		buf_printf(out, "<section class=\"rest\"><h2>Other policy "
+			   "domains</h2><p><span data-k=\"domains\">%zu</span> "
+			   "more policy domains: <span data-k=\"total\">%"
+			   PRIu64 "</span> messages in %" PRIu64 " aggregate "
+			   "reports, %" PRIu64 " pass DMARC; %" PRIu64
+			   " failure reports (dmarc-reports summary --domain "
+			   "shows one).</p></section>\n", s->rest_domains.n,
+			   s->rest_domains.total, s->rest_domains.reports,
+			   s->rest_domains.pass, s->rest_domains.failures);
 	if (s->other_reports > 0) {
 		buf_printf(out, "<section class=\"other\"><h2>Other domains"
 			   "</h2><p><span data-k=\"other\">%" PRIu64 "</span> "

@@ -96,7 +96,6 @@ put_source(struct buf *out, const struct summary_source *src)
 static void
 put_sources(struct buf *out, const struct summary_domain *d)
 {
-	uint64_t rest = d->total;
 	size_t i, j;
 
 	buf_printf(out, "  sources by volume:\n      %10s %10s %10s  %s\n",
@@ -106,21 +105,19 @@ put_sources(struct buf *out, const struct summary_domain *d)
 
 		if (g->nsources == 1 && g->sources[0]->name == NULL) {
 			put_source(out, g->sources[0]);
-			rest -= g->sources[0]->total;
 			continue;
 		}
 		buf_append_str(out, "    ");
 		put(out, g->name);
 		buf_printf(out, ": %" PRIu64 " messages, %" PRIu64 " fail\n",
 			   g->total, g->fail);
-		for (j = 0; j < g->nsources; j++) {
+		for (j = 0; j < g->nsources; j++)
 			put_source(out, g->sources[j]);
-			rest -= g->sources[j]->total;
-		}
 	}
-	if (d->nsources > d->nshown)
-		buf_printf(out, "    %zu more sources: %" PRIu64
-			   " messages\n", d->nsources - d->nshown, rest);
+	if (d->rest.nsources > 0)
+		buf_printf(out, "      %10" PRIu64 " %10" PRIu64 " %10" PRIu64
+			   "  %zu other sources\n", d->rest.total,
+			   d->rest.pass, d->rest.fail, d->rest.nsources);
 }
 
 static void
@@ -227,6 +224,13 @@ reports_summary_text(const struct reports_summary *s, struct buf *out)
 			buf_append_char(out, '\n');
 		put_domain(out, s, s->domains[i]);
 	}
+	if (s->rest_domains.n > 0)
+		buf_printf(out, "\n%zu more policy domains: %" PRIu64
+			   " messages in %" PRIu64 " reports, %" PRIu64
+			   " pass; %" PRIu64 " failure reports (--domain shows "
+			   "one)\n", s->rest_domains.n, s->rest_domains.total,
+			   s->rest_domains.reports, s->rest_domains.pass,
+			   s->rest_domains.failures);
 	if (s->other_reports > 0) {
 		buf_printf(out, "\n%" PRIu64 " reports about domains not in "
 			   "ReportDomains, kept apart (--all shows them):\n",

@@ -42,17 +42,22 @@ keep(struct arena *arena, const char *s)
 	return arena_strndup(arena, s, strnlen(s, SUMMARY_MAX_STRING));
 }
 
-/* Lower-case copy: DNS names compare without case (RFC 4343). */
+/* A reporter's domain or IP as a key, in dst[SUMMARY_MAX_STRING + 1]:
+ * cut like keep() and lower-cased (DNS names compare without case, RFC
+ * 4343; IPv6 hex digits too, RFC 5952 4.3), so that "EXAMPLE.com" and
+ * "example.com", "2001:DB8::1" and "2001:db8::1" are one. */
 static const char *
-keep_lower(struct arena *arena, const char *s)
+key(char *dst, const char *s)
 {
-	char *c = keep(arena, s), *p;
+	size_t i;
 
-	for (p = c; *p != '\0'; p++) {
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
-	}
-	return c;
+	if (s == NULL)
+		s = "";
+	for (i = 0; i < SUMMARY_MAX_STRING && s[i] != '\0'; i++)
+		dst[i] = s[i] >= 'A' && s[i] <= 'Z' ?
+			(char)(s[i] - 'A' + 'a') : s[i];
+	dst[i] = '\0';
+	return dst;
 }
 
 static void
@@ -124,12 +129,13 @@ domain_get(struct reports_summary *s, const char *pd)
 static struct summary_source *
 source_get(struct arena *arena, struct summary_domain *d, const char *ip)
 {
-	struct summary_source *src = reports_index_get(d->by_ip, ip);
+	char k[SUMMARY_MAX_STRING + 1];
+	struct summary_source *src = reports_index_get(d->by_ip, key(k, ip));
 
 	if (src != NULL)
 		return src;
 	src = arena_zalloc(arena, sizeof(*src));
-	src->ip = keep_lower(arena, ip);
+	src->ip = arena_strdup(arena, k);
 	reports_index_put(d->by_ip, src->ip, src);
 	if (d->nsources == d->sources_cap) {
 		struct summary_source **n;
@@ -150,71 +156,72 @@ is_pass(const char *v)
 	return v != NULL && strcmp(v, "pass") == 0;
 }
 
-/* Why a failing row failed, in words: the DKIM side, the SPF side, and
- * the reporter's override reasons. */
+/* Why a failing row failed, in words, into `b` (the caller's scratch:
+ * a row's strings reach the arena only when tally() keeps a new one, so
+ * memory grows with distinct sources, not with rows): the DKIM side,
+ * the SPF side, and the reporter's override reasons. */
 static const char *
-fail_reason(struct arena *arena, const struct dmarc_received_row *row)
+fail_reason(struct buf *b, const struct dmarc_received_row *row)
 {
-	struct buf b = BUF_INIT;
 	const char *res;
 	size_t i;
-	char *out;
 
+	buf_reset(b);
 	if (row->ndkim == 0)
-		buf_append_str(&b, "no DKIM signature");
+		buf_append_str(b, "no DKIM signature");
 	else {
 		res = row->dkim_results[0].result;
 		for (i = 0; i < row->ndkim; i++) {
 			if (is_pass(row->dkim_results[i].result))
 				res = "pass";
 		}
-		buf_printf(&b, "DKIM %s%s", res != NULL ? res : "?",
+		buf_printf(b, "DKIM %s%s", res != NULL ? res : "?",
 			   is_pass(res) ? " but not aligned" : "");
 	}
 	if (row->nspf == 0)
-		buf_append_str(&b, ", no SPF result");
+		buf_append_str(b, ", no SPF result");
 	else {
 		res = row->spf_results[0].result;
-		buf_printf(&b, ", SPF %s%s", res != NULL ? res : "?",
+		buf_printf(b, ", SPF %s%s", res != NULL ? res : "?",
 			   is_pass(res) ? " but not aligned" : "");
 	}
 	for (i = 0; i < row->nreasons; i++)
-		buf_printf(&b, ", %s", row->reasons[i].type != NULL ?
+		buf_printf(b, ", %s", row->reasons[i].type != NULL ?
 			   row->reasons[i].type : "?");
-	out = arena_strndup(arena, b.data, b.len < SUMMARY_MAX_STRING ?
-						   b.len : SUMMARY_MAX_STRING);
-	buf_free(&b);
-	return out;
+	return buf_cstr(b);
+}
+
+/* "DOMAIN RESULT" into the scratch `b`. */
+static const char *
+auth_what(struct buf *b, const char *domain, const char *result)
+{
+	buf_reset(b);
+	buf_printf(b, "%.*s %.*s", SUMMARY_MAX_STRING,
+		   domain != NULL ? domain : "", 32,
+		   result != NULL ? result : "");
+	return buf_cstr(b);
 }
 
 static void
-add_auth(struct arena *arena, struct summary_source *src,
+add_auth(struct arena *arena, struct buf *b, struct summary_source *src,
 	 const struct dmarc_received_row *row)
 {
-	char *what;
 	size_t i;
 
-	for (i = 0; i < row->ndkim; i++) {
-		what = arena_printf(arena, "%.*s %.*s", SUMMARY_MAX_STRING,
-				    row->dkim_results[i].domain != NULL ?
-				    row->dkim_results[i].domain : "",
-				    32, row->dkim_results[i].result != NULL ?
-				    row->dkim_results[i].result : "");
-		tally(arena, &src->dkim_domains, what, row->count);
-	}
-	for (i = 0; i < row->nspf; i++) {
-		what = arena_printf(arena, "%.*s %.*s", SUMMARY_MAX_STRING,
-				    row->spf_results[i].domain != NULL ?
-				    row->spf_results[i].domain : "",
-				    32, row->spf_results[i].result != NULL ?
-				    row->spf_results[i].result : "");
-		tally(arena, &src->spf_domains, what, row->count);
-	}
+	for (i = 0; i < row->ndkim; i++)
+		tally(arena, &src->dkim_domains,
+		      auth_what(b, row->dkim_results[i].domain,
+				row->dkim_results[i].result), row->count);
+	for (i = 0; i < row->nspf; i++)
+		tally(arena, &src->spf_domains,
+		      auth_what(b, row->spf_results[i].domain,
+				row->spf_results[i].result), row->count);
 }
 
 static void
-add_row(struct reports_summary *s, struct summary_domain *d,
-	unsigned int day, const struct dmarc_received_row *row)
+add_row(struct reports_summary *s, struct buf *scratch,
+	struct summary_domain *d, unsigned int day,
+	const struct dmarc_received_row *row)
 {
 	struct summary_source *src;
 	bool dkim = is_pass(row->dkim), spf = is_pass(row->spf);
@@ -235,13 +242,13 @@ add_row(struct reports_summary *s, struct summary_domain *d,
 	} else {
 		src->fail += n;
 		d->day_fail[day] += n;
-		tally(s->arena, &src->reasons, fail_reason(s->arena, row), n);
+		tally(s->arena, &src->reasons, fail_reason(scratch, row), n);
 	}
 	if (row->disposition != NULL &&
 	    (strcmp(row->disposition, "quarantine") == 0 ||
 	     strcmp(row->disposition, "reject") == 0))
 		src->disposed += n;
-	add_auth(s->arena, src, row);
+	add_auth(s->arena, scratch, src, row);
 }
 
 static void
@@ -288,13 +295,15 @@ reports_summary_add(struct reports_summary *s, const struct dmarc_received *r)
 							   r->received;
 	uint64_t t_end = r->kind == DMARC_RECEIVED_AGGREGATE ? r->end : t;
 	struct summary_domain *d;
+	struct buf scratch = BUF_INIT;
+	char k[SUMMARY_MAX_STRING + 1];
 	const char *pd;
 	unsigned int day;
 	size_t i;
 
 	if (t_end < s->since || t >= end)
 		return;
-	pd = keep_lower(s->arena, r->policy_domain);
+	pd = key(k, r->policy_domain);
 	if (!domain_wanted(s, pd)) {
 		s->other_reports++;
 		tally(s->arena, &s->other_domains, pd, 1);
@@ -311,12 +320,14 @@ reports_summary_add(struct reports_summary *s, const struct dmarc_received *r)
 	tally(s->arena, &d->reporters, r->org_name != NULL ? r->org_name :
 			"(no org_name)", 1);
 	if (r->p != NULL && r->begin >= d->policy_time) {
-		d->policy = keep(s->arena, r->p);
+		if (strncmp(d->policy, r->p, SUMMARY_MAX_STRING) != 0)
+			d->policy = keep(s->arena, r->p);
 		d->policy_time = r->begin;
 	}
 	day = t < s->since ? 0 : (unsigned int)((t - s->since) / SUMMARY_DAY);
 	for (i = 0; i < r->nrows; i++)
-		add_row(s, d, day, &r->rows[i]);
+		add_row(s, &scratch, d, day, &r->rows[i]);
+	buf_free(&scratch);
 }
 
 static int
@@ -398,11 +409,45 @@ finish_domain(struct arena *arena, struct summary_domain *d)
 		      cmp_failure);
 }
 
+static int
+cmp_domain_size(const void *a, const void *b)
+{
+	const struct summary_domain *x = *(struct summary_domain *const *)a;
+	const struct summary_domain *y = *(struct summary_domain *const *)b;
+	int c = cmp_u64_desc(x->total, y->total);
+
+	if (c == 0)
+		c = cmp_u64_desc(x->failures_total, y->failures_total);
+	return c != 0 ? c : strcmp(x->domain, y->domain);
+}
+
+/* The domains past SUMMARY_MAX_DOMAINS by size, summed and dropped. */
+static void
+cut_domains(struct reports_summary *s)
+{
+	const struct summary_domain *d;
+	size_t i;
+
+	if (s->ndomains <= SUMMARY_MAX_DOMAINS)
+		return;
+	qsort(s->domains, s->ndomains, sizeof(*s->domains), cmp_domain_size);
+	for (i = SUMMARY_MAX_DOMAINS; i < s->ndomains; i++) {
+		d = s->domains[i];
+		s->rest_domains.n++;
+		s->rest_domains.reports += d->reports;
+		s->rest_domains.total += d->total;
+		s->rest_domains.pass += d->pass;
+		s->rest_domains.failures += d->failures_total;
+	}
+	s->ndomains = SUMMARY_MAX_DOMAINS;
+}
+
 void
 reports_summary_finish(struct reports_summary *s)
 {
 	size_t i;
 
+	cut_domains(s);
 	if (s->ndomains > 0)
 		qsort(s->domains, s->ndomains, sizeof(*s->domains),
 		      cmp_domain);
@@ -464,6 +509,13 @@ group_domain(struct arena *arena, struct summary_domain *d)
 		g->fail += src->fail;
 	}
 	qsort(d->groups, d->ngroups, sizeof(*d->groups), cmp_group);
+	memset(&d->rest, 0, sizeof(d->rest));
+	for (i = d->nshown; i < d->nsources; i++) {
+		d->rest.nsources++;
+		d->rest.total += d->sources[i]->total;
+		d->rest.pass += d->sources[i]->pass;
+		d->rest.fail += d->sources[i]->fail;
+	}
 }
 
 void

@@ -46,6 +46,11 @@ struct reports_index;
 #define SUMMARY_TOP_SOURCES 25
 /* Failure reports listed per domain (the newest). */
 #define SUMMARY_MAX_FAILURES 200
+/* Policy domains shown (the biggest by messages, then by failure
+ * reports): anyone can mail reports about any number of subdomains of
+ * a ReportDomain (or, with --all, of anything); the rest are summed in
+ * one line, so the page and the PTR lookups stay bounded. */
+#define SUMMARY_MAX_DOMAINS 50
 
 struct summary_tally {
 	const char *what;
@@ -105,6 +110,9 @@ struct summary_domain {
 	 * groups by total (reports_summary_group()) */
 	struct summary_group *groups;
 	size_t ngroups, nshown;
+	/* the sources after the shown ones, summed (name NULL, no
+	 * sources array; nsources counts them) */
+	struct summary_group rest;
 	struct summary_failure *failures;
 	size_t nfailures;
 	uint64_t failures_total;
@@ -121,6 +129,11 @@ struct reports_summary {
 	/* reports about policy domains outside ReportDomains: kept apart */
 	uint64_t other_reports;
 	struct summary_tallies other_domains;
+	/* the domains after the SUMMARY_MAX_DOMAINS shown, summed */
+	struct {
+		size_t n;
+		uint64_t reports, total, pass, failures;
+	} rest_domains;
 	/* private */
 	struct arena *arena;
 	const char *const *report_domains;
@@ -138,7 +151,9 @@ reports_summary_new(struct arena *arena, uint64_t now, unsigned int ndays,
 /* Count one report, unless its period lies outside the summary's. */
 void reports_summary_add(struct reports_summary *s,
 			 const struct dmarc_received *r);
-/* Sort domains and sources, fill `losing`; after the last add. */
+/* Keep the SUMMARY_MAX_DOMAINS biggest domains (the rest summed in
+ * rest_domains), sort them by name and their sources, fill `losing`;
+ * after the last add. */
 void reports_summary_finish(struct reports_summary *s);
 
 /* Group each domain's shown sources by name (after their names were

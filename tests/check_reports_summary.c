@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -249,6 +250,20 @@ static const struct {
 	{"\xef\xbf\xbe", "\xef\xbf\xbd"},	/* U+FFFE */
 	{"\xc3", "\xef\xbf\xbd"},		/* truncated */
 	{"a\tb", "a&#9;b"},
+	/* XML Chars that change how the text around them shows (UAX #9
+	 * 2: explicit formatting characters; C1 controls, U+009B is a
+	 * terminal's CSI; DEL): a reporter's name "\u202Egnp.exe" must
+	 * not reorder the page */
+	{"a\xe2\x80\xae" "b", "a\xef\xbf\xbd" "b"},	/* RLO */
+	{"\xe2\x81\xa6x\xe2\x81\xa9", "\xef\xbf\xbdx\xef\xbf\xbd"}, /* LRI PDI */
+	{"\xe2\x80\x8f", "\xef\xbf\xbd"},	/* RLM */
+	{"\xd8\x9c", "\xef\xbf\xbd"},		/* ALM U+061C */
+	{"\xc2\x9b" "2J", "\xef\xbf\xbd" "2J"},	/* C1 CSI */
+	{"a\x7f", "a\xef\xbf\xbd"},		/* DEL */
+	/* right-to-left letters are text: they stay (the page isolates
+	 * them in <bdi>) */
+	{"\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d", "\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d"},
+	{"\xc2\xa0", "\xc2\xa0"},		/* U+00A0 is past C1 */
 };
 
 START_TEST(test_xml_escape_lossy)
@@ -263,7 +278,9 @@ START_TEST(test_xml_escape_lossy)
 END_TEST
 
 static const char hostile[] = "<script>document.title='x'</script>\"'&"
-			      "\xff\x1b[2J<img src=http://e.example/>";
+			      "\xff\x1b[2J<img src=http://e.example/>"
+			      "</script><svg onload=alert(1)>"
+			      "\xe2\x80\xae" "moc.elpmaxe\xc2\x9b";
 
 static struct reports_summary *
 hostile_summary(struct arena *arena)
@@ -303,6 +320,16 @@ START_TEST(test_html_hostile)
 	ck_assert_ptr_null(strstr(b.data, "<img"));
 	ck_assert_ptr_null(strstr(b.data, "\x1b"));
 	ck_assert_ptr_null(strstr(b.data, "'x'"));
+	ck_assert_ptr_null(strstr(b.data, "</script"));
+	ck_assert_ptr_null(strstr(b.data, "<svg onload"));
+	/* no RLO, no C1 CSI: U+FFFD instead */
+	ck_assert_ptr_null(strstr(b.data, "\xe2\x80\xae"));
+	ck_assert_ptr_null(strstr(b.data, "\xc2\x9b"));
+	ck_assert_ptr_nonnull(strstr(b.data, "\xef\xbf\xbd" "moc.elpmaxe"
+					     "\xef\xbf\xbd"));
+	/* in text each reporter string is isolated (HTML <bdi>) */
+	ck_assert_ptr_nonnull(strstr(b.data, "<bdi>&lt;script&gt;"));
+	ck_assert_ptr_nonnull(strstr(b.data, "\xef\xbf\xbd</bdi>"));
 	ck_assert_ptr_nonnull(strstr(b.data, "&lt;script&gt;"));
 	ck_assert_ptr_nonnull(strstr(b.data, "&quot;&apos;&amp;"));
 	/* no element can load anything: the one attribute-bearing tag
@@ -336,6 +363,165 @@ START_TEST(test_text_hostile)
 	ck_assert_ptr_nonnull(strstr(b.data, "\\x1b[2J"));
 	ck_assert_ptr_nonnull(strstr(b.data, "\\xff"));
 	buf_free(&b);
+	arena_free(&arena);
+}
+END_TEST
+
+/* 10,000 sources in one report: the page shows SUMMARY_TOP_SOURCES of
+ * them and one line summing the rest (issue #19: anyone can mail the
+ * rua address; the page must stay bounded). */
+START_TEST(test_many_sources)
+{
+	enum { N = 10000 };
+	struct dmarc_received_row *rows = calloc(N, sizeof(*rows));
+	char (*ips)[40] = calloc(N, sizeof(*ips));
+	struct arena *arena = arena_new(0);
+	struct reports_summary *s;
+	struct dmarc_received r;
+	const struct summary_domain *d;
+	struct buf b = BUF_INIT;
+	uint64_t total = 0, pass = 0, top = 0, top_pass = 0;
+	unsigned int i;
+	char want[128];
+
+	for (i = 0; i < N; i++) {
+		snprintf(ips[i], sizeof(ips[i]), "198.18.%u.%u", i / 250,
+			 i % 250);
+		rows[i].source_ip = ips[i];
+		rows[i].count = i + 1;		/* the biggest last */
+		rows[i].dkim = i % 3 == 0 ? "pass" : "fail";
+		rows[i].spf = "fail";
+		total += i + 1;
+		pass += i % 3 == 0 ? i + 1 : 0;
+		if (i >= N - SUMMARY_TOP_SOURCES) {
+			top += i + 1;
+			top_pass += i % 3 == 0 ? i + 1 : 0;
+		}
+	}
+	s = reports_summary_new(arena, NOW, 7, NULL, NULL);
+	r = aggregate("x", "example.com", TODAY, rows, N);
+	reports_summary_add(s, &r);
+	reports_summary_finish(s);
+	reports_summary_group(s);
+	d = s->domains[0];
+	ck_assert_uint_eq(d->nsources, N);
+	ck_assert_uint_eq(d->nshown, SUMMARY_TOP_SOURCES);
+	ck_assert_str_eq(d->sources[0]->ip, "198.18.39.249");
+	ck_assert_uint_eq(d->rest.nsources, N - SUMMARY_TOP_SOURCES);
+	ck_assert_uint_eq(d->rest.total, total - top);
+	ck_assert_uint_eq(d->rest.pass, pass - top_pass);
+	ck_assert_uint_eq(d->rest.fail, total - top - (pass - top_pass));
+	reports_html(s, NOW, &b);
+	ck_assert_msg(b.len < 64 * 1024, "page of %zu bytes", b.len);
+	snprintf(want, sizeof(want), "<span data-k=\"sources\">%u</span> "
+		 "other sources", N - SUMMARY_TOP_SOURCES);
+	ck_assert_ptr_nonnull(strstr(b.data, want));
+	snprintf(want, sizeof(want), "<span data-k=\"total\">%llu</span>",
+		 (unsigned long long)(total - top));
+	ck_assert_ptr_nonnull(strstr(strstr(b.data, "class=\"others\""),
+				     want));
+	buf_reset(&b);
+	reports_summary_text(s, &b);
+	ck_assert_msg(b.len < 16 * 1024, "text of %zu bytes", b.len);
+	snprintf(want, sizeof(want), " %llu other sources\n",
+		 (unsigned long long)(N - SUMMARY_TOP_SOURCES));
+	ck_assert_ptr_nonnull(strstr(b.data, want));
+	buf_free(&b);
+	arena_free(&arena);
+	free(rows);
+	free(ips);
+}
+END_TEST
+
+/* Reports about SUMMARY_MAX_DOMAINS + 10 subdomains of a ReportDomain:
+ * the biggest shown, the 10 smallest summed in one line. */
+START_TEST(test_many_domains)
+{
+	struct dmarc_received_row row = {"192.0.2.1", 0, "none", "pass",
+		"pass", NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, 0};
+	struct arena *arena = arena_new(0);
+	struct reports_summary *s;
+	struct dmarc_received r;
+	struct buf b = BUF_INIT;
+	char name[64];
+	unsigned int i;
+	uint64_t rest = 0;
+
+	s = reports_summary_new(arena, NOW, 7, report_domains, NULL);
+	for (i = 0; i < SUMMARY_MAX_DOMAINS + 10; i++) {
+		snprintf(name, sizeof(name), "d%u.example.com", i);
+		row.count = 100 + i;
+		if (i < 10)
+			rest += row.count;
+		r = aggregate("x", name, TODAY, &row, 1);
+		reports_summary_add(s, &r);
+	}
+	reports_summary_finish(s);
+	ck_assert_uint_eq(s->ndomains, SUMMARY_MAX_DOMAINS);
+	ck_assert_uint_eq(s->rest_domains.n, 10);
+	ck_assert_uint_eq(s->rest_domains.reports, 10);
+	ck_assert_uint_eq(s->rest_domains.total, rest);
+	ck_assert_uint_eq(s->rest_domains.pass, rest);
+	/* shown by name: d10 .. d59 */
+	ck_assert_str_eq(s->domains[0]->domain, "d10.example.com");
+	reports_summary_group(s);
+	reports_html(s, NOW, &b);
+	ck_assert_ptr_nonnull(strstr(b.data, "<span data-k=\"domains\">10"
+					     "</span> more policy domains"));
+	buf_reset(&b);
+	reports_summary_text(s, &b);
+	ck_assert_ptr_nonnull(strstr(b.data, "10 more policy domains: "));
+	buf_free(&b);
+	arena_free(&arena);
+}
+END_TEST
+
+/* Memory grows with distinct sources, not with rows: 10,000 reports of
+ * the same failing row leave the summary's arena as after the first
+ * (the per-row reason and "DOMAIN RESULT" strings were arena garbage:
+ * a 100,000-row report cost megabytes). */
+START_TEST(test_rows_bounded_memory)
+{
+	struct arena *arena = arena_new(0);
+	struct reports_summary *s;
+	struct dmarc_received r;
+	size_t used;
+	unsigned int i;
+
+	s = reports_summary_new(arena, NOW, 7, NULL, NULL);
+	r = aggregate("Reporter", "Example.COM", TODAY, rows1, 3);
+	reports_summary_add(s, &r);
+	used = arena_used(arena);
+	for (i = 0; i < 10000; i++)
+		reports_summary_add(s, &r);
+	ck_assert_msg(arena_used(arena) == used, "arena %zu bytes, was %zu",
+		      arena_used(arena), used);
+	reports_summary_finish(s);
+	ck_assert_uint_eq(s->domains[0]->total, 10001 * 135);
+	arena_free(&arena);
+}
+END_TEST
+
+/* One source whatever the case of its IPv6 hex digits (RFC 5952 4.3). */
+START_TEST(test_ip_case)
+{
+	static const struct dmarc_received_row rows[] = {
+		{"2001:DB8::25", 4, "none", "fail", "fail", NULL, 0, NULL,
+		 NULL, NULL, NULL, 0, NULL, 0},
+		{"2001:db8::25", 5, "none", "fail", "fail", NULL, 0, NULL,
+		 NULL, NULL, NULL, 0, NULL, 0},
+	};
+	struct arena *arena = arena_new(0);
+	struct reports_summary *s;
+	struct dmarc_received r = aggregate("x", "example.com", TODAY, rows,
+					    2);
+
+	s = reports_summary_new(arena, NOW, 1, NULL, NULL);
+	reports_summary_add(s, &r);
+	reports_summary_finish(s);
+	ck_assert_uint_eq(s->domains[0]->nsources, 1);
+	ck_assert_str_eq(s->domains[0]->sources[0]->ip, "2001:db8::25");
+	ck_assert_uint_eq(s->domains[0]->sources[0]->fail, 9);
 	arena_free(&arena);
 }
 END_TEST
@@ -378,6 +564,10 @@ main(void)
 	tcase_add_test(tc, test_html_hostile);
 	tcase_add_test(tc, test_text_hostile);
 	tcase_add_test(tc, test_text);
+	tcase_add_test(tc, test_many_sources);
+	tcase_add_test(tc, test_many_domains);
+	tcase_add_test(tc, test_rows_bounded_memory);
+	tcase_add_test(tc, test_ip_case);
 	suite_add_tcase(s, tc);
 	failed = harness_run_suite(s);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;

@@ -39,9 +39,12 @@ int xml_check(const unsigned char *s, size_t len, const char **error_r);
 
 /* The same for text that must be shown whatever it holds (an HTML page
  * of untrusted reports): what XML refuses - an invalid UTF-8 sequence,
- * a control character, U+FFFE / U+FFFF - becomes U+FFFD REPLACEMENT
- * CHARACTER (Unicode 15, 3.9 "U+FFFD Substitution of Maximal Subparts"
- * in its simple form: one U+FFFD per refused byte or sequence). */
+ * a control character, U+FFFE / U+FFFF - and what XML carries but would
+ * change how the text around it shows (DEL, the C1 controls, the
+ * bidirectional formatting characters of UAX #9 2) become U+FFFD
+ * REPLACEMENT CHARACTER (Unicode 15, 3.9 "U+FFFD Substitution of
+ * Maximal Subparts" in its simple form: one U+FFFD per refused byte or
+ * sequence). */
 void xml_escape_lossy(struct buf *out, const char *s, size_t len);
 
 #endif
