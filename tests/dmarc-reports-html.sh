@@ -4,15 +4,21 @@
 # Google's (RFC 7489 format, no namespace), Microsoft's (gzip) and an
 # RFC 9990 reporter (namespace) whose org_name, report_id and domains
 # carry markup (<script>document.title='pwned'</script>, <img src=...>,
-# quotes, '&': anyone can mail the rua address, issue #19 "Hostile input
-# is the normal case"), and one about a domain not in ReportDomains,
-# go through `ingest`, `import` and `summary --html`; chromium renders
+# </script><svg onload=...>, quotes, '&', a right-to-left override and
+# a C1 CSI: anyone can mail the rua address, issue #19 "Hostile input is
+# the normal case"), one about a domain not in ReportDomains, and one of
+# 10,000 sources (the page shows the biggest and sums the others: it
+# stays bounded), go through `ingest`, `import` and `summary --html`;
+# chromium renders
 # the page (--dump-dom and --screenshot) and reports-html-check.py
 # compares what it shows with numbers it computes itself from the XML:
-# messages, pass, fail and reports per domain, per source, per day; the
-# report about the other domain counted apart and not summarized; no
-# <script>/<img> element and the title unchanged (the injected script
-# neither exists nor ran); a screenshot that is not blank; the page
+# messages, pass, fail and reports per domain, per shown source, per
+# day, the other sources' sums; the report about the other domain
+# counted apart and not summarized; no <script>/<img> element, no event
+# handler attribute, no svg but the charts, and the title unchanged (the
+# injected script neither exists nor ran); the hostile name shown as
+# text without its bidi/C1 controls; the page under 256 KiB; a
+# screenshot that is not blank; the page
 # made no request (every request goes to a local sink proxy, which a
 # control page proves; chromium's own update/clock/account requests are
 # told apart by host).
@@ -72,6 +78,10 @@ mkdir -p "$work/history" "$work/in"
 cp "$fx"/*.xml "$work/in/"
 # Microsoft sends gzip
 gzip -n "$work/in/microsoft-example.com-20261202.xml"
+python3 "$srcdir/tests/reports-html-check.py" --write-big \
+	"$work/in/big-example.net-20261204.xml" 10000 ||
+	fail "could not write the 10,000-source report"
+cp "$work/in/big-example.net-20261204.xml" "$work/big.xml"
 # reverse names from local data only: no query leaves the machine
 cat > "$work/resolver.conf" <<EOC
 server:
@@ -107,6 +117,11 @@ expect_match "$text" "^1 reports about domains not in ReportDomains, kept apart"
 	"the report about other.example is kept apart"
 expect_no_match "$text" "other\\.example \\(p=" \
 	"other.example is not summarized"
+expect_match "$text" "^ *[0-9]+ +[0-9]+ +[0-9]+  9975 other sources\$" \
+	"the 10,000-source report: 25 sources shown, 9975 summed in one line"
+lines=$(wc -l < "$work/summary.out")
+expect_eq "$([ "$lines" -lt 200 ] && echo short)" short \
+	"the text stays under 200 lines ($lines)"
 expect_no_match "$text" "$(printf '\033')" "no escape character reaches the terminal"
 
 python3 "$srcdir/tests/harness/http-sink.py" "$work/sink.port" \
@@ -137,8 +152,9 @@ run_chromium shot --screenshot="$work/shot.png" "file://$work/page.html"
 
 python3 "$srcdir/tests/reports-html-check.py" --dom "$work/dom.html" \
 	--png "$work/shot.png" --proxy-log "$work/sink.log" \
+	--page "$work/page.html" \
 	--domains example.com,example.net --since 2026-11-28 --days 10 \
-	"$fx"/*.xml > "$work/check.out"
+	"$fx"/*.xml "$work/big.xml" > "$work/check.out"
 rc=$?
 # the checker's lines join ours
 while IFS= read -r line; do

@@ -5,20 +5,26 @@ aggregate report XML (xml.etree; RFC 9990 3.1.1.3 / RFC 7489 appendix C
 elements, with or without the RFC 9990 namespace).
 
   reports-html-check.py --sink-works LOG
-  reports-html-check.py --dom DOM --png PNG --proxy-log LOG
+  reports-html-check.py --write-big FILE N
+  reports-html-check.py --dom DOM --png PNG --proxy-log LOG --page HTML
       --domains D[,D...] --since YYYY-MM-DD --days N XML...
 
 A row passes DMARC when policy_evaluated dkim or spf is "pass"; a row
 counts on the UTC day its report's date_range begins; only reports about
 --domains (or their subdomains) are summarized, the others are counted
-apart.  Prints "ok N - ..." / "not ok N - ..." lines; exit 1 on any
-failure."""
+apart.  A domain's sources are ranked by messages, then by IP; the
+page shows the first TOP_SOURCES and one line summing the others (the
+page stays bounded whatever a report holds).  --write-big writes an
+RFC 9990 report about example.net with N sources (198.18.0.0/15, RFC
+2544), source i sending i + 1 messages, every third passing DKIM.
+Prints "ok N - ..." / "not ok N - ..." lines; exit 1 on any failure."""
 
 import argparse
 import calendar
 import collections
 import gzip
 import html.parser
+import os
 import struct
 import sys
 import time
@@ -26,6 +32,14 @@ import xml.etree.ElementTree as ET
 import zlib
 
 checks = [0, 0]
+# Sources shown per domain (dmarc-reports/reports-summary.h
+# SUMMARY_TOP_SOURCES, the number the page promises in its design).
+TOP_SOURCES = 25
+# Characters that reorder or restyle the text around them (UAX #9 2,
+# C1 controls): a reporter's string must not bring them to the page.
+DISPLAY_CONTROLS = set(chr(c) for c in range(0x7f, 0xa0)) | set(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+    "\u2066\u2067\u2068\u2069")
 
 
 def check(cond, what):
@@ -93,11 +107,35 @@ def expected(files, domains, since, days):
     return dom, other
 
 
+def write_big(path, n):
+    with open(path, "w") as f:
+        f.write('<?xml version="1.0" encoding="UTF-8"?>\n<feedback '
+                'xmlns="urn:ietf:params:xml:ns:dmarc-2.0"><version>1.0'
+                '</version><report_metadata><org_name>Big Reporter'
+                '</org_name><email>dmarc@big.example</email><report_id>'
+                'big-1</report_id><date_range><begin>1796342400</begin>'
+                '<end>1796428799</end></date_range></report_metadata>'
+                '<policy_published><domain>example.net</domain><p>none'
+                '</p></policy_published>\n')
+        for i in range(n):
+            ok = "pass" if i % 3 == 0 else "fail"
+            f.write('<record><row><source_ip>198.18.%d.%d</source_ip>'
+                    '<count>%d</count><policy_evaluated><disposition>none'
+                    '</disposition><dkim>%s</dkim><spf>fail</spf>'
+                    '</policy_evaluated></row><identifiers><header_from>'
+                    'example.net</header_from></identifiers><auth_results>'
+                    '<spf><domain>example.net</domain><result>fail</result>'
+                    '</spf></auth_results></record>\n'
+                    % (i // 250, i % 250, i + 1, ok))
+        f.write("</feedback>\n")
+
+
 class Page(html.parser.HTMLParser):
     """The numbers the page shows: per section (data-domain) the first
     data-k of each key outside tables, per source row (tr.src data-ip)
-    its data-k values, per day group (g data-day) its pass / fail; and
-    every element name and the title."""
+    its data-k values, the others row (tr.others), per day group (g
+    data-day) its pass / fail; every element name, every attribute name,
+    every svg's class, the text, and the title."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -110,10 +148,17 @@ class Page(html.parser.HTMLParser):
         self.other = None
         self.in_title = False
         self.depth_tr = 0
+        self.attrs = collections.Counter()
+        self.svgs = []
+        self.text = []
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         self.tags[tag] += 1
+        for k, _ in attrs:
+            self.attrs[k] += 1
+        if tag == "svg":
+            self.svgs.append(a.get("class"))
         if tag == "title" and self.title is None:
             self.in_title = True
             self.title = ""
@@ -122,8 +167,11 @@ class Page(html.parser.HTMLParser):
                 a["data-domain"], {"top": {}, "src": {}, "day": {}})
         if tag == "tr":
             self.row = None
-            if "src" in (a.get("class") or "").split() and self.cur:
+            cls = (a.get("class") or "").split()
+            if "src" in cls and self.cur:
                 self.row = self.cur["src"].setdefault(a["data-ip"], {})
+            if "others" in cls and self.cur:
+                self.row = self.cur.setdefault("others", {})
             self.depth_tr = 1
         if tag == "g" and "data-day" in a and self.cur is not None:
             self.cur["day"][a["data-day"]] = (int(a["data-pass"]),
@@ -143,6 +191,7 @@ class Page(html.parser.HTMLParser):
             self.cur = None
 
     def handle_data(self, data):
+        self.text.append(data)
         if self.in_title:
             self.title += data
         if self.key is None:
@@ -222,6 +271,9 @@ def png_pixels(path):
 
 
 def main():
+    if sys.argv[1:2] == ["--write-big"]:
+        write_big(sys.argv[2], int(sys.argv[3]))
+        return 0
     if sys.argv[1:2] == ["--sink-works"]:
         # the control page's <img src=http://tracker.example/...>
         log = open(sys.argv[2]).read().split("\n")
@@ -234,6 +286,7 @@ def main():
     ap.add_argument("--dom", required=True)
     ap.add_argument("--png", required=True)
     ap.add_argument("--proxy-log", required=True)
+    ap.add_argument("--page", required=True)
     ap.add_argument("--domains", required=True)
     ap.add_argument("--since", required=True)
     ap.add_argument("--days", type=int, required=True)
@@ -250,6 +303,19 @@ def main():
     check(page.tags["script"] == 0, "no <script> element in the DOM")
     check(page.tags["img"] == 0 and page.tags["iframe"] == 0 and
           page.tags["link"] == 0, "no img / iframe / link element")
+    handlers = sorted(k for k in page.attrs if k.startswith("on"))
+    check(not handlers, "no event handler attribute (%s)" % handlers)
+    check(all(c in ("days", "failing") for c in page.svgs),
+          "every svg is one of the page's charts (%s)"
+          % sorted(set(map(str, page.svgs))))
+    shown = "".join(page.text)
+    check("</script><svg onload=" in shown,
+          "the hostile org_name is shown as text, markup and all")
+    bad = sorted("U+%04X" % ord(c) for c in set(shown) & DISPLAY_CONTROLS)
+    check(not bad, "no bidi or C1 control reaches the page's text (%s)"
+          % bad)
+    size = os.path.getsize(a.page)
+    check(size < 256 * 1024, "the page is %d bytes (< 256 KiB)" % size)
     check(sorted(page.domains) == sorted(want),
           "the domains shown: %s (want %s)" % (sorted(page.domains),
                                                sorted(want)))
@@ -266,12 +332,25 @@ def main():
                         top.get("reports")),
                  (w["total"], w["pass"], w["total"] - w["pass"],
                   w["reports"])))
-        for ip, (n, p) in sorted(w["src"].items()):
+        ranked = sorted(w["src"].items(), key=lambda kv: (-kv[1][0], kv[0]))
+        top, rest = ranked[:TOP_SOURCES], ranked[TOP_SOURCES:]
+        check(sorted(got["src"]) == sorted(ip for ip, _ in top),
+              "%s: the %d sources shown are the biggest (of %d)"
+              % (name, len(got["src"]), len(ranked)))
+        for ip, (n, p) in top:
             r = got["src"].get(ip, {})
             check((r.get("total"), r.get("pass"), r.get("fail")) ==
                   (n, p, n - p), "%s source %s: %s, want %s"
                   % (name, ip, (r.get("total"), r.get("pass"),
                                 r.get("fail")), (n, p, n - p)))
+        o = got.get("others", {})
+        want_o = (len(rest), sum(n for _, (n, _) in rest),
+                  sum(p for _, (_, p) in rest),
+                  sum(n - p for _, (n, p) in rest)) if rest else None
+        got_o = (o.get("sources"), o.get("total"), o.get("pass"),
+                 o.get("fail")) if o else None
+        check(got_o == want_o, "%s: other sources / messages / pass / "
+              "fail %s, want %s" % (name, got_o, want_o))
         days = {d: v for d, v in got["day"].items() if v != (0, 0)}
         check(len(got["day"]) == a.days and
               days == {d: tuple(v) for d, v in w["day"].items()},
