@@ -393,7 +393,11 @@ finish_domain(struct arena *arena, struct summary_domain *d)
 {
 	size_t i;
 
-	qsort(d->sources, d->nsources, sizeof(*d->sources), cmp_total);
+	/* a domain of failure reports only has no sources array (NULL:
+	 * qsort's pointer must not be, C11 7.22.5 1) */
+	if (d->nsources > 0)
+		qsort(d->sources, d->nsources, sizeof(*d->sources),
+		      cmp_total);
 	d->losing = arena_alloc(arena, (d->nsources + 1) * sizeof(*d->losing));
 	for (i = 0; i < d->nsources; i++) {
 		sort_tallies(&d->sources[i]->dkim_domains);
