@@ -235,10 +235,15 @@ sources_table(struct buf *out, const struct summary_domain *d)
 		for (j = 0; j < d->groups[i].nsources; j++)
 			source_row(out, d->groups[i].sources[j]);
 	}
-	if (d->rest.nsources > 0) {
+	if (d->rest.nsources > 0 || d->unkept_rows > 0) {
 		buf_printf(out, "<tr class=\"others\"><td><span data-k=\""
-			   "sources\">%zu</span> other sources</td>"
-			   "<td class=\"n\">", d->rest.nsources);
+			   "sources\">%zu</span> other sources", d->rest.nsources);
+		if (d->unkept_rows > 0)
+			buf_printf(out, " and <span data-k=\"unkept\">%" PRIu64
+				   "</span> rows of sources past the summary's "
+				   "cap (%d sources)", d->unkept_rows,
+				   SUMMARY_MAX_SOURCES);
+		buf_append_str(out, "</td><td class=\"n\">");
 		num(out, "total", d->rest.total);
 		buf_append_str(out, "</td><td class=\"n pass\">");
 		num(out, "pass", d->rest.pass);
@@ -345,6 +350,27 @@ domain_section(struct buf *out, const struct reports_summary *s,
 	buf_append_str(out, "</section>\n");
 }
 
+/* The domains past SUMMARY_MAX_DOMAINS (and those past the cap of
+ * domains kept), summed. */
+static void
+rest_domains(struct buf *out, const struct reports_summary *s)
+{
+	buf_printf(out, "<section class=\"rest\"><h2>Other policy domains"
+		   "</h2><p><span data-k=\"domains\">%zu</span> more policy "
+		   "domains", s->rest_domains.n);
+	if (s->rest_domains.unkept > 0)
+		buf_printf(out, " and <span data-k=\"unkept\">%" PRIu64
+			   "</span> reports about domains past the summary's "
+			   "cap (%d domains)", s->rest_domains.unkept,
+			   SUMMARY_MAX_KEPT_DOMAINS);
+	buf_printf(out, ": <span data-k=\"total\">%" PRIu64 "</span> "
+		   "messages in %" PRIu64 " aggregate reports, %" PRIu64
+		   " pass DMARC; %" PRIu64 " failure reports (dmarc-reports "
+		   "summary --domain shows one).</p></section>\n",
+		   s->rest_domains.total, s->rest_domains.reports,
+		   s->rest_domains.pass, s->rest_domains.failures);
+}
+
 void
 reports_html(const struct reports_summary *s, uint64_t generated,
 	     struct buf *out)
@@ -370,16 +396,8 @@ reports_html(const struct reports_summary *s, uint64_t generated,
 		buf_append_str(out, "<p>No reports in this period.</p>\n");
 	for (i = 0; i < s->ndomains; i++)
 		domain_section(out, s, s->domains[i]);
-	if (s->rest_domains.n > 0)
-		buf_printf(out, "<section class=\"rest\"><h2>Other policy "
-			   "domains</h2><p><span data-k=\"domains\">%zu</span> "
-			   "more policy domains: <span data-k=\"total\">%"
-			   PRIu64 "</span> messages in %" PRIu64 " aggregate "
-			   "reports, %" PRIu64 " pass DMARC; %" PRIu64
-			   " failure reports (dmarc-reports summary --domain "
-			   "shows one).</p></section>\n", s->rest_domains.n,
-			   s->rest_domains.total, s->rest_domains.reports,
-			   s->rest_domains.pass, s->rest_domains.failures);
+	if (s->rest_domains.n > 0 || s->rest_domains.unkept > 0)
+		rest_domains(out, s);
 	if (s->other_reports > 0) {
 		buf_printf(out, "<section class=\"other\"><h2>Other domains"
 			   "</h2><p><span data-k=\"other\">%" PRIu64 "</span> "

@@ -114,10 +114,16 @@ put_sources(struct buf *out, const struct summary_domain *d)
 		for (j = 0; j < g->nsources; j++)
 			put_source(out, g->sources[j]);
 	}
-	if (d->rest.nsources > 0)
+	if (d->rest.nsources > 0 || d->unkept_rows > 0) {
 		buf_printf(out, "      %10" PRIu64 " %10" PRIu64 " %10" PRIu64
-			   "  %zu other sources\n", d->rest.total,
+			   "  %zu other sources", d->rest.total,
 			   d->rest.pass, d->rest.fail, d->rest.nsources);
+		if (d->unkept_rows > 0)
+			buf_printf(out, " and %" PRIu64 " rows of sources past "
+				   "the summary's cap (%d sources)",
+				   d->unkept_rows, SUMMARY_MAX_SOURCES);
+		buf_append_char(out, '\n');
+	}
 }
 
 static void
@@ -224,13 +230,19 @@ reports_summary_text(const struct reports_summary *s, struct buf *out)
 			buf_append_char(out, '\n');
 		put_domain(out, s, s->domains[i]);
 	}
-	if (s->rest_domains.n > 0)
-		buf_printf(out, "\n%zu more policy domains: %" PRIu64
-			   " messages in %" PRIu64 " reports, %" PRIu64
-			   " pass; %" PRIu64 " failure reports (--domain shows "
-			   "one)\n", s->rest_domains.n, s->rest_domains.total,
-			   s->rest_domains.reports, s->rest_domains.pass,
-			   s->rest_domains.failures);
+	if (s->rest_domains.n > 0 || s->rest_domains.unkept > 0) {
+		buf_printf(out, "\n%zu more policy domains", s->rest_domains.n);
+		if (s->rest_domains.unkept > 0)
+			buf_printf(out, " and %" PRIu64 " reports about domains "
+				   "past the summary's cap (%d domains)",
+				   s->rest_domains.unkept,
+				   SUMMARY_MAX_KEPT_DOMAINS);
+		buf_printf(out, ": %" PRIu64 " messages in %" PRIu64
+			   " reports, %" PRIu64 " pass; %" PRIu64 " failure "
+			   "reports (--domain shows one)\n",
+			   s->rest_domains.total, s->rest_domains.reports,
+			   s->rest_domains.pass, s->rest_domains.failures);
+	}
 	if (s->other_reports > 0) {
 		buf_printf(out, "\n%" PRIu64 " reports about domains not in "
 			   "ReportDomains, kept apart (--all shows them):\n",

@@ -126,14 +126,20 @@ domain_get(struct reports_summary *s, const char *pd)
 	return d;
 }
 
+/* The source `ip` of `d`, or NULL past SUMMARY_MAX_SOURCES. */
 static struct summary_source *
-source_get(struct arena *arena, struct summary_domain *d, const char *ip)
+source_get(struct reports_summary *s, struct summary_domain *d,
+	   const char *ip)
 {
+	struct arena *arena = s->arena;
 	char k[SUMMARY_MAX_STRING + 1];
 	struct summary_source *src = reports_index_get(d->by_ip, key(k, ip));
 
 	if (src != NULL)
 		return src;
+	if (s->nsources_kept == SUMMARY_MAX_SOURCES)
+		return NULL;
+	s->nsources_kept++;
 	src = arena_zalloc(arena, sizeof(*src));
 	src->ip = arena_strdup(arena, k);
 	reports_index_put(d->by_ip, src->ip, src);
@@ -225,23 +231,27 @@ add_row(struct reports_summary *s, struct buf *scratch,
 {
 	struct summary_source *src;
 	bool dkim = is_pass(row->dkim), spf = is_pass(row->spf);
+	bool pass = dkim || spf;
 	uint64_t n = row->count;
 
-	src = source_get(s->arena, d, row->source_ip != NULL ?
-			 row->source_ip : "?");
-	src->total += n;
 	d->total += n;
-	if (dkim || spf) {
+	d->pass += pass ? n : 0;
+	d->day_pass[day] += pass ? n : 0;
+	d->day_fail[day] += pass ? 0 : n;
+	src = source_get(s, d, row->source_ip != NULL ? row->source_ip : "?");
+	if (src == NULL) {
+		d->unkept_rows++;
+		d->unkept_total += n;
+		d->unkept_pass += pass ? n : 0;
+		return;
+	}
+	src->total += n;
+	if (pass) {
 		src->pass += n;
-		d->pass += n;
-		d->day_pass[day] += n;
-		if (dkim)
-			src->pass_dkim += n;
-		if (spf)
-			src->pass_spf += n;
+		src->pass_dkim += dkim ? n : 0;
+		src->pass_spf += spf ? n : 0;
 	} else {
 		src->fail += n;
-		d->day_fail[day] += n;
 		tally(s->arena, &src->reasons, fail_reason(scratch, row), n);
 	}
 	if (row->disposition != NULL &&
@@ -287,6 +297,25 @@ add_failure(struct reports_summary *s, struct summary_domain *d,
 	f->delivery_result = keep(s->arena, r->delivery_result);
 }
 
+/* A report about a domain past SUMMARY_MAX_KEPT_DOMAINS. */
+static void
+count_unkept(struct reports_summary *s, const struct dmarc_received *r)
+{
+	size_t i;
+
+	s->rest_domains.unkept++;
+	if (r->kind == DMARC_RECEIVED_FAILURE) {
+		s->rest_domains.failures++;
+		return;
+	}
+	s->rest_domains.reports++;
+	for (i = 0; i < r->nrows; i++) {
+		s->rest_domains.total += r->rows[i].count;
+		if (is_pass(r->rows[i].dkim) || is_pass(r->rows[i].spf))
+			s->rest_domains.pass += r->rows[i].count;
+	}
+}
+
 void
 reports_summary_add(struct reports_summary *s, const struct dmarc_received *r)
 {
@@ -311,6 +340,11 @@ reports_summary_add(struct reports_summary *s, const struct dmarc_received *r)
 	}
 	if (s->only != NULL && !dmarc_domain_eq(pd, s->only))
 		return;
+	d = reports_index_get(s->by_domain, pd);
+	if (d == NULL && s->ndomains == SUMMARY_MAX_KEPT_DOMAINS) {
+		count_unkept(s, r);
+		return;
+	}
 	d = domain_get(s, pd);
 	if (r->kind == DMARC_RECEIVED_FAILURE) {
 		add_failure(s, d, r);
@@ -520,6 +554,9 @@ group_domain(struct arena *arena, struct summary_domain *d)
 		d->rest.pass += d->sources[i]->pass;
 		d->rest.fail += d->sources[i]->fail;
 	}
+	d->rest.total += d->unkept_total;
+	d->rest.pass += d->unkept_pass;
+	d->rest.fail += d->unkept_total - d->unkept_pass;
 }
 
 void

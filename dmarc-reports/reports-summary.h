@@ -51,6 +51,13 @@ struct reports_index;
  * a ReportDomain (or, with --all, of anything); the rest are summed in
  * one line, so the page and the PTR lookups stay bounded. */
 #define SUMMARY_MAX_DOMAINS 50
+/* What the summary keeps in memory, whatever the reports hold: distinct
+ * sources over all domains (about 1 KB each: a 100,000-row report of
+ * distinct addresses fits twice), and policy domains; the rows of a
+ * source past the cap are summed in its domain's `rest` (unkept), the
+ * reports about a domain past the cap in rest_domains (unkept). */
+#define SUMMARY_MAX_SOURCES 200000
+#define SUMMARY_MAX_KEPT_DOMAINS 1000
 
 struct summary_tally {
 	const char *what;
@@ -111,8 +118,10 @@ struct summary_domain {
 	struct summary_group *groups;
 	size_t ngroups, nshown;
 	/* the sources after the shown ones, summed (name NULL, no
-	 * sources array; nsources counts them) */
+	 * sources array; nsources counts them), with the unkept rows */
 	struct summary_group rest;
+	/* rows of sources past SUMMARY_MAX_SOURCES, summed */
+	uint64_t unkept_rows, unkept_total, unkept_pass;
 	struct summary_failure *failures;
 	size_t nfailures;
 	uint64_t failures_total;
@@ -133,6 +142,7 @@ struct reports_summary {
 	struct {
 		size_t n;
 		uint64_t reports, total, pass, failures;
+		uint64_t unkept; /* reports past SUMMARY_MAX_KEPT_DOMAINS */
 	} rest_domains;
 	/* private */
 	struct arena *arena;
@@ -140,6 +150,7 @@ struct reports_summary {
 	const char *only;
 	struct reports_index *by_domain;
 	size_t domains_cap;
+	size_t nsources_kept;
 };
 
 /* A summary of the `ndays` UTC days ending with the one holding `now`.

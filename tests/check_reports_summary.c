@@ -502,6 +502,65 @@ START_TEST(test_rows_bounded_memory)
 }
 END_TEST
 
+/* Memory has a ceiling whatever the reports hold: SUMMARY_MAX_SOURCES
+ * distinct sources kept (the rows of the others summed, every message
+ * still counted), SUMMARY_MAX_KEPT_DOMAINS domains (the reports about
+ * others summed). */
+START_TEST(test_caps)
+{
+	enum { N = SUMMARY_MAX_SOURCES + 10000 };
+	struct dmarc_received_row *rows = calloc(N, sizeof(*rows));
+	char (*ips)[40] = calloc(N, sizeof(*ips));
+	struct dmarc_received_row one = {"192.0.2.1", 3, "none", "pass",
+		"fail", NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, 0};
+	struct arena *arena = arena_new(0);
+	struct reports_summary *s;
+	struct dmarc_received r;
+	const struct summary_domain *d;
+	uint64_t shown = 0;
+	unsigned int i;
+	char name[64];
+
+	for (i = 0; i < N; i++) {
+		snprintf(ips[i], sizeof(ips[i]), "2001:db8::%x:%x", i >> 16,
+			 i & 0xffff);
+		rows[i].source_ip = ips[i];
+		rows[i].count = 2;
+		rows[i].dkim = rows[i].spf = i % 2 == 0 ? "pass" : "fail";
+	}
+	s = reports_summary_new(arena, NOW, 7, NULL, NULL);
+	r = aggregate("x", "example.com", TODAY, rows, N);
+	reports_summary_add(s, &r);
+	for (i = 1; i <= SUMMARY_MAX_KEPT_DOMAINS; i++) {
+		snprintf(name, sizeof(name), "d%u.example", i);
+		r = aggregate("x", name, TODAY, &one, 1);
+		reports_summary_add(s, &r);
+	}
+	reports_summary_finish(s);
+	reports_summary_group(s);
+	ck_assert_uint_eq(s->rest_domains.unkept, 1);
+	ck_assert_uint_eq(s->ndomains, SUMMARY_MAX_DOMAINS);
+	ck_assert_uint_eq(s->rest_domains.n,
+			  SUMMARY_MAX_KEPT_DOMAINS - SUMMARY_MAX_DOMAINS);
+	/* 949 cut domains of 3 messages and the one past the cap */
+	ck_assert_uint_eq(s->rest_domains.total, 3 * (s->rest_domains.n + 1));
+	ck_assert_uint_eq(s->rest_domains.pass, s->rest_domains.total);
+	d = s->domains[s->ndomains - 1];	/* "d..." < "example.com" */
+	ck_assert_str_eq(d->domain, "example.com");
+	ck_assert_uint_eq(d->nsources, SUMMARY_MAX_SOURCES);
+	ck_assert_uint_eq(d->unkept_rows, 10000);
+	ck_assert_uint_eq(d->total, 2 * (uint64_t)N);
+	ck_assert_uint_eq(d->pass, (uint64_t)N);
+	for (i = 0; i < d->nshown; i++)
+		shown += d->sources[i]->total;
+	ck_assert_uint_eq(shown + d->rest.total, d->total);
+	ck_assert_uint_eq(d->rest.fail + d->rest.pass, d->rest.total);
+	arena_free(&arena);
+	free(rows);
+	free(ips);
+}
+END_TEST
+
 /* One source whatever the case of its IPv6 hex digits (RFC 5952 4.3). */
 START_TEST(test_ip_case)
 {
@@ -568,6 +627,7 @@ main(void)
 	tcase_add_test(tc, test_many_domains);
 	tcase_add_test(tc, test_rows_bounded_memory);
 	tcase_add_test(tc, test_ip_case);
+	tcase_add_test(tc, test_caps);
 	suite_add_tcase(s, tc);
 	failed = harness_run_suite(s);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
