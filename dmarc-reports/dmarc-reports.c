@@ -7,6 +7,8 @@
  *   dmarc-reports [-c FILE] show
  *   dmarc-reports [-c FILE] [-v] ingest [--out DIR] FILE|DIR...
  *   dmarc-reports [-c FILE] received [--json] [--domain D] [--since DATE]
+ *   dmarc-reports [-c FILE] [--now UNIX] summary [--domain D] [--days N]
+ *                 [--all] [--html FILE]
  *
  * Exit 0 when everything went through, 1 when something failed (logged;
  * failed reports are retried by the next send), 2 on a usage or
@@ -40,6 +42,9 @@ usage(FILE *fp)
 		"FILE|DIR...\n"
 		"       " PROGNAME " [-c FILE] received [--json] [--domain D] "
 		"[--since DATE]\n"
+		"       " PROGNAME " [-c FILE] [--now UNIX] summary "
+		"[--domain D] [--days N]\n"
+		"                     [--all] [--html FILE]\n"
 		"  -c FILE     configuration (default " DMARC_REPORTS_CONF ")\n"
 		"  -v          log what is done, not only problems\n"
 		"  --now UNIX  act as at this time (tests, replays)\n"
@@ -56,11 +61,17 @@ usage(FILE *fp)
 		"              --since YYYY-MM-DD or seconds since 1970\n"
 		"  --out DIR   write each report message to DIR/NAME.eml "
 		"instead of\n"
-		"              running ReportCommand\n");
+		"              running ReportCommand\n"
+		"  summary     what the received reports say, per policy "
+		"domain\n"
+		"  --domain D  only the reports about D (received, summary)\n"
+		"  --days N    the last N days, today included (default 30)\n"
+		"  --all       every domain, not only ReportDomains\n"
+		"  --html FILE also write the summary as a web page\n");
 }
 
 enum opt { OPT_CONF, OPT_VERBOSE, OPT_NOW, OPT_OUT, OPT_JSON, OPT_DOMAIN,
-	   OPT_SINCE };
+	   OPT_SINCE, OPT_DAYS, OPT_ALL, OPT_HTML };
 static const struct progopt_def opts[] = {
 	[OPT_CONF] = {"-c", 1},
 	[OPT_VERBOSE] = {"-v", 0},
@@ -69,6 +80,9 @@ static const struct progopt_def opts[] = {
 	[OPT_JSON] = {"--json", 0},
 	[OPT_DOMAIN] = {"--domain", 1},
 	[OPT_SINCE] = {"--since", 1},
+	[OPT_DAYS] = {"--days", 1},
+	[OPT_ALL] = {"--all", 0},
+	[OPT_HTML] = {"--html", 1},
 	{NULL, 0},
 };
 
@@ -78,7 +92,30 @@ struct args {
 	uint64_t now, since;
 	char **paths; /* ingest's */
 	int npaths;
+	struct reports_summary_args summary; /* its domain is `domain` */
+	bool summary_opts;	/* --days, --all or --html given */
 };
+
+/* The default period of `summary` and its bounds, in days. */
+#define SUMMARY_DEFAULT_DAYS 30
+#define SUMMARY_LONGEST_DAYS 3660
+
+static int
+parse_days(const char *val, unsigned int *days_r)
+{
+	unsigned long long n;
+	char *end;
+
+	n = strtoull(val, &end, 10);
+	if (*val < '0' || *val > '9' || *end != '\0' || n == 0 ||
+	    n > SUMMARY_LONGEST_DAYS) {
+		fprintf(stderr, PROGNAME ": --days %s: want 1 to %d\n", val,
+			SUMMARY_LONGEST_DAYS);
+		return -1;
+	}
+	*days_r = (unsigned int)n;
+	return 0;
+}
 
 /* --since: YYYY-MM-DD (UTC midnight) or seconds since 1970. */
 static int
@@ -106,7 +143,7 @@ static bool
 is_command(const char *arg)
 {
 	static const char *const commands[] = {"import", "send", "show",
-					       "ingest", "received"};
+					       "ingest", "received", "summary"};
 
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(arg, commands[i]) == 0)
@@ -119,11 +156,16 @@ static bool
 options_fit(const struct args *a)
 {
 	bool ingest = strcmp(a->command, "ingest") == 0,
-	     received = strcmp(a->command, "received") == 0;
+	     received = strcmp(a->command, "received") == 0,
+	     summary = strcmp(a->command, "summary") == 0;
 
 	if (a->out != NULL && !ingest && strcmp(a->command, "send") != 0)
 		return false;
-	if ((a->json || a->domain != NULL || a->since != 0) && !received)
+	if ((a->json || a->since != 0) && !received)
+		return false;
+	if (a->domain != NULL && !received && !summary)
+		return false;
+	if (a->summary_opts && !summary)
 		return false;
 	return ingest ? a->npaths > 0 : a->npaths == 0;
 }
@@ -143,6 +185,19 @@ parse_args(int argc, char **argv, struct args *a)
 		case OPT_OUT: a->out = val; continue;
 		case OPT_JSON: a->json = true; continue;
 		case OPT_DOMAIN: a->domain = val; continue;
+		case OPT_ALL:
+			a->summary.all = true;
+			a->summary_opts = true;
+			continue;
+		case OPT_HTML:
+			a->summary.html = val;
+			a->summary_opts = true;
+			continue;
+		case OPT_DAYS:
+			if (parse_days(val, &a->summary.days) < 0)
+				return -1;
+			a->summary_opts = true;
+			continue;
 		case OPT_SINCE:
 			if (parse_since(val, &a->since) < 0)
 				return -1;
@@ -198,6 +253,7 @@ main(int argc, char **argv)
 	if (progopt_version_help(argc, argv, PROGNAME, usage))
 		return 0;
 	memset(&a, 0, sizeof(a));
+	a.summary.days = SUMMARY_DEFAULT_DAYS;
 	if (parse_args(argc, argv, &a) < 0)
 		return 2;
 	memset(&r, 0, sizeof(r));
@@ -232,6 +288,10 @@ main(int argc, char **argv)
 		ret = reports_show(&r);
 	else if (strcmp(a.command, "received") == 0)
 		ret = reports_received(&r, a.json, a.domain, a.since);
+	else if (strcmp(a.command, "summary") == 0) {
+		a.summary.domain = a.domain;
+		ret = reports_summary_cmd(&r, &a.summary);
+	}
 	else
 		ret = reports_send(&r, a.out);
 	reports_db_close(&r.db);

@@ -17,6 +17,7 @@
  *                     database
  *   reports-received.c `received`: the received reports, JSON or a table
  *   reports-json.c    the JSON writer
+ *   reports-summary-cmd.c  `summary`: what received reports say
  *
  * Memory: one arena for the settings, lives as long as the process.
  */
@@ -46,6 +47,9 @@ struct reports_settings {
 	const char *report_command;  /* ReportCommand */
 	unsigned int interval_ms;    /* Interval (CONF_TIME) */
 	bool syslog;		     /* Syslog */
+	/* ReportDomains: the domains whose received reports `summary`
+	 * shows (NULL-terminated), or NULL: every domain */
+	const char *const *report_domains;
 };
 
 struct reports {
@@ -86,6 +90,17 @@ int reports_ingest(struct reports *r, char **paths, int npaths,
 /* `received [--json] [--domain D] [--since T]`: on stdout; 0, or -1. */
 int reports_received(struct reports *r, bool json, const char *domain,
 		     uint64_t since);
+
+/* `summary` (reports-summary-cmd.c). */
+struct reports_summary_args {
+	const char *domain;	/* --domain, or NULL */
+	unsigned int days;	/* --days */
+	bool all;		/* --all: not only ReportDomains */
+	const char *html;	/* --html FILE, or NULL */
+};
+/* The text on stdout, the page into args->html: 0, or -1 (logged). */
+int reports_summary_cmd(struct reports *r,
+			const struct reports_summary_args *args);
 
 /* The UTC-aligned start of the period holding `t`. */
 uint64_t reports_period(const struct reports *r, uint64_t t);

@@ -9,6 +9,8 @@
  * invalid UTF-8 sequence (overlong, surrogate, above U+10FFFF,
  * truncated) and U+FFFE / U+FFFF are refused: XML cannot carry them.
  *
+ * xml_escape_lossy() replaces those instead of refusing them.
+ *
  * Memory: appends to the caller's buffer.
  */
 #ifndef MA_XML_H
@@ -34,5 +36,15 @@ bool xml_is_char(uint32_t cp);
 /* 0 if s[0..len) is valid UTF-8 of XML Chars only, or -1 with a static
  * *error_r. */
 int xml_check(const unsigned char *s, size_t len, const char **error_r);
+
+/* The same for text that must be shown whatever it holds (an HTML page
+ * of untrusted reports): what XML refuses - an invalid UTF-8 sequence,
+ * a control character, U+FFFE / U+FFFF - and what XML carries but would
+ * change how the text around it shows (DEL, the C1 controls, the
+ * bidirectional formatting characters of UAX #9 2) become U+FFFD
+ * REPLACEMENT CHARACTER (Unicode 15, 3.9 "U+FFFD Substitution of
+ * Maximal Subparts" in its simple form: one U+FFFD per refused byte or
+ * sequence). */
+void xml_escape_lossy(struct buf *out, const char *s, size_t len);
 
 #endif
