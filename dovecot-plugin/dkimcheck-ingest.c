@@ -38,6 +38,7 @@ struct dkimcheck_ingest {
 	dkimcheck_log_func_t *log;
 	void *log_context;
 	struct dkimcheck_ingest_counts counts;
+	uint64_t pushed;
 };
 
 /* `s` (untrusted) as a printable log field: "-" when absent. */
@@ -154,11 +155,13 @@ dkimcheck_ingest_new(const char *dir, uint64_t now, dkimcheck_log_func_t *fn,
 	return in;
 }
 
-void
+bool
 dkimcheck_ingest_push(struct dkimcheck_ingest *in, const void *data,
 		      size_t len)
 {
 	msgauth_ingest_feed(in->ingest, data, len);
+	in->pushed += len;
+	return in->pushed < DKIMCHECK_INGEST_MAX_MESSAGE;
 }
 
 void

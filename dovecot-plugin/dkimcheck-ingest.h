@@ -27,6 +27,7 @@
 #ifndef DKIMCHECK_INGEST_H
 #define DKIMCHECK_INGEST_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "dkimcheck-verify.h"
@@ -47,8 +48,9 @@ struct dkimcheck_ingest_counts {
 struct dkimcheck_ingest *
 dkimcheck_ingest_new(const char *dir, uint64_t now, dkimcheck_log_func_t *fn,
 		     void *context);
-/* The next piece of the message as received. */
-void dkimcheck_ingest_push(struct dkimcheck_ingest *in, const void *data,
+/* The next piece of the message as received.  Returns whether more is
+ * looked at (false: the rest of the message need not be read). */
+bool dkimcheck_ingest_push(struct dkimcheck_ingest *in, const void *data,
 			   size_t len);
 /* The end of the message: the reports still pending are stored. */
 void dkimcheck_ingest_finish(struct dkimcheck_ingest *in,

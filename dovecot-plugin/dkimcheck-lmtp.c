@@ -378,7 +378,8 @@ dkimcheck_ingest_run(struct dkimcheck_client *dclient)
 	struct event *event;
 	const unsigned char *data;
 	size_t size;
-	int ret;
+	bool more = TRUE;
+	int ret = -1;
 
 	if (dclient->ingest_user == NULL)
 		return;
@@ -401,13 +402,14 @@ dkimcheck_ingest_run(struct dkimcheck_client *dclient)
 	in = dkimcheck_ingest_new(dclient->ingest_dir, (uint64_t)ioloop_time,
 				  dkimcheck_ingest_log, event);
 	i_stream_seek(input, 0);
-	while ((ret = i_stream_read_more(input, &data, &size)) > 0) {
+	/* the rest of a message beyond what ingest looks at is not read */
+	while (more && (ret = i_stream_read_more(input, &data, &size)) > 0) {
 		if (size > DKIMCHECK_READ_CHUNK)
 			size = DKIMCHECK_READ_CHUNK;
-		dkimcheck_ingest_push(in, data, size);
+		more = dkimcheck_ingest_push(in, data, size);
 		i_stream_skip(input, size);
 	}
-	if (ret == 0 || input->stream_errno != 0) {
+	if (more && (ret == 0 || input->stream_errno != 0)) {
 		e_warning(event, "read(%s) failed: %s: no report is read",
 			  i_stream_get_name(input),
 			  ret == 0 ? "stream would block" :
