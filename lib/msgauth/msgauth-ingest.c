@@ -85,7 +85,7 @@ msgauth_ingest_limits_default(struct msgauth_ingest_limits *l)
 {
 	l->max_message = 64 * 1024 * 1024;
 	l->max_unpacked = 256 * 1024 * 1024;
-	l->max_ratio = 1000;
+	l->max_ratio = 200;
 	l->max_reports = 32;
 	l->max_rows = 1000000;
 }
