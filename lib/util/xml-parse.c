@@ -590,7 +590,7 @@ xml_parse_next(struct xml_parse *x, struct xml_event *ev)
 		return;
 	}
 	while (x->error == NULL) {
-		p = (const unsigned char *)x->in.data + x->pos;
+		p = (const unsigned char *)buf_cstr(&x->in) + x->pos;
 		n = x->in.len - x->pos;
 		if (!x->started && n < 3 && x->pend_len > 0 && fill(x))
 			continue;
