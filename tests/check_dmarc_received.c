@@ -420,6 +420,10 @@ static const struct {
 	  "</feedback>", NULL, "row count is not a number" },
 	{ "<feedback>" META "<record><row><count>-1</count></row></record>"
 	  "</feedback>", NULL, "row count is not a number" },
+	/* xs:integer's lexical form (XML Schema 1.1 part 2, 3.4.13): a
+	 * '+' and leading zeros, beyond the 20 digits of a 64-bit value */
+	{ "<feedback>" META "<record><row><count>+000000000000000000000001"
+	  "</count></row></record></feedback>", "rfc7489", NULL },
 	{ "<feedback>" META "<record><row></row></record></feedback>", NULL,
 	  "record without a count" },
 	{ "<feedback><report_metadata><date_range><begin>x</begin>"

@@ -244,6 +244,9 @@ start(struct dmarc_report_parse *p, const struct xml_event *ev)
 	return 0;
 }
 
+/* A count, begin or end: RFC 9990's schema types them xs:integer, whose
+ * lexical form (XML Schema 1.1 part 2, 3.4.13) allows a '+' and leading
+ * zeros; a negative one is refused, and the value must fit 64 bits. */
 static bool
 number(const struct sp_slice *v, uint64_t *n_r)
 {
@@ -251,6 +254,8 @@ number(const struct sp_slice *v, uint64_t *n_r)
 
 	sp_init(&sp, v->p, v->len);
 	(void)sp_char(&sp, '+');
+	while (sp_left(&sp) > 1 && sp_peek(&sp) == '0')
+		(void)sp_char(&sp, '0');
 	return sp_uint(&sp, 20, UINT64_MAX, n_r) && sp_eof(&sp);
 }
 
