@@ -4,7 +4,9 @@
  * base64 text/xml attachment, as application/octet-stream, as the whole
  * body, two in one message; a DOCTYPE (XXE) attachment refused while
  * the good one beside it is read (issue #19: hostile input is the
- * normal case); a part labelled as a report that is none refused, a
+ * normal case); multiparts nested too deep, a one-line base64 report,
+ * an attachment without its closing boundary; a message over
+ * max_message; a part labelled as a report that is none refused, a
  * human-readable part passed over; an ARF failure report (RFC 6591
  * 3.1 / appendix B) with the reported Subject and Message-ID and a
  * stable id; the same results byte by byte; msgauth_ingest_store's
@@ -219,6 +221,119 @@ START_TEST(test_hostile_beside_good)
 }
 END_TEST
 
+/* Hostile MIME around reports (issue #19: anyone can mail the rua
+ * address): 40 nested multiparts with a report at the bottom (the
+ * walker follows 16: before this test the part was passed over with
+ * nothing said; now refused with a reason), while a good report beside
+ * them is read; a report whose base64 is one line of 20 KB (longer than
+ * MSG_MIME_MAX_LINE, decoded in pieces) is read whole; an attachment
+ * whose closing boundary never comes (the message ends inside it) is
+ * refused, not taken as whole. */
+START_TEST(test_hostile_mime)
+{
+	static const char head[] = "From: r@receiver.example\r\n"
+				   "MIME-Version: 1.0\r\n";
+	const char *xml = REPORT_XML("id-7");
+	struct buf m = BUF_INIT, big = BUF_INIT;
+	struct got g;
+	char *b64;
+
+	buf_append_str(&m, head);
+	buf_append_str(&m, "Content-Type: multipart/mixed; boundary=top\r\n"
+		       "\r\n--top\r\nContent-Type: text/xml\r\n\r\n");
+	buf_append_str(&m, xml);
+	buf_append_str(&m, "\r\n--top\r\n");
+	for (int i = 0; i < 40; i++)
+		buf_printf(&m, "Content-Type: multipart/mixed; boundary=n%d"
+			   "\r\n\r\n--n%d\r\n", i, i);
+	buf_append_str(&m, "Content-Type: text/xml\r\n\r\n");
+	buf_append_str(&m, REPORT_XML("id-deep"));
+	for (int i = 40; i-- > 0;)
+		buf_printf(&m, "\r\n--n%d--", i);
+	buf_append_str(&m, "\r\n--top--\r\n");
+	ingest(m.data, m.len, 100000, 1700100000, &g);
+	harness_assert_str("nested: the good one", buf_cstr(&g.ids),
+			   AGG_ID("id-7"));
+	ck_assert_msg(g.refused == 1 &&
+		      strstr(buf_cstr(&g.reasons), "nested deeper") != NULL,
+		      "nested: refused %u: %s", g.refused,
+		      buf_cstr(&g.reasons));
+	got_free(&g);
+
+	/* one 20 KB base64 line: the report and 300 more records */
+	buf_append(&big, xml, strstr(xml, "</feedback>") - xml);
+	for (int i = 0; i < 300; i++)
+		buf_printf(&big, "<record><row><source_ip>10.0.%d.%d"
+			   "</source_ip><count>1</count><policy_evaluated>"
+			   "<disposition>none</disposition><dkim>pass</dkim>"
+			   "<spf>pass</spf></policy_evaluated></row>"
+			   "<identifiers><header_from>example.com"
+			   "</header_from></identifiers><auth_results><spf>"
+			   "<domain>example.com</domain><result>pass</result>"
+			   "</spf></auth_results></record>\n", i / 256,
+			   i % 256);
+	buf_append_str(&big, "</feedback>\n");
+	b64 = malloc(BASE64_ENCODED_LEN(big.len) + 1);
+	base64_encode((const unsigned char *)big.data, big.len, b64);
+	ck_assert_msg(strlen(b64) > 20000, "line of %zu", strlen(b64));
+	buf_reset(&m);
+	buf_append_str(&m, head);
+	buf_printf(&m, "Content-Type: application/xml\r\nContent-Transfer-"
+		   "Encoding: base64\r\n\r\n%s\r\n", b64);
+	for (size_t step = 1; step <= 100000; step *= 317) {
+		ingest(m.data, m.len, step, 1700100000, &g);
+		ck_assert_msg(g.reports == 1 && g.refused == 0 &&
+			      strstr(buf_cstr(&g.ids), "|id-7|") != NULL &&
+			      strstr(buf_cstr(&g.ids), "|302]") != NULL,
+			      "long line, step %zu: %s %s", step,
+			      buf_cstr(&g.ids), buf_cstr(&g.reasons));
+		got_free(&g);
+	}
+
+	/* no closing boundary: the message ends inside the attachment */
+	buf_reset(&m);
+	buf_append_str(&m, head);
+	buf_printf(&m, "Content-Type: multipart/mixed; boundary=b\r\n\r\n"
+		   "--b\r\nContent-Type: text/xml\r\n\r\n%s", xml);
+	ingest(m.data, m.len, 100000, 1700100000, &g);
+	ck_assert_msg(g.reports == 0 && g.refused == 1 &&
+		      strstr(buf_cstr(&g.reasons), "ended inside") != NULL,
+		      "no end boundary: %u, %s", g.reports,
+		      buf_cstr(&g.reasons));
+	got_free(&g);
+	free(b64);
+	buf_free(&big);
+	buf_free(&m);
+}
+END_TEST
+
+/* A message over max_message: the rest is not read, and that is said
+ * (before, the message was cut without a word). */
+START_TEST(test_max_message)
+{
+	static const char msg[] = "From: r@receiver.example\r\n"
+				  "Subject: report\r\n\r\n" REPORT_XML("id-8");
+	struct msgauth_ingest_limits l;
+	struct msgauth_ingest *in;
+	struct got g;
+
+	memset(&g, 0, sizeof(g));
+	msgauth_ingest_limits_default(&l);
+	l.max_message = 300;
+	in = msgauth_ingest_new(&l, 1700100000, on_report, on_refused, &g);
+	for (size_t off = 0; off < sizeof(msg) - 1; off += 100)
+		msgauth_ingest_feed(in, msg + off, sizeof(msg) - 1 - off < 100 ?
+				    sizeof(msg) - 1 - off : 100);
+	ck_assert_msg(msgauth_ingest_finish(in) == 0, "a report");
+	msgauth_ingest_free(&in);
+	ck_assert_msg(strstr(buf_cstr(&g.reasons), "[message: larger than "
+			     "max_message") != NULL &&
+		      strstr(buf_cstr(&g.reasons) + 1, "[message:") == NULL,
+		      "reasons: %s", buf_cstr(&g.reasons));
+	got_free(&g);
+}
+END_TEST
+
 /* RFC 6591 appendix B.1's shape: an auth-failure report for a DKIM
  * failure, with the reported message's header. */
 static const char arf[] =
@@ -367,6 +482,8 @@ main(void)
 	tcase_add_test(tc, test_attachment_shapes);
 	tcase_add_test(tc, test_whole_body);
 	tcase_add_test(tc, test_hostile_beside_good);
+	tcase_add_test(tc, test_hostile_mime);
+	tcase_add_test(tc, test_max_message);
 	tcase_add_test(tc, test_failure_report);
 	tcase_add_test(tc, test_not_reports);
 	tcase_add_test(tc, test_store);

@@ -4,7 +4,8 @@
 #  - the report fixtures (tests/fixtures/reports-in) wrapped into messages
 #    in the shapes reporters send (tests/reports-ingest-eml.py, Python's
 #    email module: Google's zip as the whole message, Microsoft's gzip,
-#    Yahoo's zip, Fastmail's gzip with an RFC 2231 name, a zip as
+#    Yahoo's zip, Mail.Ru's zip (elements in alphabetical order),
+#    Fastmail's gzip with an RFC 2231 name, a zip as
 #    octet-stream, a gzip named .zip, two attachments, the XML as the
 #    body, an RFC 2047 name, an ARF failure report), read from a Maildir,
 #    an mbox and single files, imported into SQLite and into a real
@@ -15,6 +16,9 @@
 #  - import is idempotent: everything ingested again and imported again
 #    counts once (keyed by reporter and report id; a failure report by
 #    the hash of its text);
+#  - a message of a few MB with a 100,000-row zipped report (in lines and
+#    on one base64 line) stored whole within the limit below; 40 nested
+#    multiparts and a 50 MB base64 line refused with their reasons;
 #  - hostile attachments (zip and gzip bombs, XXE, billion laughs,
 #    invalid UTF-8, truncated archives) in one message beside a good
 #    report: each refused with its reason, the good one stored, within
@@ -108,7 +112,7 @@ rc=$(run mbox -c "$work/sqlite.conf" -v ingest "$work/mbox")
 expect_eq "$rc" 0 "ingest an mbox"
 expect_eq "$(grep -c 'report .* stored' "$work/mbox.err")" 4 "mbox: 3 messages, 4 reports"
 rc=$(run files -c "$work/sqlite.conf" -v ingest "$work/eml/rfc9990.eml" \
-	"$work/eml/encoded-name.eml" "$work/eml/failure.eml" "$work/eml/hostile.eml")
+	"$work/eml/encoded-name.eml" "$work/eml/mailru.eml" "$work/eml/failure.eml" "$work/eml/hostile.eml")
 expect_eq "$rc" 0 "ingest single files"
 bounded files "hostile attachments"
 for reason in 'bomb.zip: refused: compression ratio' 'bomb.xml.gz: refused: compression ratio' \
@@ -120,12 +124,45 @@ done
 expect_match "$(grep hostile "$work/files.err")" "aggregate report 4718370216395731712 from google.com .* stored" \
 	"the good report beside the hostile ones is stored"
 n_files=$(ls "$work/hist" | grep -c '\.rcvd$')
-expect_eq "$n_files" 12 "12 reports stored as .rcvd files"
+expect_eq "$n_files" 13 "13 reports stored as .rcvd files"
 # the bare fixtures too (--out)
 mkdir -p "$work/bare"
 rc=$(run bare -c "$work/sqlite.conf" ingest --out "$work/bare" "$fx/google.zip" "$fx/microsoft.xml.gz" "$fx/yahoo.xml")
 expect_eq "$rc" 0 "ingest bare .zip/.xml.gz/.xml files into --out"
 expect_eq "$(ls "$work/bare" | grep -c '\.rcvd$')" 3 "bare files: 3 reports"
+# a message of a few MB holding a 100,000-row zipped report (68 MB of
+# XML), once in 76-column base64 and once on one line: stored whole
+# within the limit, every row and count as the generator wrote them;
+# hostile MIME around reports: 40 nested multiparts, a 50 MB base64
+# line that decodes to no zip: refused with a reason, within the limit
+mkdir -p "$work/big" "$work/bigout"
+set -- $(python3 "$srcdir/tests/reports-in-big.py" "$work/big/big.xml.gz" 100000)
+big_rows=$1 big_sum=$2
+python3 "$srcdir/tests/reports-ingest-big.py" "$work/big/big.xml.gz" "$work/big" ||
+	{ echo "FAIL: reports-ingest-big.py"; exit 1; }
+for f in big oneline; do
+	rc=$(run "$f" -c "$work/sqlite.conf" -v ingest --out "$work/bigout" "$work/big/$f.eml")
+	expect_eq "$rc" 0 "$f.eml ($(wc -c < "$work/big/$f.eml") octets): ingest"
+	bounded "$f" "$f.eml: 100,000-row zipped report"
+	expect_match "$(cat "$work/$f.err")" "$f\.eml: aggregate report big-1 from big\.example .* stored" \
+		"$f.eml: the report stored"
+done
+for r in "$work"/bigout/*.rcvd; do
+	expect_eq "$(awk '/^row /{ for (i = 2; i <= NF; i++) if ($i ~ /^n=/) { rows++; sum += substr($i, 3) } }
+		END { printf "%d %d", rows, sum }' "$r")" "$big_rows $big_sum" \
+		"$(basename "$r"): rows and the sum of their counts as the generator wrote them"
+done
+expect_eq "$(ls "$work/bigout" | grep -c '\.rcvd$')" 2 "two big reports stored"
+rc=$(run nested -c "$work/sqlite.conf" -v ingest --out "$work/bigout" "$work/big/nested.eml")
+expect_eq "$rc" 0 "nested.eml: ingest"
+expect_match "$(cat "$work/nested.err")" "nested\.eml: multipart/mixed: refused: multiparts nested deeper" \
+	"40 nested multiparts: refused with the reason"
+rc=$(run longline -c "$work/sqlite.conf" -v ingest --out "$work/bigout" "$work/big/longline.eml")
+expect_eq "$rc" 0 "longline.eml: ingest"
+bounded longline "a 50 MB base64 line"
+expect_match "$(cat "$work/longline.err")" "longline\.eml: long\.zip: refused: neither zip, gzip nor XML" \
+	"a 50 MB base64 line: refused with the reason"
+rm -rf "$work/big"
 cp -r "$work/hist" "$work/hist-pg"
 
 check_db() { # CONF WHAT
@@ -142,8 +179,8 @@ check_db() { # CONF WHAT
 	rc=$(db import2 -c "$1" import)
 	expect_eq "$rc" 0 "$2: second import"
 	rc=$(db received2 -c "$1" received --json)
-	expect_eq "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$work/received2.out")" 6 \
-		"$2: 6 reports (5 aggregate, 1 failure), each once"
+	expect_eq "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$work/received2.out")" 7 \
+		"$2: 7 reports (6 aggregate, 1 failure), each once"
 	out=$(python3 "$srcdir/tests/reports-ingest-check.py" "$fx" "$work/manifest" "$work/received2.out")
 	expect_eq "$?" 0 "$2: still each once and equal to the XML"
 	rc=$(db dom -c "$1" received --json --domain other.example)

@@ -216,6 +216,8 @@ header_done(struct msg_mime *m)
 		msg_mime_param_get(m->ct_params, m->n_ct_params, "name");
 	m->part.disposition = m->disposition;
 	m->part.encoding = m->enc;
+	m->part.too_deep = strncmp(type, "multipart/", 10) == 0 &&
+		b != NULL && *b != '\0' && m->nlevels >= m->limits.max_depth;
 	if (m->nlevels > 0) {
 		m->part.parent_type = m->levels[m->nlevels - 1].type;
 		m->part.report_type = m->levels[m->nlevels - 1].report_type;

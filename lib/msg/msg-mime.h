@@ -62,6 +62,8 @@ struct msg_mime_part {
 	enum msg_mime_encoding encoding;
 	bool invalid_encoding;	/* base64 with characters outside the
 				   alphabet (skipped) */
+	bool too_deep;		/* a multipart handed over as a leaf: it
+				   would nest deeper than max_depth */
 };
 
 struct msg_mime_callbacks {

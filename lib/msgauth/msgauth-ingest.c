@@ -55,6 +55,7 @@ struct msgauth_ingest {
 	void *ctx;
 	struct msg_mime *mime;
 	uint64_t fed;
+	bool cut;	    /* more than max_message was pushed */
 	bool stopped;	    /* the callback said stop */
 	unsigned int nreports;
 	/* the part being read */
@@ -85,7 +86,7 @@ msgauth_ingest_limits_default(struct msgauth_ingest_limits *l)
 {
 	l->max_message = 64 * 1024 * 1024;
 	l->max_unpacked = 256 * 1024 * 1024;
-	l->max_ratio = 1000;
+	l->max_ratio = 200;
 	l->max_reports = 32;
 	l->max_rows = 1000000;
 }
@@ -161,6 +162,29 @@ parse_data(struct msgauth_ingest *in, const void *data, size_t len)
 		in->parse_error = "XML refused";
 }
 
+/* The report's text into in->text: its head line, then the rows, which
+ * are moved under it in their own buffer rather than copied (a report
+ * of 100,000 rows is some 15 MB of text: one copy of it, not two). */
+static void
+rows_under_head(struct msgauth_ingest *in, const struct dmarc_received *r)
+{
+	struct buf tmp;
+	size_t hlen;
+
+	buf_reset(&in->text);
+	dmarc_received_format_head(r, &in->text);
+	hlen = in->text.len;
+	buf_reserve(&in->rows, hlen);
+	memmove(in->rows.data + hlen, in->rows.data, in->rows.len + 1);
+	memcpy(in->rows.data, in->text.data, hlen);
+	in->rows.len += hlen;
+	/* swap: the text is the rows' buffer, the rows get the head's */
+	tmp = in->text;
+	in->text = in->rows;
+	in->rows = tmp;
+	buf_reset(&in->rows);
+}
+
 /* The document ended (`complete`: as a whole): handed over or refused. */
 static void
 parse_end(struct msgauth_ingest *in, bool complete)
@@ -172,9 +196,7 @@ parse_end(struct msgauth_ingest *in, bool complete)
 		return;
 	if (complete && error == NULL &&
 	    dmarc_report_parse_finish(in->parse, in->now, &r, &error) == 0) {
-		buf_reset(&in->text);
-		dmarc_received_format_head(r, &in->text);
-		buf_append(&in->text, in->rows.data, in->rows.len);
+		rows_under_head(in, r);
 		deliver(in, r);
 	} else if (complete || error != NULL) {
 		refuse(in, error);
@@ -386,6 +408,9 @@ on_begin(void *ctx, const struct msg_mime_part *part)
 	free(in->part_type);
 	in->part_name = part->name != NULL ? ma_strdup(part->name) : NULL;
 	in->part_type = ma_strdup(part->type);
+	if (part->too_deep)
+		refuse(in, "multiparts nested deeper than the walker follows "
+		       "(the parts inside are not read)");
 }
 
 static void
@@ -464,10 +489,16 @@ msgauth_ingest_new(const struct msgauth_ingest_limits *limits, uint64_t now,
 void
 msgauth_ingest_feed(struct msgauth_ingest *in, const void *data, size_t len)
 {
-	if (in->fed >= in->limits.max_message)
-		return;
-	if (len > in->limits.max_message - in->fed)
+	if (len > in->limits.max_message - in->fed) {
+		if (!in->cut && in->refused_cb != NULL)
+			in->refused_cb(in->ctx, "message",
+				       "larger than max_message: the rest is "
+				       "not read");
+		in->cut = true;
 		len = (size_t)(in->limits.max_message - in->fed);
+		if (len == 0)
+			return;
+	}
 	in->fed += len;
 	msg_mime_feed(in->mime, data, len);
 }

@@ -590,7 +590,7 @@ xml_parse_next(struct xml_parse *x, struct xml_event *ev)
 		return;
 	}
 	while (x->error == NULL) {
-		p = (const unsigned char *)x->in.data + x->pos;
+		p = (const unsigned char *)buf_cstr(&x->in) + x->pos;
 		n = x->in.len - x->pos;
 		if (!x->started && n < 3 && x->pend_len > 0 && fill(x))
 			continue;
@@ -615,10 +615,13 @@ xml_parse_next(struct xml_parse *x, struct xml_event *ev)
 			return;
 		if (s != SCAN_INCOMPLETE)
 			continue;
-		if (fill(x))
-			continue;
+		/* checked before reading on, so that a token that can no
+		 * longer fit the limit is refused whatever the size of the
+		 * piece pushed (the buffer stays bounded) */
 		if (n > x->limits.max_text + x->limits.max_name + 16)
 			x->error = "markup longer than the limit";
+		else if (fill(x))
+			continue;
 		else if (!x->ended) {
 			ev->type = XML_EV_NEED_MORE;
 			return;
