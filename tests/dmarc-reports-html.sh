@@ -124,6 +124,22 @@ expect_eq "$([ "$lines" -lt 200 ] && echo short)" short \
 	"the text stays under 200 lines ($lines)"
 expect_no_match "$text" "$(printf '\033')" "no escape character reaches the terminal"
 
+# --json: the same numbers, checked against the XML the same way
+"$dr" -c "$conf" --now $now summary --days 10 --json > "$work/summary.json"
+expect_eq $? 0 "summary --json exits 0"
+python3 "$srcdir/tests/reports-html-check.py" --json "$work/summary.json" \
+	--domains example.com,example.net --since 2026-11-28 --days 10 \
+	"$fx"/*.xml "$work/big.xml" > "$work/json-check.out"
+rc=$?
+while IFS= read -r line; do
+	case $line in
+	"ok "*) _ok "${line#ok * - }";;
+	"not ok "*) _not_ok "${line#not ok * - }";;
+	*) echo "# $line";;
+	esac
+done < "$work/json-check.out"
+expect_eq $rc 0 "reports-html-check.py --json passes"
+
 python3 "$srcdir/tests/harness/http-sink.py" "$work/sink.port" \
 	"$work/sink.log" &
 sink_pid=$!
