@@ -6,7 +6,7 @@
  * the good one beside it is read (issue #19: hostile input is the
  * normal case); multiparts nested too deep, a one-line base64 report,
  * an attachment without its closing boundary; a message over
- * max_message; max_unpacked as the message's budget; a part labelled as a report that is none refused, a
+ * max_message; a part labelled as a report that is none refused, a
  * human-readable part passed over; an ARF failure report (RFC 6591
  * 3.1 / appendix B) with the reported Subject and Message-ID and a
  * stable id; the same results byte by byte; msgauth_ingest_store's
@@ -334,37 +334,6 @@ START_TEST(test_max_message)
 }
 END_TEST
 
-/* max_unpacked is the message's budget, not each attachment's: many
- * bombs just under the cap in one message would otherwise take as long
- * as one each (before: both reports below were read). */
-START_TEST(test_unpacked_budget)
-{
-	static const char *const parts[] = {
-		"text/xml", "a.xml", REPORT_XML("id-9"),
-		"text/xml", "b.xml", REPORT_XML("id-10")};
-	struct msgauth_ingest_limits l;
-	struct msgauth_ingest *in;
-	struct buf m = BUF_INIT;
-	struct got g;
-
-	memset(&g, 0, sizeof(g));
-	message(&m, parts, 2);
-	msgauth_ingest_limits_default(&l);
-	l.max_unpacked = strlen(REPORT_XML("id-9")) * 3 / 2;
-	in = msgauth_ingest_new(&l, 1700100000, on_report, on_refused, &g);
-	msgauth_ingest_feed(in, m.data, m.len);
-	ck_assert_msg(msgauth_ingest_finish(in) == 1, "reports: %s",
-		      buf_cstr(&g.ids));
-	msgauth_ingest_free(&in);
-	harness_assert_str("the first", buf_cstr(&g.ids), AGG_ID("id-9"));
-	ck_assert_msg(g.refused == 1 &&
-		      strstr(buf_cstr(&g.reasons), "[b.xml: ") != NULL,
-		      "reasons: %s", buf_cstr(&g.reasons));
-	got_free(&g);
-	buf_free(&m);
-}
-END_TEST
-
 /* RFC 6591 appendix B.1's shape: an auth-failure report for a DKIM
  * failure, with the reported message's header. */
 static const char arf[] =
@@ -515,7 +484,6 @@ main(void)
 	tcase_add_test(tc, test_hostile_beside_good);
 	tcase_add_test(tc, test_hostile_mime);
 	tcase_add_test(tc, test_max_message);
-	tcase_add_test(tc, test_unpacked_budget);
 	tcase_add_test(tc, test_failure_report);
 	tcase_add_test(tc, test_not_reports);
 	tcase_add_test(tc, test_store);

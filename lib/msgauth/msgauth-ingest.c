@@ -56,7 +56,6 @@ struct msgauth_ingest {
 	struct msg_mime *mime;
 	uint64_t fed;
 	bool cut;	    /* more than max_message was pushed */
-	uint64_t unpacked;  /* octets out of the attachments so far */
 	bool stopped;	    /* the callback said stop */
 	unsigned int nreports;
 	/* the part being read */
@@ -219,7 +218,6 @@ unpack_out(void *ctx, enum unpack_event ev, const char *name,
 		parse_begin(in);
 		break;
 	case UNPACK_DATA:
-		in->unpacked += len;
 		parse_data(in, data, len);
 		break;
 	case UNPACK_ENTRY_END:
@@ -247,15 +245,8 @@ candidate_sniff(struct msgauth_ingest *in)
 	}
 	if (in->stopped)
 		return;
-	if (in->unpacked >= in->limits.max_unpacked) {
-		refuse(in, "the message's attachments together unpack to "
-		       "more than max_unpacked");
-		return;
-	}
 	unpack_limits_default(&ul);
-	/* the budget is the message's: many bombs just under the cap
-	 * take no longer than one */
-	ul.max_output = in->limits.max_unpacked - in->unpacked;
+	ul.max_output = in->limits.max_unpacked;
 	ul.max_ratio = in->limits.max_ratio;
 	in->unpack = unpack_new(&ul, unpack_out, in);
 	in->unpack_error = NULL;

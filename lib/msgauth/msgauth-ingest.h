@@ -27,8 +27,7 @@ struct dmarc_received;
 
 struct msgauth_ingest_limits {
 	uint64_t max_message;	  /* octets of message looked at */
-	uint64_t max_unpacked;	  /* octets out of the message's
-				     attachments together */
+	uint64_t max_unpacked;	  /* octets out of one attachment */
 	unsigned int max_ratio;	  /* unpacked / packed */
 	unsigned int max_reports; /* per message */
 	uint64_t max_rows;	  /* per report */
