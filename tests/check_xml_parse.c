@@ -223,6 +223,32 @@ START_TEST(test_limits)
 	ck_assert_msg(strstr(buf_cstr(&t), "longer than the limit"),
 		      "endless text: %s", buf_cstr(&t));
 
+	/* a complete tag, comment, PI or CDATA section over max_text is
+	 * refused whether it arrives whole or a byte at a time (the old
+	 * reader took it when it came in one piece, refused it when it came
+	 * in small ones: what passed depended on how the input was cut) */
+	{
+		static const char *const over[] = {
+			"<a b='0123456789'/>", "<a><!--0123456789x--></a>",
+			"<a><?p 0123456789x?></a>",
+			"<a><![CDATA[0123456789x]]></a>", "<a></a          >",
+		};
+		struct buf b1 = BUF_INIT;
+
+		for (i = 0; i < sizeof(over) / sizeof(over[0]); i++) {
+			buf_reset(&t);
+			buf_reset(&b1);
+			run(over[i], strlen(over[i]), 0, &l, &t);
+			run(over[i], strlen(over[i]), 1, &l, &b1);
+			ck_assert_msg(strstr(buf_cstr(&t), "ERR(") != NULL &&
+					      strstr(buf_cstr(&b1), "ERR(") != NULL,
+				      "%s: whole '%s', by bytes '%s', want "
+				      "both refused",
+				      over[i], buf_cstr(&t), buf_cstr(&b1));
+		}
+		buf_free(&b1);
+	}
+
 	xml_parse_limits_default(&l);
 	l.max_name = 4;
 	buf_reset(&t);

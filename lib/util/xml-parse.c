@@ -309,6 +309,8 @@ scan_delimited(struct xml_parse *x, const unsigned char *p, size_t n,
 	if (e == NULL)
 		return SCAN_INCOMPLETE;
 	len = (size_t)(e - (p + ol));
+	if (len > x->limits.max_text)
+		return fail(x, "markup longer than the limit");
 	buf_reset(&x->tok);
 	if (open[1] == '?') {
 		size_t k = scan_name(x, p + 2, len);
@@ -423,6 +425,8 @@ scan_start(struct xml_parse *x, const unsigned char *p, size_t n,
 	}
 	if (i == n)
 		return SCAN_INCOMPLETE;
+	if (i + 1 > x->limits.max_text)
+		return fail(x, "markup longer than the limit");
 	empty = i > 1 && p[i - 1] == '/';
 	body = empty ? i - 1 : i;
 	if ((k = scan_name(x, p + 1, body - 1)) == 0)
@@ -472,6 +476,8 @@ scan_end(struct xml_parse *x, const unsigned char *p, size_t n,
 
 	if (gt == NULL)
 		return SCAN_INCOMPLETE;
+	if ((size_t)(gt - p) + 1 > x->limits.max_text)
+		return fail(x, "markup longer than the limit");
 	k = scan_name(x, p + 2, (size_t)(gt - p) - 2);
 	for (i = 2 + k; p + i < gt && is_space(p[i]); i++)
 		;
