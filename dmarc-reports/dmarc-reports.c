@@ -8,7 +8,7 @@
  *   dmarc-reports [-c FILE] [-v] ingest [--out DIR] FILE|DIR...
  *   dmarc-reports [-c FILE] received [--json] [--domain D] [--since DATE]
  *   dmarc-reports [-c FILE] [--now UNIX] summary [--domain D] [--days N]
- *                 [--all] [--html FILE]
+ *                 [--all] [--json] [--html FILE]
  *
  * Exit 0 when everything went through, 1 when something failed (logged;
  * failed reports are retried by the next send), 2 on a usage or
@@ -44,7 +44,7 @@ usage(FILE *fp)
 		"[--since DATE]\n"
 		"       " PROGNAME " [-c FILE] [--now UNIX] summary "
 		"[--domain D] [--days N]\n"
-		"                     [--all] [--html FILE]\n"
+		"                     [--all] [--json] [--html FILE]\n"
 		"  -c FILE     configuration (default " DMARC_REPORTS_CONF ")\n"
 		"  -v          log what is done, not only problems\n"
 		"  --now UNIX  act as at this time (tests, replays)\n"
@@ -67,6 +67,7 @@ usage(FILE *fp)
 		"  --domain D  only the reports about D (received, summary)\n"
 		"  --days N    the last N days, today included (default 30)\n"
 		"  --all       every domain, not only ReportDomains\n"
+		"  --json      (summary) the summary as JSON on stdout\n"
 		"  --html FILE also write the summary as a web page\n");
 }
 
@@ -161,7 +162,8 @@ options_fit(const struct args *a)
 
 	if (a->out != NULL && !ingest && strcmp(a->command, "send") != 0)
 		return false;
-	if ((a->json || a->since != 0) && !received)
+	if ((a->json && !received && !summary) ||
+	    (a->since != 0 && !received))
 		return false;
 	if (a->domain != NULL && !received && !summary)
 		return false;
@@ -290,6 +292,7 @@ main(int argc, char **argv)
 		ret = reports_received(&r, a.json, a.domain, a.since);
 	else if (strcmp(a.command, "summary") == 0) {
 		a.summary.domain = a.domain;
+		a.summary.json = a.json;
 		ret = reports_summary_cmd(&r, &a.summary);
 	}
 	else

@@ -32,6 +32,31 @@ utf8_len(const unsigned char *s)
 	return 0;
 }
 
+/* The code point of the valid n-byte UTF-8 sequence at s. */
+static uint32_t
+utf8_cp(const unsigned char *s, size_t n)
+{
+	uint32_t cp = s[0] & (n == 2 ? 0x1f : n == 3 ? 0x0f : 0x07);
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		cp = (cp << 6) | (s[i] & 0x3f);
+	return cp;
+}
+
+/* Written as \uXXXX though JSON may carry it raw: U+2028/U+2029 (a
+ * script's line terminators), the C1 controls (U+009B is a terminal's
+ * CSI) and the bidirectional formatting characters (UAX #9 2), which
+ * would reorder a terminal's or a page's text around the string. */
+static bool
+json_escape_cp(uint32_t cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x61c || cp == 0x200e ||
+	       cp == 0x200f || cp == 0x2028 || cp == 0x2029 ||
+	       (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x2069);
+}
+
 void
 json_string(struct buf *out, const char *s)
 {
@@ -55,11 +80,9 @@ json_string(struct buf *out, const char *s)
 		} else if ((n = utf8_len(p)) == 0) {
 			buf_append_str(out, "\\ufffd");
 			p++;
-		} else if (n == 3 && p[0] == 0xe2 && p[1] == 0x80 &&
-			   (p[2] == 0xa8 || p[2] == 0xa9)) {
-			buf_printf(out, "\\u%04x", p[2] == 0xa8 ? 0x2028 :
-				   0x2029);
-			p += 3;
+		} else if (n < 4 && json_escape_cp(utf8_cp(p, n))) {
+			buf_printf(out, "\\u%04x", (unsigned int)utf8_cp(p, n));
+			p += n;
 		} else {
 			buf_append(out, p, n);
 			p += n;

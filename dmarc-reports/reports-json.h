@@ -3,7 +3,9 @@
  * received --json`: objects, arrays, strings and numbers appended to a
  * buf.  Every string is untrusted (a reporter wrote it): '"', '\\' and
  * control characters are escaped (RFC 8259 7), so are '<', '>', '&' and
- * U+2028/U+2029 (the output stays inert inside HTML or a script), and an
+ * U+2028/U+2029 (the output stays inert inside HTML or a script), the
+ * C1 controls and the bidirectional formatting characters (UAX #9 2:
+ * nothing reorders or drives the terminal that shows it), and an
  * invalid UTF-8 sequence becomes U+FFFD (RFC 8259 8.1: the text is
  * UTF-8).
  *

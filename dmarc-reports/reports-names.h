@@ -1,9 +1,11 @@
 /*
  * reports-names.h - reverse DNS names (PTR, RFC 1035 3.5) of the
  * sources `summary` shows, looked up at once through the project's
- * resolver (ResolverConfiguration).  A name is as its PTR record says
- * (not confirmed forward): it labels a source, it proves nothing.
- * DNS trouble (timeout, SERVFAIL, no PTR) leaves the source with its IP.
+ * resolver (ResolverConfiguration), forward-confirmed: a PTR name is
+ * kept only when its A (IPv4) or AAAA (IPv6) records hold the source's
+ * address (whoever owns the reverse zone can write any name there).
+ * DNS trouble (timeout, SERVFAIL, no PTR, no matching address) leaves
+ * the source with its IP.
  *
  * Memory: names are copied into the summary's arena.
  */

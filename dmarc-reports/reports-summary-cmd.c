@@ -1,7 +1,8 @@
 /*
  * reports-summary-cmd.c - `dmarc-reports summary`: the received reports
  * of the period read from the database, summed (reports-summary.c),
- * their top sources named (reports-names.c), the text on stdout and,
+ * their top sources named (reports-names.c), the text (or with --json
+ * the JSON, reports-summary-json.c) on stdout and,
  * with --html, the page written to a file (reports-html.c).
  */
 #include "config.h"
@@ -113,8 +114,11 @@ reports_summary_cmd(struct reports *r, const struct reports_summary_args *a)
 	reports_summary_finish(c.s);
 	name_sources(r, c.s);
 	reports_summary_group(c.s);
-	reports_summary_text(c.s, &out);
-	if (c.bad > 0)
+	if (a->json)
+		reports_summary_json(c.s, &out);
+	else
+		reports_summary_text(c.s, &out);
+	if (c.bad > 0 && !a->json)
 		buf_printf(&out, "\n%lu stored reports could not be read "
 			   "(logged)\n", c.bad);
 	fwrite(out.data, 1, out.len, stdout);
@@ -122,7 +126,7 @@ reports_summary_cmd(struct reports *r, const struct reports_summary_args *a)
 		buf_reset(&out);
 		reports_html(c.s, r->clock, &out);
 		ret = write_page(r, a->html, &out);
-		if (ret == 0)
+		if (ret == 0 && !a->json)
 			printf("\npage: %s\n", a->html);
 	}
 	buf_free(&out);

@@ -14,6 +14,7 @@
  *
  *   reports-summary.c       aggregation (this header)
  *   reports-summary-text.c  the text a terminal shows
+ *   reports-summary-json.c  the same as JSON (--json)
  *   reports-html.c          the HTML page
  *   reports-names.c         reverse DNS names of the top sources
  *
@@ -174,6 +175,9 @@ void reports_summary_group(struct reports_summary *s);
 /* The text for a terminal (every byte outside printable ASCII of a
  * reporter's string written as \xHH). */
 void reports_summary_text(const struct reports_summary *s, struct buf *out);
+/* The summary as one JSON object (RFC 8259), reporters' strings
+ * escaped (reports-json.h); the same bounds as the text. */
+void reports_summary_json(const struct reports_summary *s, struct buf *out);
 /* The self-contained HTML page; `generated` is the time it names. */
 void reports_html(const struct reports_summary *s, uint64_t generated,
 		  struct buf *out);

@@ -97,8 +97,10 @@ struct reports_summary_args {
 	unsigned int days;	/* --days */
 	bool all;		/* --all: not only ReportDomains */
 	const char *html;	/* --html FILE, or NULL */
+	bool json;		/* --json: JSON instead of the text */
 };
-/* The text on stdout, the page into args->html: 0, or -1 (logged). */
+/* The text (or JSON) on stdout, the page into args->html: 0, or -1
+ * (logged). */
 int reports_summary_cmd(struct reports *r,
 			const struct reports_summary_args *args);
 

@@ -244,7 +244,8 @@ static const struct {
 	{ "", "empty report text" },
 	{ "v=2 kind=aggregate\n", "not a version 1 received report" },
 	{ "v=1\n", "kind= missing" },
-	{ "v=1 kind=summary\n", "invalid kind or number in the report" },
+	{ "v=1 kind=summary\n",
+	  "invalid or repeated kind or number in the report" },
 	{ "v=1 kind=aggregate org=a org=b\n",
 	  "invalid or repeated field in the report" },
 	{ "v=1 kind=aggregate org=a%zz\n",
@@ -252,9 +253,19 @@ static const struct {
 	{ "v=1 kind=aggregate org=a%00\n",
 	  "invalid or repeated field in the report" },
 	{ "v=1 kind=aggregate begin=-1\n",
-	  "invalid kind or number in the report" },
+	  "invalid or repeated kind or number in the report" },
 	{ "v=1 kind=aggregate begin=18446744073709551616\n",
-	  "invalid kind or number in the report" },
+	  "invalid or repeated kind or number in the report" },
+	/* dmarc-received(5): a key repeated in the first line is refused
+	 * (the old parser let these through, the last one winning) */
+	{ "v=1 kind=failure kind=aggregate\n",
+	  "invalid or repeated kind or number in the report" },
+	{ "v=1 kind=aggregate begin=1 begin=2\n",
+	  "invalid or repeated kind or number in the report" },
+	{ "v=1 kind=aggregate end=1 end=2\n",
+	  "invalid or repeated kind or number in the report" },
+	{ "v=1 kind=aggregate rcvd=1 rcvd=1\n",
+	  "invalid or repeated kind or number in the report" },
 	{ "v=1 kind=aggregate  org=a\n", "field without key=value" },
 	{ "v=1 kind=aggregate\nrow n=x\n", "invalid field in a row" },
 	{ "v=1 kind=aggregate\nrow ad=a,b\n", "invalid field in a row" },
@@ -420,6 +431,10 @@ static const struct {
 	  "</feedback>", NULL, "row count is not a number" },
 	{ "<feedback>" META "<record><row><count>-1</count></row></record>"
 	  "</feedback>", NULL, "row count is not a number" },
+	/* xs:integer's lexical form (XML Schema 1.1 part 2, 3.4.13): a
+	 * '+' and leading zeros, beyond the 20 digits of a 64-bit value */
+	{ "<feedback>" META "<record><row><count>+000000000000000000000001"
+	  "</count></row></record></feedback>", "rfc7489", NULL },
 	{ "<feedback>" META "<record><row></row></record></feedback>", NULL,
 	  "record without a count" },
 	{ "<feedback><report_metadata><date_range><begin>x</begin>"
@@ -547,6 +562,67 @@ START_TEST(test_row_callback)
 }
 END_TEST
 
+/* What the reader accepts, the text can hold: a record or a report head
+ * too large for one line of dmarc-received(5) (DMARC_RECEIVED_MAX_LINE,
+ * which dmarc_received_parse refuses past) is refused by the reader,
+ * and one just under it round-trips.  The old reader accepted all of
+ * these: the record of 4,000 DKIM results and the 40,000-octet org_name
+ * then wrote lines the text parser refused ("line too long": a report
+ * stored at delivery that import could never read), and 100,000
+ * repeated org_names grew the report's memory with each repeat. */
+static const struct {
+	unsigned int dkims, org_octets, org_repeats;
+	const char *want; /* error, or NULL: accepted and round-trips */
+} big_cases[] = {
+	{ 200, 0, 1, NULL },
+	{ 4000, 0, 1, "record too large" },
+	{ 0, 10000, 1, NULL },
+	{ 0, 40000, 1, "report_metadata and policy_published too large" },
+	{ 0, 0, 100000, "report_metadata and policy_published too large" },
+};
+
+START_TEST(test_too_large)
+{
+	struct arena *a = arena_new(0);
+	struct dmarc_received *r, *back;
+	struct buf xml = BUF_INIT, text = BUF_INIT;
+	const char *err = NULL;
+	unsigned int i;
+	int ret;
+
+	buf_append_str(&xml, "<feedback>" META "<report_metadata><org_name>");
+	for (i = 0; i < big_cases[_i].org_octets / 2; i++)
+		buf_append_str(&xml, "a ");
+	buf_append_str(&xml, "o</org_name></report_metadata>");
+	for (i = 1; i < big_cases[_i].org_repeats; i++)
+		buf_append_str(&xml, "<report_metadata><org_name>o</org_name>"
+				     "</report_metadata>");
+	buf_append_str(&xml, "<record><row><count>1</count></row>"
+			     "<auth_results>");
+	for (i = 0; i < big_cases[_i].dkims; i++)
+		buf_append_str(&xml, "<dkim><domain>d.example</domain>"
+				     "<result>pass</result></dkim>");
+	buf_append_str(&xml, "</auth_results></record></feedback>");
+	ret = parse_pieces(xml.data, xml.len, 4096, a, 0, &r, &err);
+	if (big_cases[_i].want != NULL) {
+		ck_assert_msg(ret == -1, "case %d accepted, want '%s'", _i,
+			      big_cases[_i].want);
+		harness_assert_str("reason", err, big_cases[_i].want);
+	} else {
+		ck_assert_msg(ret == 0, "case %d: %s", _i, err);
+		ck_assert_uint_eq(r->rows[0].ndkim, big_cases[_i].dkims);
+		dmarc_received_format(r, &text);
+		ck_assert_msg(dmarc_received_parse(text.data, text.len, a,
+						   &back, &err) == 0,
+			      "case %d: read back: %s", _i, err);
+		assert_same(r, back);
+	}
+	buf_free(&xml);
+	buf_free(&text);
+	arena_free(&a);
+}
+END_TEST
+
 /* What the reader makes of a report, written and read back as text, is
  * the same report (the writer round-trips the reader's output). */
 START_TEST(test_xml_to_text)
@@ -592,6 +668,8 @@ main(void)
 			    sizeof(shapes) / sizeof(shapes[0]));
 	tcase_add_test(tc, test_tolerance);
 	tcase_add_test(tc, test_row_callback);
+	tcase_add_loop_test(tc, test_too_large, 0,
+			    sizeof(big_cases) / sizeof(big_cases[0]));
 	tcase_add_loop_test(tc, test_xml_to_text, 0, 5);
 	suite_add_tcase(s, tc);
 	return harness_run_suite(s) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;

@@ -5,7 +5,8 @@
  * body, two in one message; a DOCTYPE (XXE) attachment refused while
  * the good one beside it is read (issue #19: hostile input is the
  * normal case); multiparts nested too deep, a one-line base64 report,
- * an attachment without its closing boundary; a part labelled as a report that is none refused, a
+ * an attachment without its closing boundary; a message over
+ * max_message; a part labelled as a report that is none refused, a
  * human-readable part passed over; an ARF failure report (RFC 6591
  * 3.1 / appendix B) with the reported Subject and Message-ID and a
  * stable id; the same results byte by byte; msgauth_ingest_store's
@@ -313,6 +314,33 @@ START_TEST(test_hostile_mime)
 }
 END_TEST
 
+/* A message over max_message: the rest is not read, and that is said
+ * (before, the message was cut without a word). */
+START_TEST(test_max_message)
+{
+	static const char msg[] = "From: r@receiver.example\r\n"
+				  "Subject: report\r\n\r\n" REPORT_XML("id-8");
+	struct msgauth_ingest_limits l;
+	struct msgauth_ingest *in;
+	struct got g;
+
+	memset(&g, 0, sizeof(g));
+	msgauth_ingest_limits_default(&l);
+	l.max_message = 300;
+	in = msgauth_ingest_new(&l, 1700100000, on_report, on_refused, &g);
+	for (size_t off = 0; off < sizeof(msg) - 1; off += 100)
+		msgauth_ingest_feed(in, msg + off, sizeof(msg) - 1 - off < 100 ?
+				    sizeof(msg) - 1 - off : 100);
+	ck_assert_msg(msgauth_ingest_finish(in) == 0, "a report");
+	msgauth_ingest_free(&in);
+	ck_assert_msg(strstr(buf_cstr(&g.reasons), "[message: larger than "
+			     "max_message") != NULL &&
+		      strstr(buf_cstr(&g.reasons) + 1, "[message:") == NULL,
+		      "reasons: %s", buf_cstr(&g.reasons));
+	got_free(&g);
+}
+END_TEST
+
 /* RFC 6591 appendix B.1's shape: an auth-failure report for a DKIM
  * failure, with the reported message's header. */
 static const char arf[] =
@@ -506,6 +534,7 @@ main(void)
 	tcase_add_test(tc, test_whole_body);
 	tcase_add_test(tc, test_hostile_beside_good);
 	tcase_add_test(tc, test_hostile_mime);
+	tcase_add_test(tc, test_max_message);
 	tcase_add_test(tc, test_failure_report);
 	tcase_add_test(tc, test_not_reports);
 	tcase_add_test(tc, test_message_budget);

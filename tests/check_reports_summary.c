@@ -22,6 +22,7 @@
 #include "util/xml.h"
 #include "dmarc/dmarc-received.h"
 #include "harness.h"
+#include "reports-json.h"
 #include "reports-summary.h"
 
 #define DAY 86400
@@ -347,6 +348,26 @@ START_TEST(test_html_hostile)
 }
 END_TEST
 
+/* --json: valid text with no raw markup, escape, C1 or bidi control. */
+START_TEST(test_json_hostile)
+{
+	struct arena *arena = arena_new(0);
+	struct buf b = BUF_INIT;
+	const char *err;
+
+	reports_summary_json(hostile_summary(arena), &b);
+	ck_assert_ptr_null(strchr(b.data, '<'));
+	ck_assert_ptr_null(strchr(b.data, '\x1b'));
+	ck_assert_ptr_null(strstr(b.data, "\xe2\x80\xae"));
+	ck_assert_ptr_null(strstr(b.data, "\xc2\x9b"));
+	ck_assert_ptr_nonnull(strstr(b.data, "\\u202emoc.elpmaxe\\u009b"));
+	ck_assert_int_eq(xml_check((const unsigned char *)b.data, b.len,
+				   &err), 0);
+	buf_free(&b);
+	arena_free(&arena);
+}
+END_TEST
+
 /* The terminal gets no escape sequence and no raw byte above 0x7e. */
 START_TEST(test_text_hostile)
 {
@@ -420,6 +441,13 @@ START_TEST(test_many_sources)
 		 (unsigned long long)(total - top));
 	ck_assert_ptr_nonnull(strstr(strstr(b.data, "class=\"others\""),
 				     want));
+	buf_reset(&b);
+	reports_summary_json(s, &b);
+	ck_assert_msg(b.len < 64 * 1024, "JSON of %zu bytes", b.len);
+	snprintf(want, sizeof(want), "\"other_sources\":{\"sources\":%u,"
+		 "\"messages\":%llu,", N - SUMMARY_TOP_SOURCES,
+		 (unsigned long long)(total - top));
+	ck_assert_ptr_nonnull(strstr(b.data, want));
 	buf_reset(&b);
 	reports_summary_text(s, &b);
 	ck_assert_msg(b.len < 16 * 1024, "text of %zu bytes", b.len);
@@ -561,6 +589,62 @@ START_TEST(test_caps)
 }
 END_TEST
 
+/* summary --json: the sample's numbers (summed by hand above), the
+ * shown sources and the others' sums. */
+START_TEST(test_json)
+{
+	struct arena *arena = arena_new(0);
+	struct buf b = BUF_INIT;
+
+	reports_summary_json(sample(arena, report_domains), &b);
+	ck_assert_ptr_nonnull(strstr(b.data, "{\"since\":\"2026-12-01\","
+					     "\"until\":\"2026-12-07\","));
+	ck_assert_ptr_nonnull(strstr(b.data, "{\"domain\":\"example.com\","
+					     "\"p\":\"none\",\"reports\":1,"
+					     "\"messages\":135,\"pass\":100,"
+					     "\"fail\":35,"));
+	ck_assert_ptr_nonnull(strstr(b.data, "{\"day\":\"2026-12-06\","
+					     "\"pass\":100,\"fail\":35}"));
+	ck_assert_ptr_nonnull(strstr(b.data, "\"would_lose\":[{\"source_ip\""
+					     ":\"198.51.100.7\",\"name\":null,"
+					     "\"fail\":30}"));
+	ck_assert_ptr_nonnull(strstr(b.data, "\"not_in_report_domains\":{"
+					     "\"reports\":1,\"domains\":[{"
+					     "\"domain\":\"other.example\","
+					     "\"reports\":1}]"));
+	ck_assert_ptr_nonnull(strstr(b.data, "\"other_sources\":{\"sources"
+					     "\":0,"));
+	buf_free(&b);
+	arena_free(&arena);
+}
+END_TEST
+
+/* JSON (RFC 8259 7) may carry any of these raw; written as \uXXXX, a
+ * terminal showing the JSON gets no C1 CSI and a reader no reordered
+ * text (UAX #9 2). */
+static const struct {
+	const char *in, *want;
+} json_cases[] = {
+	{"a\xe2\x80\xae" "b", "\"a\\u202eb\""},	/* RLO */
+	{"\xe2\x81\xa6", "\"\\u2066\""},		/* LRI */
+	{"\xc2\x9b" "2J", "\"\\u009b2J\""},	/* C1 CSI */
+	{"\xe2\x80\xa8", "\"\\u2028\""},
+	{"\xd7\xa9", "\"\xd7\xa9\""},		/* a Hebrew letter stays */
+	{"</script>", "\"\\u003c/script\\u003e\""},
+	{"\x1b[2J", "\"\\u001b[2J\""},
+};
+
+START_TEST(test_json_string)
+{
+	struct buf b = BUF_INIT;
+
+	json_string(&b, json_cases[_i].in);
+	ck_assert_msg(strcmp(buf_cstr(&b), json_cases[_i].want) == 0,
+		      "got %s, want %s", buf_cstr(&b), json_cases[_i].want);
+	buf_free(&b);
+}
+END_TEST
+
 /* One source whatever the case of its IPv6 hex digits (RFC 5952 4.3). */
 START_TEST(test_ip_case)
 {
@@ -622,12 +706,16 @@ main(void)
 			    sizeof(lossy_cases) / sizeof(lossy_cases[0]));
 	tcase_add_test(tc, test_html_hostile);
 	tcase_add_test(tc, test_text_hostile);
+	tcase_add_test(tc, test_json_hostile);
 	tcase_add_test(tc, test_text);
 	tcase_add_test(tc, test_many_sources);
 	tcase_add_test(tc, test_many_domains);
 	tcase_add_test(tc, test_rows_bounded_memory);
 	tcase_add_test(tc, test_ip_case);
 	tcase_add_test(tc, test_caps);
+	tcase_add_test(tc, test_json);
+	tcase_add_loop_test(tc, test_json_string, 0,
+			    sizeof(json_cases) / sizeof(json_cases[0]));
 	suite_add_tcase(s, tc);
 	failed = harness_run_suite(s);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;

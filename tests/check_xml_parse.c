@@ -18,6 +18,7 @@
 
 #include <check.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -222,6 +223,32 @@ START_TEST(test_limits)
 	ck_assert_msg(strstr(buf_cstr(&t), "longer than the limit"),
 		      "endless text: %s", buf_cstr(&t));
 
+	/* a complete tag, comment, PI or CDATA section over max_text is
+	 * refused whether it arrives whole or a byte at a time (the old
+	 * reader took it when it came in one piece, refused it when it came
+	 * in small ones: what passed depended on how the input was cut) */
+	{
+		static const char *const over[] = {
+			"<a b='0123456789'/>", "<a><!--0123456789x--></a>",
+			"<a><?p 0123456789x?></a>",
+			"<a><![CDATA[0123456789x]]></a>", "<a></a          >",
+		};
+		struct buf b1 = BUF_INIT;
+
+		for (i = 0; i < sizeof(over) / sizeof(over[0]); i++) {
+			buf_reset(&t);
+			buf_reset(&b1);
+			run(over[i], strlen(over[i]), 0, &l, &t);
+			run(over[i], strlen(over[i]), 1, &l, &b1);
+			ck_assert_msg(strstr(buf_cstr(&t), "ERR(") != NULL &&
+					      strstr(buf_cstr(&b1), "ERR(") != NULL,
+				      "%s: whole '%s', by bytes '%s', want "
+				      "both refused",
+				      over[i], buf_cstr(&t), buf_cstr(&b1));
+		}
+		buf_free(&b1);
+	}
+
 	xml_parse_limits_default(&l);
 	l.max_name = 4;
 	buf_reset(&t);
@@ -284,6 +311,45 @@ START_TEST(test_big_push)
 }
 END_TEST
 
+/* A token that can no longer fit the caps is refused before the reader
+ * copies more of what was pushed: a 32 MB run of text pushed in one
+ * piece is refused with the reader's buffer at its bound (max_text plus
+ * one piece), not grown to the whole push.  The old reader copied piece
+ * after piece until the push was used up (its buffer 32 MB, and each
+ * piece rescanned it all: quadratic time).  Measured as the growth of
+ * the process's peak resident size, with a huge margin: under 8 MB
+ * wanted, the old reader's buffer alone was 32 MB. */
+START_TEST(test_big_push_bounded)
+{
+	const size_t len = (size_t)32 << 20;
+	struct buf doc = BUF_INIT;
+	struct xml_parse *x = xml_parse_new(NULL);
+	struct xml_event ev;
+	struct rusage before, after;
+	long grown_kb;
+
+	buf_reserve(&doc, len + 3);
+	buf_append_str(&doc, "<a>");
+	memset(doc.data + doc.len, 'x', len);
+	doc.len += len;
+	(void)getrusage(RUSAGE_SELF, &before);
+	xml_parse_push(x, doc.data, doc.len);
+	do
+		xml_parse_next(x, &ev);
+	while (ev.type == XML_EV_START);
+	(void)getrusage(RUSAGE_SELF, &after);
+	grown_kb = after.ru_maxrss - before.ru_maxrss;
+	ck_assert_int_eq(ev.type, XML_EV_ERROR);
+	ck_assert_msg(strstr(ev.text, "longer than the limit") != NULL,
+		      "got '%s', want '... longer than the limit'", ev.text);
+	ck_assert_msg(grown_kb < 8192,
+		      "peak resident size grew %ld KB reading a 32 MB push, "
+		      "want under 8192", grown_kb);
+	xml_parse_free(&x);
+	buf_free(&doc);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -294,6 +360,7 @@ main(void)
 			    sizeof(cases) / sizeof(cases[0]));
 	tcase_add_test(tc, test_limits);
 	tcase_add_test(tc, test_big_push);
+	tcase_add_test(tc, test_big_push_bounded);
 	suite_add_tcase(s, tc);
 	return harness_run_suite(s) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -87,7 +87,13 @@ cat > "$work/resolver.conf" <<EOC
 server:
 	local-zone: "." static
 	local-data-ptr: "192.0.2.1 mail.example.com"
+	local-data: "mail.example.com. A 192.0.2.1"
 	local-data-ptr: "198.51.100.7 mta7.esp.example.net"
+	local-data: "mta7.esp.example.net. A 198.51.100.7"
+	# whoever owns 203.0.113.50's reverse zone calls it Google's: the
+	# name does not lead back to the address, so it is not shown
+	local-data-ptr: "203.0.113.50 mail.google.com"
+	local-data: "mail.google.com. A 192.0.2.99"
 EOC
 cat > "$work/dmarc-reports.conf" <<EOC
 Database $work/reports.db
@@ -113,6 +119,8 @@ expect_match "$text" "^example\\.com \\(p=none\\): 700 messages in 3 reports" \
 	"the text names the domain, its messages and reports"
 expect_match "$text" "mta7\\.esp\\.example\\.net" \
 	"a source is named by its PTR record (ResolverConfiguration)"
+expect_no_match "$text" "^    google\\.com:|mail\\.google\\.com" \
+	"a PTR name whose A record is another address is not shown"
 expect_match "$text" "^1 reports about domains not in ReportDomains, kept apart" \
 	"the report about other.example is kept apart"
 expect_no_match "$text" "other\\.example \\(p=" \
@@ -123,6 +131,22 @@ lines=$(wc -l < "$work/summary.out")
 expect_eq "$([ "$lines" -lt 200 ] && echo short)" short \
 	"the text stays under 200 lines ($lines)"
 expect_no_match "$text" "$(printf '\033')" "no escape character reaches the terminal"
+
+# --json: the same numbers, checked against the XML the same way
+"$dr" -c "$conf" --now $now summary --days 10 --json > "$work/summary.json"
+expect_eq $? 0 "summary --json exits 0"
+python3 "$srcdir/tests/reports-html-check.py" --json "$work/summary.json" \
+	--domains example.com,example.net --since 2026-11-28 --days 10 \
+	"$fx"/*.xml "$work/big.xml" > "$work/json-check.out"
+rc=$?
+while IFS= read -r line; do
+	case $line in
+	"ok "*) _ok "${line#ok * - }";;
+	"not ok "*) _not_ok "${line#not ok * - }";;
+	*) echo "# $line";;
+	esac
+done < "$work/json-check.out"
+expect_eq $rc 0 "reports-html-check.py --json passes"
 
 python3 "$srcdir/tests/harness/http-sink.py" "$work/sink.port" \
 	"$work/sink.log" &

@@ -6,6 +6,8 @@ elements, with or without the RFC 9990 namespace).
 
   reports-html-check.py --sink-works LOG
   reports-html-check.py --write-big FILE N
+  reports-html-check.py --json JSON --domains D[,D...] --since YYYY-MM-DD
+      --days N XML...
   reports-html-check.py --dom DOM --png PNG --proxy-log LOG --page HTML
       --domains D[,D...] --since YYYY-MM-DD --days N XML...
 
@@ -24,6 +26,7 @@ import calendar
 import collections
 import gzip
 import html.parser
+import json
 import os
 import struct
 import sys
@@ -270,7 +273,71 @@ def png_pixels(path):
     return w, h, bpp, rows
 
 
+def ranked_sources(w):
+    ranked = sorted(w["src"].items(), key=lambda kv: (-kv[1][0], kv[0]))
+    return ranked[:TOP_SOURCES], ranked[TOP_SOURCES:]
+
+
+def check_json(a, want, other):
+    """`summary --json` against the XML: the raw text carries no markup,
+    C1 or bidi control; the numbers are the XML's."""
+    raw = open(a.json, encoding="utf-8").read()
+    bad = sorted("U+%04X" % ord(c) for c in set(raw) &
+                 (DISPLAY_CONTROLS | set("<>\x1b")))
+    check(not bad, "the JSON text carries no raw markup or control (%s)"
+          % bad)
+    doc = json.loads(raw)
+    got = {d["domain"]: d for d in doc["domains"]}
+    check(sorted(got) == sorted(want), "JSON domains %s, want %s"
+          % (sorted(got), sorted(want)))
+    check(doc["not_in_report_domains"]["reports"] == other,
+          "JSON reports kept apart: %s, want %s"
+          % (doc["not_in_report_domains"]["reports"], other))
+    for name, w in sorted(want.items()):
+        d = got.get(name, {})
+        check((d.get("messages"), d.get("pass"), d.get("fail"),
+               d.get("reports")) ==
+              (w["total"], w["pass"], w["total"] - w["pass"], w["reports"]),
+              "JSON %s: messages / pass / fail / reports %s, want %s"
+              % (name, (d.get("messages"), d.get("pass"), d.get("fail"),
+                        d.get("reports")),
+                 (w["total"], w["pass"], w["total"] - w["pass"],
+                  w["reports"])))
+        top, rest = ranked_sources(w)
+        shown = [(x["source_ip"], (x["messages"], x["pass"]))
+                 for x in d.get("sources", [])]
+        check(shown == [(ip, tuple(v)) for ip, v in top],
+              "JSON %s: the %d sources shown, in order, with their "
+              "messages and pass" % (name, len(top)))
+        o = d.get("other_sources", {})
+        check((o.get("sources"), o.get("messages"), o.get("pass")) ==
+              (len(rest), sum(v[0] for _, v in rest),
+               sum(v[1] for _, v in rest)),
+              "JSON %s: other sources %s" % (name, o))
+        days = {x["day"]: (x["pass"], x["fail"]) for x in d.get("days", [])
+                if (x["pass"], x["fail"]) != (0, 0)}
+        check(len(d.get("days", [])) == a.days and
+              days == {k: tuple(v) for k, v in w["day"].items()},
+              "JSON %s: pass / fail per day %s" % (name, days))
+    names = [r["org_name"] for d in doc["domains"] for r in d["reporters"]]
+    check(any("</script><svg onload=" in n and "\u202e" in n
+              for n in names),
+          "JSON: the hostile org_name decodes to what the reporter wrote")
+    return 1 if checks[1] else 0
+
+
 def main():
+    if sys.argv[1:2] == ["--json"]:
+        ap = argparse.ArgumentParser()
+        ap.add_argument("--json", required=True)
+        ap.add_argument("--domains", required=True)
+        ap.add_argument("--since", required=True)
+        ap.add_argument("--days", type=int, required=True)
+        ap.add_argument("xml", nargs="+")
+        a = ap.parse_args()
+        since = calendar.timegm(time.strptime(a.since, "%Y-%m-%d"))
+        want, other = expected(a.xml, a.domains.split(","), since, a.days)
+        return check_json(a, want, other)
     if sys.argv[1:2] == ["--write-big"]:
         write_big(sys.argv[2], int(sys.argv[3]))
         return 0
@@ -332,11 +399,10 @@ def main():
                         top.get("reports")),
                  (w["total"], w["pass"], w["total"] - w["pass"],
                   w["reports"])))
-        ranked = sorted(w["src"].items(), key=lambda kv: (-kv[1][0], kv[0]))
-        top, rest = ranked[:TOP_SOURCES], ranked[TOP_SOURCES:]
+        top, rest = ranked_sources(w)
         check(sorted(got["src"]) == sorted(ip for ip, _ in top),
               "%s: the %d sources shown are the biggest (of %d)"
-              % (name, len(got["src"]), len(ranked)))
+              % (name, len(got["src"]), len(top) + len(rest)))
         for ip, (n, p) in top:
             r = got["src"].get(ip, {})
             check((r.get("total"), r.get("pass"), r.get("fail")) ==

@@ -19,6 +19,7 @@ REPORTS = [
     ('rfc9990-sample.xml', 'rfc9990-sample.xml'),
     ('rfc9990.zip', 'rfc9990-sample.xml'),
     ('gzip-named.zip', 'google.xml'), ('zip-named.xml.gz', 'google.xml'),
+    ('mailru.zip', 'mailru.xml'), ('huge-counts.xml', 'huge-counts.xml'),
 ]
 # file, part of the reason it must be refused for
 HOSTILE = [
@@ -28,6 +29,8 @@ HOSTILE = [
     ('truncated.xml.gz', 'gzip: truncated'),
     ('truncated.zip', 'zip: truncated'), ('no-xml.zip', 'no .xml entry'),
     ('garbage.bin', 'neither XML, gzip nor zip'),
+    # a count of 2^64: more than the 64 bits a count is kept in
+    ('count-overflow.xml', 'row count is not a number'),
 ]
 NS_9990 = 'urn:ietf:params:xml:ns:dmarc-2.0'
 WS = ' \t\r\n'

@@ -14,6 +14,8 @@
 #   several.eml     two attachments (gzip + XML as text/xml, QP)
 #   body.eml        the XML as the whole body, text/xml quoted-printable
 #   encoded-name.eml  RFC 2047 encoded-word filename, x-gzip
+#   mailru.eml      text/plain + application/zip, the XML's elements in
+#                   alphabetical order (Mail.Ru's shape)
 #   hostile.eml     every hostile fixture beside one good report: only
 #                   the good one may come out
 #   failure.eml     an ARF failure report (RFC 6591), no XML
@@ -102,6 +104,9 @@ raw = m.as_bytes(policy=pol).replace(
 with open(os.path.join(out, 'encoded-name.eml'), 'wb') as f:
     f.write(raw)
 print('encoded-name.eml', 'microsoft.xml')
+save('mailru.eml', multipart('corp.mail.ru', [
+    ('mail.ru!example.com!1765065600!1765152000.zip', 'application/zip',
+     data('mailru.zip'))]), ['mailru.xml'])
 hostile = [(n, 'application/octet-stream', data(n)) for n in (
     'bomb.zip', 'bomb.xml.gz', 'xxe.xml', 'billion-laughs.xml',
     'invalid-utf8.xml', 'truncated.xml.gz', 'truncated.zip')]

@@ -301,6 +301,23 @@ parse_row(struct dmarc_received *r, struct arena *arena, const char *line,
 	return 0;
 }
 
+/* The bits of the report line's `seen` set for its fields that are not
+ * strings (the string fields take bits from 0, in head_fields order). */
+#define SEEN_KIND 63
+#define SEEN_BEGIN 62
+#define SEEN_END 61
+#define SEEN_RCVD 60
+
+/* Mark field `bit` seen: -1 when it was already (a repeat). */
+static int
+once(uint64_t *seen, unsigned int bit)
+{
+	if ((*seen & ((uint64_t)1 << bit)) != 0)
+		return -1;
+	*seen |= (uint64_t)1 << bit;
+	return 0;
+}
+
 static int
 head_field(struct dmarc_received *r, struct arena *arena,
 	   const struct sp_slice *key, const struct sp_slice *v,
@@ -316,18 +333,26 @@ head_field(struct dmarc_received *r, struct arena *arena,
 	}
 	ret = 0;
 	if (kv_key_is(key, "kind")) {
-		ret = kv_decode(arena, v->p, v->len, &word);
+		ret = once(seen, SEEN_KIND);
+		if (ret == 0)
+			ret = kv_decode(arena, v->p, v->len, &word);
 		if (ret == 0 && !dmarc_received_kind_parse(word, &r->kind))
 			ret = -1;
-		*seen |= (uint64_t)1 << 63;
-	} else if (kv_key_is(key, "begin"))
-		ret = decode_number(v, &r->begin);
-	else if (kv_key_is(key, "end"))
-		ret = decode_number(v, &r->end);
-	else if (kv_key_is(key, "rcvd"))
-		ret = decode_number(v, &r->received);
+	} else if (kv_key_is(key, "begin")) {
+		ret = once(seen, SEEN_BEGIN);
+		if (ret == 0)
+			ret = decode_number(v, &r->begin);
+	} else if (kv_key_is(key, "end")) {
+		ret = once(seen, SEEN_END);
+		if (ret == 0)
+			ret = decode_number(v, &r->end);
+	} else if (kv_key_is(key, "rcvd")) {
+		ret = once(seen, SEEN_RCVD);
+		if (ret == 0)
+			ret = decode_number(v, &r->received);
+	}
 	if (ret < 0)
-		*error_r = "invalid kind or number in the report";
+		*error_r = "invalid or repeated kind or number in the report";
 	return ret;
 }
 
@@ -353,7 +378,7 @@ parse_head(struct dmarc_received *r, struct arena *arena, const char *line,
 		if (head_field(r, arena, &key, &v, &seen, error_r) < 0)
 			return -1;
 	}
-	if ((seen & ((uint64_t)1 << 63)) == 0) {
+	if ((seen & ((uint64_t)1 << SEEN_KIND)) == 0) {
 		*error_r = "kind= missing";
 		return -1;
 	}

@@ -19,6 +19,14 @@
 #include "util/xml-parse.h"
 #include "dmarc/dmarc-report-parse.h"
 
+/* The most a value adds to its line of dmarc-received(5): each octet
+ * percent-encoded (3), plus the key, '=', the separating space and the
+ * commas of a value of several parts (kvline.h); and the most the fixed
+ * fields of a line take (the numbers, kind=, schema=). */
+#define LINE_PER_OCTET 3
+#define LINE_PER_FIELD 16
+#define LINE_FIXED 160
+
 /* Which struct a leaf value goes into. */
 enum target { T_HEAD, T_ROW, T_REASON, T_DKIM, T_SPF, T_NUMBER };
 
@@ -93,6 +101,11 @@ struct dmarc_report_parse {
 	struct dmarc_received_dkim *dkim;
 	struct dmarc_received_spf *spf;
 	bool have_begin, have_end, have_count;
+	/* the most the report's line and the open row's line can take in
+	 * dmarc-received(5): kept under DMARC_RECEIVED_MAX_LINE, so that
+	 * what is read is what the text can hold, and a report's or a row's
+	 * memory stays bounded whatever the repeats */
+	size_t head_line, row_line;
 	struct buf path;	/* below the root, '/'-joined */
 	struct buf text;	/* of the innermost element */
 	const char *error;
@@ -121,6 +134,7 @@ dmarc_report_parse_new(struct arena *arena,
 	p->ctx = ctx;
 	p->r = arena_zalloc(arena, sizeof(*p->r));
 	p->r->kind = DMARC_RECEIVED_AGGREGATE;
+	p->head_line = LINE_FIXED;
 	return p;
 }
 
@@ -175,6 +189,21 @@ root_start(struct dmarc_report_parse *p, const struct xml_event *ev)
 	return 0;
 }
 
+/* Count `octets` of value (and one field) against the line of the
+ * report (`head`) or of the open row: -1 past DMARC_RECEIVED_MAX_LINE. */
+static int
+line_add(struct dmarc_report_parse *p, bool head, size_t octets)
+{
+	size_t *line = head ? &p->head_line : &p->row_line;
+
+	*line += LINE_PER_FIELD + LINE_PER_OCTET * octets;
+	if (*line <= DMARC_RECEIVED_MAX_LINE)
+		return 0;
+	p->error = head ? "report_metadata and policy_published too large"
+			: "record too large";
+	return -1;
+}
+
 static int
 start(struct dmarc_report_parse *p, const struct xml_event *ev)
 {
@@ -196,17 +225,28 @@ start(struct dmarc_report_parse *p, const struct xml_event *ev)
 								  : p->r,
 						row_arena(p));
 		p->have_count = false;
+		p->row_line = LINE_FIXED;
 	} else if (p->row == NULL)
 		return 0;
-	else if (strcmp(path, "record/row/policy_evaluated/reason") == 0)
+	else if (strcmp(path, "record/row/policy_evaluated/reason") == 0) {
+		if (line_add(p, false, 0) < 0)
+			return -1;
 		p->reason = dmarc_received_row_add_reason(p->row, row_arena(p));
-	else if (strcmp(path, "record/auth_results/dkim") == 0)
+	} else if (strcmp(path, "record/auth_results/dkim") == 0) {
+		if (line_add(p, false, 0) < 0)
+			return -1;
 		p->dkim = dmarc_received_row_add_dkim(p->row, row_arena(p));
-	else if (strcmp(path, "record/auth_results/spf") == 0)
+	} else if (strcmp(path, "record/auth_results/spf") == 0) {
+		if (line_add(p, false, 0) < 0)
+			return -1;
 		p->spf = dmarc_received_row_add_spf(p->row, row_arena(p));
+	}
 	return 0;
 }
 
+/* A count, begin or end: RFC 9990's schema types them xs:integer, whose
+ * lexical form (XML Schema 1.1 part 2, 3.4.13) allows a '+' and leading
+ * zeros; a negative one is refused, and the value must fit 64 bits. */
 static bool
 number(const struct sp_slice *v, uint64_t *n_r)
 {
@@ -214,6 +254,8 @@ number(const struct sp_slice *v, uint64_t *n_r)
 
 	sp_init(&sp, v->p, v->len);
 	(void)sp_char(&sp, '+');
+	while (sp_left(&sp) > 1 && sp_peek(&sp) == '0')
+		(void)sp_char(&sp, '0');
 	return sp_uint(&sp, 20, UINT64_MAX, n_r) && sp_eof(&sp);
 }
 
@@ -265,6 +307,8 @@ set_leaf(struct dmarc_report_parse *p, const struct leaf *l)
 	base = leaf_base(p, l->target);
 	if (base == NULL || v.len == 0)
 		return 0;
+	if (line_add(p, l->target == T_HEAD, v.len) < 0)
+		return -1;
 	s = arena_memdup0(a, v.p, v.len);
 	for (i = 0; l->token && i < v.len; i++) {
 		if (s[i] >= 'A' && s[i] <= 'Z')

@@ -26,7 +26,12 @@
  * XML the reader (util/xml-parse.h) refuses (a DOCTYPE, an entity, bad
  * UTF-8, the caps), another root or namespace, a report without
  * report_id, org_name, policy domain or date_range, a count, begin or
- * end that is not a decimal number, more rows than the cap.
+ * end that is not a decimal number, more rows than the cap, a report
+ * head (report_metadata and policy_published, repeats included) or a
+ * record that could not be written as one line of dmarc-received(5)
+ * (DMARC_RECEIVED_MAX_LINE, counting 3 octets for each octet of value:
+ * what is read can always be stored and read back, and one record's
+ * memory is bounded however often its elements repeat).
  *
  * Rows are either collected into the report (max_rows caps them) or
  * handed one at a time to a callback (for a 100,000-row report: memory

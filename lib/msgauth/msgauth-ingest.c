@@ -55,6 +55,7 @@ struct msgauth_ingest {
 	void *ctx;
 	struct msg_mime *mime;
 	uint64_t fed;
+	bool cut;	    /* more than max_message was pushed */
 	bool stopped;	    /* the callback said stop */
 	unsigned int nreports;
 	/* the part being read */
@@ -88,7 +89,7 @@ msgauth_ingest_limits_default(struct msgauth_ingest_limits *l)
 {
 	l->max_message = 64 * 1024 * 1024;
 	l->max_unpacked = 256 * 1024 * 1024;
-	l->max_ratio = 1000;
+	l->max_ratio = 200;
 	l->max_reports = 32;
 	l->max_rows = 1000000;
 	l->max_unpacked_total = 1024 * 1024 * 1024;
@@ -531,10 +532,16 @@ msgauth_ingest_new(const struct msgauth_ingest_limits *limits, uint64_t now,
 void
 msgauth_ingest_feed(struct msgauth_ingest *in, const void *data, size_t len)
 {
-	if (in->fed >= in->limits.max_message)
-		return;
-	if (len > in->limits.max_message - in->fed)
+	if (len > in->limits.max_message - in->fed) {
+		if (!in->cut && in->refused_cb != NULL)
+			in->refused_cb(in->ctx, "message",
+				       "larger than max_message: the rest is "
+				       "not read");
+		in->cut = true;
 		len = (size_t)(in->limits.max_message - in->fed);
+		if (len == 0)
+			return;
+	}
 	in->fed += len;
 	msg_mime_feed(in->mime, data, len);
 }

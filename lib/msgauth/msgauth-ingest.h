@@ -46,7 +46,9 @@ void msgauth_ingest_limits_default(struct msgauth_ingest_limits *l);
 typedef int msgauth_ingest_report_cb(void *ctx,
 				     const struct dmarc_received *r,
 				     const char *text, size_t len);
-/* Called once per part that looked like a report but was refused. */
+/* Called once per part that looked like a report but was refused, and
+ * once with part_name "message" when more than max_message is pushed
+ * (the rest is not read). */
 typedef void msgauth_ingest_refused_cb(void *ctx, const char *part_name,
 				       const char *reason);
 

@@ -309,6 +309,8 @@ scan_delimited(struct xml_parse *x, const unsigned char *p, size_t n,
 	if (e == NULL)
 		return SCAN_INCOMPLETE;
 	len = (size_t)(e - (p + ol));
+	if (len > x->limits.max_text)
+		return fail(x, "markup longer than the limit");
 	buf_reset(&x->tok);
 	if (open[1] == '?') {
 		size_t k = scan_name(x, p + 2, len);
@@ -423,6 +425,8 @@ scan_start(struct xml_parse *x, const unsigned char *p, size_t n,
 	}
 	if (i == n)
 		return SCAN_INCOMPLETE;
+	if (i + 1 > x->limits.max_text)
+		return fail(x, "markup longer than the limit");
 	empty = i > 1 && p[i - 1] == '/';
 	body = empty ? i - 1 : i;
 	if ((k = scan_name(x, p + 1, body - 1)) == 0)
@@ -472,6 +476,8 @@ scan_end(struct xml_parse *x, const unsigned char *p, size_t n,
 
 	if (gt == NULL)
 		return SCAN_INCOMPLETE;
+	if ((size_t)(gt - p) + 1 > x->limits.max_text)
+		return fail(x, "markup longer than the limit");
 	k = scan_name(x, p + 2, (size_t)(gt - p) - 2);
 	for (i = 2 + k; p + i < gt && is_space(p[i]); i++)
 		;
@@ -590,11 +596,7 @@ xml_parse_next(struct xml_parse *x, struct xml_event *ev)
 		return;
 	}
 	while (x->error == NULL) {
-		/* nothing held yet: in.data is NULL, and NULL + 0 is
-		 * undefined (UBSan aborted lmtp on the first report) */
-		p = x->in.data != NULL ?
-			    (const unsigned char *)x->in.data + x->pos :
-			    (const unsigned char *)"";
+		p = (const unsigned char *)buf_cstr(&x->in) + x->pos;
 		n = x->in.len - x->pos;
 		if (!x->started && n < 3 && x->pend_len > 0 && fill(x))
 			continue;
@@ -619,10 +621,13 @@ xml_parse_next(struct xml_parse *x, struct xml_event *ev)
 			return;
 		if (s != SCAN_INCOMPLETE)
 			continue;
-		if (fill(x))
-			continue;
+		/* checked before reading on, so that a token that can no
+		 * longer fit the limit is refused whatever the size of the
+		 * piece pushed (the buffer stays bounded) */
 		if (n > x->limits.max_text + x->limits.max_name + 16)
 			x->error = "markup longer than the limit";
+		else if (fill(x))
+			continue;
 		else if (!x->ended) {
 			ev->type = XML_EV_NEED_MORE;
 			return;
