@@ -161,7 +161,8 @@ dkimcheck_ingest_push(struct dkimcheck_ingest *in, const void *data,
 {
 	msgauth_ingest_feed(in->ingest, data, len);
 	in->pushed += len;
-	return in->pushed < DKIMCHECK_INGEST_MAX_MESSAGE;
+	/* one piece past the cap: msgauth_ingest says the message was cut */
+	return in->pushed <= DKIMCHECK_INGEST_MAX_MESSAGE;
 }
 
 void
