@@ -4,7 +4,10 @@
  * The input buffer holds what has been copied in and not yet read; a
  * token (tag, text run, comment, PI, CDATA section) is read only once it
  * is complete in the buffer, so every token is bounded by max_text and
- * the buffer by max_text + XML_PARSE_PIECE.
+ * the buffer by max_text + XML_PARSE_PIECE.  While a token is not yet
+ * complete, `scanned` remembers how much of it was searched for its end,
+ * so that input pushed in small pieces is scanned once, not once per
+ * piece.
  */
 #include "config.h"
 
@@ -25,6 +28,9 @@ struct xml_parse {
 	struct xml_parse_limits limits;
 	struct buf in;	    /* copied input; [pos, len) unread */
 	size_t pos;
+	size_t scanned;	    /* of the unfinished token at pos: octets
+			       searched for its end without finding it */
+	char scan_quote;    /* ... and, in a start tag, the open quote */
 	const unsigned char *pend; /* pushed, not yet copied */
 	size_t pend_len;
 	uint64_t total;
@@ -303,11 +309,16 @@ scan_delimited(struct xml_parse *x, const unsigned char *p, size_t n,
 	       const char *open, const char *close, struct xml_event *ev)
 {
 	size_t ol = strlen(open), cl = strlen(close), len;
-	const unsigned char *e = find(p + ol, n - ol, close);
+	/* resume where the last search stopped, less what could be the
+	 * start of `close` */
+	size_t from = x->scanned > ol + cl ? x->scanned - cl : ol;
+	const unsigned char *e = find(p + from, n - from, close);
 	const char *err = NULL;
 
-	if (e == NULL)
+	if (e == NULL) {
+		x->scanned = n;
 		return SCAN_INCOMPLETE;
+	}
 	len = (size_t)(e - (p + ol));
 	if (len > x->limits.max_text)
 		return fail(x, "markup longer than the limit");
@@ -410,11 +421,11 @@ scan_start(struct xml_parse *x, const unsigned char *p, size_t n,
 	   struct xml_event *ev)
 {
 	size_t i, k, na = 0, body;
-	char quote = 0;
+	char quote = x->scan_quote;
 	bool empty;
 	const char *err;
 
-	for (i = 1; i < n; i++) {
+	for (i = x->scanned > 1 ? x->scanned : 1; i < n; i++) {
 		if (quote != 0) {
 			if (p[i] == quote)
 				quote = 0;
@@ -423,8 +434,11 @@ scan_start(struct xml_parse *x, const unsigned char *p, size_t n,
 		else if (p[i] == '>')
 			break;
 	}
-	if (i == n)
+	if (i == n) {
+		x->scanned = n;
+		x->scan_quote = quote;
 		return SCAN_INCOMPLETE;
+	}
 	if (i + 1 > x->limits.max_text)
 		return fail(x, "markup longer than the limit");
 	empty = i > 1 && p[i - 1] == '/';
@@ -470,12 +484,14 @@ static enum scan
 scan_end(struct xml_parse *x, const unsigned char *p, size_t n,
 	 struct xml_event *ev)
 {
-	const unsigned char *gt = memchr(p, '>', n);
+	const unsigned char *gt = memchr(p + x->scanned, '>', n - x->scanned);
 	size_t k, i;
 	const char *open;
 
-	if (gt == NULL)
+	if (gt == NULL) {
+		x->scanned = n;
 		return SCAN_INCOMPLETE;
+	}
 	if ((size_t)(gt - p) + 1 > x->limits.max_text)
 		return fail(x, "markup longer than the limit");
 	k = scan_name(x, p + 2, (size_t)(gt - p) - 2);
@@ -531,7 +547,7 @@ static enum scan
 scan_text(struct xml_parse *x, const unsigned char *p, size_t n,
 	  struct xml_event *ev)
 {
-	const unsigned char *lt = memchr(p, '<', n);
+	const unsigned char *lt = memchr(p + x->scanned, '<', n - x->scanned);
 	size_t len = lt != NULL ? (size_t)(lt - p) : n, i;
 	const char *err;
 
@@ -544,8 +560,10 @@ scan_text(struct xml_parse *x, const unsigned char *p, size_t n,
 		x->pos += len;
 		return SCAN_NONE;
 	}
-	if (lt == NULL && !x->ended)
+	if (lt == NULL && !x->ended) {
+		x->scanned = n;
 		return SCAN_INCOMPLETE;
+	}
 	if (len > x->limits.max_text)
 		return fail(x, "text longer than the limit");
 	if (lt == NULL)
@@ -617,6 +635,10 @@ xml_parse_next(struct xml_parse *x, struct xml_event *ev)
 			s = scan_markup(x, p, n, ev);
 		else
 			s = scan_text(x, p, n, ev);
+		if (s != SCAN_INCOMPLETE) {
+			x->scanned = 0;
+			x->scan_quote = 0;
+		}
 		if (s == SCAN_EVENT && x->error == NULL)
 			return;
 		if (s != SCAN_INCOMPLETE)
