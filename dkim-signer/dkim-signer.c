@@ -5,12 +5,18 @@
  *	dkim-signer [-c FILE] [-o Name=value]... [-q QUEUEID] [-t UNIXTIME]
  *		[--stdout] -f SENDER -- RECIPIENT...
  *	dkim-signer -n [-c FILE] [-o Name=value]...
+ *	dkim-signer --serve [-c FILE] [-o Name=value]...
  * DESCRIPTION
  *	Reads one message on standard input, puts DKIM-Signature fields
  *	on top (keys chosen by the OpenDKIM-style KeyTable/SigningTable of
  *	signer-config.h) and re-injects it with the ReinjectCommand
  *	(signer-inject.h), or writes it to standard output (--stdout).
  *	-n checks the configuration and loads every key.
+ *	With SigningSocket set, the message is signed by the signing
+ *	service (--serve, signer-service.h) through signer-client.h; this
+ *	process then never initialises OpenSSL.  If the service fails in
+ *	any way the message is signed in-process as without it (which
+ *	needs the keys) or deferred.
  * DIAGNOSTICS
  *	Exit 0 when the message went on, signed or not (the reason for not
  *	signing is logged).  Exit 75 (EX_TEMPFAIL) on every other failure -
@@ -44,8 +50,10 @@
 #include "progopt.h"
 #include "signer-config.h"
 #include "signer-deadline.h"
+#include "signer-client.h"
 #include "signer-inject.h"
 #include "signer-message.h"
+#include "signer-service.h"
 #include "signer-user.h"
 #include "util/xalloc.h"
 
@@ -59,7 +67,7 @@ struct signer_args {
 	const char *overrides[SIGNER_MAX_OVERRIDES + 1];
 	const char *const *recipients;
 	size_t nrecipients, noverrides;
-	bool check, to_stdout;
+	bool check, to_stdout, serve;
 	time_t now;
 };
 
@@ -154,18 +162,20 @@ usage(FILE *fp)
 		"[-t UNIXTIME] [--stdout]\n"
 		"                   -f SENDER -- RECIPIENT...\n"
 		"       " PROGNAME " -n [-c FILE] [-o Name=value]\n"
+		"       " PROGNAME " --serve [-c FILE] [-o Name=value]\n"
 		"       " PROGNAME " --version | --help\n");
 }
 
 static int
 parse_args(int argc, char **argv, struct signer_args *a)
 {
-	enum { END, CHECK, TO_STDOUT, CONFIG, SENDER, QUEUE_ID, NOW,
+	enum { END, CHECK, TO_STDOUT, SERVE, CONFIG, SENDER, QUEUE_ID, NOW,
 	       OVERRIDE };
 	static const struct progopt_def opts[] = {
 		[END] = {"--", 0},
 		[CHECK] = {"-n", 0},
 		[TO_STDOUT] = {"--stdout", 0},
+		[SERVE] = {"--serve", 0},
 		[CONFIG] = {"-c", 1},
 		[SENDER] = {"-f", 1},
 		[QUEUE_ID] = {"-q", 1},
@@ -188,6 +198,7 @@ parse_args(int argc, char **argv, struct signer_args *a)
 		switch (opt) {
 		case CHECK: a->check = true; break;
 		case TO_STDOUT: a->to_stdout = true; break;
+		case SERVE: a->serve = true; break;
 		case CONFIG: a->config = v; break;
 		case SENDER: a->sender = v; break;
 		case QUEUE_ID: a->queue_id = v; break;
@@ -203,8 +214,8 @@ parse_args(int argc, char **argv, struct signer_args *a)
 	}
 	a->recipients = (const char *const *)argv + i;
 	a->nrecipients = (size_t)(argc - i);
-	if (a->check)
-		return 0;
+	if (a->check || a->serve)
+		return a->check && a->serve ? -1 : 0;
 	if (a->sender == NULL || (a->nrecipients == 0 && !a->to_stdout))
 		return -1;
 	return 0;
@@ -237,6 +248,11 @@ drop_privileges(struct signer_config *c, const char **error_r)
 static int
 crypto_init(const char **error_r)
 {
+	static bool done;
+
+	if (done)
+		return 0;
+	done = true;
 	if (OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL) != 1 ||
 	    RAND_set_DRBG_type(NULL, "HASH-DRBG", NULL, NULL, "SHA256") != 1) {
 		*error_r = "cannot initialise OpenSSL";
@@ -312,6 +328,33 @@ deadline_arm(const struct signer_config *c, const struct signer_log *l,
 			    l != NULL ? l->fd : -1);
 }
 
+/* Through the signing service when there is one (no OpenSSL here);
+ * in-process without one, or when it fails (logged). */
+static int
+sign(struct signer_config *c, const struct signer_args *a,
+     const struct signer_log *l, const char *qid, struct signer_message *m,
+     struct signer_outcome *o, const char **error_r)
+{
+	const char *service_err = NULL;
+
+	if (c->set.signing_socket != NULL) {
+		if (signer_client_sign(c, m, a->sender, a->queue_id, a->now,
+				       m->arena, o, &service_err) == 0)
+			return 0;
+		ma_log_warn(&l->log, "%s: %s; signing in-process", qid,
+			    service_err);
+	}
+	if (crypto_init(error_r) < 0)
+		return -1;
+	if (signer_message_sign(m, c, a->sender, a->now, o, error_r) < 0) {
+		if (service_err != NULL)
+			*error_r = arena_printf(m->arena, "%s (after %s)",
+						*error_r, service_err);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 run_message(struct signer_config *c, const struct signer_args *a,
 	    const struct signer_log *l, const struct timespec *t0)
@@ -337,7 +380,7 @@ run_message(struct signer_config *c, const struct signer_args *a,
 		injecting = true;
 	}
 	if (signer_message_read_fd(&m, 0, &err) < 0 ||
-	    signer_message_sign(&m, c, a->sender, a->now, &o, &err) < 0)
+	    sign(c, a, l, qid, &m, &o, &err) < 0)
 		goto fail;
 	if (signer_message_write(&m, &o, injecting ? inj.fd : 1, &err) < 0) {
 		if (injecting) {
@@ -375,6 +418,27 @@ fail:
 	return ret;
 }
 
+/* --serve: keys loaded once, then signer-service.h until SIGTERM.
+ * Exit 0 when stopped, 75 when it cannot start. */
+static int
+serve(struct signer_config *c, const struct signer_log *l)
+{
+	const char *err;
+	int fd, ret;
+
+	alarm(0); /* TimeLimit is per message, not for the service */
+	if (c->set.signing_socket == NULL)
+		return tempfail(l, "service", "--serve needs SigningSocket");
+	if (signer_config_load_all_keys(c, &err) < 0 ||
+	    (fd = signer_service_listen(c->set.signing_socket, &err)) < 0)
+		return tempfail(l, "service", err);
+	ret = signer_service_run(fd, c, &l->log, &err) < 0 ?
+		tempfail(l, "service", err) : 0;
+	close(fd);
+	(void)unlink(c->set.signing_socket);
+	return ret;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -402,7 +466,8 @@ main(int argc, char **argv)
 		return tempfail(&l, qid, err);
 	}
 	log_setup(&l, c);
-	if (crypto_init(&err) < 0 || drop_privileges(c, &err) < 0) {
+	if (((a.check || a.serve) && crypto_init(&err) < 0) ||
+	    drop_privileges(c, &err) < 0) {
 		ret = tempfail(&l, qid, err);
 		goto out;
 	}
@@ -411,6 +476,8 @@ main(int argc, char **argv)
 	if (a.check) {
 		ret = signer_config_load_all_keys(c, &err) < 0 ?
 			tempfail(&l, qid, err) : 0;
+	} else if (a.serve) {
+		ret = serve(c, &l);
 	} else {
 		ret = run_message(c, &a, &l, &t0);
 	}

@@ -70,6 +70,12 @@ static const struct conf_option signer_options[] = {
 	OPT("LogFile", CONF_STRING, NULL, log_file, 0, 0, NULL),
 	OPT("TimeLimit", CONF_TIME, SIGNER_STR(SIGNER_TIME_LIMIT_DEFAULT) "s",
 	    time_limit, 1000, 86400000, NULL),
+	OPT("SigningSocket", CONF_STRING, NULL, signing_socket, 0, 0, NULL),
+	OPT("SigningTimeout", CONF_TIME, "10s", signing_timeout, 100,
+	    3600000, NULL),
+	OPT("SigningClients", CONF_LIST, "", signing_clients, 0, 0, NULL),
+	OPT("SigningProcesses", CONF_UINT, "2", signing_processes, 1, 64,
+	    NULL),
 	{NULL, 0, NULL, 0, 0, 0, NULL},
 };
 

@@ -61,6 +61,11 @@ struct signer_settings {
 	unsigned int signing_address; /* enum signer_address */
 	const char *log_file;
 	unsigned int time_limit; /* ms (TimeLimit, signer-deadline.h) */
+	/* the signing service (signer-service.h, signer-client.h) */
+	const char *signing_socket;	      /* SigningSocket, or NULL */
+	unsigned int signing_timeout;	      /* ms (SigningTimeout) */
+	const char *const *signing_clients; /* SigningClients user names */
+	unsigned int signing_processes;	      /* SigningProcesses */
 };
 
 /* TimeLimit default, seconds: well below pipe(8)'s time_limit (Postfix's

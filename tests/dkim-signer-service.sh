@@ -1,0 +1,238 @@
+#!/bin/sh
+# dkim-signer-service.sh - SigningSocket (issue #20 item 2): the pipe
+# client hands the message to `dkim-signer --serve`, which holds the keys
+# and OpenSSL; no Postfix here (tests/integration/postfix-dkim-signer-
+# service.sh runs it through real Postfix).  Checked:
+# - service up: a client that cannot read the keys (nobody, keys 0600
+#   root) gets both signatures, verified by dkimpy and libopendkim;
+# - nothing lost (dkim-signer.8 FAILURE): service down, a service that
+#   closes mid-request, a garbage or forged reply, a TEMPFAIL reply, a
+#   service that never answers (SigningTimeout; no hang): the client
+#   signs in-process when it can read the keys (root) and verifies, or
+#   exits 75 with nothing re-injected (nobody);
+# - a peer whose uid is not in SigningClients is refused (SO_PEERCRED),
+#   even though the socket's mode lets it connect;
+# - a killed worker is replaced; SIGTERM stops the service and removes
+#   the socket.
+# Every process started here is stopped by its PID.
+set -u
+. "$srcdir/tests/harness/lib.sh"
+harness_need_root
+
+W=$(harness_tmpdir signer-service)
+pids=""
+trap 'for p in $pids; do kill "$p" 2>/dev/null; done; rm -rf "$W"' EXIT
+# nobody runs a copy in $W: the build tree may be only root's
+cp "$MAILAUTH_BUILDDIR/dkim-signer/dkim-signer" "$W/dkim-signer" && chmod 755 "$W/dkim-signer" || fail "copy"
+signer=$W/dkim-signer
+odkpeer="$MAILAUTH_BUILDDIR/tests/peers/opendkim-peer"
+[ -x "$odkpeer" ] || make -s -C "$MAILAUTH_BUILDDIR" tests/peers/opendkim-peer > /dev/null 2>&1
+[ -x "$odkpeer" ] || { echo "SKIP: tests/peers/opendkim-peer cannot be built (apt-get install libopendkim-dev)"; exit 77; }
+
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$W/rsa.private" 2>/dev/null || fail "openssl"
+openssl genpkey -algorithm ED25519 -out "$W/ed.private" 2>/dev/null || fail "openssl"
+chmod 600 "$W"/*.private # root's: nobody cannot read them
+printf 'rsa example.com:rsa2026:%s/rsa.private\ned example.com:ed2026:%s/ed.private\n' "$W" "$W" > "$W/KeyTable"
+printf '*@example.com rsa\n*@example.com ed\n' > "$W/SigningTable"
+# the socket's directory: 0750, group nogroup (nobody's)
+mkdir "$W/run" && chgrp nogroup "$W/run" && chmod 750 "$W/run"
+sock=$W/run/sign.sock
+cat > "$W/signer.conf" <<EOT
+KeyTable            file:$W/KeyTable
+SigningTable        refile:$W/SigningTable
+MultipleSignatures  yes
+Syslog              no
+ReinjectCommand     $W/reinject.sh -G -i
+SigningSocket       $sock
+SigningClients      nobody
+SigningTimeout      2s
+EOT
+chmod 644 "$W/signer.conf" "$W/KeyTable" "$W/SigningTable"
+pub_rsa=$(openssl pkey -in "$W/rsa.private" -pubout -outform DER 2>/dev/null | base64 -w0)
+pub_ed=$(openssl pkey -in "$W/ed.private" -pubout -outform DER 2>/dev/null | tail -c 32 | base64 -w0)
+printf 'rsa2026._domainkey.example.com v=DKIM1; k=rsa; p=%s\ned2026._domainkey.example.com v=DKIM1; k=ed25519; p=%s\n' \
+	"$pub_rsa" "$pub_ed" > "$W/keys.txt"
+# the re-injection stand-in: the file appears only at end of input
+cat > "$W/reinject.sh" <<EOT
+#!/bin/sh
+cat > "$W/injected.tmp" && mv "$W/injected.tmp" "$W/injected"
+EOT
+chmod 755 "$W/reinject.sh"
+chmod 777 "$W" # nobody's stand-in writes here (a test directory only)
+printf 'From: Alice <alice@example.com>\nTo: bob@example.net\nSubject: service\nDate: Sat, 28 Nov 2026 10:00:00 +0000\nMessage-ID: <s@example.com>\n\nGr\303\274\303\237e,  spaces   \n\n' > "$W/msg.eml"
+chmod 644 "$W/msg.eml"
+
+# verify FILE WHAT: both signatures pass with dkimpy and libopendkim
+verify2() {
+	n=$(/usr/bin/python3 - "$1" <<'PY'
+import re, sys
+path = sys.argv[1]
+m = open(path, "rb").read()
+head, sep, body = m.partition(b"\n\n")
+fields = re.split(rb"\n(?![ \t])", head)
+sigs = [i for i, f in enumerate(fields) if f.lower().startswith(b"dkim-signature:")]
+for n, keep in enumerate(sigs, 1):
+    kept = [f for i, f in enumerate(fields) if i not in sigs or i == keep]
+    open("%s.sig%d" % (path, n), "wb").write(b"\n".join(kept) + sep + body)
+print(len(sigs))
+PY
+)
+	expect_eq "$n" 2 "$2: two signatures"
+	algs=$(grep -A1 '^DKIM-Signature:' "$1" | grep -o 'a=[a-z0-9-]*' | tr '\n' ' ')
+	expect_eq "$algs" "a=rsa-sha256 a=ed25519-sha256 " "$2: rsa-sha256 and ed25519-sha256"
+	for i in 1 2; do
+		r=$(/usr/bin/python3 - "$srcdir/tests/peers" "$W/keys.txt" "$1.sig$i" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[1])
+import dkim, dkimpy_peer
+t = dkimpy_peer.load_keytable(sys.argv[2])
+print("pass" if dkim.verify(open(sys.argv[3], "rb").read(), dnsfunc=dkimpy_peer.dnsfunc_for(t)) else "fail")
+PY
+)
+		expect_eq "$r" pass "$2: signature $i passes with dkimpy"
+		r=$("$odkpeer" verify --keytable "$W/keys.txt" "$1.sig$i" 2>&1 | awk '{ print $2 }')
+		expect_eq "$r" pass "$2: signature $i passes with libopendkim"
+	done
+}
+
+# run AS WHAT [-o ...]: the pipe client, as pipe(8) runs it; sets $rc
+run() {
+	as=$1 what=$2
+	shift 2
+	rm -f "$W/injected"
+	if [ "$as" = root ]; then
+		timeout 60 "$signer" -c "$W/signer.conf" "$@" -q Q1 -f alice@example.com -- bob@example.net < "$W/msg.eml" 2> "$W/err"
+	else
+		timeout 60 su -s /bin/sh nobody -c "'$signer' -c '$W/signer.conf' $* -q Q1 -f alice@example.com -- bob@example.net" < "$W/msg.eml" 2> "$W/err"
+	fi
+	rc=$?
+}
+
+start_service() { # the real service, as root (the keys' owner)
+	"$signer" --serve -c "$W/signer.conf" "$@" 2>> "$W/service.log" &
+	svc=$!
+	pids="$pids $svc"
+	i=0
+	while [ ! -S "$sock" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	[ -S "$sock" ] || fail "service did not start: $(cat "$W/service.log")"
+	chgrp nogroup "$sock" # the socket's group: the pipe user's
+}
+stop_service() {
+	kill "$svc"
+	wait "$svc"
+	rc=$?
+}
+
+# --- service up: a client that cannot read the keys gets both signatures
+start_service
+expect_match "$(stat -c %a "$sock")" '^660$' "the socket is mode 0660"
+run nobody "service up"
+expect_eq "$rc" 0 "service up: the client (nobody, keys unreadable) exits 0"
+verify2 "$W/injected" "service up"
+tail -c "$(wc -c < "$W/msg.eml")" "$W/injected" | cmp -s - "$W/msg.eml"
+expect_eq "$?" 0 "service up: the message bytes after the fields are the input's"
+expect_match "$(cat "$W/err")" '^dkim-signer\[[0-9]+\]: Q1: from=<alice@example.com>, signed d=example.com s=rsa2026 a=rsa-sha256, d=example.com s=ed2026 a=ed25519-sha256, size=[0-9]+, delay=[0-9]+ms$' "service up: the client's one log line"
+
+# not in the SigningTable: the service's verdict, delivered unsigned
+sed 's/alice@example.com/carol@example.org/' "$W/msg.eml" > "$W/other.eml"
+rm -f "$W/injected"
+su -s /bin/sh nobody -c "'$signer' -c '$W/signer.conf' -f carol@example.org -- bob@example.net" < "$W/other.eml" 2> "$W/err"
+expect_eq "$?" 0 "unsigned verdict: exit 0"
+cmp -s "$W/other.eml" "$W/injected"
+expect_eq "$?" 0 "unsigned verdict: passed on unchanged"
+expect_match "$(cat "$W/err")" 'not signed: carol@example.org in no SigningTable line' "unsigned verdict: the service's reason logged"
+
+# --- a peer whose uid is not in SigningClients: refused by SO_PEERCRED
+stop_service
+start_service -o SigningClients=daemon
+run nobody "wrong uid"
+expect_eq "$rc" 75 "wrong uid: refused, no keys: exit 75"
+expect_eq "$([ -e "$W/injected" ] && echo yes)" "" "wrong uid: nothing re-injected"
+expect_match "$(cat "$W/service.log")" "connection refused: peer uid $(id -u nobody) is not a SigningClients user" "wrong uid: the service logs the refusal"
+expect_match "$(cat "$W/err")" "SigningSocket $sock: (no reply|Connection reset by peer); signing in-process" "wrong uid: the client logs the fallback"
+
+# --- a killed worker is replaced; SIGTERM stops it all
+stop_service
+start_service -o SigningProcesses=1
+worker=$(pgrep -P "$svc" | head -1)
+kill -9 "$worker"
+i=0
+while { [ "$(pgrep -P "$svc" | wc -l)" != 1 ] || pgrep -P "$svc" | grep -qx "$worker"; } && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+run nobody "worker replaced"
+expect_eq "$rc" 0 "killed worker: replaced, the next message is signed"
+verify2 "$W/injected" "after a killed worker"
+stop_service
+expect_eq "$rc" 0 "SIGTERM: the service exits 0"
+expect_eq "$([ -e "$sock" ] && echo left)" "" "SIGTERM: the socket is removed"
+expect_eq "$(pgrep -P "$svc" | wc -l | tr -d ' ')" 0 "SIGTERM: no worker left"
+
+# --- failures: root (can read the keys) signs in-process; nobody: 75
+fallback() { # WHAT LOG-ERE
+	run root "$1"
+	expect_eq "$rc" 0 "$1: root falls back: exit 0"
+	expect_match "$(cat "$W/err")" "warning: Q1: SigningSocket $sock: $2; signing in-process" "$1: the fallback is logged with the reason"
+	[ -e "$W/injected" ] && verify2 "$W/injected" "$1 (in-process)"
+	run nobody "$1"
+	expect_eq "$rc" 75 "$1: nobody (no keys): exit 75"
+	expect_eq "$([ -e "$W/injected" ] && echo yes)" "" "$1: nobody: nothing re-injected unsigned"
+}
+rm -f "$sock"
+fallback "service down" "No such file or directory"
+
+# stand-in services: MODE decides what they do with one request
+fake() { # MODE
+	/usr/bin/python3 - "$sock" "$1" <<'PY' &
+import os, socket, sys, time
+path, mode = sys.argv[1:3]
+try:
+    os.unlink(path)
+except FileNotFoundError:
+    pass
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(path)
+os.chmod(path, 0o666)
+s.listen(8)
+replies = {
+    "garbage": b"HELLO WORLD\n",
+    "forged": b"SIGNED 1 17\nrsa-sha256 example.com rsa2026\nX-Evil: not dkim\n",
+    "short": b"SIGNED 2 400\nrsa-sha256 example.com rsa2026\n",
+    "tempfail": b"TEMPFAIL 11\nkey trouble",
+}
+while True:
+    c, _ = s.accept()
+    if mode == "midway":
+        c.recv(10)
+        c.close()
+        continue
+    if mode == "silent":
+        time.sleep(30)
+        c.close()
+        continue
+    c.settimeout(5)
+    data = b""
+    while b"bob" not in data and b"spaces" not in data:
+        d = c.recv(65536)
+        if not d:
+            break
+        data += d
+    c.sendall(replies[mode])
+    c.close()
+PY
+	fpid=$!
+	pids="$pids $fpid"
+	i=0
+	while [ ! -S "$sock" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+}
+unfake() { kill "$fpid"; wait "$fpid" 2>/dev/null; rm -f "$sock"; }
+fake midway; fallback "closed mid-request" "(no reply|Broken pipe|Connection reset by peer)"; unfake
+fake garbage; fallback "garbage reply" "malformed reply line"; unfake
+fake forged; fallback "forged fields" "malformed reply"; unfake
+fake short; fallback "truncated reply" "malformed reply"; unfake
+fake tempfail; fallback "TEMPFAIL reply" "service failed: key trouble"; unfake
+fake silent
+t0=$(date +%s)
+fallback "never answers" "timed out"
+t1=$(date +%s)
+unfake
+expect_eq "$([ $((t1 - t0)) -lt 50 ] && echo bounded)" bounded "never answers: SigningTimeout ends the wait (no hang)"
+finish
