@@ -14,7 +14,8 @@
 #include "util/arena.h"
 #include "util/buf.h"
 #include "signer-client.h"
-#include "signer-config.h"
+#include "signer-settings.h"
+#include "signer-spool.h"
 #include "signer-message.h"
 #include "signer-proto.h"
 #include "signer-sockio.h"
@@ -55,7 +56,8 @@ connect_service(const char *path, const char **error_r)
 
 /* The request: line, sender, queue id, then the spooled message. */
 static int
-send_request(int fd, struct signer_message *m, const char *sender,
+send_request(int fd, struct signer_spool *spool, size_t size,
+	     const char *sender,
 	     const char *qid, time_t now, int64_t deadline,
 	     const char **error_r)
 {
@@ -68,7 +70,7 @@ send_request(int fd, struct signer_message *m, const char *sender,
 	req.sender_len = strlen(sender);
 	req.queue_id_len = strlen(qid);
 	req.now = now;
-	req.message_len = signer_message_size(m);
+	req.message_len = size;
 	signer_proto_request_line(&head, &req);
 	buf_append_str(&head, sender);
 	buf_append_str(&head, qid);
@@ -82,8 +84,8 @@ send_request(int fd, struct signer_message *m, const char *sender,
 		*error_r = "out of memory";
 		return -1;
 	}
-	signer_spool_rewind(&m->spool);
-	while ((r = signer_spool_read(&m->spool, chunk, CLIENT_IO_CHUNK,
+	signer_spool_rewind(spool);
+	while ((r = signer_spool_read(spool, chunk, CLIENT_IO_CHUNK,
 				      error_r)) > 0) {
 		if (signer_sockio_write(fd, chunk, (size_t)r, deadline,
 					error_r) < 0)
@@ -144,19 +146,19 @@ parse_reply(const struct buf *reply, struct arena *arena,
 }
 
 int
-signer_client_sign(const struct signer_config *c, struct signer_message *m,
-		   const char *sender, const char *queue_id, time_t now,
+signer_client_sign(const struct signer_settings *set,
+		   struct signer_spool *spool, size_t size, const char *sender, const char *queue_id, time_t now,
 		   struct arena *arena, struct signer_outcome *o,
 		   const char **error_r)
 {
-	int64_t deadline = signer_sockio_now() + c->set.signing_timeout;
+	int64_t deadline = signer_sockio_now() + set->signing_timeout;
 	struct buf reply = BUF_INIT;
 	const char *err = NULL;
 	int fd, ret = -1;
 
-	if ((fd = connect_service(c->set.signing_socket, &err)) < 0)
+	if ((fd = connect_service(set->signing_socket, &err)) < 0)
 		goto out;
-	if (send_request(fd, m, sender != NULL ? sender : "",
+	if (send_request(fd, spool, size, sender != NULL ? sender : "",
 			 queue_id != NULL ? queue_id : "", now, deadline,
 			 &err) < 0 ||
 	    read_reply(fd, &reply, deadline, &err) < 0 ||
@@ -168,7 +170,7 @@ out:
 		close(fd);
 	if (ret < 0)
 		*error_r = arena_printf(arena, "SigningSocket %s: %s",
-					c->set.signing_socket, err);
+					set->signing_socket, err);
 	buf_free(&reply);
 	return ret;
 }

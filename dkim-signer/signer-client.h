@@ -16,19 +16,21 @@
 #ifndef SIGNER_CLIENT_H
 #define SIGNER_CLIENT_H
 
+#include <stddef.h>
 #include <time.h>
 
 struct arena;
-struct signer_config;
-struct signer_message;
 struct signer_outcome;
+struct signer_settings;
+struct signer_spool;
 
-/* Ask the service at c->set.signing_socket to sign `m` (read and ended).
- * `sender` may be "" (null sender), `queue_id` may be NULL, `now` is t=
+/* Ask the service at set->signing_socket to sign the message in `spool`
+ * (`size` bytes, complete).  `sender` may be "" (null sender), `queue_id` may be NULL, `now` is t=
  * (0: the service's clock).  Returns 0 with *o (signed or unsigned), or
  * -1 with *error_r (arena). */
-int signer_client_sign(const struct signer_config *c,
-		       struct signer_message *m, const char *sender,
+int signer_client_sign(const struct signer_settings *set,
+		       struct signer_spool *spool, size_t size,
+		       const char *sender,
 		       const char *queue_id, time_t now, struct arena *arena,
 		       struct signer_outcome *o, const char **error_r);
 
