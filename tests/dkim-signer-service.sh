@@ -23,8 +23,15 @@ W=$(harness_tmpdir signer-service)
 pids=""
 trap 'for p in $pids; do kill "$p" 2>/dev/null; done; rm -rf "$W"' EXIT
 # nobody runs a copy in $W: the build tree may be only root's
-cp "$MAILAUTH_BUILDDIR/dkim-signer/dkim-signer" "$W/dkim-signer" && chmod 755 "$W/dkim-signer" || fail "copy"
+# (side by side, as installed: the client executes the dkim-signer next
+# to it)
+for p in dkim-signer dkim-signer-client; do
+	cp "$MAILAUTH_BUILDDIR/dkim-signer/$p" "$W/$p" && chmod 755 "$W/$p" || fail "copy $p"
+done
 signer=$W/dkim-signer
+# the pipe client: dkim-signer-client (no OpenSSL), or dkim-signer itself
+# with SigningSocket set; both are run through every case
+client=$W/dkim-signer-client
 odkpeer="$MAILAUTH_BUILDDIR/tests/peers/opendkim-peer"
 [ -x "$odkpeer" ] || make -s -C "$MAILAUTH_BUILDDIR" tests/peers/opendkim-peer > /dev/null 2>&1
 [ -x "$odkpeer" ] || { echo "SKIP: tests/peers/opendkim-peer cannot be built (apt-get install libopendkim-dev)"; exit 77; }
@@ -34,6 +41,8 @@ openssl genpkey -algorithm ED25519 -out "$W/ed.private" 2>/dev/null || fail "ope
 chmod 600 "$W"/*.private # root's: nobody cannot read them
 printf 'rsa example.com:rsa2026:%s/rsa.private\ned example.com:ed2026:%s/ed.private\n' "$W" "$W" > "$W/KeyTable"
 printf '*@example.com rsa\n*@example.com ed\n' > "$W/SigningTable"
+expect_eq "$(readelf -d "$client" | grep NEEDED | grep -c -e libcrypto -e libssl)" 0 "dkim-signer-client links no OpenSSL (nothing to initialise or load per message)"
+
 # the socket's directory: 0750, group nogroup (nobody's)
 mkdir "$W/run" && chgrp nogroup "$W/run" && chmod 750 "$W/run"
 sock=$W/run/sign.sock
@@ -101,9 +110,9 @@ run() {
 	shift 2
 	rm -f "$W/injected"
 	if [ "$as" = root ]; then
-		timeout 60 "$signer" -c "$W/signer.conf" "$@" -q Q1 -f alice@example.com -- bob@example.net < "$W/msg.eml" 2> "$W/err"
+		timeout 60 "$client" -c "$W/signer.conf" "$@" -q Q1 -f alice@example.com -- bob@example.net < "$W/msg.eml" 2> "$W/err"
 	else
-		timeout 60 su -s /bin/sh nobody -c "'$signer' -c '$W/signer.conf' $* -q Q1 -f alice@example.com -- bob@example.net" < "$W/msg.eml" 2> "$W/err"
+		timeout 60 su -s /bin/sh nobody -c "'$client' -c '$W/signer.conf' $* -q Q1 -f alice@example.com -- bob@example.net" < "$W/msg.eml" 2> "$W/err"
 	fi
 	rc=$?
 }
@@ -123,24 +132,29 @@ stop_service() {
 	rc=$?
 }
 
-# --- service up: a client that cannot read the keys gets both signatures
 start_service
+for client_name in dkim-signer-client dkim-signer; do
+client=$W/$client_name
+# --- service up: a client that cannot read the keys gets both signatures
 expect_match "$(stat -c %a "$sock")" '^660$' "the socket is mode 0660"
-run nobody "service up"
-expect_eq "$rc" 0 "service up: the client (nobody, keys unreadable) exits 0"
-verify2 "$W/injected" "service up"
+run nobody "$client_name: service up"
+expect_eq "$rc" 0 "$client_name: service up: the client (nobody, keys unreadable) exits 0"
+verify2 "$W/injected" "$client_name: service up"
 tail -c "$(wc -c < "$W/msg.eml")" "$W/injected" | cmp -s - "$W/msg.eml"
-expect_eq "$?" 0 "service up: the message bytes after the fields are the input's"
-expect_match "$(cat "$W/err")" '^dkim-signer\[[0-9]+\]: Q1: from=<alice@example.com>, signed d=example.com s=rsa2026 a=rsa-sha256, d=example.com s=ed2026 a=ed25519-sha256, size=[0-9]+, delay=[0-9]+ms$' "service up: the client's one log line"
+expect_eq "$?" 0 "$client_name: service up: the message bytes after the fields are the input's"
+expect_match "$(cat "$W/err")" '^dkim-signer\[[0-9]+\]: Q1: from=<alice@example.com>, signed d=example.com s=rsa2026 a=rsa-sha256, d=example.com s=ed2026 a=ed25519-sha256, size=[0-9]+, delay=[0-9]+ms$' "$client_name: service up: the client's one log line"
 
 # not in the SigningTable: the service's verdict, delivered unsigned
 sed 's/alice@example.com/carol@example.org/' "$W/msg.eml" > "$W/other.eml"
 rm -f "$W/injected"
-su -s /bin/sh nobody -c "'$signer' -c '$W/signer.conf' -f carol@example.org -- bob@example.net" < "$W/other.eml" 2> "$W/err"
-expect_eq "$?" 0 "unsigned verdict: exit 0"
+su -s /bin/sh nobody -c "'$client' -c '$W/signer.conf' -f carol@example.org -- bob@example.net" < "$W/other.eml" 2> "$W/err"
+expect_eq "$?" 0 "$client_name: unsigned verdict: exit 0"
 cmp -s "$W/other.eml" "$W/injected"
-expect_eq "$?" 0 "unsigned verdict: passed on unchanged"
-expect_match "$(cat "$W/err")" 'not signed: carol@example.org in no SigningTable line' "unsigned verdict: the service's reason logged"
+expect_eq "$?" 0 "$client_name: unsigned verdict: passed on unchanged"
+expect_match "$(cat "$W/err")" 'not signed: carol@example.org in no SigningTable line' "$client_name: unsigned verdict: the service's reason logged"
+
+done
+client=$W/dkim-signer-client
 
 # --- a peer whose uid is not in SigningClients: refused by SO_PEERCRED
 stop_service
@@ -149,7 +163,7 @@ run nobody "wrong uid"
 expect_eq "$rc" 75 "wrong uid: refused, no keys: exit 75"
 expect_eq "$([ -e "$W/injected" ] && echo yes)" "" "wrong uid: nothing re-injected"
 expect_match "$(cat "$W/service.log")" "connection refused: peer uid $(id -u nobody) is not a SigningClients user" "wrong uid: the service logs the refusal"
-expect_match "$(cat "$W/err")" "SigningSocket $sock: (no reply|Connection reset by peer); signing in-process" "wrong uid: the client logs the fallback"
+expect_match "$(cat "$W/err")" "SigningSocket $sock: (no reply|Connection reset by peer|Broken pipe); signing in-process" "wrong uid: the client logs the fallback"
 
 # --- a killed worker is replaced; SIGTERM stops it all
 stop_service
@@ -176,8 +190,10 @@ fallback() { # WHAT LOG-ERE
 	expect_eq "$rc" 75 "$1: nobody (no keys): exit 75"
 	expect_eq "$([ -e "$W/injected" ] && echo yes)" "" "$1: nobody: nothing re-injected unsigned"
 }
+for client_name in dkim-signer-client dkim-signer; do
+client=$W/$client_name
 rm -f "$sock"
-fallback "service down" "No such file or directory"
+fallback "$client_name: service down" "No such file or directory"
 
 # stand-in services: MODE decides what they do with one request
 fake() { # MODE
@@ -224,15 +240,16 @@ PY
 	while [ ! -S "$sock" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 }
 unfake() { kill "$fpid"; wait "$fpid" 2>/dev/null; rm -f "$sock"; }
-fake midway; fallback "closed mid-request" "(no reply|Broken pipe|Connection reset by peer)"; unfake
-fake garbage; fallback "garbage reply" "malformed reply line"; unfake
-fake forged; fallback "forged fields" "malformed reply"; unfake
-fake short; fallback "truncated reply" "malformed reply"; unfake
-fake tempfail; fallback "TEMPFAIL reply" "service failed: key trouble"; unfake
+fake midway; fallback "$client_name: closed mid-request" "(no reply|Broken pipe|Connection reset by peer)"; unfake
+fake garbage; fallback "$client_name: garbage reply" "malformed reply line"; unfake
+fake forged; fallback "$client_name: forged fields" "malformed reply"; unfake
+fake short; fallback "$client_name: truncated reply" "malformed reply"; unfake
+fake tempfail; fallback "$client_name: TEMPFAIL reply" "service failed: key trouble"; unfake
 fake silent
 t0=$(date +%s)
-fallback "never answers" "timed out"
+fallback "$client_name: never answers" "timed out"
 t1=$(date +%s)
 unfake
-expect_eq "$([ $((t1 - t0)) -lt 50 ] && echo bounded)" bounded "never answers: SigningTimeout ends the wait (no hang)"
+expect_eq "$([ $((t1 - t0)) -lt 50 ] && echo bounded)" bounded "$client_name: never answers: SigningTimeout ends the wait (no hang)"
+done
 finish
