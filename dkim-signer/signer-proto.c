@@ -137,7 +137,11 @@ sig_line_parse(struct strparse *sp, struct arena *arena,
 	struct sp_slice alg, domain, selector;
 
 	if (sp_span(sp, is_name_char, 32, &alg) == 0 ||
-	    !dkim_alg_parse(alg.p, alg.len, &sig->alg) || !sp_char(sp, ' ') ||
+	    !dkim_alg_parse(alg.p, alg.len, &sig->alg) ||
+	    /* what the signer makes (RFC 8301 3.1: never rsa-sha1) */
+	    (sig->alg != DKIM_ALG_RSA_SHA256 &&
+	     sig->alg != DKIM_ALG_ED25519_SHA256) ||
+	    !sp_char(sp, ' ') ||
 	    sp_span(sp, is_name_char, 255, &domain) == 0 ||
 	    !sp_char(sp, ' ') ||
 	    sp_span(sp, is_name_char, 255, &selector) == 0 ||
