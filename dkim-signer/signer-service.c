@@ -93,7 +93,7 @@ signer_service_peer_allowed(int fd, const uid_t *allowed, size_t nallowed,
 
 /* The request line, and any bytes after it, into `in`.  -1 on error. */
 static int
-read_request_line(int fd, struct buf *in, int64_t timeout,
+read_request_line(int fd, struct buf *in, int64_t deadline,
 		  size_t *line_len_r, const char **error_r)
 {
 	char chunk[SIGNER_PROTO_MAX_LINE];
@@ -107,8 +107,8 @@ read_request_line(int fd, struct buf *in, int64_t timeout,
 			*error_r = "request line too long";
 			return -1;
 		}
-		r = signer_sockio_read(fd, chunk, sizeof(chunk),
-				       signer_sockio_now() + timeout, error_r);
+		r = signer_sockio_read(fd, chunk, sizeof(chunk), deadline,
+				       error_r);
 		if (r <= 0) {
 			if (r == 0)
 				*error_r = "connection closed";
@@ -124,7 +124,7 @@ read_request_line(int fd, struct buf *in, int64_t timeout,
  * appended to `out` (sender, queue id) or pushed into `m`. */
 static int
 read_exact(int fd, struct buf *in, uint64_t len, struct buf *out,
-	   struct signer_message *m, int64_t timeout, const char **error_r)
+	   struct signer_message *m, int64_t deadline, const char **error_r)
 {
 	char *chunk = NULL;
 	int ret = 0;
@@ -148,8 +148,7 @@ read_exact(int fd, struct buf *in, uint64_t len, struct buf *out,
 					       len < SERVICE_IO_CHUNK ?
 						       (size_t)len :
 						       SERVICE_IO_CHUNK,
-					       signer_sockio_now() + timeout,
-					       error_r);
+					       deadline, error_r);
 			if (r <= 0) {
 				if (r == 0)
 					*error_r = "request truncated";
@@ -184,20 +183,22 @@ serve_request(int fd, struct signer_config *c, const struct ma_log *log,
 	struct signer_request req;
 	struct signer_message m;
 	struct signer_outcome o;
-	int64_t timeout = c->set.signing_timeout;
+	/* the whole request within SigningTimeout, as the client allows:
+	 * a peer trickling bytes cannot hold a worker longer */
+	int64_t deadline = signer_sockio_now() + c->set.signing_timeout;
 	const char *err = NULL;
 	size_t line_len;
 
 	signer_message_init(&m, c->set.temporary_directory, 0);
-	if (read_request_line(fd, &in, timeout, &line_len, &err) < 0 ||
+	if (read_request_line(fd, &in, deadline, &line_len, &err) < 0 ||
 	    signer_proto_request_parse(in.data, line_len, &req, &err) < 0)
 		goto fail;
 	buf_consume(&in, line_len + 1);
-	if (read_exact(fd, &in, req.sender_len, &sender, NULL, timeout,
+	if (read_exact(fd, &in, req.sender_len, &sender, NULL, deadline,
 		       &err) < 0 ||
-	    read_exact(fd, &in, req.queue_id_len, &qid, NULL, timeout,
+	    read_exact(fd, &in, req.queue_id_len, &qid, NULL, deadline,
 		       &err) < 0 ||
-	    read_exact(fd, &in, req.message_len, NULL, &m, timeout, &err) < 0)
+	    read_exact(fd, &in, req.message_len, NULL, &m, deadline, &err) < 0)
 		goto fail;
 	if (in.len > 0) {
 		err = "bytes after the message";

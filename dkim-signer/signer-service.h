@@ -13,9 +13,10 @@
  * SigningClients are served; any other uid is refused and logged.
  *
  * Processes: a supervisor and SigningProcesses workers that accept() on
- * the one listening socket, one connection at a time each, every read
- * and write bounded by SigningTimeout (a client that stalls loses its
- * connection, the worker goes on).  A worker that dies is replaced.
+ * the one listening socket, one connection at a time each; the request
+ * must arrive within SigningTimeout and the reply is given as long (a
+ * client that stalls or trickles loses its connection, the worker goes
+ * on).  A worker that dies is replaced.
  * SIGTERM or SIGINT: the supervisor stops the workers, removes the
  * socket and returns.
  *

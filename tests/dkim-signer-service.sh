@@ -175,6 +175,30 @@ while { [ "$(pgrep -P "$svc" | wc -l)" != 1 ] || pgrep -P "$svc" | grep -qx "$wo
 run nobody "worker replaced"
 expect_eq "$rc" 0 "killed worker: replaced, the next message is signed"
 verify2 "$W/injected" "after a killed worker"
+# a peer that connects and trickles a byte a second, never finishing,
+# holds the only worker at most SigningTimeout (2 s): the next message
+# is still signed by the service (timeout 60 and the order prove it:
+# without the bound the client would time out and fall back)
+/usr/bin/python3 - "$sock" <<'PY' &
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sys.argv[1])
+try:
+    for b in b"SIGN 0 0 0 100000\n" + b"x" * 40:
+        s.send(bytes([b]))
+        time.sleep(1)
+except OSError:
+    pass
+PY
+trickler=$!
+pids="$pids $trickler"
+sleep 0.5
+run nobody "after a trickling peer" -o SigningTimeout=8s
+expect_eq "$rc" 0 "trickling peer: the next message is signed"
+expect_no_match "$(cat "$W/err")" "signing in-process" "trickling peer: by the service (no fallback)"
+expect_match "$(cat "$W/service.log")" "request refused: timed out" "trickling peer: dropped at SigningTimeout, logged"
+kill "$trickler" 2>/dev/null
+wait "$trickler" 2>/dev/null
 stop_service
 expect_eq "$rc" 0 "SIGTERM: the service exits 0"
 expect_eq "$([ -e "$sock" ] && echo left)" "" "SIGTERM: the socket is removed"
