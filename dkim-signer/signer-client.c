@@ -2,12 +2,14 @@
  * signer-client.c - hand a message to the signing service
  * (signer-client.h).
  */
+#define _GNU_SOURCE 1 /* struct ucred */
 #include "config.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -52,6 +54,39 @@ connect_service(const char *path, const char **error_r)
 		return -1;
 	}
 	return fd;
+}
+
+/* Whether the peer on `fd` may be the service at `path`: root, our own
+ * user, or the owner of the socket's directory when no one else may
+ * write to that directory (so no one else can have put a socket there).
+ * Anyone else could read the message and forge the verdict (a reply
+ * "UNSIGNED" passes mail on unsigned): refused. */
+static int
+service_peer_trusted(int fd, const char *path, struct arena *arena,
+		     const char **error_r)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	const char *slash = strrchr(path, '/');
+	const char *dir;
+	struct stat st;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
+	    len != sizeof(cred)) {
+		*error_r = "no peer credentials";
+		return -1;
+	}
+	if (cred.uid == 0 || cred.uid == geteuid())
+		return 0;
+	dir = slash == NULL ? "." : slash == path ? "/" :
+		arena_strndup(arena, path, (size_t)(slash - path));
+	if (stat(dir, &st) == 0 && st.st_uid == cred.uid &&
+	    (st.st_mode & (S_IWGRP | S_IWOTH)) == 0)
+		return 0;
+	*error_r = arena_printf(arena, "service uid %u is not root, ours or "
+				"the owner of %s (writable by no one else)",
+				(unsigned)cred.uid, dir);
+	return -1;
 }
 
 /* The request: line, sender, queue id, then the spooled message. */
@@ -156,7 +191,8 @@ signer_client_sign(const struct signer_settings *set,
 	const char *err = NULL;
 	int fd, ret = -1;
 
-	if ((fd = connect_service(set->signing_socket, &err)) < 0)
+	if ((fd = connect_service(set->signing_socket, &err)) < 0 ||
+	    service_peer_trusted(fd, set->signing_socket, arena, &err) < 0)
 		goto out;
 	if (send_request(fd, spool, size, sender != NULL ? sender : "",
 			 queue_id != NULL ? queue_id : "", now, deadline,

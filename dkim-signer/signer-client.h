@@ -4,8 +4,10 @@
  * signer-service.h, protocol signer-proto.h) and take its outcome back,
  * without touching a key or OpenSSL.
  *
- * Every failure - no service, connection refused or reset, the service's
- * own TEMPFAIL, a reply that does not parse (signer-proto.h), or no
+ * Every failure - no service, connection refused or reset, a peer that
+ * cannot be the service (SO_PEERCRED: not root, not our own user, not the
+ * owner of the socket's directory that no one else may write to: socket
+ * spoofing by another local user), the service's own TEMPFAIL, a reply that does not parse (signer-proto.h), or no
  * complete reply within SigningTimeout from the start - is -1: the
  * caller then signs in-process as without a service, or defers the
  * message (exit 75).  Nothing here can make a message go on unsigned:

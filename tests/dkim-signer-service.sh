@@ -12,6 +12,11 @@
 #   exits 75 with nothing re-injected (nobody);
 # - a peer whose uid is not in SigningClients is refused (SO_PEERCRED),
 #   even though the socket's mode lets it connect;
+# - the other way round, socket spoofing: a "service" run by another
+#   local user is refused by the client (SO_PEERCRED: root, the client's
+#   own user, or the owner of a directory no one else may write to),
+#   which falls back as above;
+# - the keys' modes and owners are the same after all of it;
 # - a killed worker is replaced; SIGTERM stops the service and removes
 #   the socket.
 # Every process started here is stopped by its PID.
@@ -39,6 +44,7 @@ odkpeer="$MAILAUTH_BUILDDIR/tests/peers/opendkim-peer"
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$W/rsa.private" 2>/dev/null || fail "openssl"
 openssl genpkey -algorithm ED25519 -out "$W/ed.private" 2>/dev/null || fail "openssl"
 chmod 600 "$W"/*.private # root's: nobody cannot read them
+keymodes=$(stat -c '%n %a %U:%G' "$W"/*.private)
 printf 'rsa example.com:rsa2026:%s/rsa.private\ned example.com:ed2026:%s/ed.private\n' "$W" "$W" > "$W/KeyTable"
 printf '*@example.com rsa\n*@example.com ed\n' > "$W/SigningTable"
 expect_eq "$(readelf -d "$client" | grep NEEDED | grep -c -e libcrypto -e libssl)" 0 "dkim-signer-client links no OpenSSL (nothing to initialise or load per message)"
@@ -156,6 +162,15 @@ expect_match "$(cat "$W/err")" 'not signed: carol@example.org in no SigningTable
 done
 client=$W/dkim-signer-client
 
+# the client opens no key, even as root who could: the service signs
+if [ -x /usr/bin/strace ]; then
+	rm -f "$W/injected"
+	strace -f -e trace=open,openat -o "$W/trace" "$client" -c "$W/signer.conf" -q Q1 -f alice@example.com -- bob@example.net < "$W/msg.eml" 2> "$W/err"
+	expect_eq "$?" 0 "traced client: exit 0"
+	expect_eq "$(grep -c '\.private' "$W/trace")" 0 "dkim-signer-client (root, service up) opens no key file"
+	verify2 "$W/injected" "traced client"
+fi
+
 # --- a peer whose uid is not in SigningClients: refused by SO_PEERCRED
 stop_service
 start_service -o SigningClients=daemon
@@ -220,8 +235,10 @@ rm -f "$sock"
 fallback "$client_name: service down" "No such file or directory"
 
 # stand-in services: MODE decides what they do with one request
-fake() { # MODE
-	/usr/bin/python3 - "$sock" "$1" <<'PY' &
+fake() { # MODE [SOCKET [USER]]: as root, or as USER (another local user)
+	fsock=${2:-$sock}
+	setpriv --reuid="${3:-root}" --regid="${3:-root}" --clear-groups \
+		/usr/bin/python3 - "$fsock" "$1" <<'PY' &
 import os, socket, sys, time
 path, mode = sys.argv[1:3]
 try:
@@ -237,6 +254,10 @@ replies = {
     "forged": b"SIGNED 1 17\nrsa-sha256 example.com rsa2026\nX-Evil: not dkim\n",
     "short": b"SIGNED 2 400\nrsa-sha256 example.com rsa2026\n",
     "tempfail": b"TEMPFAIL 11\nkey trouble",
+    # well-formed: what a spoofer (not the service) would answer
+    "wellformed": b"SIGNED 1 71\nrsa-sha256 example.com rsa2026\n"
+                  b"DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=rsa2026; b=Zm9yZ2Vk\n",
+    "unsigned": b"UNSIGNED 7\nspoofed",
 }
 while True:
     c, _ = s.accept()
@@ -255,15 +276,18 @@ while True:
         if not d:
             break
         data += d
-    c.sendall(replies[mode])
+    try:
+        c.sendall(replies[mode])
+    except OSError:
+        pass  # the client refused it and closed
     c.close()
 PY
 	fpid=$!
 	pids="$pids $fpid"
 	i=0
-	while [ ! -S "$sock" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	while [ ! -S "$fsock" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 }
-unfake() { kill "$fpid"; wait "$fpid" 2>/dev/null; rm -f "$sock"; }
+unfake() { kill "$fpid"; wait "$fpid" 2>/dev/null; rm -f "$fsock"; }
 fake midway; fallback "$client_name: closed mid-request" "(no reply|Broken pipe|Connection reset by peer)"; unfake
 fake garbage; fallback "$client_name: garbage reply" "malformed reply line"; unfake
 fake forged; fallback "$client_name: forged fields" "malformed reply"; unfake
@@ -275,5 +299,44 @@ fallback "$client_name: never answers" "timed out"
 t1=$(date +%s)
 unfake
 expect_eq "$([ $((t1 - t0)) -lt 50 ] && echo bounded)" bounded "$client_name: never answers: SigningTimeout ends the wait (no hang)"
+
+# --- socket spoofing: SigningSocket in a directory anyone may write to
+# (a sticky /tmp), the service down, another local user (daemon) binds
+# the path and answers a well-formed reply: the client checks the peer
+# (root, its own user, or the directory's owner with no one else able
+# to write there) and falls back, so the spoofer neither makes the mail
+# go on unsigned or with its fields, nor gets a message past the check
+mkdir -p "$W/tmp" "$W/daemon" && chmod 1777 "$W/tmp"
+for mode in wellformed unsigned; do
+	fake "$mode" "$W/tmp/sign.sock" daemon
+	expect_eq "$(stat -c %U "$W/tmp/sign.sock")" daemon "spoof $mode: the socket is daemon's"
+	run root "$client_name: spoofed ($mode)" -o "SigningSocket=$W/tmp/sign.sock"
+	expect_eq "$rc" 0 "$client_name: spoofed ($mode): root signs in-process: exit 0"
+	expect_match "$(cat "$W/err")" "warning: Q1: SigningSocket $W/tmp/sign.sock: service uid $(id -u daemon) is not root, ours or the owner of $W/tmp \\(writable by no one else\\); signing in-process" "$client_name: spoofed ($mode): refused, logged"
+	[ -e "$W/injected" ] && verify2 "$W/injected" "$client_name: spoofed ($mode), in-process"
+	run nobody "$client_name: spoofed ($mode)" -o "SigningSocket=$W/tmp/sign.sock"
+	expect_eq "$rc" 75 "$client_name: spoofed ($mode): nobody (no keys): exit 75"
+	expect_eq "$([ -e "$W/injected" ] && echo yes)" "" "$client_name: spoofed ($mode): nobody: nothing re-injected"
+	unfake
 done
+# the service's own directory (daemon's, 0750): daemon is the service,
+# its verdict is taken; the same directory group-writable: refused
+chown daemon:nogroup "$W/daemon"
+for mode in 750 770; do
+	chmod "$mode" "$W/daemon"
+	fake unsigned "$W/daemon/sign.sock" daemon
+	run nobody "$client_name: service as its directory's owner ($mode)" -o "SigningSocket=$W/daemon/sign.sock"
+	if [ "$mode" = 750 ]; then
+		expect_eq "$rc" 0 "$client_name: directory owner's service (0750): its verdict taken"
+		expect_match "$(cat "$W/err")" "not signed: spoofed" "$client_name: directory owner's service (0750): its reason logged"
+	else
+		expect_eq "$rc" 75 "$client_name: directory group-writable (0770): refused, nobody: exit 75"
+	fi
+	unfake
+done
+done
+
+# the keys are as they were: only their owner reads them (issue #20:
+# "the key never becomes readable by more users than today")
+expect_eq "$(stat -c '%n %a %U:%G' "$W"/*.private)" "$keymodes" "key files: modes and owners unchanged"
 finish
