@@ -256,7 +256,7 @@ replies = {
     "short": b"SIGNED 2 400\nrsa-sha256 example.com rsa2026\n",
     "tempfail": b"TEMPFAIL 11\nkey trouble",
     # well-formed: what a spoofer (not the service) would answer
-    "wellformed": b"SIGNED 1 71\nrsa-sha256 example.com rsa2026\n"
+    "wellformed": b"SIGNED 1 72\nrsa-sha256 example.com rsa2026\n"
                   b"DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=rsa2026; b=Zm9yZ2Vk\n",
     "unsigned": b"UNSIGNED 7\nspoofed",
 }
