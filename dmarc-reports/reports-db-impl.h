@@ -32,6 +32,11 @@ typedef int reports_db_set_state_fn(void *db, const char *policy_domain,
 typedef int reports_db_summaries_fn(void *db, reports_db_summary_cb *cb,
 				    void *ctx, const char **error_r);
 
+typedef int reports_db_exec_fn(void *db, const char *sql,
+			       const char *const *params, size_t nparams,
+			       reports_db_row_cb *cb, void *ctx,
+			       uint64_t *changes_r, const char **error_r);
+
 struct reports_db_ops {
 	int (*open)(const char *uri, void **db_r, const char **error_r);
 	void (*close)(void **db_p);
@@ -47,7 +52,23 @@ struct reports_db_ops {
 	reports_db_state_fn *report_state;
 	reports_db_set_state_fn *set_state;
 	reports_db_summaries_fn *summaries;
+	reports_db_exec_fn *exec;
 };
+
+/* The failure report tables (reports-db.h), INTEGER being the type of a
+ * time: SQLite's INTEGER, PostgreSQL's BIGINT. */
+#define REPORTS_DB_FAILURE_SCHEMA(INTEGER)                                   \
+	"CREATE TABLE IF NOT EXISTS failures ("                              \
+	" id TEXT PRIMARY KEY, t " INTEGER " NOT NULL,"                      \
+	" policy_domain TEXT NOT NULL,"                                      \
+	" state TEXT NOT NULL DEFAULT 'pending',"                            \
+	" attempts INTEGER NOT NULL DEFAULT 0, first_try " INTEGER ","       \
+	" last_try " INTEGER ", sent_to TEXT NOT NULL DEFAULT '');"          \
+	"CREATE INDEX IF NOT EXISTS failures_state ON failures(state, t);"   \
+	"CREATE TABLE IF NOT EXISTS failure_sends ("                         \
+	" address TEXT NOT NULL, t " INTEGER " NOT NULL);"                   \
+	"CREATE INDEX IF NOT EXISTS failure_sends_address"                   \
+	" ON failure_sends(address, t);"
 
 /* The query behind reports_db_summaries(), the same for both. */
 #define REPORTS_DB_SUMMARY_SQL                                               \

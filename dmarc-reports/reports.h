@@ -12,6 +12,9 @@
  *   reports-send.c    `send`: periods, rows, XML, delivery
  *   reports-sign.c    DKIM signatures with dkim-signer's code
  *   reports-show.c    `show`: what was recorded and sent
+ *   reports-failure*.c  RFC 9991 failure reports (FailureReports yes):
+ *                     their tables, the AFRF message, sending
+ *   reports-deliver.c ReportCommand and --out DIR
  *
  * Memory: one arena for the settings, lives as long as the process.
  */
@@ -41,6 +44,9 @@ struct reports_settings {
 	const char *report_command;  /* ReportCommand */
 	unsigned int interval_ms;    /* Interval (CONF_TIME) */
 	bool syslog;		     /* Syslog */
+	bool failure_reports;	     /* FailureReports (RFC 9991) */
+	unsigned int failure_rate;   /* FailureReportRate: per hour and
+					destination address */
 };
 
 struct reports {
@@ -67,6 +73,13 @@ int reports_import(struct reports *r);
 int reports_send(struct reports *r, const char *out_dir);
 /* `show`: the table on stdout; 0, or -1 (logged). */
 int reports_show(struct reports *r);
+/* Within `send`'s transaction (FailureReports yes): every failure report
+ * due (reports-failure.c).  How many failed (logged). */
+struct dns_resolver;
+struct reports_signer;
+unsigned int reports_failure_send(struct reports *r, const char *out_dir,
+				  struct dns_resolver *resolver,
+				  struct reports_signer *signer);
 
 /* The UTC-aligned start of the period holding `t`. */
 uint64_t reports_period(const struct reports *r, uint64_t t);
