@@ -253,7 +253,13 @@ expect_match "$shown" '^2026-12-01 10:00 +rate\.example +rate-limited +1 *$' "sh
 expect_match "$shown" '^2026-12-01 10:00 +fo0\.example +sent +1 +ruf@fo0\.example$' "show: sent one with its address"
 # the rate limit is per hour: an hour later the next one goes out
 printf 'v=1 id=rate-5 t=%s ip=198.51.100.7 hf=rate.example pd=rate.example da=n sa=n res=fail pol=reject disp=reject fdue=dmarc ruf=mailto:ruf@rate.example hdr=From:%%20a@rate.example%%0D%%0A\n' $((t + 1)) > "$hist/other.2.20261201.dmarc"
+# a record with CR/LF in its address and client IP (as a broken or
+# hostile writer could leave): nothing of it reaches a header line
+printf 'v=1 id=evil t=%s ip=192.0.2.5%%0D%%0ABcc:%%20a@evil.example hf=host.example pd=host.example da=n sa=n res=fail pol=reject disp=reject fdue=dmarc omf=a@b.example%%0D%%0ABcc:%%20a@evil.example hdr=X:%%20y%%0D%%0A\n' $((t + 2)) >> "$hist/other.2.20261201.dmarc"
 "$dr" -c "$work/on.conf" --now $((now + 7200)) import 2>/dev/null
 "$dr" -c "$work/on.conf" --now $((now + 7200)) send --out "$out" 2>/dev/null
 expect_eq "$(st rate.example)" "sent sent rate-limited rate-limited sent " "the next hour: sent again"
+expect_eq "$(st host.example)" "sent sent " "the hostile record is reported too"
+expect_eq "$(grep -l '^Bcc:' "$out"/failure* | wc -l)" 0 "CR/LF in a record's values never makes a header line"
+expect_eq "$(grep -l 'evil\.example' "$out"/failure* | wc -l)" 0 "the hostile values are left out"
 finish
