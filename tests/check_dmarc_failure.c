@@ -161,6 +161,7 @@ static const char *const feedback_expected =
 	"\tspf=pass smtp.mailfrom=bounce.example\r\n"
 	"Identity-Alignment: dkim, spf\r\n"
 	"DKIM-Domain: example.com\r\n"
+	"DKIM-Identity: @example.com\r\n"
 	"DKIM-Selector: sel\r\n"
 	"Original-Mail-From: <a@bounce.example>\r\n"
 	"Arrival-Date: Sun, 07 Dec 2025 00:00:00 +0000\r\n"
@@ -174,6 +175,8 @@ START_TEST(test_feedback)
 	struct buf out = BUF_INIT;
 
 	sample(&h);
+	/* RFC 9991 Appendix A: "DKIM-Identity: @consumer.example" */
+	h.dkim_identity = "@example.com";
 	dmarc_failure_feedback(&h, DMARC_FAILURE_DMARC, "mailauth-pack/1.0",
 			       "mx.example.org", "<a@bounce.example>", &out);
 	buf_append_char(&out, '\0');
@@ -192,6 +195,7 @@ START_TEST(test_feedback_hostile)
 	struct buf out = BUF_INIT;
 
 	sample(&h);
+	h.dkim_identity = "@example.com\r\nBcc: x@example.net";
 	h.header_from = "example.com\r\nBcc: victim@example.net";
 	h.dkim[1].domain = "example.com";
 	h.dkim[1].selector = "s;dmarc=pass";

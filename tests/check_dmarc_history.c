@@ -105,6 +105,7 @@ assert_same(const struct dmarc_history *a, const struct dmarc_history *b)
 	assert_str("ruf", a->ruf, b->ruf);
 	assert_str("fo", a->fo, b->fo);
 	assert_str("omf", a->mail_from, b->mail_from);
+	assert_str("fdi", a->dkim_identity, b->dkim_identity);
 	assert_str("hdr", a->header, b->header);
 	ck_assert(a->header_cut == b->header_cut);
 }
@@ -177,6 +178,7 @@ START_TEST(test_failure_fields)
 	h.ruf = "mailto:ruf@example.com,mailto:x@example.net!10m";
 	h.fo = "1:d";
 	h.mail_from = "bounce+x=y@example.com";
+	h.dkim_identity = "j\xc3\xb6rg@example.com";
 	h.header = "From: J\xc3\xb6rg <j@example.com>\r\n"
 		   "Subject: 100% =?utf-8?q?x?=, y\r\n\tfolded\r\n";
 	for (due = 1; due <= 7; due++) {

@@ -205,7 +205,7 @@ for name in sorted(os.listdir(d)):
           '|to=' + ','.join(a.strip() for a in m['To'].split(',')),
           '|ft=' + str(fb['Feedback-Type']), '|af=' + str(fb['Auth-Failure']),
           '|ia=' + str(fb['Identity-Alignment']), '|dd=' + str(fb['DKIM-Domain']),
-          '|ds=' + str(fb['DKIM-Selector']), '|omf=' + str(fb['Original-Mail-From']),
+          '|ds=' + str(fb['DKIM-Selector']), '|di=' + str(fb['DKIM-Identity']), '|omf=' + str(fb['Original-Mail-From']),
           '|ip=' + str(fb['Source-IP']), '|rd=' + str(fb['Reported-Domain']),
           '|ver=' + str(fb['Version']), '|spfdns=' + str(fb['SPF-DNS']),
           '|cte=' + str(parts[2]['Content-Transfer-Encoding']),
@@ -223,7 +223,7 @@ expect_eq "$(echo "$p" | grep -c '|ft=auth-failure |')" 8 "Feedback-Type: auth-f
 expect_eq "$(echo "$p" | grep -c '|ver=1 |')" 8 "Version: 1 (RFC 5965 3.1)"
 expect_eq "$(echo "$p" | grep -c '|hdrfrom=True |body=False |defects=0 |8bit-in-header=0$')" 8 \
 	"the original header, never the body; no MIME defects; the report's header stays ASCII"
-expect_match "$p" '^fo0\.example .*\|to=ruf@fo0\.example \|.*\|af=dmarc \|ia=dkim, spf \|dd=fo0\.example \|ds=brisbane \|omf=joe@fo0\.example \|ip=198\.51\.100\.7 \|rd=fo0\.example ' \
+expect_match "$p" '^fo0\.example .*\|to=ruf@fo0\.example \|.*\|af=dmarc \|ia=dkim, spf \|dd=fo0\.example \|ds=brisbane \|di=@fo0\.example \|omf=joe@fo0\.example \|ip=198\.51\.100\.7 \|rd=fo0\.example ' \
 	"fo=0 report: Auth-Failure dmarc, Identity-Alignment dkim, spf, DKIM-Domain/-Selector, Original-Mail-From"
 expect_match "$p" '^fo1\.example .*\|af=dmarc \|ia=dkim \|dd=fo1\.example \|ds=brisbane ' "fo=1: only DKIM failed to align"
 expect_match "$p" '^fod\.example .*\|af=signature \|' "fo=d: Auth-Failure signature (RFC 6591 3.1)"

@@ -251,6 +251,10 @@ dmarc_failure_feedback(const struct dmarc_history *h,
 		   dmarc_failure_identity_alignment(h));
 	if (sig != NULL && safe_token(sig->domain)) {
 		field(out, "DKIM-Domain", sig->domain);
+		/* RFC 6376 3.5 i=: [local-part] "@" domain */
+		if (safe_text(h->dkim_identity) &&
+		    strpbrk(h->dkim_identity, " ()<>,;:\\\"[]") == NULL)
+			field(out, "DKIM-Identity", h->dkim_identity);
 		if (safe_token(sig->selector))
 			field(out, "DKIM-Selector", sig->selector);
 	}

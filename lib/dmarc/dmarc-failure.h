@@ -63,8 +63,9 @@ const char *dmarc_failure_identity_alignment(const struct dmarc_history *h);
  * (exactly one bit) about `h`, CRLF line ends:
  *   Feedback-Type: auth-failure, User-Agent, Version: 1, Auth-Failure,
  *   Authentication-Results (authserv_id), Identity-Alignment,
- *   DKIM-Domain and DKIM-Selector (of the first failed signature of the
- *   From domain, when there is one), Original-Mail-From (only with
+ *   DKIM-Domain, DKIM-Identity (h->dkim_identity, its i=) and
+ *   DKIM-Selector (of the first failed signature of the From domain,
+ *   when there is one), Original-Mail-From (only with
  *   `mail_from`, the address as the MTA saw it), Arrival-Date,
  *   Source-IP, Reported-Domain, Delivery-Result.
  * Every value is written only when it is printable ASCII without

@@ -117,6 +117,7 @@ put_failure(struct buf *out, const struct dmarc_history *h)
 	put_field(out, "ruf", h->ruf);
 	put_field(out, "fo", h->fo);
 	put_field(out, "omf", h->mail_from);
+	put_field(out, "fdi", h->dkim_identity);
 	put_field(out, "hdr", h->header);
 	if (h->header_cut)
 		buf_append_str(out, " hdrcut=y");
@@ -296,7 +297,7 @@ parse_field(struct dmarc_history *h, struct arena *arena,
 	static const char *const keys[] = {
 		"id", "t", "ip", "mf", "rt", "hf", "pd", "rec", "disc",
 		"spf", "spfd", "da", "sa", "res", "pol", "disp", "why", "cmt",
-		"fdue", "ruf", "fo", "omf", "hdr", "hdrcut", NULL
+		"fdue", "ruf", "fo", "omf", "hdr", "hdrcut", "fdi", NULL
 	};
 	const char *v;
 	struct strparse sp;
@@ -354,6 +355,7 @@ parse_field(struct dmarc_history *h, struct arena *arena,
 	case 21: h->mail_from = v; break;
 	case 22: h->header = v; break;
 	case 23: ok = yesno_parse(v, &h->header_cut); break;
+	case 24: h->dkim_identity = v; break;
 	}
 	if (!ok) {
 		*error_r = "invalid value";

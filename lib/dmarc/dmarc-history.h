@@ -9,16 +9,18 @@
  *   rec=RECORD disc=treewalk dkim=D,S,RESULT ... spf=RESULT spfd=DOMAIN
  *   da=y sa=n res=fail pol=reject disp=quarantine why=local_policy
  *   cmt=TEXT
- *   fdue=dmarc+dkim ruf=URIS fo=VALUE omf=ADDRESS hdr=HEADER hdrcut=y
+ *   fdue=dmarc+dkim ruf=URIS fo=VALUE omf=ADDRESS fdi=AUID hdr=HEADER
+ *   hdrcut=y
  *
- * The last six (since mailauth-pack 1.1, still v=1: older readers ignore
+ * The last seven (since mailauth-pack 1.1, still v=1: older readers ignore
  * them) are written only when a DMARC failure report (RFC 9991) may be
  * due for the message: the record has a ruf tag, no psd=y, its fo asks
  * for a report about this result (dmarc-failure.h), and the message is
  * not itself a report (msg-report-kind.h).  fdue lists the reports fo
  * asks for ('+'-joined: dmarc, dkim, spf), ruf and fo are the record's
  * tags as published, omf the MAIL FROM address as our MTA received it
- * (RFC 5965 3.1 Original-Mail-From), hdr the message's header fields
+ * (RFC 5965 3.1 Original-Mail-From), fdi the i= of the first failed
+ * signature of the From domain (RFC 9991 4 item 1 DKIM-Identity), hdr the message's header fields
  * (CRLF line ends, at most DMARC_HISTORY_MAX_HEADER octets: whole fields
  * in message order; hdrcut=y says later fields were left out).  Never
  * the body (RFC 9991 section 7: privacy; the report carries
@@ -97,6 +99,8 @@ struct dmarc_history {
 	const char *ruf;	  /* the record's ruf, or NULL */
 	const char *fo;		  /* the record's fo, or NULL */
 	const char *mail_from;	  /* MAIL FROM address, or NULL */
+	const char *dkim_identity; /* i= of the first failed signature of
+				      the From domain (fdi=), or NULL */
 	const char *header;	  /* header fields, CRLF, or NULL */
 	bool header_cut;	  /* fields left out of `header` */
 };

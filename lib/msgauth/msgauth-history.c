@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "dkim/dkim.h"
 #include "dmarc/dmarc-failure.h"
@@ -42,6 +43,24 @@ add_dkim(const struct msgauth_result *r, struct dmarc_history *h)
 	}
 }
 
+/* RFC 9991 4 item 1 DKIM-Identity: the i= of the signature the report's
+ * DKIM-Domain names (dmarc-failure.h: the first failed one of the From
+ * domain), or NULL. */
+static const char *
+failed_identity(const struct msgauth_result *r)
+{
+	for (size_t i = 0; i < r->ndkim; i++) {
+		const struct dkim_verify_result *d = &r->dkim[i];
+
+		if (d->domain != NULL && r->dmarc.author_domain != NULL &&
+		    (d->result == DKIM_RESULT_FAIL ||
+		     d->result == DKIM_RESULT_PERMERROR) &&
+		    strcasecmp(d->domain, r->dmarc.author_domain) == 0)
+			return d->auid;
+	}
+	return NULL;
+}
+
 /* RFC 9991: the failure report data, only when a report may be due. */
 static void
 add_failure(const struct msgauth_result *r,
@@ -64,6 +83,7 @@ add_failure(const struct msgauth_result *r,
 	h->ruf = rec.ruf;
 	h->fo = rec.fo;
 	h->mail_from = in->mail_from;
+	h->dkim_identity = failed_identity(r);
 	h->header = r->header;
 	h->header_cut = r->header_cut;
 }
