@@ -35,6 +35,7 @@
 
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/hdrfold.h"
 #include "dns/dns.h"
 #include "dmarc/dmarc-failure.h"
 #include "dmarc/dmarc-history.h"
@@ -51,6 +52,8 @@
 #define REPORTS_FAILURE_RATE_WINDOW 3600
 /* An SPF record longer than this is not quoted in SPF-DNS. */
 #define REPORTS_SPF_DNS_MAX 2048
+/* RFC 5322 2.1.1: lines "MUST be no more than 998 characters". */
+#define REPORTS_MAIL_MAX_LINE 998
 
 struct failure_item {
 	const char *id, *line;
@@ -107,6 +110,42 @@ failure_kind(unsigned int due)
 	return DMARC_FAILURE_SPF;
 }
 
+/* The SPF-DNS value for `record` of `domain`: txt : DOMAIN : "RECORD",
+ * '"' and '\\' escaped (RFC 5322 3.2.4 quoted-string).  A long record
+ * is folded before one of its own spaces (CRLF, then that space: FWS
+ * inside the quoted-string, which unfolds to the record as it was) so
+ * that lines stay near HDRFOLD_WIDTH and never pass RFC 5322 2.1.1's
+ * 998.  false for a byte outside printable ASCII or a word too long to
+ * fit a line. */
+static bool
+spf_dns_quote(struct buf *b, const char *domain, const char *record)
+{
+	size_t start = b->len, col;
+
+	buf_printf(b, "txt : %s : \"", domain);
+	/* "SPF-DNS: " precedes the value on its first line */
+	col = strlen("SPF-DNS: ") + b->len - start;
+	for (const char *p = record; *p != '\0'; p++) {
+		if (*p < 0x20 || *p > 0x7e)
+			return false;
+		/* never a line of white space alone (RFC 5322 3.2.2) */
+		if (*p == ' ' && p > record && p[-1] != ' ' &&
+		    col + 1 + strcspn(p + 1, " ") + 1 > HDRFOLD_WIDTH) {
+			buf_append_str(b, "\r\n");
+			col = 0;
+		}
+		if (*p == '"' || *p == '\\') {
+			buf_append_char(b, '\\');
+			col++;
+		}
+		buf_append_char(b, *p);
+		if (++col > REPORTS_MAIL_MAX_LINE - 1)
+			return false;
+	}
+	buf_append_char(b, '"');
+	return true;
+}
+
 /* RFC 6591 3.2 spf-dns: "txt" ":" d-name ":" the record in zone file
  * form, for a report about SPF; NULL when there is nothing to quote
  * (no failed SPF result, no single printable v=spf1 record). */
@@ -135,20 +174,9 @@ spf_dns(struct dns_resolver *resolver, const struct dmarc_history *h,
 		}
 	}
 	if (found != NULL && *found != '\0' &&
-	    strlen(found) <= REPORTS_SPF_DNS_MAX) {
-		buf_printf(&b, "txt : %s : \"", h->spf_domain);
-		for (const char *p = found; *p != '\0'; p++) {
-			if (*p < 0x20 || *p > 0x7e)
-				break;
-			if (*p == '"' || *p == '\\')
-				buf_append_char(&b, '\\');
-			buf_append_char(&b, *p);
-			if (p[1] == '\0') {
-				buf_append_char(&b, '"');
-				out = arena_strdup(arena, buf_cstr(&b));
-			}
-		}
-	}
+	    strlen(found) <= REPORTS_SPF_DNS_MAX &&
+	    spf_dns_quote(&b, h->spf_domain, found))
+		out = arena_strdup(arena, buf_cstr(&b));
 	buf_free(&b);
 	dns_result_free(&res);
 	return out;

@@ -27,6 +27,7 @@ set -u
 td=$srcdir/tests/fixtures/dkim
 work=$(harness_tmpdir dmarc-reports-failure)
 key=$(grep '^brisbane._domainkey.football' "$td/keytable.txt" | sed 's/^[^ ]* //')
+long_spf="v=spf1$(i=0; while [ $i -lt 66 ]; do printf ' ip4:10.0.%d.0/24' $i; i=$((i + 1)); done) -all"
 ruf() { echo "local-data: '_dmarc.$1. 300 IN TXT \"v=DMARC1; p=reject; ruf=$2$3\"'"; }
 {
 	for z in example net org; do echo "local-zone: \"$z.\" static"; done
@@ -40,6 +41,10 @@ ruf() { echo "local-data: '_dmarc.$1. 300 IN TXT \"v=DMARC1; p=reject; ruf=$2$3\
 	ruf fo1.example mailto:ruf@fo1.example '; fo=1'
 	ruf fod.example mailto:ruf@fod.example '; fo=d'
 	ruf fos.example mailto:ruf@fos.example '; fo=s'
+	# an SPF record of 1000+ octets (TXT strings of at most 255)
+	echo "local-data: 'brisbane._domainkey.fol.example. 300 IN TXT \"$key\"'"
+	echo "local-data: 'fol.example. 300 IN TXT $(printf '%s' "$long_spf" | fold -w 250 | sed 's/.*/"&"/' | tr '\n' ' ')'"
+	ruf fol.example mailto:ruf@fol.example '; fo=s'
 	ruf psd.example mailto:ruf@psd.example '; psd=y'
 	# psd2: its records were written while it had no psd=y (below)
 	ruf psd2.example mailto:ruf@psd2.example '; psd=y'
@@ -120,6 +125,9 @@ msg fos.example good
 spf 203.0.113.9 fos.example "$M"
 msg fos.example bad
 spf 192.0.2.1 fos.example "$M"
+# fo=s with an SPF record longer than a line may be (RFC 5322 2.1.1: 998)
+msg fol.example good
+spf 203.0.113.9 fol.example "$M"
 # psd=y: no failure data recorded
 msg psd.example bad
 rcv "$M"
@@ -177,7 +185,7 @@ cp "$work/hist-copy"/* "$hist"/
 expect_eq $? 0 "import"
 cp "$work/hist-copy"/* "$hist"/
 "$dr" -c "$work/on.conf" --now $now import 2>/dev/null
-expect_eq "$(sqlite3 "$work/reports.db" 'SELECT count(*) FROM failures')" 11 "eleven failures queued, once (re-import is idempotent)"
+expect_eq "$(sqlite3 "$work/reports.db" 'SELECT count(*) FROM failures')" 12 "twelve failures queued, once (re-import is idempotent)"
 "$dr" -c "$work/on.conf" -v --now $now send --out "$out" > "$work/send.log" 2>&1
 expect_eq $? 0 "send --out"
 st() { sqlite3 "$work/reports.db" "SELECT state FROM failures WHERE policy_domain = '$1' ORDER BY id" | tr '\n' ' '; }
@@ -185,10 +193,10 @@ expect_eq "$(st psd2.example)" "psd " "psd=y at sending: refused"
 expect_eq "$(st rate.example)" "sent sent rate-limited rate-limited " "FailureReportRate 2: two sent, the rest discarded (RFC 9991 5.1)"
 expect_eq "$(st ext.example)" "sent " "external ruf"
 f=$(ls "$out" | grep '^failure!' | sort)
-expect_eq "$(echo "$f" | grep -c .)" 8 "eight failure reports (fo0, fo1, fod, fos, ext, rate x2, hostile)"
+expect_eq "$(echo "$f" | grep -c .)" 9 "nine failure reports (fo0, fo1, fod, fos, fol, ext, rate x2, hostile)"
 expect_eq "$(ls "$out" | grep -vc '^failure!')" 0 "no aggregate report (no rua anywhere)"
 python3 - "$out" > "$work/parsed" <<'PY'
-import email, email.policy, os, sys
+import email, email.policy, email.utils, ipaddress, os, re, sys
 d = sys.argv[1]
 for name in sorted(os.listdir(d)):
     if not name.startswith('failure!'):
@@ -201,37 +209,66 @@ for name in sorted(os.listdir(d)):
     fb = fb[0] if isinstance(fb, list) else email.message_from_string(fb)
     hdr = parts[2].get_payload(decode=True)
     bad = [l for l in raw.split(b'\n')[:20] if any(c > 126 for c in l)]
+    # RFC 5965 3.1: Feedback-Type, User-Agent, Version "MUST appear
+    # exactly once"; RFC 6591 3.1 / RFC 9991 4 item 1: Auth-Failure and
+    # Identity-Alignment; 3.5 ABNF for the fields we write
+    abnf = [f for f in ('Feedback-Type', 'User-Agent', 'Version', 'Auth-Failure',
+                        'Authentication-Results', 'Identity-Alignment')
+            if len(fb.get_all(f, [])) != 1]
+    for f, rx in (('Original-Mail-From', r'<([^<>()\[\],;:\\" ]+@[A-Za-z0-9.-]+)?>'),
+                  ('User-Agent', r'[!#-\'*+.0-9A-Z^-z|~-]+(/[!#-\'*+.0-9A-Z^-z|~-]+)?'),
+                  ('Identity-Alignment', r'none|(dkim|spf)( *, *(dkim|spf))?'),
+                  ('Source-IP', r'[0-9.]+|IPv6:[0-9A-Fa-f:.]+')):
+        v = fb[f]
+        if v is not None and not re.fullmatch(rx, v.strip()):
+            abnf.append(f)
+    if fb['Source-IP'] is not None:
+        try:
+            ipaddress.ip_address(fb['Source-IP'].strip().removeprefix('IPv6:'))
+        except ValueError:
+            abnf.append('Source-IP')
+    if email.utils.parsedate_to_datetime(fb['Arrival-Date']) is None:
+        abnf.append('Arrival-Date')
+    # RFC 5322 2.1.1: lines "MUST be no more than 998 characters"
+    if any(len(l.rstrip(b'\r')) > 998 for l in raw.split(b'\n')):
+        abnf.append('998')
     print(name.split('!')[1], m.get_content_type(), m.get_param('report-type'), kinds,
           '|to=' + ','.join(a.strip() for a in m['To'].split(',')),
           '|ft=' + str(fb['Feedback-Type']), '|af=' + str(fb['Auth-Failure']),
           '|ia=' + str(fb['Identity-Alignment']), '|dd=' + str(fb['DKIM-Domain']),
           '|ds=' + str(fb['DKIM-Selector']), '|di=' + str(fb['DKIM-Identity']), '|omf=' + str(fb['Original-Mail-From']),
           '|ip=' + str(fb['Source-IP']), '|rd=' + str(fb['Reported-Domain']),
-          '|ver=' + str(fb['Version']), '|spfdns=' + str(fb['SPF-DNS']),
+          '|ver=' + str(fb['Version']), '|spfdns=' + re.sub(r'\r?\n', '', str(fb['SPF-DNS'])),
           '|cte=' + str(parts[2]['Content-Transfer-Encoding']),
           '|hdrfrom=' + str(b'\nFrom: Joe <joe@' in b'\n' + hdr),
           '|body=' + str(b'We lost' in raw or b'We won' in raw),
           '|defects=' + str(len(m.defects) + sum(len(p.defects) for p in parts)),
-          '|8bit-in-header=' + str(len(bad)))
+          '|8bit-in-header=' + str(len(bad)),
+          '|abnf=' + ','.join(abnf))
 PY
 p=$(cat "$work/parsed")
 echo "$p" | sed 's/^/# /'
 exp_all='multipart/report feedback-report text/plain message/feedback-report text/rfc822-headers'
-expect_eq "$(echo "$p" | grep -c "^[a-z0-9.]* $exp_all |")" 8 \
+expect_eq "$(echo "$p" | grep -c "^[a-z0-9.]* $exp_all |")" 9 \
 	"RFC 5965 2: multipart/report; report-type=feedback-report with text/plain, message/feedback-report, text/rfc822-headers"
-expect_eq "$(echo "$p" | grep -c '|ft=auth-failure |')" 8 "Feedback-Type: auth-failure (RFC 6591 3.1)"
-expect_eq "$(echo "$p" | grep -c '|ver=1 |')" 8 "Version: 1 (RFC 5965 3.1)"
-expect_eq "$(echo "$p" | grep -c '|hdrfrom=True |body=False |defects=0 |8bit-in-header=0$')" 8 \
+expect_eq "$(echo "$p" | grep -c '|ft=auth-failure |')" 9 "Feedback-Type: auth-failure (RFC 6591 3.1)"
+expect_eq "$(echo "$p" | grep -c '|ver=1 |')" 9 "Version: 1 (RFC 5965 3.1)"
+expect_eq "$(echo "$p" | grep -c '|hdrfrom=True |body=False |defects=0 |8bit-in-header=0 ')" 9 \
 	"the original header, never the body; no MIME defects; the report's header stays ASCII"
-expect_match "$p" '^fo0\.example .*\|to=ruf@fo0\.example \|.*\|af=dmarc \|ia=dkim, spf \|dd=fo0\.example \|ds=brisbane \|di=@fo0\.example \|omf=joe@fo0\.example \|ip=198\.51\.100\.7 \|rd=fo0\.example ' \
+expect_eq "$(echo "$p" | grep -c '|abnf=$')" 9 \
+	"RFC 5965 3.1: Feedback-Type, User-Agent, Version exactly once, Auth-Failure, A-R, Identity-Alignment once; 3.5 ABNF of Original-Mail-From, Source-IP, Arrival-Date; no line over 998 (RFC 5322 2.1.1)"
+expect_match "$p" '^fo0\.example .*\|to=ruf@fo0\.example \|.*\|af=dmarc \|ia=dkim, spf \|dd=fo0\.example \|ds=brisbane \|di=@fo0\.example \|omf=<joe@fo0\.example> \|ip=198\.51\.100\.7 \|rd=fo0\.example ' \
 	"fo=0 report: Auth-Failure dmarc, Identity-Alignment dkim, spf, DKIM-Domain/-Selector, Original-Mail-From"
 expect_match "$p" '^fo1\.example .*\|af=dmarc \|ia=dkim \|dd=fo1\.example \|ds=brisbane ' "fo=1: only DKIM failed to align"
 expect_match "$p" '^fod\.example .*\|af=signature \|' "fo=d: Auth-Failure signature (RFC 6591 3.1)"
 expect_match "$p" '^fos\.example .*\|af=spf \|.*\|spfdns=txt : fos\.example : "v=spf1 ip4:192\.0\.2\.1 -all" ' \
 	"fo=s: Auth-Failure spf with SPF-DNS (RFC 9991 4 item 1)"
+spf_rx=$(printf '%s' "$long_spf" | sed 's/[./]/\\&/g')
+expect_match "$p" '^fol\.example .*\|af=spf \|.*\|spfdns=txt : fol\.example : "'"$spf_rx"'" \|' \
+	"fo=s, an SPF record of ${#long_spf} octets: SPF-DNS folded at its spaces (RFC 5322 3.2.4 FWS in the quoted-string), the record unchanged once unfolded"
 expect_match "$p" '^ext\.example .*\|to=r@reports\.example\.net \|' "external ruf: only the authorized destination"
-expect_match "$p" '^host\.example .*\|omf=x<y>@host\.example \|.*\|cte=base64 \|' \
-	"hostile header (8-bit, the boundary prefix, a 1200-octet line): sent base64"
+expect_match "$p" '^host\.example .*\|omf=None \|.*\|cte=base64 \|' \
+	"hostile header (8-bit, the boundary prefix, a 1200-octet line): sent base64; MAIL FROM x<y>@host.example is no RFC 5321 Mailbox: no Original-Mail-From"
 expect_no_match "$(cat "$work/send.log")" 'unauth\.example\.org.*sent|to x@unauth' "never to the unauthorized destination"
 # every report verifies with an independent DKIM verifier (dkimpy)
 for e in $(ls "$out" | grep '^failure!'); do
@@ -246,7 +283,7 @@ done > "$work/dkim.log"
 expect_eq "$(cat "$work/dkim.log")" "" "dkimpy verifies every failure report's signature"
 # exactly once; show lists them
 "$dr" -c "$work/on.conf" --now $((now + 7200)) send --out "$out" 2>/dev/null
-expect_eq "$?:$(ls "$out" | grep -c '^failure!')" "0:8" "a second send sends nothing again"
+expect_eq "$?:$(ls "$out" | grep -c '^failure!')" "0:9" "a second send sends nothing again"
 shown=$("$dr" -c "$work/on.conf" show)
 expect_match "$shown" '^FAILURE REPORTS$' "show: failure reports listed"
 expect_match "$shown" '^2026-12-01 10:00 +rate\.example +rate-limited +1 *$' "show: rate-limited one"

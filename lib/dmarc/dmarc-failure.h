@@ -66,8 +66,12 @@ const char *dmarc_failure_identity_alignment(const struct dmarc_history *h);
  *   DKIM-Domain, DKIM-Identity (h->dkim_identity, its i=) and
  *   DKIM-Selector (of the first failed signature of the From domain,
  *   when there is one), Original-Mail-From (only with
- *   `mail_from`, the address as the MTA saw it), Arrival-Date,
- *   Source-IP, Reported-Domain, Delivery-Result.
+ *   `mail_from`, the MAIL FROM address as the MTA saw it without the
+ *   angle brackets, "" for the null sender: written as RFC 5321
+ *   reverse-path "<...>", RFC 5965 3.5; left out when it would need
+ *   quoting), Arrival-Date, Source-IP (an IPv6 address as "IPv6:"
+ *   addr, RFC 5965 3.5 / RFC 5321 4.1.3), Reported-Domain,
+ *   Delivery-Result.
  * Every value is written only when it is printable ASCII without
  * CR/LF (a field that could break the header is left out); the
  * Authentication-Results values are quoted where RFC 2045 tokens end.
