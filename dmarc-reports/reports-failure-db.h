@@ -9,7 +9,7 @@
  * REPORTS_RETRY_SECONDS), 'no-ruf' (no ruf, or none authorized, when
  * sending), 'psd' (the record has psd=y: RFC 9991 section 2),
  * 'rate-limited' (every destination had its FailureReportRate: RFC 9991
- * 5.1 "the remainder discarded"), 'bad-record' (unreadable).
+ * 8.1 "the remainder discarded"), 'bad-record' (unreadable).
  *
  * Memory: strings handed to callbacks live during the callback only.
  */

@@ -10,14 +10,14 @@
  *    destinations verified as for rua (RFC 9991 section 5, RFC 9990
  *    section 4; reports-rua.h); psd=y: none (RFC 9991 section 2);
  *  - the rate limit (RFC 9991 section 2: "MUST implement a rate-limit";
- *    5.1 "a maximum number of reports ... (and the remainder
+ *    8.1 "a maximum number of reports ... (and the remainder
  *    discarded)"): a destination that got FailureReportRate reports in
  *    the hour before is skipped; when every one is, the report is
  *    discarded ('rate-limited');
  *  - one report per message, its Auth-Failure the first of what fo asked
  *    for: dmarc, else signature (fo=d), else spf (fo=s) (RFC 9991
  *    section 3: mechanism-specific reports "instead of, or in addition
- *    to"; one per message keeps the volume down, 5.1);
+ *    to"; one per message keeps the volume down, 8.1);
  *  - SPF-DNS (RFC 9991 4 item 1, RFC 6591 3.2) for a report about SPF:
  *    the SPF record of the MAIL FROM domain as DNS holds it now (the
  *    history does not keep the record the MTA evaluated);

@@ -190,7 +190,7 @@ expect_eq "$(sqlite3 "$work/reports.db" 'SELECT count(*) FROM failures')" 12 "tw
 expect_eq $? 0 "send --out"
 st() { sqlite3 "$work/reports.db" "SELECT state FROM failures WHERE policy_domain = '$1' ORDER BY id" | tr '\n' ' '; }
 expect_eq "$(st psd2.example)" "psd " "psd=y at sending: refused"
-expect_eq "$(st rate.example)" "sent sent rate-limited rate-limited " "FailureReportRate 2: two sent, the rest discarded (RFC 9991 5.1)"
+expect_eq "$(st rate.example)" "sent sent rate-limited rate-limited " "FailureReportRate 2: two sent, RFC 9991 8.1 \"apply rate limiting ... (and the remainder discarded.)\""
 expect_eq "$(st ext.example)" "sent " "external ruf"
 f=$(ls "$out" | grep '^failure!' | sort)
 expect_eq "$(echo "$f" | grep -c .)" 9 "nine failure reports (fo0, fo1, fod, fos, fol, ext, rate x2, hostile)"

@@ -28,7 +28,8 @@ enum dmarc_fo {
 	DMARC_FO_SPF = 1 << 3,	/* "s": SPF evaluation failed */
 };
 
-/* Which failure reports are due, as bits (RFC 9991 section 3: "dmarc";
+/* Which failure reports are due, as bits (RFC 9991 section 4 item 3:
+ * Auth-Failure "dmarc"; section 3: mechanism-specific reports;
  * RFC 6591 3.1 Auth-Failure "bodyhash"/"signature" and "spf" are the
  * mechanism-specific ones fo=d and fo=s ask for). */
 enum dmarc_failure_kind {
