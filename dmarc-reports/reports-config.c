@@ -35,6 +35,8 @@ static const struct conf_option reports_options[] = {
 	    REPORTS_MIN_INTERVAL_MS, REPORTS_MAX_INTERVAL_MS),
 	OPT("Syslog", CONF_BOOL, "no", syslog, 0, 0),
 	OPT("ReportDomains", CONF_LIST, NULL, report_domains, 0, 0),
+	OPT("FailureReports", CONF_BOOL, "no", failure_reports, 0, 0),
+	OPT("FailureReportRate", CONF_UINT, "10", failure_rate, 1, 100000),
 	{NULL, 0, NULL, 0, 0, 0, NULL},
 };
 

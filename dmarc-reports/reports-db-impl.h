@@ -39,6 +39,10 @@ typedef int reports_db_received_each_fn(void *db, const char *policy_domain,
 					uint64_t since,
 					reports_db_text_cb *cb, void *ctx,
 					const char **error_r);
+typedef int reports_db_exec_fn(void *db, const char *sql,
+			       const char *const *params, size_t nparams,
+			       reports_db_row_cb *cb, void *ctx,
+			       uint64_t *changes_r, const char **error_r);
 
 struct reports_db_ops {
 	int (*open)(const char *uri, void **db_r, const char **error_r);
@@ -57,6 +61,7 @@ struct reports_db_ops {
 	reports_db_summaries_fn *summaries;
 	reports_db_add_received_fn *add_received;
 	reports_db_received_each_fn *received_each;
+	reports_db_exec_fn *exec;
 };
 
 /* The received_reports table (reports-db.h), the same for both. */
@@ -69,6 +74,21 @@ struct reports_db_ops {
 	" PRIMARY KEY (reporter, report_id));"                               \
 	"CREATE INDEX IF NOT EXISTS received_reports_domain"                 \
 	" ON received_reports(policy_domain, end_t);"
+
+/* The failure report tables (reports-db.h), INTEGER being the type of a
+ * time: SQLite's INTEGER, PostgreSQL's BIGINT. */
+#define REPORTS_DB_FAILURE_SCHEMA(INTEGER)                                   \
+	"CREATE TABLE IF NOT EXISTS failures ("                              \
+	" id TEXT PRIMARY KEY, t " INTEGER " NOT NULL,"                      \
+	" policy_domain TEXT NOT NULL,"                                      \
+	" state TEXT NOT NULL DEFAULT 'pending',"                            \
+	" attempts INTEGER NOT NULL DEFAULT 0, first_try " INTEGER ","       \
+	" last_try " INTEGER ", sent_to TEXT NOT NULL DEFAULT '');"          \
+	"CREATE INDEX IF NOT EXISTS failures_state ON failures(state, t);"   \
+	"CREATE TABLE IF NOT EXISTS failure_sends ("                         \
+	" address TEXT NOT NULL, t " INTEGER " NOT NULL);"                   \
+	"CREATE INDEX IF NOT EXISTS failure_sends_address"                   \
+	" ON failure_sends(address, t);"
 
 /* The query behind reports_db_summaries(), the same for both. */
 #define REPORTS_DB_SUMMARY_SQL                                               \

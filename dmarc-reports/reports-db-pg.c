@@ -47,7 +47,8 @@ static const char schema[] =
 	" report_id TEXT NOT NULL, state TEXT NOT NULL,"
 	" attempts INTEGER NOT NULL DEFAULT 0, first_try BIGINT,"
 	" last_try BIGINT, PRIMARY KEY (policy_domain, period));"
-	REPORTS_DB_RECEIVED_SCHEMA("BIGINT");
+	REPORTS_DB_RECEIVED_SCHEMA("BIGINT")
+	REPORTS_DB_FAILURE_SCHEMA("BIGINT");
 
 static int
 pg_fail(struct pg_db *db, const PGresult *res, const char **error_r)
@@ -388,6 +389,39 @@ pg_received_each(void *vdb, const char *policy_domain, uint64_t since,
 	return ret;
 }
 
+#define PG_EXEC_MAX_COLS 16
+
+static int
+pg_exec_sql(void *vdb, const char *sql, const char *const *params,
+	    size_t nparams, reports_db_row_cb *cb, void *ctx,
+	    uint64_t *changes_r, const char **error_r)
+{
+	struct pg_db *db = vdb;
+	const char *cols[PG_EXEC_MAX_COLS];
+	PGresult *res;
+	ExecStatusType st;
+	int i, j, n, ret = 0;
+
+	res = PQexecParams(db->conn, sql, (int)nparams, NULL, params, NULL,
+			   NULL, 0);
+	st = PQresultStatus(res);
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		(void)pg_fail(db, res, error_r);
+		PQclear(res);
+		return -1;
+	}
+	n = PQnfields(res) < PG_EXEC_MAX_COLS ? PQnfields(res) :
+						  PG_EXEC_MAX_COLS;
+	for (i = 0; cb != NULL && ret == 0 && i < PQntuples(res); i++) {
+		for (j = 0; j < n; j++)
+			cols[j] = PQgetvalue(res, i, j);
+		ret = cb(ctx, cols, (size_t)n);
+	}
+	*changes_r = strtoull(PQcmdTuples(res), NULL, 10);
+	PQclear(res);
+	return ret;
+}
+
 const struct reports_db_ops reports_db_pg = {
 	.open = pg_open,
 	.close = pg_close,
@@ -402,4 +436,5 @@ const struct reports_db_ops reports_db_pg = {
 	.summaries = pg_summaries,
 	.add_received = pg_add_received,
 	.received_each = pg_received_each,
+	.exec = pg_exec_sql,
 };

@@ -33,7 +33,8 @@ static const char schema[] =
 	" report_id TEXT NOT NULL, state TEXT NOT NULL,"
 	" attempts INTEGER NOT NULL DEFAULT 0, first_try INTEGER,"
 	" last_try INTEGER, PRIMARY KEY (policy_domain, period));"
-	REPORTS_DB_RECEIVED_SCHEMA("INTEGER");
+	REPORTS_DB_RECEIVED_SCHEMA("INTEGER")
+	REPORTS_DB_FAILURE_SCHEMA("INTEGER");
 
 static int
 db_fail(struct sqlite_db *db, const char **error_r)
@@ -272,6 +273,50 @@ sqlite_summaries(void *vdb, reports_db_summary_cb *cb, void *ctx,
 	return ret;
 }
 
+#define SQLITE_EXEC_MAX_COLS 16
+
+static int
+sqlite_exec_sql(void *vdb, const char *sql, const char *const *params,
+		size_t nparams, reports_db_row_cb *cb, void *ctx,
+		uint64_t *changes_r, const char **error_r)
+{
+	struct sqlite_db *db = vdb;
+	const char *cols[SQLITE_EXEC_MAX_COLS];
+	sqlite3_stmt *st;
+	size_t i, n;
+	int rc, ret = 0;
+	char *q = ma_strdup(sql), *p;
+
+	/* PostgreSQL's $N is SQLite's ?N (the same index) */
+	for (p = q; (p = strchr(p, '$')) != NULL; p++)
+		*p = '?';
+	rc = sqlite3_prepare_v2(db->db, q, -1, &st, NULL);
+	free(q);
+	if (rc != SQLITE_OK)
+		return db_fail(db, error_r);
+	for (i = 0; i < nparams; i++)
+		sqlite3_bind_text(st, (int)i + 1, params[i], -1,
+				  SQLITE_TRANSIENT);
+	while (ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		n = (size_t)sqlite3_column_count(st);
+		if (n > SQLITE_EXEC_MAX_COLS)
+			n = SQLITE_EXEC_MAX_COLS;
+		for (i = 0; i < n; i++) {
+			cols[i] = (const char *)sqlite3_column_text(st, (int)i);
+			if (cols[i] == NULL)
+				cols[i] = "";
+		}
+		if (cb != NULL)
+			ret = cb(ctx, cols, n);
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = db_fail(db, error_r);
+	else if (ret == 0)
+		*changes_r = (uint64_t)sqlite3_changes(db->db);
+	sqlite3_finalize(st);
+	return ret;
+}
+
 static int
 sqlite_add_received(void *vdb, const struct reports_db_received *r,
 		    bool *added_r, const char **error_r)
@@ -367,4 +412,5 @@ const struct reports_db_ops reports_db_sqlite = {
 	.summaries = sqlite_summaries,
 	.add_received = sqlite_add_received,
 	.received_each = sqlite_received_each,
+	.exec = sqlite_exec_sql,
 };

@@ -129,3 +129,18 @@ reports_db_received_each(struct reports_db *db, const char *policy_domain,
 	return db->ops->received_each(db->impl, policy_domain, since, cb, ctx,
 				      error_r);
 }
+
+int
+reports_db_exec(struct reports_db *db, const char *sql,
+		const char *const *params, size_t nparams,
+		reports_db_row_cb *cb, void *ctx, uint64_t *changes_r,
+		const char **error_r)
+{
+	uint64_t changes = 0;
+	int ret = db->ops->exec(db->impl, sql, params, nparams, cb, ctx,
+				&changes, error_r);
+
+	if (changes_r != NULL)
+		*changes_r = changes;
+	return ret;
+}

@@ -14,6 +14,11 @@
  *           end_t, received_t, text, PRIMARY KEY(reporter, report_id))
  *   the reports other receivers sent us (dmarc-received(5) text), stored
  *   by import from the history directory's *.rcvd files
+ *   failures(id PRIMARY KEY, t, policy_domain, state, attempts,
+ *            first_try, last_try, sent_to)   RFC 9991 failure reports:
+ *            one row per record that asked for one (reports-failure.h)
+ *   failure_sends(address, t)  one row per failure report sent to an
+ *            address: the rate limit's memory
  *
  * Memory: strings handed to callbacks live during the callback only.
  */
@@ -43,6 +48,8 @@ struct reports_db_record {
 	uint64_t t, period;
 	const char *policy_domain;
 	const char *line;
+	bool failure; /* a failure report may be due (fdue=): also a
+			 failures row */
 };
 /* Insert records unless their id is there (a batch, one round trip on
  * PostgreSQL): 0 with *added_r (how many were new), or -1. */
@@ -119,5 +126,19 @@ int reports_db_received_each(struct reports_db *db,
 			     const char *policy_domain /* NULL: all */,
 			     uint64_t since, reports_db_text_cb *cb,
 			     void *ctx, const char **error_r);
+
+/* Any other statement, for the failure reports (reports-failure-db.c):
+ * `sql` with parameters $1..$n (SQLite gets them as ?1..?n: no other
+ * '$' may be in the text), all passed as text
+ * (SQLite's column affinity and PostgreSQL's inference type them).
+ * `cb` (may be NULL) gets every result row's columns as text (NULL
+ * columns as ""); *changes_r (may be NULL) the rows changed.  0, or -1
+ * with *error_r, or the callback's non-zero return. */
+typedef int reports_db_row_cb(void *ctx, const char *const *cols,
+			      size_t ncols);
+int reports_db_exec(struct reports_db *db, const char *sql,
+		    const char *const *params, size_t nparams,
+		    reports_db_row_cb *cb, void *ctx, uint64_t *changes_r,
+		    const char **error_r);
 
 #endif

@@ -18,6 +18,9 @@
  *   reports-received.c `received`: the received reports, JSON or a table
  *   reports-json.c    the JSON writer
  *   reports-summary-cmd.c  `summary`: what received reports say
+ *   reports-failure*.c  RFC 9991 failure reports (FailureReports yes):
+ *                     their tables, the AFRF message, sending
+ *   reports-deliver.c ReportCommand and --out DIR
  *
  * Memory: one arena for the settings, lives as long as the process.
  */
@@ -50,6 +53,9 @@ struct reports_settings {
 	/* ReportDomains: the domains whose received reports `summary`
 	 * shows (NULL-terminated), or NULL: every domain */
 	const char *const *report_domains;
+	bool failure_reports;	     /* FailureReports (RFC 9991) */
+	unsigned int failure_rate;   /* FailureReportRate: per hour and
+					destination address */
 };
 
 struct reports {
@@ -103,6 +109,14 @@ struct reports_summary_args {
  * (logged). */
 int reports_summary_cmd(struct reports *r,
 			const struct reports_summary_args *args);
+
+/* Within `send`'s transaction (FailureReports yes): every failure report
+ * due (reports-failure.c).  How many failed (logged). */
+struct dns_resolver;
+struct reports_signer;
+unsigned int reports_failure_send(struct reports *r, const char *out_dir,
+				  struct dns_resolver *resolver,
+				  struct reports_signer *signer);
 
 /* The UTC-aligned start of the period holding `t`. */
 uint64_t reports_period(const struct reports *r, uint64_t t);

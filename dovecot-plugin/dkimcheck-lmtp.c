@@ -56,6 +56,7 @@ struct dkimcheck_client {
 	struct istream *data_input;
 	const char *ingest_dir;
 	const char *ingest_user;
+	const char *history_mail_from; /* the MAIL FROM address */
 };
 
 static MODULE_CONTEXT_DEFINE_INIT(dkimcheck_lmtp_module,
@@ -82,6 +83,7 @@ dkimcheck_client_reset(struct dkimcheck_client *dclient)
 		i_stream_unref(&dclient->data_input);
 	dclient->ingest_dir = NULL;
 	dclient->ingest_user = NULL;
+	dclient->history_mail_from = NULL;
 }
 
 static int
@@ -179,12 +181,17 @@ dkimcheck_transaction_verify(struct dkimcheck_client *dclient,
 	}
 	if (ret == 0) {
 		dclient->history_dir = set.dmarc_history;
+		dclient->history_mail_from =
+			trans->mail_from == NULL ? NULL :
+			p_strdup(dclient->pool,
+				 smtp_address_encode(trans->mail_from));
 		dkimcheck_engine_set_log(dkimcheck_engine,
 					 dkimcheck_event_lib_log,
 					 dclient->event,
 					 event_want_debug(dclient->event));
-		ret = dkimcheck_check_new(dkimcheck_engine, &dclient->check,
-					  &error);
+		ret = dkimcheck_check_new(dkimcheck_engine,
+					  set.dmarc_history != NULL,
+					  &dclient->check, &error);
 	}
 	if (ret == 0)
 		ret = dkimcheck_push_stream(dclient->check, data_input, &error);
@@ -322,6 +329,7 @@ dkimcheck_history_flush(struct dkimcheck_client *dclient)
 	in.pid = (unsigned long)getpid();
 	in.now = ioloop_time;
 	in.envelope_to = dclient->history_rcpt_domain;
+	in.mail_from = dclient->history_mail_from;
 	in.applied = dclient->history_applied;
 	if (dkimcheck_history_write(dclient->check, &in, &error) < 0) {
 		e_error(dclient->event, "dkimcheck_dmarc_history: %s",

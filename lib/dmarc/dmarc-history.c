@@ -12,6 +12,7 @@
 #include "util/buf.h"
 #include "util/kvline.h"
 #include "util/strparse.h"
+#include "dmarc/dmarc-failure.h"
 #include "dmarc/dmarc-history.h"
 
 /* RFC 8601 2.7.1 (DKIM) and 2.7.2 (SPF) result tokens, as RFC 9990's
@@ -30,6 +31,16 @@ static const char *const reason_tokens[] = {
 	"trusted_forwarder", NULL
 };
 static const char *const discovery_tokens[] = { "treewalk", "psl", NULL };
+/* fdue= words, the enum dmarc_failure_kind bits in order */
+static const struct {
+	const char *word;
+	unsigned int bit;
+} due_words[] = {
+	{"dmarc", DMARC_FAILURE_DMARC},
+	{"dkim", DMARC_FAILURE_DKIM},
+	{"spf", DMARC_FAILURE_SPF},
+};
+#define DUE_WORDS (sizeof(due_words) / sizeof(due_words[0]))
 
 static const char *
 token_find(const char *const *table, const char *word)
@@ -60,6 +71,26 @@ policy_token(enum dmarc_policy p)
 	default:
 		return "none";
 	}
+}
+
+static void
+put_failure(struct buf *out, const struct dmarc_history *h)
+{
+	const char *sep = " fdue=";
+
+	for (size_t i = 0; i < DUE_WORDS; i++) {
+		if ((h->failure_due & due_words[i].bit) != 0) {
+			buf_printf(out, "%s%s", sep, due_words[i].word);
+			sep = "+";
+		}
+	}
+	kv_put_field(out, "ruf", h->ruf);
+	kv_put_field(out, "fo", h->fo);
+	kv_put_field(out, "omf", h->mail_from);
+	kv_put_field(out, "fdi", h->dkim_identity);
+	kv_put_field(out, "hdr", h->header);
+	if (h->header_cut)
+		buf_append_str(out, " hdrcut=y");
 }
 
 void
@@ -93,6 +124,8 @@ dmarc_history_format(const struct dmarc_history *h, struct buf *out)
 	kv_put_field(out, "disp", policy_token(h->disposition));
 	kv_put_field(out, "why", h->reason);
 	kv_put_field(out, "cmt", h->comment);
+	if (h->failure_due != 0)
+		put_failure(out, h);
 	buf_append_char(out, '\n');
 }
 
@@ -117,6 +150,31 @@ yesno_parse(const char *w, bool *b_r)
 		return false;
 	*b_r = w[0] == 'y';
 	return true;
+}
+
+/* "dmarc+dkim": known words, each once, at least one */
+static bool
+due_parse(const char *v, unsigned int *due_r)
+{
+	struct strparse sp;
+	struct sp_slice w;
+	unsigned int due = 0;
+	size_t i;
+
+	sp_init_str(&sp, v);
+	do {
+		(void)sp_until(&sp, "+", &w);
+		for (i = 0; i < DUE_WORDS; i++) {
+			if (sp_slice_eq_ci(w, due_words[i].word) &&
+			    (due & due_words[i].bit) == 0)
+				break;
+		}
+		if (i == DUE_WORDS)
+			return false;
+		due |= due_words[i].bit;
+	} while (sp_char(&sp, '+'));
+	*due_r = due;
+	return sp_eof(&sp);
 }
 
 static int
@@ -159,7 +217,7 @@ parse_field(struct dmarc_history *h, struct arena *arena,
 	static const char *const keys[] = {
 		"id", "t", "ip", "mf", "rt", "hf", "pd", "rec", "disc",
 		"spf", "spfd", "da", "sa", "res", "pol", "disp", "why", "cmt",
-		NULL
+		"fdue", "ruf", "fo", "omf", "hdr", "hdrcut", "fdi", NULL
 	};
 	const char *v;
 	struct strparse sp;
@@ -210,6 +268,13 @@ parse_field(struct dmarc_history *h, struct arena *arena,
 	case 16: ok = (h->reason = token_find(reason_tokens, v)) != NULL;
 		break;
 	case 17: h->comment = v; break;
+	case 18: ok = due_parse(v, &h->failure_due); break;
+	case 19: h->ruf = v; break;
+	case 20: h->fo = v; break;
+	case 21: h->mail_from = v; break;
+	case 22: h->header = v; break;
+	case 23: ok = yesno_parse(v, &h->header_cut); break;
+	case 24: h->dkim_identity = v; break;
 	}
 	if (!ok) {
 		*error_r = "invalid value";

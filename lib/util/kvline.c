@@ -16,20 +16,29 @@ must_escape(unsigned char c)
 	return c <= 0x20 || c >= 0x7f || c == '%' || c == '=' || c == ',';
 }
 
+/* Written straight into room reserved once (at most 3 octets per byte):
+ * dmarc-history's hdr= carries up to DMARC_HISTORY_MAX_HEADER octets on
+ * the delivery path, where a call per byte cost 6 ns each
+ * (bench/dmarc-history-bench). */
 void
 kv_put_escaped(struct buf *out, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	const unsigned char *p;
+	char *d;
 
+	buf_reserve(out, 3 * strlen(s));
+	d = out->data + out->len;
 	for (p = (const unsigned char *)s; *p != '\0'; p++) {
 		if (must_escape(*p)) {
-			buf_append_char(out, '%');
-			buf_append_char(out, hex[*p >> 4]);
-			buf_append_char(out, hex[*p & 15]);
+			*d++ = '%';
+			*d++ = hex[*p >> 4];
+			*d++ = hex[*p & 15];
 		} else
-			buf_append_char(out, (char)*p);
+			*d++ = (char)*p;
 	}
+	out->len = (size_t)(d - out->data);
+	out->data[out->len] = '\0';
 }
 
 void
