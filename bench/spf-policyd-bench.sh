@@ -10,7 +10,13 @@
 # time (fork to the first answer).  Then the daemon under abuse: with
 # the descriptor limit at 1024, 50 honest connections alone, and again
 # while 1000 connections stall inside a request (issue 9; goal: p99
-# under 5 ms and req/s within 20% of the run without them).  Needs root: policyd-spf reads
+# under 5 ms and req/s within 20% of the run without them).  Every
+# answer is checked against the result the workload line expects
+# (policyd-load.c; "bad" counts wrong ones), and cpu_ms is the policy
+# server's CPU time per request.  Last, issue 20's ratio: pypolicyd-spf's
+# CPU per request (spawn, one process, warm) over spf-policyd's (daemon,
+# 50 connections, warm), ROUNDS rounds of the pair, the median printed.
+# Needs root: policyd-spf reads
 # /etc/resolv.conf, so the run happens in a private mount namespace where
 # that file points at the benchmark's unbound (127.0.0.153:53); the host
 # file is not touched.  Our processes are pinned to CPU 0 (taskset), the
@@ -20,6 +26,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$top/build}" && pwd)
 N=${N:-20000}      # requests per spf-policyd run
 NPY=${NPY:-3000}   # requests per policyd-spf run (it is slow)
+ROUNDS=${ROUNDS:-3} # rounds of the CPU-per-request ratio
 
 if [ "${MAILAUTH_BENCH_NS:-}" != 1 ]; then
 	[ "$(id -u)" = 0 ] || { echo "bench: needs root (mount namespace)"; exit 1; }
@@ -89,7 +96,7 @@ sock=$W/ours.sock
 row() { # NAME MODE CACHE CONNS RESULT-LINE
 	echo "$5" | awk -v n="$1" -v m="$2" -v c="$3" -v k="$4" '{
 		for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-		printf "%-15s %-7s %-5s %6s %9s %9s %9s %5s\n", n, m, c, k, v["rps"], v["p50_ms"], v["p99_ms"], v["bad"] }'
+		printf "%-15s %-7s %-5s %6s %9s %9s %9s %5s %8s\n", n, m, c, k, v["rps"], v["p50_ms"], v["p99_ms"], v["bad"], v["cpu_ms"] }'
 }
 
 start_daemon() {
@@ -98,12 +105,13 @@ start_daemon() {
 		--listen "unix:$sock" </dev/null >/dev/null 2>&1 &
 	d_pid=$!
 	while [ ! -S "$sock" ]; do sleep 0.01; done
+	D="--pid $d_pid"
 }
 stop_daemon() { kill "$d_pid"; wait "$d_pid" 2>/dev/null || true; d_pid=; }
 
 ulimit -n 8192
-printf '%-15s %-7s %-5s %6s %9s %9s %9s %5s\n' implementation mode cache conns req/s p50_ms p99_ms bad
-printf '%s\n' "--------------------------------------------------------------------------"
+printf '%-15s %-7s %-5s %6s %9s %9s %9s %5s %8s\n' implementation mode cache conns req/s p50_ms p99_ms bad cpu_ms
+printf '%s\n' "-----------------------------------------------------------------------------------"
 L="taskset -c 1 $load"
 w=$top/bench/workload-warm.txt c=$top/bench/workload-cold.txt
 
@@ -119,13 +127,13 @@ row spf-policyd spawn warm 1 "$($L --exec "$ours_spawn" -c 1 -n "$N" -w "$w")"
 
 # ours, standalone daemon on one core
 start_daemon
-row spf-policyd daemon cold 1 "$($L --unix "$sock" -c 1 -n "$N" -w "$c" --cold)"
-row spf-policyd daemon cold 50 "$($L --unix "$sock" -c 50 -n "$N" -w "$c" --cold)"
+row spf-policyd daemon cold 1 "$($L --unix "$sock" $D -c 1 -n "$N" -w "$c" --cold)"
+row spf-policyd daemon cold 50 "$($L --unix "$sock" $D -c 50 -n "$N" -w "$c" --cold)"
 $L --unix "$sock" -c 1 -n 100 -w "$w" >/dev/null
-row spf-policyd daemon warm 1 "$($L --unix "$sock" -c 1 -n "$N" -w "$w")"
-row spf-policyd daemon warm 50 "$($L --unix "$sock" -c 50 -n "$((N * 3))" -w "$w")"
-row spf-policyd daemon warm 500 "$($L --unix "$sock" -c 500 -n "$((N * 3))" -w "$w")"
-row spf-policyd daemon cold 500 "$($L --unix "$sock" -c 500 -n "$N" -w "$c" --cold)"
+row spf-policyd daemon warm 1 "$($L --unix "$sock" $D -c 1 -n "$N" -w "$w")"
+row spf-policyd daemon warm 50 "$($L --unix "$sock" $D -c 50 -n "$((N * 3))" -w "$w")"
+row spf-policyd daemon warm 500 "$($L --unix "$sock" $D -c 500 -n "$((N * 3))" -w "$w")"
+row spf-policyd daemon cold 500 "$($L --unix "$sock" $D -c 500 -n "$N" -w "$c" --cold)"
 rss=$(awk '/VmHWM/ { print $2 }' /proc/$d_pid/status)
 stop_daemon
 
@@ -168,19 +176,40 @@ start_daemon_1024() {
 		--listen "unix:$sock" </dev/null >/dev/null 2>&1 ) &
 	d_pid=$!
 	while [ ! -S "$sock" ]; do sleep 0.01; done
+	D="--pid $d_pid"
 }
 start_daemon_1024
 $L --unix "$sock" -c 1 -n 100 -w "$w" >/dev/null
-row "fd 1024" daemon warm 10 "$($L --unix "$sock" -c 10 -n "$((N * 3))" -w "$w")"
-row "fd 1024" daemon warm 50 "$($L --unix "$sock" -c 50 -n "$((N * 3))" -w "$w")"
+row "fd 1024" daemon warm 10 "$($L --unix "$sock" $D -c 10 -n "$((N * 3))" -w "$w")"
+row "fd 1024" daemon warm 50 "$($L --unix "$sock" $D -c 50 -n "$((N * 3))" -w "$w")"
 taskset -c 1 python3 "$W/stall.py" "$sock" 1000 "$W/held" &
 st_pid=$!
 sleep 3
-row "+1000 stalled" daemon warm 10 "$($L --unix "$sock" -c 10 -n "$((N * 3))" -w "$w")"
-row "+1000 stalled" daemon warm 50 "$($L --unix "$sock" -c 50 -n "$((N * 3))" -w "$w")"
+row "+1000 stalled" daemon warm 10 "$($L --unix "$sock" $D -c 10 -n "$((N * 3))" -w "$w")"
+row "+1000 stalled" daemon warm 50 "$($L --unix "$sock" $D -c 50 -n "$((N * 3))" -w "$w")"
 echo "  (stalled connections held during the run: $(cat "$W/held"))"
 kill $st_pid; wait $st_pid 2>/dev/null
 stop_daemon
+
+echo
+echo "CPU per request, pypolicyd-spf (spawn, 1 connection, warm, $NPY requests) over"
+echo "spf-policyd (daemon, 50 connections, warm, $((N * 3)) requests), $ROUNDS rounds:"
+start_daemon
+$L --unix "$sock" -c 1 -n 100 -w "$w" >/dev/null
+ratios=
+for r in $(seq "$ROUNDS"); do
+	py=$($L --exec "$py_spawn" -c 1 -n "$NPY" -w "$w")
+	ours=$($L --unix "$sock" $D -c 50 -n "$((N * 3))" -w "$w")
+	ratio=$(echo "$py $ours" | awk '{
+		for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "cpu_ms") c[++n] = kv[2]; if (kv[1] == "bad") b += kv[2]; if (kv[1] == "requests") q += kv[2] }
+		printf "%.1f", c[1] / c[2]
+		printf "  (pypolicyd-spf %.4f ms, spf-policyd %.4f ms, %d of %d answers right)\n", c[1], c[2], q - b, q > "/dev/stderr" }' 2>"$W/ratio.txt")
+	printf '  round %s: %sx%s\n' "$r" "$ratio" "$(cat "$W/ratio.txt")"
+	ratios="$ratios $ratio"
+done
+stop_daemon
+echo "$ratios" | tr ' ' '\n' | sed '/^$/d' | sort -n | awk '{ v[NR] = $1 } END {
+	printf "  median: spf-policyd uses 1/%sx the CPU of pypolicyd-spf per request\n", v[int((NR + 1) / 2)] }'
 
 echo
 echo "start-up (fork to first answer, request needing no DNS), median of 20:"
