@@ -211,6 +211,58 @@ START_TEST(test_nodata_nxdomain)
 }
 END_TEST
 
+/* Through the answer cache (settings.cache_entries, lib/dns/dns-cache.h):
+ * a repeated lookup is the cached result itself (the same object, so it
+ * never went through libunbound), for answers and, with the zone's SOA
+ * (RFC 2308 5: min(SOA TTL 3600, MINIMUM 300) = 300), for NXDOMAIN and
+ * NODATA; SERVFAIL (temperror) is asked again. */
+START_TEST(test_answer_cache)
+{
+	static const struct {
+		const char *name;
+		enum dns_type type;
+		enum dns_outcome outcome;
+		bool cached;
+	} cases[] = {
+		{"host.test.example", DNS_T_A, DNS_ANSWER, true},
+		{"nope.test.example", DNS_T_TXT, DNS_NXDOMAIN, true},
+		{"host.test.example", DNS_T_AAAA, DNS_NODATA, true},
+		{"x.refused.example", DNS_T_TXT, DNS_SERVFAIL, false},
+	};
+	struct dns_settings set;
+	struct dns_resolver *r = NULL;
+	const char *err = NULL;
+	size_t i;
+
+	memset(&set, 0, sizeof(set));
+	set.resolver_config = fwd_config;
+	set.timeout_ms = 5000;
+	set.cache_entries = 10;
+	ck_assert_msg(dns_resolver_new(&set, NULL, NULL, &r, &err) == 0,
+		      "resolver: %s", err);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct dns_result *first = NULL, *second = NULL;
+
+		ck_assert(dns_lookup(r, cases[i].name, cases[i].type, &first,
+				     &err) == 0);
+		assert_outcome(first, cases[i].outcome);
+		if (cases[i].outcome == DNS_NXDOMAIN ||
+		    cases[i].outcome == DNS_NODATA)
+			ck_assert_uint_eq(first->negative_ttl, 300);
+		ck_assert(dns_lookup(r, cases[i].name, cases[i].type, &second,
+				     &err) == 0);
+		assert_outcome(second, cases[i].outcome);
+		ck_assert_msg((first == second) == cases[i].cached,
+			      "%s/%s: cached %d, want %d", cases[i].name,
+			      dns_type_str(cases[i].type), first == second,
+			      cases[i].cached);
+		dns_result_free(&first);
+		dns_result_free(&second);
+	}
+	dns_resolver_free(&r);
+}
+END_TEST
+
 START_TEST(test_servfail)
 {
 	/* the server refuses this zone; the resolver must not call it data */
@@ -390,6 +442,7 @@ main(void)
 	tcase_add_test(tc, test_txt_two_records);
 	tcase_add_test(tc, test_nodata_nxdomain);
 	tcase_add_test(tc, test_servfail);
+	tcase_add_test(tc, test_answer_cache);
 	tcase_add_test(tc, test_badname);
 	tcase_add_test(tc, test_timeout);
 	tcase_add_test(tc, test_async_concurrent_and_cancel);
