@@ -87,8 +87,12 @@ connect_unix(const char *path)
 static int
 spawn(const char *cmd, pid_t *pid_r)
 {
+	char line[4096];
 	int sv[2];
 
+	/* exec: the shell becomes CMD, so pid_r is the server (its CPU) */
+	snprintf(line, sizeof(line), "%s%s",
+		 strncmp(cmd, "exec ", 5) == 0 ? "" : "exec ", cmd);
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return -1;
 	if ((*pid_r = fork()) == 0) {
@@ -97,7 +101,7 @@ spawn(const char *cmd, pid_t *pid_r)
 		dup2(sv[1], 2);
 		close(sv[0]);
 		close(sv[1]);
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		execl("/bin/sh", "sh", "-c", line, (char *)NULL);
 		_exit(127);
 	}
 	close(sv[1]);
