@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "util/arena.h"
+#include "util/asan.h"
 #include "dns/dns-cache.h"
 #include "dns/dns-localzones.h"
 #include "dns/dns-packet.h"
@@ -40,10 +41,18 @@
 #define DNS_RCODE_NOERROR 0
 #define DNS_RCODE_NXDOMAIN 3
 
+/* Names up to this long live inside the query (a valid name is at most
+ * 253 octets; escapes make it longer on rare occasions). */
+#define DNS_QUERY_NAME_INLINE 256
+/* Finished queries kept for reuse (their timer event with them), so that
+ * a lookup costs no malloc() in the steady state. */
+#define DNS_QUERY_POOL 64
+
 struct dns_query {
 	struct dns_resolver *resolver;
 	struct dns_query *prev, *next;
-	char *name;
+	char *name;	/* name_buf, or allocated when longer */
+	char name_buf[DNS_QUERY_NAME_INLINE];
 	enum dns_type type;
 	bool in_unbound;    /* libunbound still owes us a callback */
 	bool starting;	    /* inside ub_resolve_event() */
@@ -69,6 +78,8 @@ struct dns_resolver {
 	bool closing;
 	bool finalize_failed;
 	struct dns_cache *cache; /* or NULL (settings.cache_entries 0) */
+	struct dns_query *pool;	 /* for reuse, singly linked through next */
+	unsigned int npool;
 };
 
 /* The answer cache's clock: seconds that never go backwards. */
@@ -80,6 +91,8 @@ dns_now(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec;
 }
+
+static void dns_timer_cb(evutil_socket_t fd, short what, void *context);
 
 static void
 dns_query_unlink(struct dns_query *q)
@@ -99,11 +112,52 @@ dns_query_unlink(struct dns_query *q)
 static void
 dns_query_free(struct dns_query *q)
 {
+	struct dns_resolver *r = q->resolver;
+
+	dns_result_free(&q->early);
+	if (q->name != q->name_buf)
+		free(q->name);
+	q->name = NULL;
+	if (!MA_UNDER_ASAN && !r->closing && r->npool < DNS_QUERY_POOL &&
+	    q->timer != NULL) {
+		evtimer_del(q->timer);
+		q->next = r->pool;
+		r->pool = q;
+		r->npool++;
+		return;
+	}
 	if (q->timer != NULL)
 		event_free(q->timer);
-	dns_result_free(&q->early);
-	free(q->name);
 	free(q);
+}
+
+/* A query of the pool or a new one, set up for (name, type). */
+static struct dns_query *
+dns_query_get(struct dns_resolver *r, const char *name, enum dns_type type)
+{
+	struct dns_query *q = r->pool;
+	struct event *timer;
+	size_t len = strlen(name);
+
+	if (q != NULL) {
+		r->pool = q->next;
+		r->npool--;
+		timer = q->timer;
+		memset(q, 0, sizeof(*q));
+		q->timer = timer;
+	} else {
+		q = ma_calloc(1, sizeof(*q));
+		q->timer = evtimer_new(r->base, dns_timer_cb, q);
+	}
+	q->resolver = r;
+	if (len < sizeof(q->name_buf)) {
+		memcpy(q->name_buf, name, len + 1);
+		q->name = q->name_buf;
+	} else {
+		q->name = ma_strdup(name);
+	}
+	q->type = type;
+	return q;
 }
 
 /* The query is finished for the caller: off the pending list; freed now,
@@ -503,6 +557,13 @@ dns_resolver_free(struct dns_resolver **resolver_p)
 		r->abandoned = q->next;
 		dns_query_free(q);
 	}
+	while (r->pool != NULL) {
+		struct dns_query *q = r->pool;
+
+		r->pool = q->next;
+		event_free(q->timer);
+		free(q);
+	}
 	dns_cache_free(&r->cache);
 	if (r->own_base)
 		event_base_free(r->base);
@@ -523,16 +584,12 @@ dns_lookup_async(struct dns_resolver *r, const char *name, enum dns_type type,
 		 dns_callback_t *callback, void *context,
 		 struct dns_query **query_r, const char **error_r)
 {
-	struct dns_query *q = ma_calloc(1, sizeof(*q));
+	struct dns_query *q = dns_query_get(r, name, type);
 	int err;
 
-	q->resolver = r;
-	q->name = ma_strdup(name);
-	q->type = type;
 	q->callback = callback;
 	q->context = context;
 	clock_gettime(CLOCK_MONOTONIC, &q->started);
-	q->timer = evtimer_new(r->base, dns_timer_cb, q);
 	q->next = r->queries;
 	if (r->queries != NULL)
 		r->queries->prev = q;
