@@ -34,6 +34,7 @@ static const char zones[] =
 	"local-data: \"host.test.example. 300 IN A 192.0.2.10\"\n"
 	"local-data: \"host.test.example. 300 IN A 192.0.2.11\"\n"
 	"local-data: \"v6.test.example. 600 IN AAAA 2001:db8::25\"\n"
+	"local-data: \"zero.test.example. 0 IN A 192.0.2.12\"\n"
 	"local-data: \"test.example. 900 IN MX 10 mx1.test.example.\"\n"
 	"local-data: \"test.example. 900 IN MX 20 mx2.test.example.\"\n"
 	"local-data: \"alias.test.example. 300 IN CNAME host.test.example.\"\n"
@@ -43,7 +44,8 @@ static const char zones[] =
 	"local-data: 'two.test.example. 300 IN TXT \"second\"'\n"
 	"local-zone: \"2.0.192.in-addr.arpa.\" static\n"
 	"local-data: \"10.2.0.192.in-addr.arpa. 300 IN PTR host.test.example.\"\n"
-	"local-zone: \"refused.example.\" always_refuse\n";
+	"local-zone: \"refused.example.\" always_refuse\n"
+	"local-zone: \"nosoa.example.\" static\n";
 
 static struct dns_resolver *
 new_resolver(const char *config, unsigned int timeout_ms)
@@ -215,7 +217,11 @@ END_TEST
  * a repeated lookup is the cached result itself (the same object, so it
  * never went through libunbound), for answers and, with the zone's SOA
  * (RFC 2308 5: min(SOA TTL 3600, MINIMUM 300) = 300), for NXDOMAIN and
- * NODATA; SERVFAIL (temperror) is asked again. */
+ * NODATA; SERVFAIL (temperror) is asked again, and so are an answer with
+ * TTL 0 (RFC 1035 3.2.1: "zero values are interpreted to mean that the RR
+ * can only be used for the transaction in progress, and should not be
+ * cached") and an NXDOMAIN without SOA (RFC 2308 5: "Negative responses
+ * without SOA records SHOULD NOT be cached"). */
 START_TEST(test_answer_cache)
 {
 	static const struct {
@@ -228,6 +234,8 @@ START_TEST(test_answer_cache)
 		{"nope.test.example", DNS_T_TXT, DNS_NXDOMAIN, true},
 		{"host.test.example", DNS_T_AAAA, DNS_NODATA, true},
 		{"x.refused.example", DNS_T_TXT, DNS_SERVFAIL, false},
+		{"zero.test.example", DNS_T_A, DNS_ANSWER, false},
+		{"x.nosoa.example", DNS_T_TXT, DNS_NXDOMAIN, false},
 	};
 	struct dns_settings set;
 	struct dns_resolver *r = NULL;
@@ -246,8 +254,8 @@ START_TEST(test_answer_cache)
 		ck_assert(dns_lookup(r, cases[i].name, cases[i].type, &first,
 				     &err) == 0);
 		assert_outcome(first, cases[i].outcome);
-		if (cases[i].outcome == DNS_NXDOMAIN ||
-		    cases[i].outcome == DNS_NODATA)
+		if ((cases[i].outcome == DNS_NXDOMAIN ||
+		     cases[i].outcome == DNS_NODATA) && cases[i].cached)
 			ck_assert_uint_eq(first->negative_ttl, 300);
 		ck_assert(dns_lookup(r, cases[i].name, cases[i].type, &second,
 				     &err) == 0);
