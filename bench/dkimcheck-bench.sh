@@ -12,14 +12,19 @@
 # plugin instance with service lmtp { restart_request_count = unlimited },
 # lmtp processes kept as 2.3 keeps them (2.4.1's default ends an lmtp
 # process after one connection, and with it dkimcheck's DNS and key
-# cache).  Each round delivers the same signed message (SIZE bytes,
+# cache); and "history": the plugin instance with dkimcheck_dmarc_history
+# set, so that each delivery also appends its DMARC history record - and,
+# as the bench domain asks for failure reports (ruf, fo=1: the message
+# passes through DKIM alone), the record carries the message header: the
+# costliest record there is (dmarc-history(5)).  Each round delivers the same signed message (SIZE bytes,
 # rsa-sha256 2048-bit, aligned, DMARC p=reject) COUNT times to each
 # instance in turn (the order rotates from round to round), with 1 and
 # with 2 concurrent LMTP clients, after a
 # warm-up that fills the DNS cache.  Reported: deliveries/s (median of
 # RUNS rounds, min-max), the ratios plugin/plain and twin/plain, and the
 # CPU time of the instance's lmtp processes per delivery (schedstat,
-# median), whose plugin-plain difference is the plugin's cost.
+# median), whose plugin-plain difference is the plugin's cost and whose
+# history-plugin difference is what recording costs.
 # Numbers only: nothing here asserts a speed.
 #
 # CONN=kept (default) sends each client's COUNT messages over one LMTP
@@ -74,7 +79,7 @@ p=$(openssl pkey -in "$BASE/key.pem" -pubout -outform DER 2>/dev/null | base64 -
 	printf "local-data: 's1._domainkey.bench.test. 300 IN TXT"
 	printf 'v=DKIM1; k=rsa; p=%s\n' "$p" | fold -w 200 | while IFS= read -r part; do printf ' "%s"' "$part"; done
 	printf "'\n"
-	echo "local-data: '_dmarc.bench.test. 300 IN TXT \"v=DMARC1; p=reject\"'"
+	echo "local-data: '_dmarc.bench.test. 300 IN TXT \"v=DMARC1; p=reject; ruf=mailto:ruf@bench.test; fo=1\"'"
 } > "$BASE/zones.conf"
 ub=$("$top/tests/harness/unbound-start.sh" "$BASE/unbound" "$BASE/zones.conf") || exit 1
 set -- $ub
@@ -106,7 +111,11 @@ start_instance plain
 start_instance twin
 cp "$dovecot_snippet" "$BASE/dkimcheck.conf"
 start_instance plugin "$BASE/dkimcheck.conf" "$BASE/bench.conf"
-instances="plain twin plugin"
+mkdir -p "$BASE/dmarc-history"
+chown nobody:nogroup "$BASE/dmarc-history"
+dovecot_settings_conf "$BASE/history.conf" "dkimcheck_dmarc_history = $BASE/dmarc-history"
+start_instance history "$BASE/dkimcheck.conf" "$BASE/bench.conf" "$BASE/history.conf"
+instances="plain twin plugin history"
 if [ "$dovecot_series" = 2.4 ]; then
 	printf 'service lmtp {\n  restart_request_count = unlimited\n}\n' > "$BASE/keep.conf"
 	start_instance keep "$BASE/dkimcheck.conf" "$BASE/bench.conf" "$BASE/keep.conf"
@@ -142,6 +151,8 @@ median() { sort -n | awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : 
 for inst in $instances; do run $inst 2 40 >/dev/null; done   # warm-up, DNS cache
 grep -q 'dkimcheck: .*dkim=pass dmarc=pass' "$BASE/plugin/log/dovecot.log" ||
 	{ echo "plugin did not verify the message:" >&2; tail -5 "$BASE/plugin/log/dovecot.log" >&2; exit 1; }
+grep -qh ' fdue=dmarc .* hdr=' "$BASE"/dmarc-history/*.dmarc ||
+	{ echo "history instance wrote no record with the header:" >&2; tail -5 "$BASE/history/log/dovecot.log" >&2; exit 1; }
 
 echo "# dkimcheck-bench: Dovecot $dovecot_version, $(nproc) CPUs, message $(wc -c < "$BASE/msg.eml") bytes signed rsa-sha256, $COUNT deliveries x $RUNS rounds, LMTP connection $CONN"
 for clients in 1 2; do
@@ -150,9 +161,9 @@ for clients in 1 2; do
 	while [ $r -le "$RUNS" ]; do
 		# rotate the order, so that no instance always runs first or last
 		case $((r % 3)) in
-		0) order="plain twin plugin" ;;
-		1) order="twin plugin plain" ;;
-		*) order="plugin plain twin" ;;
+		0) order="plain twin plugin history" ;;
+		1) order="twin history plugin plain" ;;
+		*) order="plugin plain history twin" ;;
 		esac
 		case $instances in
 		*keep) [ $((r % 2)) = 0 ] && order="keep $order" || order="$order keep" ;;
@@ -173,6 +184,8 @@ for clients in 1 2; do
 	done
 	awk -v p="$rate_plain" -v t="$rate_twin" -v g="$rate_plugin" -v cp="$cpu_plain" -v cg="$cpu_plugin" 'BEGIN {
 		printf "twin/plain %.2f  plugin/plain %.2f  plugin CPU per delivery %+.3f ms\n", t / p, g / p, cg - cp }'
+	awk -v p="$rate_plugin" -v h="$rate_history" -v cp="$cpu_plugin" -v ch="$cpu_history" 'BEGIN {
+		printf "history/plugin %.2f  dkimcheck_dmarc_history CPU per delivery %+.3f ms (against plugin)\n", h / p, ch - cp }'
 	case $instances in
 	*keep) awk -v p="$rate_plain" -v k="$rate_keep" -v cp="$cpu_plain" -v ck="$cpu_keep" 'BEGIN {
 		printf "keep/plain %.2f  keep CPU per delivery %+.3f ms (against plain)\n", k / p, ck - cp }' ;;

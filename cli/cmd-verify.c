@@ -33,6 +33,7 @@
 #include "msgauth/msgauth.h"
 #include "progopt.h"
 #include "verify-auth.h"
+#include "dmarc/dmarc-history.h"
 #include "verify-history.h"
 
 #define VERIFY_CHUNK 65536
@@ -312,6 +313,9 @@ cmd_verify(struct authcheck *ac, int argc, char **argv)
 		authserv_id = host;
 	}
 	set->authserv_id = authserv_id;
+	/* the header for a DMARC failure report, as dkimcheck keeps it */
+	if (vhist.dir != NULL)
+		set->header_copy_max = DMARC_HISTORY_MAX_HEADER;
 	ret = verify_run(ac, v.keytable, set, va, &vhist, v.input);
 out:
 	return ret;

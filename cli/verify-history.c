@@ -22,14 +22,17 @@ const char verify_history_usage[] =
 	"  --rcpt-to DOMAIN       envelope recipient domain for the record\n"
 	"  --applied WORD         none, quarantine or reject: what was done\n"
 	"                         (default: the DMARC disposition)\n"
-	"  --record-id ID         the record's id\n";
+	"  --record-id ID         the record's id\n"
+	"  --envelope-sender ADDR the MAIL FROM address our MTA received\n"
+	"                         (a failure report's Original-Mail-From)\n";
 
-enum vh_opt { VH_DIR, VH_RCPT, VH_APPLIED, VH_ID };
+enum vh_opt { VH_DIR, VH_RCPT, VH_APPLIED, VH_ID, VH_SENDER };
 static const struct progopt_def vh_opts[] = {
 	[VH_DIR] = {"--dmarc-history", 1},
 	[VH_RCPT] = {"--rcpt-to", 1},
 	[VH_APPLIED] = {"--applied", 1},
 	[VH_ID] = {"--record-id", 1},
+	[VH_SENDER] = {"--envelope-sender", 1},
 	{NULL, 0},
 };
 
@@ -44,6 +47,7 @@ verify_history_option(struct verify_history *vh, int argc, char **argv,
 	case VH_DIR: vh->dir = val; return 1;
 	case VH_RCPT: vh->rcpt_domain = val; return 1;
 	case VH_ID: vh->id = val; return 1;
+	case VH_SENDER: vh->sender = val; return 1;
 	case VH_APPLIED:
 		if (strcmp(val, "none") != 0 && strcmp(val, "quarantine") != 0 &&
 		    strcmp(val, "reject") != 0) {
@@ -96,7 +100,9 @@ verify_history_write(const struct verify_history *vh,
 	in.envelope_to = vh->rcpt_domain;
 	in.disposition = applied(vh, r);
 	in.psl = vh->psl;
+	in.mail_from = vh->sender;
 	arena = arena_new(0);
+	in.arena = arena;
 	if (msgauth_history_record(r, &in, &h)) {
 		dmarc_history_format(&h, &line);
 		buf_printf(&writer, "%s.%ld", host, (long)getpid());

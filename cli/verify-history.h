@@ -25,6 +25,7 @@ struct verify_history {
 	const char *rcpt_domain;
 	const char *applied; /* NULL: the DMARC disposition */
 	const char *id;
+	const char *sender; /* --envelope-sender */
 	bool psl;
 };
 

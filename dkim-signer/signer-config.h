@@ -24,50 +24,13 @@
 #include <stddef.h>
 
 #include "dkim/dkim.h"
+#include "signer-settings.h"
 
 struct arena;
 struct dkim_keytable;
 struct dkim_keytable_entry;
 struct dkim_privkey;
 struct dkim_signtable;
-
-/* Which address selects the SigningTable entries. */
-enum signer_address {
-	SIGNER_ADDRESS_FROM,	 /* the From header field (OpenDKIM) */
-	SIGNER_ADDRESS_ENVELOPE, /* the envelope sender (-f) */
-};
-
-struct signer_settings {
-	const char *key_table;	   /* KeyTable */
-	const char *signing_table; /* SigningTable */
-	const char *key_file;	   /* KeyFile (without KeyTable) */
-	const char *selector;	   /* Selector (without KeyTable) */
-	const char *const *domain; /* Domain (without KeyTable) */
-	unsigned int canonicalization; /* index into signer_canon_choices */
-	bool multiple_signatures;
-	const char *sign_headers;     /* NULL: lib default set */
-	const char *oversign_headers; /* NULL: lib default set */
-	unsigned int signature_algorithm;
-	unsigned int minimum_key_bits;
-	bool require_safe_keys;
-	unsigned int signature_ttl; /* seconds, x= = t= + this; 0 none */
-	bool syslog;
-	const char *syslog_facility;
-	bool syslog_success;
-	const char *user_id;
-	const char *temporary_directory;
-	/* ours */
-	const char *reinject_command;
-	unsigned int signing_address; /* enum signer_address */
-	const char *log_file;
-	unsigned int time_limit; /* ms (TimeLimit, signer-deadline.h) */
-};
-
-/* TimeLimit default, seconds: well below pipe(8)'s time_limit (Postfix's
- * command_time_limit, 1000 s), which bounces (probe 2026-12 F04). */
-#define SIGNER_TIME_LIMIT_DEFAULT 300
-
-extern const char *const signer_canon_choices[];
 
 struct signer_key {
 	const struct dkim_keytable_entry *entry;
@@ -107,9 +70,5 @@ int signer_config_key(struct signer_config *config, const char *name,
 int signer_config_load_all_keys(struct signer_config *config,
 				const char **error_r);
 
-/* Split a space-separated command or a colon/comma-separated header
- * list into an arena NULL-terminated array. */
-const char *const *signer_split(struct arena *arena, const char *s,
-				const char *seps);
 
 #endif

@@ -34,6 +34,9 @@ static const struct conf_option reports_options[] = {
 	OPT("Interval", CONF_TIME, "24h", interval_ms,
 	    REPORTS_MIN_INTERVAL_MS, REPORTS_MAX_INTERVAL_MS),
 	OPT("Syslog", CONF_BOOL, "no", syslog, 0, 0),
+	OPT("ReportDomains", CONF_LIST, NULL, report_domains, 0, 0),
+	OPT("FailureReports", CONF_BOOL, "no", failure_reports, 0, 0),
+	OPT("FailureReportRate", CONF_UINT, "10", failure_rate, 1, 100000),
 	{NULL, 0, NULL, 0, 0, 0, NULL},
 };
 
@@ -52,6 +55,24 @@ email_domain(const char *email)
 			return NULL;
 	}
 	return dmarc_report_domain_valid(at + 1) ? at + 1 : NULL;
+}
+
+/* ReportDomains: host names, as the summary compares them. */
+static int
+report_domains_check(struct reports *r, const char *path,
+		     const char **error_r)
+{
+	const char *const *d;
+
+	for (d = r->set.report_domains; d != NULL && *d != NULL; d++) {
+		if (!dmarc_report_domain_valid(*d)) {
+			*error_r = arena_printf(r->arena, "%s: ReportDomains: "
+						"'%s' is not a domain name",
+						path, *d);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 int
@@ -78,6 +99,8 @@ reports_config_read(struct reports *r, const char *path,
 					r->set.email);
 		return -1;
 	}
+	if (report_domains_check(r, path, error_r) < 0)
+		return -1;
 	r->interval = r->set.interval_ms / 1000;
 	if (86400 % r->interval != 0) {
 		*error_r = arena_printf(r->arena, "%s: Interval must divide "

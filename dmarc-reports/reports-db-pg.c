@@ -46,7 +46,9 @@ static const char schema[] =
 	" policy_domain TEXT NOT NULL, period BIGINT NOT NULL,"
 	" report_id TEXT NOT NULL, state TEXT NOT NULL,"
 	" attempts INTEGER NOT NULL DEFAULT 0, first_try BIGINT,"
-	" last_try BIGINT, PRIMARY KEY (policy_domain, period));";
+	" last_try BIGINT, PRIMARY KEY (policy_domain, period));"
+	REPORTS_DB_RECEIVED_SCHEMA("BIGINT")
+	REPORTS_DB_FAILURE_SCHEMA("BIGINT");
 
 static int
 pg_fail(struct pg_db *db, const PGresult *res, const char **error_r)
@@ -326,6 +328,100 @@ pg_summaries(void *vdb, reports_db_summary_cb *cb, void *ctx,
 	return ret;
 }
 
+static int
+pg_add_received(void *vdb, const struct reports_db_received *r,
+		bool *added_r, const char **error_r)
+{
+	struct pg_db *db = vdb;
+	char nums[3][24];
+	char *text = ma_malloc(r->text_len + 1);
+	const char *params[8] = { r->reporter, r->report_id, r->kind,
+				  r->policy_domain, nums[0], nums[1],
+				  nums[2], text };
+	PGresult *res;
+
+	memcpy(text, r->text, r->text_len);
+	text[r->text_len] = '\0';
+	snprintf(nums[0], sizeof(nums[0]), "%" PRIu64, r->begin);
+	snprintf(nums[1], sizeof(nums[1]), "%" PRIu64, r->end);
+	snprintf(nums[2], sizeof(nums[2]), "%" PRIu64, r->received);
+	res = pg_run(db,
+		     "INSERT INTO received_reports (reporter, report_id, kind,"
+		     " policy_domain, begin_t, end_t, received_t, text)"
+		     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+		     " ON CONFLICT (reporter, report_id) DO NOTHING",
+		     8, params, PGRES_COMMAND_OK, error_r);
+	free(text);
+	if (res == NULL)
+		return -1;
+	*added_r = strtoul(PQcmdTuples(res), NULL, 10) > 0;
+	PQclear(res);
+	return 0;
+}
+
+static int
+pg_received_each(void *vdb, const char *policy_domain, uint64_t since,
+		 reports_db_text_cb *cb, void *ctx, const char **error_r)
+{
+	struct pg_db *db = vdb;
+	char ss[24];
+	const char *params[2] = { policy_domain, ss };
+	PGresult *res;
+	int i, n, ret = 0;
+
+	snprintf(ss, sizeof(ss), "%" PRIu64, since);
+	res = pg_run(db,
+		     "SELECT text FROM received_reports WHERE ($1::text IS NULL"
+		     " OR policy_domain = $1) AND end_t >= $2"
+		     " ORDER BY begin_t, reporter, report_id",
+		     2, params, PGRES_TUPLES_OK, error_r);
+	if (res == NULL)
+		return -1;
+	n = PQntuples(res);
+	for (i = 0; i < n && ret == 0; i++) {
+		if (cb(ctx, PQgetvalue(res, i, 0),
+		       (size_t)PQgetlength(res, i, 0)) < 0) {
+			*error_r = "stopped";
+			ret = -1;
+		}
+	}
+	PQclear(res);
+	return ret;
+}
+
+#define PG_EXEC_MAX_COLS 16
+
+static int
+pg_exec_sql(void *vdb, const char *sql, const char *const *params,
+	    size_t nparams, reports_db_row_cb *cb, void *ctx,
+	    uint64_t *changes_r, const char **error_r)
+{
+	struct pg_db *db = vdb;
+	const char *cols[PG_EXEC_MAX_COLS];
+	PGresult *res;
+	ExecStatusType st;
+	int i, j, n, ret = 0;
+
+	res = PQexecParams(db->conn, sql, (int)nparams, NULL, params, NULL,
+			   NULL, 0);
+	st = PQresultStatus(res);
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		(void)pg_fail(db, res, error_r);
+		PQclear(res);
+		return -1;
+	}
+	n = PQnfields(res) < PG_EXEC_MAX_COLS ? PQnfields(res) :
+						  PG_EXEC_MAX_COLS;
+	for (i = 0; cb != NULL && ret == 0 && i < PQntuples(res); i++) {
+		for (j = 0; j < n; j++)
+			cols[j] = PQgetvalue(res, i, j);
+		ret = cb(ctx, cols, (size_t)n);
+	}
+	*changes_r = strtoull(PQcmdTuples(res), NULL, 10);
+	PQclear(res);
+	return ret;
+}
+
 const struct reports_db_ops reports_db_pg = {
 	.open = pg_open,
 	.close = pg_close,
@@ -338,4 +434,7 @@ const struct reports_db_ops reports_db_pg = {
 	.report_state = pg_report_state,
 	.set_state = pg_set_state,
 	.summaries = pg_summaries,
+	.add_received = pg_add_received,
+	.received_each = pg_received_each,
+	.exec = pg_exec_sql,
 };

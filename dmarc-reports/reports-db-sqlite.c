@@ -32,7 +32,9 @@ static const char schema[] =
 	" policy_domain TEXT NOT NULL, period INTEGER NOT NULL,"
 	" report_id TEXT NOT NULL, state TEXT NOT NULL,"
 	" attempts INTEGER NOT NULL DEFAULT 0, first_try INTEGER,"
-	" last_try INTEGER, PRIMARY KEY (policy_domain, period));";
+	" last_try INTEGER, PRIMARY KEY (policy_domain, period));"
+	REPORTS_DB_RECEIVED_SCHEMA("INTEGER")
+	REPORTS_DB_FAILURE_SCHEMA("INTEGER");
 
 static int
 db_fail(struct sqlite_db *db, const char **error_r)
@@ -271,6 +273,112 @@ sqlite_summaries(void *vdb, reports_db_summary_cb *cb, void *ctx,
 	return ret;
 }
 
+#define SQLITE_EXEC_MAX_COLS 16
+
+static int
+sqlite_exec_sql(void *vdb, const char *sql, const char *const *params,
+		size_t nparams, reports_db_row_cb *cb, void *ctx,
+		uint64_t *changes_r, const char **error_r)
+{
+	struct sqlite_db *db = vdb;
+	const char *cols[SQLITE_EXEC_MAX_COLS];
+	sqlite3_stmt *st;
+	size_t i, n;
+	int rc, ret = 0;
+	char *q = ma_strdup(sql), *p;
+
+	/* PostgreSQL's $N is SQLite's ?N (the same index) */
+	for (p = q; (p = strchr(p, '$')) != NULL; p++)
+		*p = '?';
+	rc = sqlite3_prepare_v2(db->db, q, -1, &st, NULL);
+	free(q);
+	if (rc != SQLITE_OK)
+		return db_fail(db, error_r);
+	for (i = 0; i < nparams; i++)
+		sqlite3_bind_text(st, (int)i + 1, params[i], -1,
+				  SQLITE_TRANSIENT);
+	while (ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		n = (size_t)sqlite3_column_count(st);
+		if (n > SQLITE_EXEC_MAX_COLS)
+			n = SQLITE_EXEC_MAX_COLS;
+		for (i = 0; i < n; i++) {
+			cols[i] = (const char *)sqlite3_column_text(st, (int)i);
+			if (cols[i] == NULL)
+				cols[i] = "";
+		}
+		if (cb != NULL)
+			ret = cb(ctx, cols, n);
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = db_fail(db, error_r);
+	else if (ret == 0)
+		*changes_r = (uint64_t)sqlite3_changes(db->db);
+	sqlite3_finalize(st);
+	return ret;
+}
+
+static int
+sqlite_add_received(void *vdb, const struct reports_db_received *r,
+		    bool *added_r, const char **error_r)
+{
+	struct sqlite_db *db = vdb;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(
+		    db->db,
+		    "INSERT OR IGNORE INTO received_reports (reporter,"
+		    " report_id, kind, policy_domain, begin_t, end_t,"
+		    " received_t, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+		    -1, &st, NULL) != SQLITE_OK)
+		return db_fail(db, error_r);
+	sqlite3_bind_text(st, 1, r->reporter, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, r->report_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, r->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, r->policy_domain, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)r->begin);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)r->end);
+	sqlite3_bind_int64(st, 7, (sqlite3_int64)r->received);
+	sqlite3_bind_text(st, 8, r->text, (int)r->text_len, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, error_r);
+	*added_r = sqlite3_changes(db->db) > 0;
+	return 0;
+}
+
+static int
+sqlite_received_each(void *vdb, const char *policy_domain, uint64_t since,
+		     reports_db_text_cb *cb, void *ctx, const char **error_r)
+{
+	struct sqlite_db *db = vdb;
+	sqlite3_stmt *st;
+	int rc, ret = 0;
+
+	if (sqlite3_prepare_v2(
+		    db->db,
+		    "SELECT text FROM received_reports WHERE (?1 IS NULL OR"
+		    " policy_domain = ?1) AND end_t >= ?2"
+		    " ORDER BY begin_t, reporter, report_id",
+		    -1, &st, NULL) != SQLITE_OK)
+		return db_fail(db, error_r);
+	if (policy_domain != NULL)
+		sqlite3_bind_text(st, 1, policy_domain, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)since);
+	while (ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (cb(ctx, (const char *)sqlite3_column_text(st, 0),
+		       (size_t)sqlite3_column_bytes(st, 0)) < 0) {
+			*error_r = "stopped";
+			ret = -1;
+		}
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = db_fail(db, error_r);
+	sqlite3_finalize(st);
+	return ret;
+}
+
 static int
 sqlite_open_any(const char *uri, void **db_r, const char **error_r)
 {
@@ -302,4 +410,7 @@ const struct reports_db_ops reports_db_sqlite = {
 	.report_state = sqlite_report_state,
 	.set_state = sqlite_set_state,
 	.summaries = sqlite_summaries,
+	.add_received = sqlite_add_received,
+	.received_each = sqlite_received_each,
+	.exec = sqlite_exec_sql,
 };

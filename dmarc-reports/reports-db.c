@@ -111,3 +111,36 @@ reports_db_summaries(struct reports_db *db, reports_db_summary_cb *cb,
 {
 	return db->ops->summaries(db->impl, cb, ctx, error_r);
 }
+
+int
+reports_db_add_received(struct reports_db *db,
+			const struct reports_db_received *r, bool *added_r,
+			const char **error_r)
+{
+	*added_r = false;
+	return db->ops->add_received(db->impl, r, added_r, error_r);
+}
+
+int
+reports_db_received_each(struct reports_db *db, const char *policy_domain,
+			 uint64_t since, reports_db_text_cb *cb, void *ctx,
+			 const char **error_r)
+{
+	return db->ops->received_each(db->impl, policy_domain, since, cb, ctx,
+				      error_r);
+}
+
+int
+reports_db_exec(struct reports_db *db, const char *sql,
+		const char *const *params, size_t nparams,
+		reports_db_row_cb *cb, void *ctx, uint64_t *changes_r,
+		const char **error_r)
+{
+	uint64_t changes = 0;
+	int ret = db->ops->exec(db->impl, sql, params, nparams, cb, ctx,
+				&changes, error_r);
+
+	if (changes_r != NULL)
+		*changes_r = changes;
+	return ret;
+}

@@ -10,6 +10,15 @@
  *           first_try, last_try, PRIMARY KEY(policy_domain, period))
  *   state: 'sent', 'no-rua' (nothing to send to), 'failed' (retried),
  *   'given-up' (failed for REPORTS_RETRY_SECONDS)
+ *   received_reports(reporter, report_id, kind, policy_domain, begin_t,
+ *           end_t, received_t, text, PRIMARY KEY(reporter, report_id))
+ *   the reports other receivers sent us (dmarc-received(5) text), stored
+ *   by import from the history directory's *.rcvd files
+ *   failures(id PRIMARY KEY, t, policy_domain, state, attempts,
+ *            first_try, last_try, sent_to)   RFC 9991 failure reports:
+ *            one row per record that asked for one (reports-failure.h)
+ *   failure_sends(address, t)  one row per failure report sent to an
+ *            address: the rate limit's memory
  *
  * Memory: strings handed to callbacks live during the callback only.
  */
@@ -17,6 +26,7 @@
 #define REPORTS_DB_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct reports_db;
@@ -38,6 +48,8 @@ struct reports_db_record {
 	uint64_t t, period;
 	const char *policy_domain;
 	const char *line;
+	bool failure; /* a failure report may be due (fdue=): also a
+			 failures row */
 };
 /* Insert records unless their id is there (a batch, one round trip on
  * PostgreSQL): 0 with *added_r (how many were new), or -1. */
@@ -85,5 +97,48 @@ int reports_db_set_state(struct reports_db *db, const char *policy_domain,
 			 uint64_t period, const char *report_id,
 			 const char *state, uint64_t now,
 			 const char **error_r);
+
+/* One received report (a dmarc-received(5) text) as stored. */
+struct reports_db_received {
+	const char *reporter;	   /* aggregate: org_name; failure: the
+				      reporting address or "" */
+	const char *report_id;	   /* aggregate: report_id; failure: a
+				      stable hash of the text */
+	const char *kind;	   /* "aggregate" or "failure" */
+	const char *policy_domain;
+	uint64_t begin, end, received;
+	const char *text;
+	size_t text_len;
+};
+/* Insert the report unless (reporter, report_id) is there: 0 with
+ * *added_r, or -1. */
+int reports_db_add_received(struct reports_db *db,
+			    const struct reports_db_received *r,
+			    bool *added_r, const char **error_r);
+
+typedef int reports_db_text_cb(void *ctx, const char *text, size_t len);
+/* The dmarc-received(5) text of every stored report about
+ * `policy_domain` (NULL: all) whose date_range end >= `since`, in begin
+ * order (then reporter, report id).  The callback returns 0, or -1 to
+ * stop (then this returns -1 with *error_r "stopped").  0, or -1 with
+ * *error_r. */
+int reports_db_received_each(struct reports_db *db,
+			     const char *policy_domain /* NULL: all */,
+			     uint64_t since, reports_db_text_cb *cb,
+			     void *ctx, const char **error_r);
+
+/* Any other statement, for the failure reports (reports-failure-db.c):
+ * `sql` with parameters $1..$n (SQLite gets them as ?1..?n: no other
+ * '$' may be in the text), all passed as text
+ * (SQLite's column affinity and PostgreSQL's inference type them).
+ * `cb` (may be NULL) gets every result row's columns as text (NULL
+ * columns as ""); *changes_r (may be NULL) the rows changed.  0, or -1
+ * with *error_r, or the callback's non-zero return. */
+typedef int reports_db_row_cb(void *ctx, const char *const *cols,
+			      size_t ncols);
+int reports_db_exec(struct reports_db *db, const char *sql,
+		    const char *const *params, size_t nparams,
+		    reports_db_row_cb *cb, void *ctx, uint64_t *changes_r,
+		    const char **error_r);
 
 #endif

@@ -27,7 +27,9 @@
 #include "dmarc/dmarc-history.h"
 #include "dmarc/dmarc-history-file.h"
 #include "dmarc/dmarc-report.h"
+#include "util/buf.h"
 #include "reports-db.h"
+#include "reports-failure-db.h"
 #include "reports.h"
 
 #define DAY_SECONDS 86400
@@ -54,10 +56,34 @@ flush(struct reports *r, const char *file, struct batch *b)
 		ma_log_error(&r->log, "%s: database: %s", file, err);
 		return -1;
 	}
+	for (size_t i = 0; i < b->n; i++) {
+		if (b->recs[i].failure &&
+		    reports_failure_db_add(r->db, b->recs[i].id, b->recs[i].t,
+					   b->recs[i].policy_domain,
+					   &err) < 0) {
+			ma_log_error(&r->log, "%s: database: %s", file, err);
+			return -1;
+		}
+	}
 	b->added += added;
 	b->n = 0;
 	arena_clear(b->arena);
 	return 0;
+}
+
+/* FailureReports no: the record without its failure report data (the
+ * message header is not kept where nobody will send it). */
+static const char *
+without_failure(struct arena *arena, struct dmarc_history *h)
+{
+	struct buf b = BUF_INIT;
+	const char *line;
+
+	h->failure_due = 0;
+	dmarc_history_format(h, &b);
+	line = arena_strndup(arena, b.data, b.len - 1); /* no '\n' */
+	buf_free(&b);
+	return line;
 }
 
 /* One record line: queued (flushed when the batch is full), or skipped
@@ -93,7 +119,11 @@ import_line(struct reports *r, const char *file, unsigned long lineno,
 	rec->t = h->time;
 	rec->period = reports_period(r, h->time);
 	rec->policy_domain = arena_strdup(b->arena, h->policy_domain);
-	rec->line = arena_strndup(b->arena, line, len - 1);
+	rec->failure = h->failure_due != 0 && r->set.failure_reports;
+	if (h->failure_due != 0 && !r->set.failure_reports)
+		rec->line = without_failure(b->arena, h);
+	else
+		rec->line = arena_strndup(b->arena, line, len - 1);
 	return b->n == REPORTS_IMPORT_BATCH ? flush(r, file, b) : 0;
 }
 
@@ -208,5 +238,7 @@ reports_import(struct reports *r)
 			ret = -1;
 	}
 	closedir(d);
+	if (reports_import_received(r) < 0)
+		ret = -1;
 	return ret;
 }

@@ -144,11 +144,20 @@ lookup(struct dns_resolver *resolver, const char *name, struct arena *arena,
 	return ret;
 }
 
+/* The tag asked for: rua, or ruf (RFC 9991 section 5: the same
+ * procedure "substituting the ruf tag where the rua tag appears"). */
+static const char *
+dest_tag(const struct dmarc_record *rec, bool ruf)
+{
+	return ruf ? rec->ruf : rec->rua;
+}
+
 /* RFC 9990 4: one external destination, possibly replaced. */
 static int
 authorize(struct dns_resolver *resolver, const struct ma_log *log,
-	  const char *pd, const struct reports_rua *d, struct arena *arena,
-	  struct reports_rua *out, size_t *n, const char **error_r)
+	  const char *pd, bool ruf, const struct reports_rua *d,
+	  struct arena *arena, struct reports_rua *out, size_t *n,
+	  const char **error_r)
 {
 	struct reports_rua over[REPORTS_MAX_RUA];
 	struct dmarc_record rec;
@@ -166,13 +175,14 @@ authorize(struct dns_resolver *resolver, const struct ma_log *log,
 		return rc;
 	}
 	if (dmarc_record_parse(text, strlen(text), arena, &rec, &err) < 0 ||
-	    rec.rua == NULL) {
+	    dest_tag(&rec, ruf) == NULL) {
 		if (*n < REPORTS_MAX_RUA)
 			out[(*n)++] = *d;
 		return 0;
 	}
 	/* step 9: the override must keep the destination host */
-	k = reports_rua_parse(rec.rua, arena, over, REPORTS_MAX_RUA);
+	k = reports_rua_parse(dest_tag(&rec, ruf), arena, over,
+			      REPORTS_MAX_RUA);
 	for (i = 0; i < k; i++) {
 		if (strcasecmp(over[i].host, d->host) != 0) {
 			ma_log_info(log, "%s: %s override names another host: "
@@ -185,10 +195,11 @@ authorize(struct dns_resolver *resolver, const struct ma_log *log,
 	return 0;
 }
 
-int
-reports_rua_get(struct dns_resolver *resolver, const struct ma_log *log,
-		const char *policy_domain, struct arena *arena,
-		struct reports_rua *out, size_t *n_r, const char **error_r)
+static int
+dest_get(struct dns_resolver *resolver, const struct ma_log *log,
+	 const char *policy_domain, bool ruf, struct arena *arena,
+	 struct reports_rua *out, size_t *n_r, bool *psd_r,
+	 const char **error_r)
 {
 	struct reports_rua dest[REPORTS_MAX_RUA];
 	struct dmarc_record rec;
@@ -202,16 +213,41 @@ reports_rua_get(struct dns_resolver *resolver, const struct ma_log *log,
 	if (rc <= 0)
 		return rc;
 	if (dmarc_record_parse(text, strlen(text), arena, &rec, &err) < 0 ||
-	    rec.rua == NULL)
+	    dest_tag(&rec, ruf) == NULL)
 		return 0;
-	n = reports_rua_parse(rec.rua, arena, dest, REPORTS_MAX_RUA);
+	if (psd_r != NULL && rec.psd == DMARC_PSD_Y) {
+		*psd_r = true;
+		return 0;
+	}
+	n = reports_rua_parse(dest_tag(&rec, ruf), arena, dest,
+			      REPORTS_MAX_RUA);
 	for (i = 0; i < n; i++) {
 		if (same_tree(dest[i].host, policy_domain)) {
 			if (*n_r < REPORTS_MAX_RUA)
 				out[(*n_r)++] = dest[i];
-		} else if (authorize(resolver, log, policy_domain, &dest[i],
-				     arena, out, n_r, error_r) < 0)
+		} else if (authorize(resolver, log, policy_domain, ruf,
+				     &dest[i], arena, out, n_r, error_r) < 0)
 			return -1;
 	}
 	return 0;
+}
+
+int
+reports_rua_get(struct dns_resolver *resolver, const struct ma_log *log,
+		const char *policy_domain, struct arena *arena,
+		struct reports_rua *out, size_t *n_r, const char **error_r)
+{
+	return dest_get(resolver, log, policy_domain, false, arena, out, n_r,
+			NULL, error_r);
+}
+
+int
+reports_ruf_get(struct dns_resolver *resolver, const struct ma_log *log,
+		const char *policy_domain, struct arena *arena,
+		struct reports_rua *out, size_t *n_r, bool *psd_r,
+		const char **error_r)
+{
+	*psd_r = false;
+	return dest_get(resolver, log, policy_domain, true, arena, out, n_r,
+			psd_r, error_r);
 }

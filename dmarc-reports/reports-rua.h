@@ -1,5 +1,5 @@
 /*
- * reports-rua.h - where a policy domain's aggregate reports go: its rua
+ * reports-rua.h - where a policy domain's aggregate (and failure) reports go: its rua
  * tag (RFC 9989 4.7), re-read from DNS when the report is sent, and the
  * verification of external destinations (RFC 9990 section 4 "Verifying
  * External Destinations").
@@ -21,6 +21,7 @@
 #ifndef REPORTS_RUA_H
 #define REPORTS_RUA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct arena;
@@ -46,6 +47,16 @@ size_t reports_rua_parse(const char *value, struct arena *arena,
 int reports_rua_get(struct dns_resolver *resolver, const struct ma_log *log,
 		    const char *policy_domain, struct arena *arena,
 		    struct reports_rua *out, size_t *n_r,
+		    const char **error_r);
+
+/* The same for failure reports (RFC 9991 section 5): the record's ruf,
+ * external destinations authorized by the same procedure with the ruf
+ * tag of the authorizing record.  A record with psd=y gives none and
+ * sets *psd_r (RFC 9991 section 2: "MUST NOT consider ruf tags in DMARC
+ * Policy Records having a psd=y tag"). */
+int reports_ruf_get(struct dns_resolver *resolver, const struct ma_log *log,
+		    const char *policy_domain, struct arena *arena,
+		    struct reports_rua *out, size_t *n_r, bool *psd_r,
 		    const char **error_r);
 
 #endif

@@ -36,6 +36,7 @@
 #include "dmarc/dmarc-history.h"
 #include "dmarc/dmarc-report.h"
 #include "reports-db.h"
+#include "reports-deliver.h"
 #include "reports-mail.h"
 #include "reports-rua.h"
 #include "reports-sign.h"
@@ -81,11 +82,13 @@ collect_line(void *ctx, const char *line)
 		if (c->h == NULL || c->keys == NULL)
 			abort();
 	}
-	/* the row key: everything but the id, time and record text */
+	/* the row key: everything but the id, time, record text and
+	 * failure report data */
 	k = *h;
 	k.id = "";
 	k.time = 0;
 	k.record = NULL;
+	k.failure_due = 0;
 	dmarc_history_format(&k, &key);
 	c->keys[c->n] = arena_strdup(c->arena, buf_cstr(&key));
 	c->h[c->n++] = h;
@@ -141,65 +144,19 @@ report_id(struct reports *r, const char *pd, uint64_t begin,
 }
 
 static int
-run_command(struct reports *r, const struct buf *msg, const char **error_r)
-{
-	int fds[2], status;
-	pid_t pid;
-	size_t off = 0;
-	ssize_t n;
-	char *script = arena_printf(r->arena, "%s -f \"$1\"",
-				    r->set.report_command);
-
-	if (pipe(fds) < 0 || (pid = fork()) < 0) {
-		*error_r = strerror(errno);
-		return -1;
-	}
-	if (pid == 0) {
-		dup2(fds[0], 0);
-		close(fds[0]);
-		close(fds[1]);
-		execl("/bin/sh", "sh", "-c", script, "dmarc-reports",
-		      r->set.email, (char *)NULL);
-		_exit(127);
-	}
-	close(fds[0]);
-	while (off < msg->len &&
-	       (n = write(fds[1], msg->data + off, msg->len - off)) > 0)
-		off += (size_t)n;
-	close(fds[1]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (off < msg->len || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		*error_r = arena_printf(r->arena, "ReportCommand '%s' failed "
-					"(status %d)", r->set.report_command,
-					status);
-		return -1;
-	}
-	return 0;
-}
-
-static int
 write_out(struct send_ctx *s, const struct reports_mail *m,
 	  const struct buf *msg, const char **error_r)
 {
-	struct buf path = BUF_INIT;
-	FILE *f;
-	int ret = 0;
+	struct buf name = BUF_INIT;
+	int ret;
 
-	buf_printf(&path, "%s/", s->out_dir);
-	reports_mail_filename(m, &path);
+	reports_mail_filename(m, &name);
 	/* ".xml.gz" -> ".eml" */
-	path.len -= strlen(".xml.gz");
-	buf_append_str(&path, ".eml");
-	f = fopen(buf_cstr(&path), "w");
-	if (f == NULL || fwrite(msg->data, 1, msg->len, f) != msg->len)
-		ret = -1;
-	if (f != NULL && fclose(f) != 0)
-		ret = -1;
-	if (ret < 0)
-		*error_r = arena_printf(s->r->arena, "%s: %s",
-					buf_cstr(&path), strerror(errno));
-	buf_free(&path);
+	name.len -= strlen(".xml.gz");
+	buf_append_str(&name, ".eml");
+	ret = reports_deliver_file(s->r, s->out_dir, buf_cstr(&name), msg,
+				   error_r);
+	buf_free(&name);
 	return ret;
 }
 
@@ -264,7 +221,7 @@ build_and_send(struct send_ctx *s, const char *pd, uint64_t period,
 				 error_r) < 0))
 		goto out;
 	ret = s->out_dir != NULL ? write_out(s, &m, &msg, error_r) :
-				   run_command(r, &msg, error_r);
+				   reports_deliver_command(r, &msg, error_r);
 	if (ret == 0) {
 		*state_r = "sent";
 		ma_log_info(&r->log, "%s: period %llu: report %s, %zu rows, "
@@ -395,6 +352,9 @@ reports_send(struct reports *r, const char *out_dir)
 	}
 	for (i = 0; ret == 0 && i < due.n; i++)
 		(void)send_one(&s, due.pd[i], due.period[i]);
+	if (ret == 0 && r->set.failure_reports)
+		s.failures += (int)reports_failure_send(r, out_dir, s.resolver,
+						       s.signer);
 	if (ret == 0 && reports_db_commit(r->db, &err) < 0) {
 		ma_log_error(&r->log, "database: %s", err);
 		ret = -1;

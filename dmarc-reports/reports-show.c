@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "reports-db.h"
+#include "reports-failure-db.h"
 #include "reports.h"
 
 struct show_ctx {
@@ -39,17 +40,39 @@ show_line(void *ctx, const struct reports_db_summary *s)
 	return 0;
 }
 
+/* One failure report (RFC 9991): when, about what, what became of it. */
+static int
+show_failure(void *ctx, const struct reports_failure_summary *s)
+{
+	struct show_ctx *c = ctx;
+	char when[32];
+	time_t t = (time_t)s->t;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
+	if (c->lines++ == 0)
+		printf("\nFAILURE REPORTS\n%-16s %-32s %-12s %8s %s\n",
+		       "RECEIVED (UTC)", "POLICY DOMAIN", "STATE", "ATTEMPTS",
+		       "SENT TO");
+	printf("%-16s %-32s %-12s %8u %s\n", when, s->policy_domain,
+	       s->state, s->attempts, s->sent_to);
+	return 0;
+}
+
 int
 reports_show(struct reports *r)
 {
-	struct show_ctx c = { r, 0 };
+	struct show_ctx c = { r, 0 }, fc = { r, 0 };
 	const char *err;
 
-	if (reports_db_summaries(r->db, show_line, &c, &err) < 0) {
+	if (reports_db_summaries(r->db, show_line, &c, &err) < 0 ||
+	    reports_failure_db_summaries(r->db, show_failure, &fc,
+					 &err) < 0) {
 		ma_log_error(&r->log, "database: %s", err);
 		return -1;
 	}
-	if (c.lines == 0)
+	if (c.lines == 0 && fc.lines == 0)
 		printf("no records\n");
 	return 0;
 }

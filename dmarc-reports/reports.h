@@ -12,6 +12,15 @@
  *   reports-send.c    `send`: periods, rows, XML, delivery
  *   reports-sign.c    DKIM signatures with dkim-signer's code
  *   reports-show.c    `show`: what was recorded and sent
+ *   reports-ingest.c  `ingest`: reports in mail files into HistoryDir
+ *   reports-import-received.c  `import`: received reports into the
+ *                     database
+ *   reports-received.c `received`: the received reports, JSON or a table
+ *   reports-json.c    the JSON writer
+ *   reports-summary-cmd.c  `summary`: what received reports say
+ *   reports-failure*.c  RFC 9991 failure reports (FailureReports yes):
+ *                     their tables, the AFRF message, sending
+ *   reports-deliver.c ReportCommand and --out DIR
  *
  * Memory: one arena for the settings, lives as long as the process.
  */
@@ -41,6 +50,12 @@ struct reports_settings {
 	const char *report_command;  /* ReportCommand */
 	unsigned int interval_ms;    /* Interval (CONF_TIME) */
 	bool syslog;		     /* Syslog */
+	/* ReportDomains: the domains whose received reports `summary`
+	 * shows (NULL-terminated), or NULL: every domain */
+	const char *const *report_domains;
+	bool failure_reports;	     /* FailureReports (RFC 9991) */
+	unsigned int failure_rate;   /* FailureReportRate: per hour and
+					destination address */
 };
 
 struct reports {
@@ -67,6 +82,41 @@ int reports_import(struct reports *r);
 int reports_send(struct reports *r, const char *out_dir);
 /* `show`: the table on stdout; 0, or -1 (logged). */
 int reports_show(struct reports *r);
+/* `import`'s second half: the received reports (*.rcvd) in HistoryDir
+ * into the database; 0, or -1 (logged). */
+int reports_import_received(struct reports *r);
+/* A failure report's period (its text has none): begin = end = its
+ * Arrival-Date, else when it was received.  Aggregate: unchanged. */
+struct dmarc_received;
+void reports_failure_period(struct dmarc_received *rep);
+/* `ingest [--out DIR] PATH...`: the reports in mail files stored into
+ * out_dir (NULL: HistoryDir); 0, or -1 (logged). */
+int reports_ingest(struct reports *r, char **paths, int npaths,
+		   const char *out_dir);
+/* `received [--json] [--domain D] [--since T]`: on stdout; 0, or -1. */
+int reports_received(struct reports *r, bool json, const char *domain,
+		     uint64_t since);
+
+/* `summary` (reports-summary-cmd.c). */
+struct reports_summary_args {
+	const char *domain;	/* --domain, or NULL */
+	unsigned int days;	/* --days */
+	bool all;		/* --all: not only ReportDomains */
+	const char *html;	/* --html FILE, or NULL */
+	bool json;		/* --json: JSON instead of the text */
+};
+/* The text (or JSON) on stdout, the page into args->html: 0, or -1
+ * (logged). */
+int reports_summary_cmd(struct reports *r,
+			const struct reports_summary_args *args);
+
+/* Within `send`'s transaction (FailureReports yes): every failure report
+ * due (reports-failure.c).  How many failed (logged). */
+struct dns_resolver;
+struct reports_signer;
+unsigned int reports_failure_send(struct reports *r, const char *out_dir,
+				  struct dns_resolver *resolver,
+				  struct reports_signer *signer);
 
 /* The UTC-aligned start of the period holding `t`. */
 uint64_t reports_period(const struct reports *r, uint64_t t);

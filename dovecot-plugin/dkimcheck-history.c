@@ -45,6 +45,8 @@ dkimcheck_history_write(struct dkimcheck_check *check,
 	hin.id = buf_cstr(&id);
 	hin.time = (uint64_t)in->now;
 	hin.envelope_to = in->envelope_to;
+	hin.mail_from = in->mail_from;
+	hin.arena = arena;
 	hin.disposition = applied_policy(in->applied);
 	if (msgauth_history_record(dkimcheck_check_result(check), &hin, &h)) {
 		dmarc_history_format(&h, &line);

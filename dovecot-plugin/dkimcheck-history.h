@@ -9,7 +9,9 @@
  * from the check's verdicts and written by dmarc_history_append()
  * (lib/dmarc/dmarc-history-file.h): one write() with O_APPEND into a
  * file of this process and UTC day.  Nothing is written for a message
- * whose From domain has no DMARC policy.
+ * whose From domain has no DMARC policy.  When a DMARC failure report
+ * may be due (msgauth-history.h), the record carries the header the check
+ * kept (dkimcheck_check_new() keep_header) and the MAIL FROM address.
  *
  * Never fails a delivery: an error is returned for the caller to log,
  * and the caller delivers as it would have.
@@ -27,6 +29,7 @@ struct dkimcheck_history_input {
 	unsigned long pid;
 	time_t now;
 	const char *envelope_to; /* first recipient's domain, or NULL */
+	const char *mail_from;	 /* MAIL FROM address, or NULL */
 	/* what was done: none (INBOX, dry run, opted out), quarantine
 	 * (Junk), reject (LMTP 550) */
 	enum dkimcheck_disposition applied;

@@ -16,6 +16,7 @@
 
 #include "dkimcheck-events.h"
 #include "dkimcheck-history.h"
+#include "dkimcheck-ingest.h"
 #include "dkimcheck-lmtp.h"
 #include "dkimcheck-policy.h"
 #include "dkimcheck-settings.h"
@@ -48,6 +49,14 @@ struct dkimcheck_client {
 	bool history_applied_set;
 	enum dkimcheck_disposition history_applied;
 	const char *history_rcpt_domain;
+	/* dkimcheck_report_ingest: the message as received (a reference,
+	 * read again when the transaction ends), the directory the
+	 * reports go to (dkimcheck_dmarc_history, or NULL) and the first
+	 * recipient with ingest on that got the message (or NULL) */
+	struct istream *data_input;
+	const char *ingest_dir;
+	const char *ingest_user;
+	const char *history_mail_from; /* the MAIL FROM address */
 };
 
 static MODULE_CONTEXT_DEFINE_INIT(dkimcheck_lmtp_module,
@@ -56,6 +65,8 @@ static MODULE_CONTEXT_DEFINE_INIT(dkimcheck_lmtp_module,
 static lmtp_client_created_func_t *dkimcheck_next_client_created;
 /* One per process: resolver and key cache shared by every message. */
 static struct dkimcheck_engine *dkimcheck_engine;
+/* "ingest needs dkimcheck_dmarc_history" is logged once per process. */
+static bool dkimcheck_ingest_nodir_logged;
 
 static void
 dkimcheck_client_reset(struct dkimcheck_client *dclient)
@@ -68,6 +79,11 @@ dkimcheck_client_reset(struct dkimcheck_client *dclient)
 	dclient->history_dir = NULL;
 	dclient->history_applied_set = FALSE;
 	dclient->history_rcpt_domain = NULL;
+	if (dclient->data_input != NULL)
+		i_stream_unref(&dclient->data_input);
+	dclient->ingest_dir = NULL;
+	dclient->ingest_user = NULL;
+	dclient->history_mail_from = NULL;
 }
 
 static int
@@ -153,19 +169,29 @@ dkimcheck_transaction_verify(struct dkimcheck_client *dclient,
 	dclient->pool = pool_alloconly_create("dkimcheck transaction", 1024);
 	dclient->session_id = p_strdup(dclient->pool, trans->id);
 	dclient->event = dkimcheck_event_create(trans->event);
-	if (dkimcheck_settings_read(client, dclient->pool, &set,
-				    &error) < 0)
-		ret = -1;
-	else if (!set.enabled)
-		return NULL;
-	else if ((ret = dkimcheck_engine_get(&set, &error)) == 0) {
+	ret = dkimcheck_settings_read(client, dclient->pool, &set, &error);
+	if (ret == 0) {
+		/* for dkimcheck_report_ingest, whatever the verification */
+		dclient->ingest_dir = set.dmarc_history;
+		dclient->data_input = data_input;
+		i_stream_ref(data_input);
+		if (!set.enabled)
+			return NULL;
+		ret = dkimcheck_engine_get(&set, &error);
+	}
+	if (ret == 0) {
 		dclient->history_dir = set.dmarc_history;
+		dclient->history_mail_from =
+			trans->mail_from == NULL ? NULL :
+			p_strdup(dclient->pool,
+				 smtp_address_encode(trans->mail_from));
 		dkimcheck_engine_set_log(dkimcheck_engine,
 					 dkimcheck_event_lib_log,
 					 dclient->event,
 					 event_want_debug(dclient->event));
-		ret = dkimcheck_check_new(dkimcheck_engine, &dclient->check,
-					  &error);
+		ret = dkimcheck_check_new(dkimcheck_engine,
+					  set.dmarc_history != NULL,
+					  &dclient->check, &error);
 	}
 	if (ret == 0)
 		ret = dkimcheck_push_stream(dclient->check, data_input, &error);
@@ -247,31 +273,23 @@ dkimcheck_junk_autocreate(struct mail_namespace *ns, const char *vname,
 	mailbox_free(&box);
 }
 
-static int
+static void
 dkimcheck_recipient_policy(struct dkimcheck_client *dclient,
-			   struct lmtp_recipient *lrcpt,
+			   const struct dkimcheck_user_settings *uset,
 			   struct lmtp_local_deliver_context *lldctx,
 			   struct dkimcheck_decision *decision_r)
 {
-	struct dkimcheck_user_settings uset;
 	struct mail_namespace *ns;
-	const char *error, *vname;
+	const char *vname;
 
-	if (dkimcheck_user_settings_read(lldctx->rcpt_user, &uset,
-					 &error) < 0) {
-		dkimcheck_event_recipient(dclient->event, lrcpt->session_id,
-					  "error", &dclient->verdict, error);
-		return -1;
-	}
-	dkimcheck_policy_decide(&uset, &dclient->verdict, decision_r);
+	dkimcheck_policy_decide(uset, &dclient->verdict, decision_r);
 	if (decision_r->action == DKIMCHECK_ACTION_JUNK) {
 		ns = mail_namespace_find_inbox(lldctx->rcpt_user->namespaces);
 		vname = p_strconcat(dclient->pool, ns->prefix,
-				    uset.junk_mailbox, NULL);
+				    uset->junk_mailbox, NULL);
 		dkimcheck_junk_autocreate(ns, vname, dclient->event);
 		lldctx->rcpt_default_mailbox = vname;
 	}
-	return 0;
 }
 
 /* The first recipient's outcome, for the transaction's history record
@@ -311,11 +329,106 @@ dkimcheck_history_flush(struct dkimcheck_client *dclient)
 	in.pid = (unsigned long)getpid();
 	in.now = ioloop_time;
 	in.envelope_to = dclient->history_rcpt_domain;
+	in.mail_from = dclient->history_mail_from;
 	in.applied = dclient->history_applied;
 	if (dkimcheck_history_write(dclient->check, &in, &error) < 0) {
 		e_error(dclient->event, "dkimcheck_dmarc_history: %s",
 			error);
 	}
+}
+
+/* The first recipient with dkimcheck_report_ingest = yes that got the
+ * message (super's local_deliver returned `delivered` 0): its reports
+ * are read when the transaction ends, once whatever the number of such
+ * recipients. */
+static void
+dkimcheck_ingest_note(struct dkimcheck_client *dclient,
+		      const struct dkimcheck_user_settings *uset,
+		      struct mail_user *user, int delivered)
+{
+	if (!uset->report_ingest || delivered < 0 ||
+	    dclient->ingest_user != NULL || dclient->data_input == NULL)
+		return;
+	dclient->ingest_user = p_strdup(dclient->pool, user->username);
+}
+
+static void
+dkimcheck_ingest_log(void *context, enum dkimcheck_log_level level,
+		     const char *msg)
+{
+	struct event *event = context;
+
+	switch (level) {
+	case DKIMCHECK_LOG_DEBUG:
+		e_debug(event, "%s", msg);
+		break;
+	case DKIMCHECK_LOG_INFO:
+		e_info(event, "%s", msg);
+		break;
+	case DKIMCHECK_LOG_WARN:
+		e_warning(event, "%s", msg);
+		break;
+	case DKIMCHECK_LOG_ERROR:
+		e_error(event, "%s", msg);
+		break;
+	}
+}
+
+/* Read the delivered message's reports into the history directory
+ * (dkimcheck-ingest.h), after every recipient got it: the delivery is
+ * done whatever happens here. */
+static void
+dkimcheck_ingest_run(struct dkimcheck_client *dclient)
+{
+	struct dkimcheck_ingest *in;
+	struct dkimcheck_ingest_counts counts;
+	struct istream *input = dclient->data_input;
+	struct event *event;
+	const unsigned char *data;
+	size_t size;
+	bool more = TRUE;
+	int ret = -1;
+
+	if (dclient->ingest_user == NULL)
+		return;
+	event = event_create(dclient->event);
+	event_add_str(event, "user", dclient->ingest_user);
+	event_set_append_log_prefix(
+		event, t_strdup_printf("report ingest: user=%s: ",
+				       dclient->ingest_user));
+	if (dclient->ingest_dir == NULL) {
+		if (!dkimcheck_ingest_nodir_logged) {
+			e_warning(event, "dkimcheck_report_ingest needs "
+				  "dkimcheck_dmarc_history (the directory "
+				  "reports are stored in): no report is read "
+				  "(logged once)");
+		}
+		dkimcheck_ingest_nodir_logged = TRUE;
+		event_unref(&event);
+		return;
+	}
+	in = dkimcheck_ingest_new(dclient->ingest_dir, (uint64_t)ioloop_time,
+				  dkimcheck_ingest_log, event);
+	i_stream_seek(input, 0);
+	/* the rest of a message beyond what ingest looks at is not read */
+	while (more && (ret = i_stream_read_more(input, &data, &size)) > 0) {
+		if (size > DKIMCHECK_READ_CHUNK)
+			size = DKIMCHECK_READ_CHUNK;
+		more = dkimcheck_ingest_push(in, data, size);
+		i_stream_skip(input, size);
+	}
+	if (more && (ret == 0 || input->stream_errno != 0)) {
+		e_warning(event, "read(%s) failed: %s: no report is read",
+			  i_stream_get_name(input),
+			  ret == 0 ? "stream would block" :
+				     i_stream_get_error(input));
+	} else {
+		dkimcheck_ingest_finish(in, &counts);
+		e_debug(event, "%u stored, %u refused, %u not written",
+			counts.stored, counts.refused, counts.failed);
+	}
+	dkimcheck_ingest_free(&in);
+	event_unref(&event);
 }
 
 static int
@@ -326,15 +439,29 @@ dkimcheck_local_deliver(struct client *client, struct lmtp_recipient *lrcpt,
 {
 	struct dkimcheck_client *dclient = DKIMCHECK_LMTP_CONTEXT(client);
 	struct dkimcheck_decision decision;
+	struct dkimcheck_user_settings uset;
 	struct mail_user *user = lldctx->rcpt_user;
-	const char *rcpt;
+	const char *rcpt, *error;
 	int ret;
 
-	if (dclient->check == NULL ||
-	    dkimcheck_recipient_policy(dclient, lrcpt, lldctx, &decision) < 0)
+	if (dclient->pool == NULL) {
+		/* not a transaction we looked at (proxied) */
 		return dclient->module_ctx.super.local_deliver(
 			client, lrcpt, cmd, trans, lldctx);
-
+	}
+	if (dkimcheck_user_settings_read(user, &uset, &error) < 0) {
+		dkimcheck_event_recipient(dclient->event, lrcpt->session_id,
+					  "error", &dclient->verdict, error);
+		return dclient->module_ctx.super.local_deliver(
+			client, lrcpt, cmd, trans, lldctx);
+	}
+	if (dclient->check == NULL) {
+		ret = dclient->module_ctx.super.local_deliver(
+			client, lrcpt, cmd, trans, lldctx);
+		dkimcheck_ingest_note(dclient, &uset, user, ret);
+		return ret;
+	}
+	dkimcheck_recipient_policy(dclient, &uset, lldctx, &decision);
 	dkimcheck_history_note(dclient, lrcpt, decision.action);
 	rcpt = smtp_address_encode(lrcpt->rcpt->path);
 	dkimcheck_event_recipient(dclient->event, lrcpt->session_id,
@@ -362,6 +489,7 @@ dkimcheck_local_deliver(struct client *client, struct lmtp_recipient *lrcpt,
 	ret = dclient->module_ctx.super.local_deliver(client, lrcpt, cmd,
 						      trans, lldctx);
 	dkimcheck_storage_clear_keywords(user);
+	dkimcheck_ingest_note(dclient, &uset, user, ret);
 	return ret;
 }
 
@@ -372,6 +500,9 @@ dkimcheck_trans_free(struct client *client,
 	struct dkimcheck_client *dclient = DKIMCHECK_LMTP_CONTEXT(client);
 
 	dkimcheck_history_flush(dclient);
+	T_BEGIN {
+		dkimcheck_ingest_run(dclient);
+	} T_END;
 	dkimcheck_client_reset(dclient);
 	dclient->module_ctx.super.trans_free(client, trans);
 }

@@ -153,6 +153,8 @@ dkimcheck_user_settings_read(struct mail_user *user,
 		       &set_r->keywords, error_r) < 0 ||
 	    parse_bool(user_getenv, user, "dkimcheck_dry_run", FALSE,
 		       &set_r->dry_run, error_r) < 0 ||
+	    parse_bool(user_getenv, user, "dkimcheck_report_ingest", FALSE,
+		       &set_r->report_ingest, error_r) < 0 ||
 	    dkimcheck_setvalue_reject(v == NULL ? "" : v, &set_r->reject,
 				      error_r) < 0)
 		return -1;

@@ -28,6 +28,7 @@ static const struct setting_define dkimcheck_setting_defines[] = {
 	DEF(STR_NOVARS, "dkimcheck_keyword_dkim_fail", keyword_dkim_fail),
 	DEF(STR_NOVARS, "dkimcheck_keyword_dmarc_fail", keyword_dmarc_fail),
 	DEF(STR_NOVARS, "dkimcheck_keyword_junk", keyword_junk),
+	DEF(BOOL, "dkimcheck_report_ingest", report_ingest),
 	SETTING_DEFINE_LIST_END
 };
 
@@ -47,6 +48,7 @@ static const struct dkimcheck_24_settings dkimcheck_default_settings = {
 	.keyword_dkim_fail = DKIMCHECK_DEFAULT_KW_DKIM_FAIL,
 	.keyword_dmarc_fail = DKIMCHECK_DEFAULT_KW_DMARC_FAIL,
 	.keyword_junk = DKIMCHECK_DEFAULT_KW_JUNK,
+	.report_ingest = FALSE,
 };
 
 /* What the table's types cannot say: ranges and token syntax. */

@@ -38,6 +38,7 @@ struct dkimcheck_24_settings {
 	const char *keyword_dkim_fail;
 	const char *keyword_dmarc_fail;
 	const char *keyword_junk;
+	bool report_ingest;
 };
 
 extern const struct setting_parser_info dkimcheck_setting_parser_info;

@@ -83,6 +83,7 @@ dkimcheck_user_settings_read(struct mail_user *user,
 	set_r->enabled = s->dkimcheck;
 	set_r->keywords = s->keywords;
 	set_r->dry_run = s->dry_run;
+	set_r->report_ingest = s->report_ingest;
 	set_r->junk_mailbox = p_strdup(user->pool, *s->junk_mailbox != '\0' ?
 							   s->junk_mailbox :
 							   DKIMCHECK_DEFAULT_JUNK_MAILBOX);

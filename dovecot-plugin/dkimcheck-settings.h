@@ -8,7 +8,8 @@
  *   whose SPF results are believed and the signature limit;
  * - the recipient view, read per recipient from the mail_user (plugin { }
  *   plus userdb overrides, so per user or per domain): opt-out, keywords,
- *   the Junk mailbox, what a DMARC reject means, dry run.
+ *   the Junk mailbox, what a DMARC reject means, dry run, report
+ *   ingest.
  *
  * A value that does not parse is an error: the caller logs it and
  * delivers the message untouched (nothing lost).
@@ -77,6 +78,9 @@ struct dkimcheck_user_settings {
 	const char *keyword_dkim_fail;
 	const char *keyword_dmarc_fail;
 	const char *keyword_junk;
+	/* dkimcheck_report_ingest: read the DMARC reports in this user's
+	 * mail into dkimcheck_dmarc_history (dkimcheck-ingest.h) */
+	bool report_ingest;
 };
 
 /* The transaction view from the settings of the lmtp client (protocol

@@ -12,6 +12,7 @@
 #include "dns/dns.h"
 #include "util/log.h"
 #include "util/xalloc.h"
+#include "dmarc/dmarc-history.h"
 #include "msgauth/msgauth.h"
 
 #include "dkimcheck-verify.h"
@@ -132,13 +133,16 @@ dkimcheck_engine_set_log(struct dkimcheck_engine *engine,
 }
 
 int
-dkimcheck_check_new(struct dkimcheck_engine *engine,
+dkimcheck_check_new(struct dkimcheck_engine *engine, bool keep_header,
 		    struct dkimcheck_check **check_r, const char **error_r)
 {
 	struct dkimcheck_check *check = ma_calloc(1, sizeof(*check));
+	struct msgauth_settings set = engine->set;
 
 	check->engine = engine;
-	if (msgauth_new(&engine->set, engine->resolver, engine->keys,
+	/* the header for a DMARC failure report (dkimcheck-history.h) */
+	set.header_copy_max = keep_header ? DMARC_HISTORY_MAX_HEADER : 0;
+	if (msgauth_new(&set, engine->resolver, engine->keys,
 			&engine->log, NULL, &check->ma, error_r) < 0) {
 		free(check);
 		return -1;

@@ -106,8 +106,10 @@ void dkimcheck_engine_set_log(struct dkimcheck_engine *engine,
 
 /* One message: new, push the raw bytes in order, finish (blocking, at
  * most the time budget), read the verdict, free.  -1 with a static
- * *error_r on an internal failure. */
-int dkimcheck_check_new(struct dkimcheck_engine *engine,
+ * *error_r on an internal failure.  keep_header: keep a bounded copy of
+ * the header for a DMARC failure report (dkimcheck_dmarc_history set;
+ * msgauth.h header_copy_max). */
+int dkimcheck_check_new(struct dkimcheck_engine *engine, bool keep_header,
 			struct dkimcheck_check **check_r, const char **error_r);
 void dkimcheck_check_push(struct dkimcheck_check *check, const void *data,
 			  size_t len);

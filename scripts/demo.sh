@@ -38,7 +38,10 @@
 # aggregate report back from its rua mailbox, and prints one table: the
 # message, what happened at SMTP, the Authentication-Results verdicts
 # and the mailbox; for the report (row 7) whether it was sent and is
-# valid against RFC 9990's XSD, and its DKIM/DMARC verdicts.  Exit status 0 only
+# valid against RFC 9990's XSD, and its DKIM/DMARC verdicts; for the
+# reports in (row 8) that dkimcheck read row 7's report at delivery
+# (dkimcheck_report_ingest), dmarc-reports summary's line for bank.test
+# and the HTML page's path.  Exit status 0 only
 # when every row came out as expected.  At the end everything it started
 # is stopped by PID; the logs stay in the scratch directory (printed).
 # With --keep-running the stack stays up, and how to connect (swaks, an
@@ -289,8 +292,10 @@ dovecot_sanitizer_conf "$harness_moduledir/lib90_dkimcheck_plugin.so" \
 	die "dovecot_sanitizer_conf failed"
 dovecot_user alice
 dovecot_user bob
-# the rua mailboxes (dmarc-reports@home.test and @bank.test)
-dovecot_user dmarc-reports
+# the rua mailboxes (dmarc-reports@home.test and @bank.test): the
+# reports arriving there are read at delivery (dkimcheck_report_ingest,
+# dkimcheck(7)) into the history directory, as README's guide sets it
+dovecot_user dmarc-reports userdb_dkimcheck_report_ingest=yes
 # (the master keeps the descriptors it started with: not our terminal)
 dovecot_start "$work/dovecot/etc/sanitizer.conf" "$work/dovecot/etc/90-dkimcheck.conf" \
 	"$work/dovecot/etc/postfix-auth.conf" \
@@ -637,6 +642,38 @@ fi
 row 7 "dmarc-reports send: bank.test's report" "$r_out" "$r_ar" "$r_box" \
 	'sent, XSD-valid' 'spf=pass dkim=pass(,pass)? dmarc=pass\(p=none\)' INBOX
 
+# --- 7c. DMARC reports in (issue #19) ---
+# row 7's report was read at its delivery to dmarc-reports@bank.test
+# (dkimcheck_report_ingest) into the history directory; dmarc-reports
+# import stores it, and summary shows bank.test's line and writes the
+# HTML page.  ReportDomains: the domains whose reports this server
+# receives (both are ours here).
+say "DMARC reports in (dkimcheck_report_ingest, dmarc-reports summary)"
+{ cat "$M/dmarc-reports.conf"; echo "ReportDomains         bank.test home.test"; } > "$M/dmarc-reports-in.conf"
+s_out=- s_line=- s_html=-
+_i=0
+while [ $_i -lt 100 ] &&
+      ! grep -q 'report ingest: user=dmarc-reports: stored aggregate report .* domain=bank\.test' "$dovecot_log"; do
+	sleep 0.1
+	_i=$((_i + 1))
+done
+if grep -q 'report ingest: user=dmarc-reports: stored aggregate report .* domain=bank\.test' "$dovecot_log"; then
+	s_out=ingested
+	if "$reports" -c "$M/dmarc-reports-in.conf" -v --now "$later" import >> "$work/logs/dmarc-reports.log" 2>&1; then
+		s_out="$s_out, imported"
+	fi
+	"$reports" -c "$M/dmarc-reports-in.conf" --now "$later" summary --domain bank.test \
+		> "$work/logs/summary-bank.txt" 2>> "$work/logs/dmarc-reports.log"
+	s_line=$(grep -m1 'bank\.test' "$work/logs/summary-bank.txt" | tr -s ' \t|' ' ' | cut -c1-100)
+	[ -n "$s_line" ] || s_line=-
+	if "$reports" -c "$M/dmarc-reports-in.conf" --now "$later" summary --html "$work/summary.html" \
+		>> "$work/logs/dmarc-reports.log" 2>&1 && grep -q 'bank\.test' "$work/summary.html"; then
+		s_html=$work/summary.html
+	fi
+fi
+row 8 "reports in: row 7's report, read at delivery" "$s_out" "$s_line" "$s_html" \
+	'ingested, imported' '.*bank\.test.*' '/.*/summary\.html'
+
 # a server that died during the run explains rows that went wrong
 if [ -n "$policyd_pid" ] && ! kill -0 "$policyd_pid" 2>/dev/null; then
 	wait "$policyd_pid"
@@ -683,6 +720,11 @@ cat <<EOF
    through the Internet stand-in.  bank.test's report (rows 3 and 6:
    quarantine + local_policy) arrived in dmarc-reports@bank.test: valid
    against RFC 9990's XSD, DKIM and DMARC pass (dkimcheck, and dkimpy).
+8: that mailbox has dkimcheck_report_ingest = yes: dkimcheck read row 7's
+   report at its delivery into the history directory (the mail itself is
+   delivered as received); dmarc-reports import stored it, and
+   "dmarc-reports summary --domain bank.test" printed the line shown;
+   "summary --html" wrote the page named (open it in a browser).
 EOF
 echo
 
@@ -731,8 +773,8 @@ if [ $checks != 6 ]; then
 	exit 1
 fi
 if [ $failed = 0 ]; then
-	echo "demo: all 7 rows as expected"
+	echo "demo: all 8 rows as expected"
 	exit 0
 fi
-echo "demo: $failed of 7 rows not as expected"
+echo "demo: $failed of 8 rows not as expected"
 exit 1

@@ -10,6 +10,8 @@ set -eu
 # nettle-dev: libunbound-dev's libunbound.pc requires nettle and hogweed
 # but the package does not depend on nettle-dev (Debian 12), so configure's
 # pkg-config check of libunbound fails without it.
+# chromium: tests/dmarc-reports-html.sh renders the summary page headless
+# (fonts-dejavu-core: text in its screenshot also in a pristine root).
 PKGS="build-essential autoconf automake libtool pkg-config
   libssl-dev libunbound-dev nettle-dev libevent-dev libpsl-dev libidn2-dev check
   libsqlite3-dev sqlite3 zlib1g-dev libxml2-utils
@@ -20,7 +22,8 @@ PKGS="build-essential autoconf automake libtool pkg-config
   postfix postfix-policyd-spf-python swaks libnet-ssleay-perl
   opendkim-tools libopendkim-dev libopendmarc-dev
   dovecot-dev dovecot-core dovecot-lmtpd dovecot-imapd dovecot-sieve
-  util-linux procps openssl time"
+  util-linux procps openssl time
+  chromium fonts-dejavu-core"
 
 installed() {
 	dpkg-query -W -f='${Status}\n' "$1" 2>/dev/null | grep -q '^install ok installed'

@@ -161,10 +161,15 @@ static const char *const feedback_expected =
 	"\tspf=pass smtp.mailfrom=bounce.example\r\n"
 	"Identity-Alignment: dkim, spf\r\n"
 	"DKIM-Domain: example.com\r\n"
+	"DKIM-Identity: @example.com\r\n"
 	"DKIM-Selector: sel\r\n"
+	/* RFC 5965 3.5 original-mail-from: RFC 5321 4.1.2 reverse-path,
+	 * "<" Mailbox ">" */
 	"Original-Mail-From: <a@bounce.example>\r\n"
 	"Arrival-Date: Sun, 07 Dec 2025 00:00:00 +0000\r\n"
-	"Source-IP: 2001:db8::25\r\n"
+	/* RFC 5965 3.5 source-ip: RFC 5321 4.1.3 IPv6-address-literal =
+	 * "IPv6:" IPv6-addr */
+	"Source-IP: IPv6:2001:db8::25\r\n"
 	"Reported-Domain: example.com\r\n"
 	"Delivery-Result: spam\r\n";
 
@@ -174,10 +179,67 @@ START_TEST(test_feedback)
 	struct buf out = BUF_INIT;
 
 	sample(&h);
+	/* RFC 9991 Appendix A: "DKIM-Identity: @consumer.example" */
+	h.dkim_identity = "@example.com";
 	dmarc_failure_feedback(&h, DMARC_FAILURE_DMARC, "mailauth-pack/1.0",
-			       "mx.example.org", "<a@bounce.example>", &out);
+			       "mx.example.org", "a@bounce.example", &out);
 	buf_append_char(&out, '\0');
 	ck_assert_str_eq(out.data, feedback_expected);
+	buf_free(&out);
+}
+END_TEST
+
+/* RFC 5965 3.5: original-mail-from = "Original-Mail-From:" [CFWS]
+ * reverse-path [CFWS] (RFC 5321 4.1.2: Path = "<" Mailbox ">", or "<>"),
+ * source-ip = "Source-IP:" [CFWS] (IPv4-address-literal /
+ * IPv6-address-literal) (RFC 5321 4.1.3: "IPv6:" IPv6-addr).  What does
+ * not fit is left out (NULL: no such field). */
+static const struct {
+	const char *mail_from, *want_omf;
+	const char *ip, *want_ip;
+} envelope_cases[] = {
+	{"a@b.example", "Original-Mail-From: <a@b.example>\r\n",
+	 "192.0.2.1", "Source-IP: 192.0.2.1\r\n"},
+	{"", "Original-Mail-From: <>\r\n",
+	 "2001:db8::1", "Source-IP: IPv6:2001:db8::1\r\n"},
+	{"bounce+x=y@b.example", "Original-Mail-From: <bounce+x=y@b.example>\r\n",
+	 "::ffff:192.0.2.1", "Source-IP: IPv6:::ffff:192.0.2.1\r\n"},
+	{"x<y>@host.example", NULL, "1:2:3", NULL},
+	{"\"a b\"@b.example", NULL, "192.0.2.256", NULL},
+	{"nodomain", NULL, "192.0.2.1 ", NULL},
+	{"a@", NULL, "[192.0.2.1]", NULL},
+	{"a@b.example\r\nX: 1", NULL, "", NULL},
+};
+
+static void
+assert_field(const char *out, const char *name, const char *want)
+{
+	const char *got = strstr(out, name);
+	size_t len;
+
+	if (want == NULL) {
+		ck_assert_msg(got == NULL, "got %s, want no %s", got, name);
+		return;
+	}
+	len = strlen(want);
+	ck_assert_msg(got != NULL && strncmp(got, want, len) == 0,
+		      "got %.60s, want %s", got != NULL ? got : "(none)", want);
+}
+
+START_TEST(test_feedback_envelope)
+{
+	struct dmarc_history h;
+	struct buf out = BUF_INIT;
+
+	sample(&h);
+	h.source_ip = envelope_cases[_i].ip;
+	dmarc_failure_feedback(&h, DMARC_FAILURE_DMARC, "ua/1",
+			       "mx.example.org", envelope_cases[_i].mail_from,
+			       &out);
+	buf_append_char(&out, '\0');
+	assert_field(out.data, "Original-Mail-From:",
+		     envelope_cases[_i].want_omf);
+	assert_field(out.data, "Source-IP:", envelope_cases[_i].want_ip);
 	buf_free(&out);
 }
 END_TEST
@@ -192,6 +254,7 @@ START_TEST(test_feedback_hostile)
 	struct buf out = BUF_INIT;
 
 	sample(&h);
+	h.dkim_identity = "@example.com\r\nBcc: x@example.net";
 	h.header_from = "example.com\r\nBcc: victim@example.net";
 	h.dkim[1].domain = "example.com";
 	h.dkim[1].selector = "s;dmarc=pass";
@@ -234,6 +297,9 @@ main(void)
 			    sizeof(fo_cases) / sizeof(fo_cases[0]));
 	tcase_add_loop_test(tc, test_due, 0,
 			    sizeof(due_cases) / sizeof(due_cases[0]));
+	tcase_add_loop_test(tc, test_feedback_envelope, 0,
+			    sizeof(envelope_cases) /
+				    sizeof(envelope_cases[0]));
 	tcase_add_test(tc, test_feedback);
 	tcase_add_test(tc, test_feedback_hostile);
 	suite_add_tcase(s, tc);

@@ -24,6 +24,7 @@
 #include "util/buf.h"
 #include "util/xml.h"
 #include "msg/received-parse.h"
+#include "dmarc/dmarc-failure.h"
 #include "dmarc/dmarc-history.h"
 #include "dmarc/dmarc-history-file.h"
 #include "dmarc/dmarc-report.h"
@@ -100,6 +101,13 @@ assert_same(const struct dmarc_history *a, const struct dmarc_history *b)
 	ck_assert_int_eq(a->disposition, b->disposition);
 	assert_str("why", a->reason, b->reason);
 	assert_str("cmt", a->comment, b->comment);
+	ck_assert_uint_eq(a->failure_due, b->failure_due);
+	assert_str("ruf", a->ruf, b->ruf);
+	assert_str("fo", a->fo, b->fo);
+	assert_str("omf", a->mail_from, b->mail_from);
+	assert_str("fdi", a->dkim_identity, b->dkim_identity);
+	assert_str("hdr", a->header, b->header);
+	ck_assert(a->header_cut == b->header_cut);
 }
 
 /* One line, nothing but printable ASCII, fields split by single spaces,
@@ -152,6 +160,41 @@ START_TEST(test_round_trip)
 }
 END_TEST
 
+/* The failure report keys (dmarc-history(5), RFC 9991): a header with
+ * CRLF, '<', '=', ',', '%' and UTF-8 comes back byte for byte from one
+ * clean line; every fdue combination; a line with them is still v=1 and
+ * parses with further unknown keys (readers ignore unknown keys). */
+START_TEST(test_failure_fields)
+{
+	struct dmarc_history h;
+	struct arena *arena = arena_new(0);
+	struct dmarc_history *back;
+	const char *err = NULL, *line =
+		"v=1 id=x t=1 hf=a pd=a res=fail disp=none fdue=spf+dmarc "
+		"ruf=mailto:r@a hdr=From:%20a@a%0D%0A newer=1\n";
+	unsigned int due;
+
+	sample(&h);
+	h.ruf = "mailto:ruf@example.com,mailto:x@example.net!10m";
+	h.fo = "1:d";
+	h.mail_from = "bounce+x=y@example.com";
+	h.dkim_identity = "j\xc3\xb6rg@example.com";
+	h.header = "From: J\xc3\xb6rg <j@example.com>\r\n"
+		   "Subject: 100% =?utf-8?q?x?=, y\r\n\tfolded\r\n";
+	for (due = 1; due <= 7; due++) {
+		h.failure_due = due;
+		h.header_cut = due == 3;
+		round_trip(&h);
+	}
+	ck_assert_msg(dmarc_history_parse(line, strlen(line), arena, &back,
+					  &err) == 0, "%s", err);
+	ck_assert_uint_eq(back->failure_due,
+			  DMARC_FAILURE_SPF | DMARC_FAILURE_DMARC);
+	assert_str("hdr", back->header, "From: a@a\r\n");
+	arena_free(&arena);
+}
+END_TEST
+
 /* Hostile values in every text field: '<', '&', CR, LF, space, '%',
  * '=', ',', TAB, DEL and non-ASCII (UTF-8 and a lone 0xff byte) -
  * still one clean line, and the same bytes after parsing. */
@@ -178,6 +221,12 @@ static const struct bad_line {
 	const char *line;
 	const char *why;
 } bad_lines[] = {
+	{"v=1 id=x t=1 hf=a pd=a res=fail disp=none fdue=", "empty fdue"},
+	{"v=1 id=x t=1 hf=a pd=a res=fail disp=none fdue=dkim+dkim",
+	 "fdue word twice"},
+	{"v=1 id=x t=1 hf=a pd=a res=fail disp=none fdue=dmarc+", "fdue ends in +"},
+	{"v=1 id=x t=1 hf=a pd=a res=fail disp=none fdue=arf", "unknown fdue"},
+	{"v=1 id=x t=1 hf=a pd=a res=fail disp=none hdrcut=x", "hdrcut not y/n"},
 	{ "", "empty" },
 	{ "v=2 id=x t=1 hf=a pd=a res=fail disp=none", "version 2" },
 	{ "id=x t=1 hf=a pd=a res=fail disp=none", "no version" },
@@ -489,6 +538,7 @@ main(void)
 	int failed;
 
 	tcase_add_test(tc, test_round_trip);
+	tcase_add_test(tc, test_failure_fields);
 	tcase_add_test(tc, test_hostile_values);
 	tcase_add_loop_test(tc, test_bad_lines, 0,
 			    sizeof(bad_lines) / sizeof(bad_lines[0]));

@@ -354,6 +354,67 @@ START_TEST(test_unsigned_and_table_keys)
 }
 END_TEST
 
+/* settings.header_copy_max (for RFC 9991 failure reports, which carry
+ * the header but never the body): whole fields in order with CRLF line
+ * ends (as RFC 5322 2.1 writes them) whatever the input's line ends and
+ * however it is split; bounded, cut at a field boundary; the message
+ * classified as a report from its Content-Type (RFC 5965 2:
+ * multipart/report; report-type=feedback-report).  0: nothing kept. */
+START_TEST(test_header_copy)
+{
+	static const char kt[] =
+		"brisbane._domainkey." DOMAIN " v=DKIM1; k=ed25519; "
+		"p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=\n";
+	static const char top[] =
+		"X-A: 1\nContent-Type: multipart/report;\n"
+		"\treport-type=feedback-report; boundary=b\n";
+	struct dkim_keystore *ks = dkim_keystore_new_table_text(kt,
+								 strlen(kt));
+	struct msgauth_settings set;
+	const struct msgauth_result *r;
+	struct msgauth *ma;
+	char *msg = msgauth_test_message(false, top, false);
+	size_t step;
+
+	msgauth_test_settings(&set, "mx.test");
+	set.dmarc_off = true;
+	set.spf_source = MSGAUTH_SPF_OFF;
+	ma = msgauth_test_run(&set, NULL, ks, NULL, msg, 0);
+	ck_assert_ptr_null(msgauth_result(ma)->header);
+	ck_assert_int_eq(msgauth_result(ma)->report_kind, MSG_REPORT_NONE);
+	msgauth_free(&ma);
+	for (step = 0; step <= 1; step++) {
+		set.header_copy_max = 32768;
+		ma = msgauth_test_run(&set, NULL, ks, NULL, msg, step);
+		r = msgauth_result(ma);
+		ck_assert_ptr_nonnull(r->header);
+		ck_assert_msg(strncmp(r->header, "X-A: 1\r\nContent-Type: "
+				      "multipart/report;\r\n\treport-type=",
+				      44) == 0, "header starts '%.60s'",
+			      r->header);
+		ck_assert_uint_eq(strlen(r->header), r->header_len);
+		ck_assert(r->header_len > 2 &&
+			  strcmp(r->header + r->header_len - 2, "\r\n") == 0);
+		ck_assert_ptr_nonnull(strstr(r->header, "\r\nFrom: "));
+		ck_assert_ptr_null(strstr(r->header, "We lost the game"));
+		ck_assert_ptr_null(strstr(r->header, "\r\n\r\n"));
+		ck_assert(!r->header_cut);
+		ck_assert_int_eq(r->report_kind, MSG_REPORT_FAILURE);
+		msgauth_free(&ma);
+		/* the second field does not fit: only the first, cut */
+		set.header_copy_max = 20;
+		ma = msgauth_test_run(&set, NULL, ks, NULL, msg, step);
+		r = msgauth_result(ma);
+		ck_assert_str_eq(r->header, "X-A: 1\r\n");
+		ck_assert(r->header_cut);
+		ck_assert_int_eq(r->report_kind, MSG_REPORT_FAILURE);
+		msgauth_free(&ma);
+	}
+	free(msg);
+	dkim_keystore_free(&ks);
+}
+END_TEST
+
 START_TEST(test_cache_across_messages)
 {
 	/* Keys and DMARC answers are cached across messages of a process
@@ -606,6 +667,7 @@ main(void)
 	tcase_add_test(tc, test_many_trace_fields);
 	tcase_add_test(tc, test_trace_memory_bounded);
 	tcase_add_test(tc, test_forged_beyond_cap);
+	tcase_add_test(tc, test_header_copy);
 	suite_add_tcase(s, tc);
 	return harness_run_suite(s) == 0 ? 0 : 1;
 }

@@ -302,6 +302,16 @@ START_TEST(test_strparse_uint_limits)
 	ck_assert_uint_eq(n, 99999);
 	sp_init_str(&sp, "x");
 	ck_assert(!sp_uint(&sp, 5, 10, &n));
+	/* 2^64 in 20 digits against UINT64_MAX: it used to wrap to 0 and
+	 * pass (a dmarc-history t= or dmarc-received begin= of 2^64 read as
+	 * 0); 2^64 - 1 is the largest that fits */
+	sp_init_str(&sp, "18446744073709551616");
+	ck_assert(!sp_uint(&sp, 20, UINT64_MAX, &n));
+	sp_init_str(&sp, "18446744073709551615");
+	ck_assert(sp_uint(&sp, 20, UINT64_MAX, &n));
+	ck_assert(n == UINT64_MAX);
+	sp_init_str(&sp, "99999999999999999999");
+	ck_assert(!sp_uint(&sp, 20, UINT64_MAX, &n));
 }
 END_TEST
 

@@ -137,7 +137,7 @@ expect_no_match "$all" '10\.9\.9\.9' "the sender-written Received never recorded
 hf=$hist/mx.test.1.20261201.dmarc
 printf 'v=1 id=junk t=%s hf=a%%3Cb.example pd=a%%3Cb.example res=fail disp=none\n' "$t" > "$hf"
 printf 'garbage line\n' >> "$hf"
-# a line far over the format's 16384 bytes: skipped in constant memory
+# a line far over the format's 131072 bytes (DMARC_HISTORY_MAX_LINE): skipped in constant memory
 { printf 'v=1 id=long t=%s cmt=' "$t"; head -c 200000 /dev/zero | tr '\0' x; printf '\n'; } >> "$hf"
 printf 'v=1 id=trunc t=%s hf=football.example.com pd=football.exa' "$t" >> "$hf"
 cp -r "$hist" "$work/history-copy"
@@ -152,7 +152,7 @@ expect_eq "$(ls "$hist" | wc -l)" 0 "history files removed after the commit"
 expect_match "$log" 'mx\.test\.1\.20261201\.dmarc:1: policy or From domain is not a host name: skipped' \
 	"From domain with '<' refused"
 expect_match "$log" 'mx\.test\.1\.20261201\.dmarc:2: .*skipped' "garbage line skipped"
-expect_match "$log" 'mx\.test\.1\.20261201\.dmarc:3: record longer than 16384 bytes: skipped' \
+expect_match "$log" 'mx\.test\.1\.20261201\.dmarc:3: record longer than 131072 bytes: skipped' \
 	"overlong line skipped"
 expect_match "$log" 'mx\.test\.1\.20261201\.dmarc:4: record without line end \(truncated\): skipped' \
 	"truncated line skipped"

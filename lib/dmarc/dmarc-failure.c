@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -234,6 +235,41 @@ delivery_result(enum dmarc_policy disposition)
 	}
 }
 
+/* RFC 5965 3.5: original-mail-from = "Original-Mail-From:" [CFWS]
+ * reverse-path, RFC 5321 4.1.2 "<" Mailbox ">" or "<>" for the null
+ * sender.  An address that would need quoting or holds anything but
+ * local "@" domain characters is left out. */
+static void
+original_mail_from(struct buf *out, const char *addr)
+{
+	const char *at;
+
+	if (addr == NULL)
+		return;
+	if (*addr != '\0' &&
+	    (!safe_text(addr) || strpbrk(addr, " ()<>[],;:\\\"") != NULL ||
+	     (at = strrchr(addr, '@')) == NULL || at == addr ||
+	     !safe_token(at + 1)))
+		return;
+	buf_printf(out, "Original-Mail-From: <%s>\r\n", addr);
+}
+
+/* RFC 5965 3.5: source-ip = "Source-IP:" [CFWS] (IPv4-address-literal
+ * / IPv6-address-literal), RFC 5321 4.1.3: an IPv6 address is written
+ * "IPv6:" IPv6-addr.  Anything else is left out. */
+static void
+source_ip(struct buf *out, const char *ip)
+{
+	unsigned char a[16];
+
+	if (ip == NULL)
+		return;
+	if (inet_pton(AF_INET, ip, a) == 1)
+		buf_printf(out, "Source-IP: %s\r\n", ip);
+	else if (inet_pton(AF_INET6, ip, a) == 1)
+		buf_printf(out, "Source-IP: IPv6:%s\r\n", ip);
+}
+
 void
 dmarc_failure_feedback(const struct dmarc_history *h,
 		       enum dmarc_failure_kind kind, const char *user_agent,
@@ -251,17 +287,16 @@ dmarc_failure_feedback(const struct dmarc_history *h,
 		   dmarc_failure_identity_alignment(h));
 	if (sig != NULL && safe_token(sig->domain)) {
 		field(out, "DKIM-Domain", sig->domain);
+		/* RFC 6376 3.5 i=: [local-part] "@" domain */
+		if (safe_text(h->dkim_identity) &&
+		    strpbrk(h->dkim_identity, " ()<>,;:\\\"[]") == NULL)
+			field(out, "DKIM-Identity", h->dkim_identity);
 		if (safe_token(sig->selector))
 			field(out, "DKIM-Selector", sig->selector);
 	}
-	if (mail_from != NULL && safe_text(mail_from) &&
-	    strchr(mail_from, ' ') == NULL)
-		field(out, "Original-Mail-From", mail_from);
+	original_mail_from(out, mail_from);
 	arrival_date(out, h->time);
-	if (h->source_ip != NULL &&
-	    strspn(h->source_ip, "0123456789abcdefABCDEF.:") ==
-		    strlen(h->source_ip))
-		field(out, "Source-IP", h->source_ip);
+	source_ip(out, h->source_ip);
 	if (safe_token(h->header_from))
 		field(out, "Reported-Domain", h->header_from);
 	buf_printf(out, "Delivery-Result: %s\r\n",

@@ -28,7 +28,8 @@ enum dmarc_fo {
 	DMARC_FO_SPF = 1 << 3,	/* "s": SPF evaluation failed */
 };
 
-/* Which failure reports are due, as bits (RFC 9991 section 3: "dmarc";
+/* Which failure reports are due, as bits (RFC 9991 section 4 item 3:
+ * Auth-Failure "dmarc"; section 3: mechanism-specific reports;
  * RFC 6591 3.1 Auth-Failure "bodyhash"/"signature" and "spf" are the
  * mechanism-specific ones fo=d and fo=s ask for). */
 enum dmarc_failure_kind {
@@ -63,10 +64,15 @@ const char *dmarc_failure_identity_alignment(const struct dmarc_history *h);
  * (exactly one bit) about `h`, CRLF line ends:
  *   Feedback-Type: auth-failure, User-Agent, Version: 1, Auth-Failure,
  *   Authentication-Results (authserv_id), Identity-Alignment,
- *   DKIM-Domain and DKIM-Selector (of the first failed signature of the
- *   From domain, when there is one), Original-Mail-From (only with
- *   `mail_from`, the address as the MTA saw it), Arrival-Date,
- *   Source-IP, Reported-Domain, Delivery-Result.
+ *   DKIM-Domain, DKIM-Identity (h->dkim_identity, its i=) and
+ *   DKIM-Selector (of the first failed signature of the From domain,
+ *   when there is one), Original-Mail-From (only with
+ *   `mail_from`, the MAIL FROM address as the MTA saw it without the
+ *   angle brackets, "" for the null sender: written as RFC 5321
+ *   reverse-path "<...>", RFC 5965 3.5; left out when it would need
+ *   quoting), Arrival-Date, Source-IP (an IPv6 address as "IPv6:"
+ *   addr, RFC 5965 3.5 / RFC 5321 4.1.3), Reported-Domain,
+ *   Delivery-Result.
  * Every value is written only when it is printable ASCII without
  * CR/LF (a field that could break the header is left out); the
  * Authentication-Results values are quoted where RFC 2045 tokens end.

@@ -10,7 +10,9 @@
 
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/kvline.h"
 #include "util/strparse.h"
+#include "dmarc/dmarc-failure.h"
 #include "dmarc/dmarc-history.h"
 
 /* RFC 8601 2.7.1 (DKIM) and 2.7.2 (SPF) result tokens, as RFC 9990's
@@ -29,6 +31,16 @@ static const char *const reason_tokens[] = {
 	"trusted_forwarder", NULL
 };
 static const char *const discovery_tokens[] = { "treewalk", "psl", NULL };
+/* fdue= words, the enum dmarc_failure_kind bits in order */
+static const struct {
+	const char *word;
+	unsigned int bit;
+} due_words[] = {
+	{"dmarc", DMARC_FAILURE_DMARC},
+	{"dkim", DMARC_FAILURE_DKIM},
+	{"spf", DMARC_FAILURE_SPF},
+};
+#define DUE_WORDS (sizeof(due_words) / sizeof(due_words[0]))
 
 static const char *
 token_find(const char *const *table, const char *word)
@@ -48,37 +60,6 @@ dmarc_history_reason_valid(const char *reason)
 	return reason != NULL && token_find(reason_tokens, reason) != NULL;
 }
 
-static bool
-must_escape(unsigned char c)
-{
-	return c <= 0x20 || c >= 0x7f || c == '%' || c == '=' || c == ',';
-}
-
-static void
-put_escaped(struct buf *out, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	const unsigned char *p;
-
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (must_escape(*p)) {
-			buf_append_char(out, '%');
-			buf_append_char(out, hex[*p >> 4]);
-			buf_append_char(out, hex[*p & 15]);
-		} else
-			buf_append_char(out, (char)*p);
-	}
-}
-
-static void
-put_field(struct buf *out, const char *key, const char *value)
-{
-	if (value == NULL)
-		return;
-	buf_printf(out, " %s=", key);
-	put_escaped(out, value);
-}
-
 static const char *
 policy_token(enum dmarc_policy p)
 {
@@ -92,84 +73,60 @@ policy_token(enum dmarc_policy p)
 	}
 }
 
+static void
+put_failure(struct buf *out, const struct dmarc_history *h)
+{
+	const char *sep = " fdue=";
+
+	for (size_t i = 0; i < DUE_WORDS; i++) {
+		if ((h->failure_due & due_words[i].bit) != 0) {
+			buf_printf(out, "%s%s", sep, due_words[i].word);
+			sep = "+";
+		}
+	}
+	kv_put_field(out, "ruf", h->ruf);
+	kv_put_field(out, "fo", h->fo);
+	kv_put_field(out, "omf", h->mail_from);
+	kv_put_field(out, "fdi", h->dkim_identity);
+	kv_put_field(out, "hdr", h->header);
+	if (h->header_cut)
+		buf_append_str(out, " hdrcut=y");
+}
+
 void
 dmarc_history_format(const struct dmarc_history *h, struct buf *out)
 {
 	size_t i;
 
 	buf_printf(out, "v=%d", DMARC_HISTORY_VERSION);
-	put_field(out, "id", h->id);
+	kv_put_field(out, "id", h->id);
 	buf_printf(out, " t=%" PRIu64, h->time);
-	put_field(out, "ip", h->source_ip);
-	put_field(out, "mf", h->envelope_from);
-	put_field(out, "rt", h->envelope_to);
-	put_field(out, "hf", h->header_from);
-	put_field(out, "pd", h->policy_domain);
-	put_field(out, "rec", h->record);
-	put_field(out, "disc", h->discovery);
+	kv_put_field(out, "ip", h->source_ip);
+	kv_put_field(out, "mf", h->envelope_from);
+	kv_put_field(out, "rt", h->envelope_to);
+	kv_put_field(out, "hf", h->header_from);
+	kv_put_field(out, "pd", h->policy_domain);
+	kv_put_field(out, "rec", h->record);
+	kv_put_field(out, "disc", h->discovery);
 	for (i = 0; i < h->ndkim; i++) {
-		buf_append_str(out, " dkim=");
-		put_escaped(out, h->dkim[i].domain);
-		buf_append_char(out, ',');
-		put_escaped(out, h->dkim[i].selector != NULL ?
-					 h->dkim[i].selector : "");
-		buf_append_char(out, ',');
-		put_escaped(out, h->dkim[i].result);
+		const char *parts[3] = { h->dkim[i].domain, h->dkim[i].selector,
+					 h->dkim[i].result };
+
+		kv_put_parts(out, "dkim", parts, 3);
 	}
-	put_field(out, "spf", h->spf_result);
-	put_field(out, "spfd", h->spf_domain);
+	kv_put_field(out, "spf", h->spf_result);
+	kv_put_field(out, "spfd", h->spf_domain);
 	buf_printf(out, " da=%c sa=%c", h->dkim_aligned ? 'y' : 'n',
 		   h->spf_aligned ? 'y' : 'n');
-	put_field(out, "res", dmarc_result_str(h->result));
+	kv_put_field(out, "res", dmarc_result_str(h->result));
 	if (h->policy != DMARC_POLICY_UNSET)
-		put_field(out, "pol", policy_token(h->policy));
-	put_field(out, "disp", policy_token(h->disposition));
-	put_field(out, "why", h->reason);
-	put_field(out, "cmt", h->comment);
+		kv_put_field(out, "pol", policy_token(h->policy));
+	kv_put_field(out, "disp", policy_token(h->disposition));
+	kv_put_field(out, "why", h->reason);
+	kv_put_field(out, "cmt", h->comment);
+	if (h->failure_due != 0)
+		put_failure(out, h);
 	buf_append_char(out, '\n');
-}
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-/* Decode one percent-encoded value into the arena; -1 on a bad escape,
- * an escaped NUL or an unescaped byte the writer never leaves bare. */
-static int
-decode(struct arena *arena, const char *p, size_t len, const char **out_r)
-{
-	char *s = arena_alloc(arena, len + 1), *o = s;
-	size_t i;
-	int hi, lo;
-
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)p[i];
-
-		if (c == '%') {
-			if (i + 2 >= len)
-				return -1;
-			hi = hexval((unsigned char)p[i + 1]);
-			lo = hexval((unsigned char)p[i + 2]);
-			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
-				return -1;
-			*o++ = (char)(hi * 16 + lo);
-			i += 2;
-		} else if (c <= 0x20 || c >= 0x7f || c == '=' || c == ',')
-			return -1;
-		else
-			*o++ = (char)c;
-	}
-	*o = '\0';
-	*out_r = s;
-	return 0;
 }
 
 static bool
@@ -195,33 +152,54 @@ yesno_parse(const char *w, bool *b_r)
 	return true;
 }
 
+/* "dmarc+dkim": known words, each once, at least one */
+static bool
+due_parse(const char *v, unsigned int *due_r)
+{
+	struct strparse sp;
+	struct sp_slice w;
+	unsigned int due = 0;
+	size_t i;
+
+	sp_init_str(&sp, v);
+	do {
+		(void)sp_until(&sp, "+", &w);
+		for (i = 0; i < DUE_WORDS; i++) {
+			if (sp_slice_eq_ci(w, due_words[i].word) &&
+			    (due & due_words[i].bit) == 0)
+				break;
+		}
+		if (i == DUE_WORDS)
+			return false;
+		due |= due_words[i].bit;
+	} while (sp_char(&sp, '+'));
+	*due_r = due;
+	return sp_eof(&sp);
+}
+
 static int
 parse_dkim(struct dmarc_history *h, struct arena *arena, const char *v,
 	   size_t len, const char **error_r)
 {
 	struct dmarc_history_dkim *d;
-	struct strparse sp;
-	struct sp_slice part[3];
+	struct sp_slice part[3], val;
 	const char *res;
-	size_t i;
 
 	if (h->ndkim == DMARC_HISTORY_MAX_DKIM) {
 		*error_r = "too many dkim fields";
 		return -1;
 	}
 	d = &h->dkim[h->ndkim];
-	sp_init(&sp, v, len);
-	for (i = 0; i < 3; i++) {
-		(void)sp_until(&sp, ",", &part[i]);
-		if (i < 2 && !sp_char(&sp, ',')) {
-			*error_r = "dkim field needs domain,selector,result";
-			return -1;
-		}
+	val.p = v;
+	val.len = len;
+	if (!kv_split(&val, part, 3)) {
+		*error_r = "dkim field needs domain,selector,result";
+		return -1;
 	}
-	if (!sp_eof(&sp) || part[0].len == 0 ||
-	    decode(arena, part[0].p, part[0].len, &d->domain) < 0 ||
-	    decode(arena, part[1].p, part[1].len, &d->selector) < 0 ||
-	    decode(arena, part[2].p, part[2].len, &res) < 0 ||
+	if (part[0].len == 0 ||
+	    kv_decode(arena, part[0].p, part[0].len, &d->domain) < 0 ||
+	    kv_decode(arena, part[1].p, part[1].len, &d->selector) < 0 ||
+	    kv_decode(arena, part[2].p, part[2].len, &res) < 0 ||
 	    (d->result = token_find(dkim_tokens, res)) == NULL) {
 		*error_r = "invalid dkim field";
 		return -1;
@@ -239,7 +217,7 @@ parse_field(struct dmarc_history *h, struct arena *arena,
 	static const char *const keys[] = {
 		"id", "t", "ip", "mf", "rt", "hf", "pd", "rec", "disc",
 		"spf", "spfd", "da", "sa", "res", "pol", "disp", "why", "cmt",
-		NULL
+		"fdue", "ruf", "fo", "omf", "hdr", "hdrcut", "fdi", NULL
 	};
 	const char *v;
 	struct strparse sp;
@@ -247,11 +225,10 @@ parse_field(struct dmarc_history *h, struct arena *arena,
 	size_t k;
 	bool ok = true;
 
-	if (key->len == 4 && memcmp(key->p, "dkim", 4) == 0)
+	if (kv_key_is(key, "dkim"))
 		return parse_dkim(h, arena, raw, rawlen, error_r);
 	for (k = 0; keys[k] != NULL; k++) {
-		if (strlen(keys[k]) == key->len &&
-		    memcmp(keys[k], key->p, key->len) == 0)
+		if (kv_key_is(key, keys[k]))
 			break;
 	}
 	if (keys[k] == NULL)
@@ -261,7 +238,7 @@ parse_field(struct dmarc_history *h, struct arena *arena,
 		return -1;
 	}
 	*seen |= 1u << k;
-	if (decode(arena, raw, rawlen, &v) < 0) {
+	if (kv_decode(arena, raw, rawlen, &v) < 0) {
 		*error_r = "invalid escape or character in a value";
 		return -1;
 	}
@@ -291,6 +268,13 @@ parse_field(struct dmarc_history *h, struct arena *arena,
 	case 16: ok = (h->reason = token_find(reason_tokens, v)) != NULL;
 		break;
 	case 17: h->comment = v; break;
+	case 18: ok = due_parse(v, &h->failure_due); break;
+	case 19: h->ruf = v; break;
+	case 20: h->fo = v; break;
+	case 21: h->mail_from = v; break;
+	case 22: h->header = v; break;
+	case 23: ok = yesno_parse(v, &h->header_cut); break;
+	case 24: h->dkim_identity = v; break;
 	}
 	if (!ok) {
 		*error_r = "invalid value";
@@ -308,9 +292,9 @@ dmarc_history_parse(const char *line, size_t len, struct arena *arena,
 				      (1u << 6) | (1u << 13) | (1u << 15);
 	struct dmarc_history *h;
 	struct strparse sp;
-	struct sp_slice field, key;
+	struct sp_slice key, val;
 	unsigned int seen = 0;
-	const char *eq;
+	bool bad;
 
 	if (len > 0 && line[len - 1] == '\n')
 		len--;
@@ -327,19 +311,13 @@ dmarc_history_parse(const char *line, size_t len, struct arena *arena,
 	h = arena_alloc(arena, sizeof(*h));
 	memset(h, 0, sizeof(*h));
 	h->policy = DMARC_POLICY_UNSET;
-	while (!sp_eof(&sp)) {
-		(void)sp_until(&sp, " ", &field);
-		if (!sp_eof(&sp))
-			(void)sp_char(&sp, ' ');
-		eq = memchr(field.p, '=', field.len);
-		if (eq == NULL || eq == field.p) {
+	while (kv_next(&sp, &key, &val, &bad)) {
+		if (bad) {
 			*error_r = "field without key=value";
 			return -1;
 		}
-		key.p = field.p;
-		key.len = (size_t)(eq - field.p);
-		if (parse_field(h, arena, &key, eq + 1,
-				field.len - key.len - 1, &seen, error_r) < 0)
+		if (parse_field(h, arena, &key, val.p, val.len, &seen,
+				error_r) < 0)
 			return -1;
 	}
 	if ((seen & required) != required) {

@@ -9,6 +9,22 @@
  *   rec=RECORD disc=treewalk dkim=D,S,RESULT ... spf=RESULT spfd=DOMAIN
  *   da=y sa=n res=fail pol=reject disp=quarantine why=local_policy
  *   cmt=TEXT
+ *   fdue=dmarc+dkim ruf=URIS fo=VALUE omf=ADDRESS fdi=AUID hdr=HEADER
+ *   hdrcut=y
+ *
+ * The last seven (since mailauth-pack 1.1, still v=1: older readers ignore
+ * them) are written only when a DMARC failure report (RFC 9991) may be
+ * due for the message: the record has a ruf tag, no psd=y, its fo asks
+ * for a report about this result (dmarc-failure.h), and the message is
+ * not itself a report (msg-report-kind.h).  fdue lists the reports fo
+ * asks for ('+'-joined: dmarc, dkim, spf), ruf and fo are the record's
+ * tags as published, omf the MAIL FROM address as our MTA received it
+ * (RFC 5965 3.1 Original-Mail-From), fdi the i= of the first failed
+ * signature of the From domain (RFC 9991 4 item 1 DKIM-Identity), hdr the message's header fields
+ * (CRLF line ends, at most DMARC_HISTORY_MAX_HEADER octets: whole fields
+ * in message order; hdrcut=y says later fields were left out).  Never
+ * the body (RFC 9991 section 7: privacy; the report carries
+ * text/rfc822-headers).
  *
  * Fields are separated by one space; each is key=value; a value is
  * percent-encoded (RFC 3986 2.1 style, "%XX" upper-case) for every byte
@@ -38,9 +54,13 @@ struct buf;
 #define DMARC_HISTORY_VERSION 1
 /* DKIM signatures kept per record (as many as DMARC looks at). */
 #define DMARC_HISTORY_MAX_DKIM DMARC_MAX_DKIM_RESULTS
+/* The message header kept for a failure report (hdr=), before
+ * encoding: whole fields up to this many octets. */
+#define DMARC_HISTORY_MAX_HEADER 32768
 /* A longer line is refused: the record text is at most a TXT record's
- * length (a few KB), everything else is domain names. */
-#define DMARC_HISTORY_MAX_LINE 16384
+ * length (a few KB), everything else is domain names, and hdr= is at
+ * most DMARC_HISTORY_MAX_HEADER octets, each encoded in at most 3. */
+#define DMARC_HISTORY_MAX_LINE (3 * DMARC_HISTORY_MAX_HEADER + 32768)
 
 /* One DKIM signature (RFC 9990 DKIMAuthResultType). */
 struct dmarc_history_dkim {
@@ -73,6 +93,16 @@ struct dmarc_history {
 					     delivered as is) */
 	const char *reason;  /* RFC 9990 PolicyOverrideType, or NULL */
 	const char *comment; /* free text for the reason, or NULL */
+
+	/* Failure report data (see above); failure_due 0: none. */
+	unsigned int failure_due; /* enum dmarc_failure_kind bits */
+	const char *ruf;	  /* the record's ruf, or NULL */
+	const char *fo;		  /* the record's fo, or NULL */
+	const char *mail_from;	  /* MAIL FROM address, or NULL */
+	const char *dkim_identity; /* i= of the first failed signature of
+				      the From domain (fdi=), or NULL */
+	const char *header;	  /* header fields, CRLF, or NULL */
+	bool header_cut;	  /* fields left out of `header` */
 };
 
 /* Append `h` as one line, '\n'-terminated, to `out`. */

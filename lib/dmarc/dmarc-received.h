@@ -37,6 +37,9 @@ struct arena;
 struct buf;
 
 #define DMARC_RECEIVED_VERSION 1
+/* A longer line is refused by the parser (a row is a few domain names;
+ * a failure report's Subject is the longest value). */
+#define DMARC_RECEIVED_MAX_LINE 65536
 
 enum dmarc_received_kind {
 	DMARC_RECEIVED_AGGREGATE,
@@ -92,11 +95,47 @@ struct dmarc_received {
 		*subject, *message_id;
 };
 
-/* Append `r` as its lines ('\n'-terminated) to `out`. */
+/* Append `r` as its lines ('\n'-terminated) to `out`: the report's line,
+ * then one `row` line per row (dmarc-received(5)).  A NULL string is
+ * left out; in a value of several parts (ad, as, why) a NULL part is
+ * written empty and an empty part reads back as NULL. */
 void dmarc_received_format(const struct dmarc_received *r, struct buf *out);
 
-/* Parse one report's text.  0 with *r_r, or -1 with a static *error_r. */
+/* Append one row's line ("row ...\n") to `out`: what the writer puts
+ * after the report's line (for a writer that streams the rows). */
+void dmarc_received_format_row(const struct dmarc_received_row *row,
+			       struct buf *out);
+/* Append the report's line only (no rows). */
+void dmarc_received_format_head(const struct dmarc_received *r,
+				struct buf *out);
+
+/* Parse one report's text.  0 with *r_r, or -1 with a static *error_r:
+ * a different or missing v=, a missing or unknown kind=, a field
+ * repeated in the report's line, a bad escape, a number that is not
+ * one, a line longer than DMARC_RECEIVED_MAX_LINE, a line after the
+ * first that is not a `row`, a row in a failure report. */
 int dmarc_received_parse(const char *text, size_t len, struct arena *arena,
 			 struct dmarc_received **r_r, const char **error_r);
+
+/* Builders for the parsers (this one and dmarc-report-parse.h): append
+ * one zeroed element to the report's rows / a row's lists, allocated
+ * from `arena` (the arrays grow by doubling: at most three times the
+ * space of the elements). */
+struct dmarc_received_row *dmarc_received_add_row(struct dmarc_received *r,
+						  struct arena *arena);
+struct dmarc_received_dkim *
+dmarc_received_row_add_dkim(struct dmarc_received_row *row,
+			    struct arena *arena);
+struct dmarc_received_spf *
+dmarc_received_row_add_spf(struct dmarc_received_row *row,
+			   struct arena *arena);
+struct dmarc_received_reason *
+dmarc_received_row_add_reason(struct dmarc_received_row *row,
+			      struct arena *arena);
+
+/* "aggregate" / "failure", and back (false for another word). */
+const char *dmarc_received_kind_str(enum dmarc_received_kind kind);
+bool dmarc_received_kind_parse(const char *word,
+			       enum dmarc_received_kind *kind_r);
 
 #endif

@@ -16,6 +16,15 @@
  * test mode gives, "local_policy" otherwise (our Junk filing of a
  * p=reject failure is quarantine + local_policy).
  *
+ * Failure reports (RFC 9991): when the msgauth settings kept the header
+ * (header_copy_max) and `arena` is given, the record also carries what
+ * a failure report needs (dmarc-history.h fdue, ruf, fo, omf, hdr) - but
+ * only if one may be due: the record has a ruf tag, psd is not y (RFC
+ * 9991 section 2: "MUST NOT consider ruf tags in DMARC Policy Records
+ * having a psd=y tag"), dmarc_failure_due() for its fo is non-zero, and
+ * the message is not itself a report (msg-report-kind.h).  An invalid
+ * fo counts as the default "0" (DMARCbis 4.7: as if absent).
+ *
  * Memory: the record points into the msgauth result, the input and the
  * arena given; it lives as long as the shortest of them.
  */
@@ -39,6 +48,12 @@ struct msgauth_history_input {
 	enum dmarc_policy disposition;
 	const char *comment; /* free text, or NULL */
 	bool psl;	     /* discovery by the Public Suffix List */
+	/* MAIL FROM address as our MTA received it (the original
+	 * envelope sender), or NULL */
+	const char *mail_from;
+	/* for the failure report check (the record's tags), or NULL: no
+	 * failure report data */
+	struct arena *arena;
 };
 
 /* Fill *h_r.  true, or false (nothing to record) when DMARC was not

@@ -18,6 +18,7 @@
 #ifndef MA_MSGAUTH_INGEST_H
 #define MA_MSGAUTH_INGEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,15 +31,24 @@ struct msgauth_ingest_limits {
 	unsigned int max_ratio;	  /* unpacked / packed */
 	unsigned int max_reports; /* per message */
 	uint64_t max_rows;	  /* per report */
+	/* octets out of all the message's attachments together: what
+	 * bounds the work one message can cause (0: no cap) */
+	uint64_t max_unpacked_total;
+	uint64_t max_text;	  /* octets of one report's text, the
+				     memory it takes (0: no cap) */
 };
 void msgauth_ingest_limits_default(struct msgauth_ingest_limits *l);
 
 /* Called once per report found: `text` its dmarc-received(5) text, `r`
- * the same parsed.  Return 0, or -1 to stop. */
+ * the same parsed (an aggregate report's rows are streamed into the
+ * text: r->rows is NULL, r->nrows their count).  Return 0, or -1 to
+ * stop. */
 typedef int msgauth_ingest_report_cb(void *ctx,
 				     const struct dmarc_received *r,
 				     const char *text, size_t len);
-/* Called once per part that looked like a report but was refused. */
+/* Called once per part that looked like a report but was refused, and
+ * once with part_name "message" when more than max_message is pushed
+ * (the rest is not read). */
 typedef void msgauth_ingest_refused_cb(void *ctx, const char *part_name,
 				       const char *reason);
 
@@ -56,9 +66,15 @@ void msgauth_ingest_free(struct msgauth_ingest **in_p);
 
 /* Write one report text into the history directory `dir` as its own
  * file (written to a temporary name, then renamed: import never sees
- * half a file), named so that import tells it from history records.
- * 0, or -1 with *error_r (static or strerror). */
+ * half a file), named so that import tells it from history records:
+ *   T.RANDOM.rcvd     T = seconds since 1970 when stored
+ * (the temporary name starts with '.').  0, or -1 with *error_r
+ * (static or strerror). */
 int msgauth_ingest_store(const char *dir, const char *text, size_t len,
 			 const char **error_r);
+
+#define MSGAUTH_INGEST_FILE_SUFFIX ".rcvd"
+/* Whether a file name (no directory) is a stored report's. */
+bool msgauth_ingest_file_is(const char *name);
 
 #endif

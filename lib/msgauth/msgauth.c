@@ -53,9 +53,13 @@ struct msgauth {
 	bool dmarc_started;
 
 	struct event *budget_ev, *done_ev;
-	bool ended, dkim_done, expired, done, called_back;
+	bool ended, dkim_done, expired, done, called_back, header_ended;
 	msgauth_callback_t *callback;
 	void *context;
+
+	/* settings.header_copy_max: the copy and the classifier */
+	struct buf header_copy;
+	struct msg_report_classifier report_kind;
 
 	struct msgauth_result result;
 	const char *authres[2]; /* LF, CRLF */
@@ -428,6 +432,7 @@ msgauth_free(struct msgauth **ma_p)
 	dkim_verify_free(&ma->dkim);
 	msgauth_header_free(&ma->header);
 	msg_header_parser_free(&ma->parser);
+	buf_free(&ma->header_copy);
 	if (ma->budget_ev != NULL)
 		event_free(ma->budget_ev);
 	if (ma->done_ev != NULL)
@@ -435,6 +440,24 @@ msgauth_free(struct msgauth **ma_p)
 	arena = ma->arena;
 	arena_free(&arena);
 	*ma_p = NULL;
+}
+
+/* settings.header_copy_max: one more field for the copy and the
+ * report classifier. */
+static void
+header_copy_field(struct msgauth *ma, const struct msg_header_field *f)
+{
+	msg_report_kind_field(&ma->report_kind, f->name, f->name_len,
+			      f->value, f->value_len);
+	if (ma->result.header_cut)
+		return;
+	if (f->oversized ||
+	    ma->header_copy.len + f->raw_len + 2 > ma->set.header_copy_max) {
+		ma->result.header_cut = true;
+		return;
+	}
+	buf_append(&ma->header_copy, f->raw, f->raw_len);
+	buf_append(&ma->header_copy, "\r\n", 2);
 }
 
 /* One pass: each event of the message's parser goes to the header
@@ -452,8 +475,11 @@ parse_events(struct msgauth *ma)
 		case MSG_HEADER_FIELD:
 			msgauth_header_field(ma->header, &f);
 			dkim_verify_field(ma->dkim, &f);
+			if (ma->set.header_copy_max != 0 && !ma->header_ended)
+				header_copy_field(ma, &f);
 			break;
 		case MSG_HEADER_END:
+			ma->header_ended = true;
 			msgauth_header_end(ma->header);
 			from = msgauth_header_from_count(ma->header);
 			dkim_verify_header_end(ma->dkim, from);
@@ -492,6 +518,12 @@ msgauth_end(struct msgauth *ma, msgauth_callback_t *callback, void *context)
 			     &ma->result.spf : &(struct msgauth_spf){0},
 			     &ma->result.drop, &ma->result.ndrop);
 	ma->result.forged_unlisted = msgauth_header_unlisted(ma->header);
+	if (ma->set.header_copy_max != 0) {
+		ma->result.header = buf_cstr(&ma->header_copy);
+		ma->result.header_len = ma->header_copy.len;
+		ma->result.report_kind =
+			msg_report_kind_result(&ma->report_kind);
+	}
 	ma->result.client_ip =
 		ma->set.spf_source == MSGAUTH_SPF_CHECK ?
 		arena_strdup_or_null(ma->arena, ma->spf_req.client_ip) :

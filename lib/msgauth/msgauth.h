@@ -96,6 +96,7 @@
 
 #include "dkim/dkim-verify.h"
 #include "dmarc/dmarc.h"
+#include "msg/msg-report-kind.h"
 #include "spf/spf.h"
 
 struct dkim_keystore;
@@ -166,6 +167,11 @@ struct msgauth_settings {
 	unsigned int time_budget_ms;
 	/* Clock for DKIM x= (0 = time(NULL)); tests inject a fixed one. */
 	time_t now;
+	/* Non-zero: keep a copy of the header fields, whole fields in
+	 * order up to this many octets, and classify the message
+	 * (msg-report-kind.h), for a DMARC failure report (RFC 9991;
+	 * msgauth-history.h).  0: neither (no cost). */
+	size_t header_copy_max;
 };
 
 /* Why a header field is listed for removal. */
@@ -261,6 +267,16 @@ struct msgauth_result {
 	bool budget_expired;
 	/* Time from msgauth_new() to the verdicts. */
 	unsigned int elapsed_ms;
+
+	/* settings.header_copy_max != 0: the header fields (CRLF line
+	 * ends, each field ending in CRLF, NUL-terminated; fields that did
+	 * not fit are left out and header_cut is set; an oversized field
+	 * (msg-header.h) ends the copy), and whether the message is itself
+	 * a report.  Otherwise NULL and MSG_REPORT_NONE. */
+	const char *header;
+	size_t header_len;
+	bool header_cut;
+	enum msg_report_kind report_kind;
 };
 
 typedef void msgauth_callback_t(struct msgauth *ma, void *context);

@@ -152,11 +152,13 @@ sp_uint(struct strparse *sp, unsigned max_digits, uint64_t max,
 	unsigned n = 0;
 
 	while (sp->p < sp->end && sp_is_digit((unsigned char)*sp->p)) {
-		if (++n > max_digits)
+		uint64_t d = (uint64_t)(*sp->p - '0');
+
+		/* v * 10 + d > max, asked without overflowing (a max near
+		 * UINT64_MAX let 18446744073709551616 wrap to 0) */
+		if (++n > max_digits || d > max || v > (max - d) / 10)
 			goto fail;
-		v = v * 10 + (uint64_t)(*sp->p - '0');
-		if (v > max)
-			goto fail;
+		v = v * 10 + d;
 		sp->p++;
 	}
 	if (n == 0)

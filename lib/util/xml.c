@@ -9,9 +9,8 @@
 #include "util/buf.h"
 #include "util/xml.h"
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 (RFC 3629 4). */
-static size_t
-utf8_len(const unsigned char *s, size_t left, uint32_t *cp_r)
+size_t
+xml_utf8_char(const unsigned char *s, size_t left, uint32_t *cp_r)
 {
 	size_t n, i;
 	uint32_t cp;
@@ -45,9 +44,8 @@ utf8_len(const unsigned char *s, size_t left, uint32_t *cp_r)
 	return n;
 }
 
-/* Whether XML 1.0 2.2 "Char" holds cp. */
-static bool
-xml_char(uint32_t cp)
+bool
+xml_is_char(uint32_t cp)
 {
 	return cp == 0x9 || cp == 0xa || cp == 0xd ||
 	       (cp >= 0x20 && cp <= 0xd7ff) ||
@@ -55,25 +53,42 @@ xml_char(uint32_t cp)
 	       (cp >= 0x10000 && cp <= 0x10ffff);
 }
 
-static int
+int
 xml_check(const unsigned char *s, size_t len, const char **error_r)
 {
 	size_t i = 0, n;
 	uint32_t cp;
 
 	while (i < len) {
-		n = utf8_len(s + i, len - i, &cp);
+		n = xml_utf8_char(s + i, len - i, &cp);
 		if (n == 0) {
 			*error_r = "invalid UTF-8";
 			return -1;
 		}
-		if (!xml_char(cp)) {
+		if (!xml_is_char(cp)) {
 			*error_r = "character not allowed in XML";
 			return -1;
 		}
 		i += n;
 	}
 	return 0;
+}
+
+static void
+xml_escape_byte(struct buf *out, unsigned char c)
+{
+	switch (c) {
+	case '&': buf_append_str(out, "&amp;"); break;
+	case '<': buf_append_str(out, "&lt;"); break;
+	case '>': buf_append_str(out, "&gt;"); break;
+	case '"': buf_append_str(out, "&quot;"); break;
+	case '\'': buf_append_str(out, "&apos;"); break;
+	case '\t': case '\n': case '\r': case 0x7f:
+		buf_printf(out, "&#%u;", c);
+		break;
+	default:
+		buf_append_char(out, (char)c);
+	}
 }
 
 int
@@ -84,19 +99,42 @@ xml_escape(struct buf *out, const char *s, size_t len, const char **error_r)
 
 	if (xml_check(p, len, error_r) < 0)
 		return -1;
-	for (i = 0; i < len; i++) {
-		switch (p[i]) {
-		case '&': buf_append_str(out, "&amp;"); break;
-		case '<': buf_append_str(out, "&lt;"); break;
-		case '>': buf_append_str(out, "&gt;"); break;
-		case '"': buf_append_str(out, "&quot;"); break;
-		case '\'': buf_append_str(out, "&apos;"); break;
-		case '\t': case '\n': case '\r': case 0x7f:
-			buf_printf(out, "&#%u;", p[i]);
-			break;
-		default:
-			buf_append_char(out, (char)p[i]);
+	for (i = 0; i < len; i++)
+		xml_escape_byte(out, p[i]);
+	return 0;
+}
+
+/* Whether cp, although XML carries it, is a control that changes how
+ * the text around it shows: DEL and the C1 controls (U+007F..U+009F,
+ * U+009B is a terminal's CSI), and the explicit bidirectional
+ * formatting characters of UAX #9 2 (ALM U+061C, LRM/RLM U+200E/F,
+ * embeddings and overrides U+202A..U+202E, isolates U+2066..U+2069),
+ * which would let a reporter's name reorder the text after it. */
+static bool
+xml_is_display_control(uint32_t cp)
+{
+	return (cp >= 0x7f && cp <= 0x9f) || cp == 0x61c || cp == 0x200e ||
+	       cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x2069);
+}
+
+void
+xml_escape_lossy(struct buf *out, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, n;
+	uint32_t cp;
+
+	while (i < len) {
+		n = xml_utf8_char(p + i, len - i, &cp);
+		if (n == 0 || !xml_is_char(cp) || xml_is_display_control(cp)) {
+			buf_append_str(out, "\xef\xbf\xbd"); /* U+FFFD */
+			i += n == 0 ? 1 : n;
+		} else if (n == 1)
+			xml_escape_byte(out, p[i++]);
+		else {
+			buf_append(out, p + i, n);
+			i += n;
 		}
 	}
-	return 0;
 }

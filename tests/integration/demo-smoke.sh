@@ -34,7 +34,11 @@ done
 # RFC 9990's XSD, DKIM-signed for home.test and verified by dkimcheck and
 # dkimpy, DMARC pass (RFC 9990 5), delivered to INBOX
 expect_match "$out" "^7  dmarc-reports send: bank\.test's report +sent, XSD-valid +spf=pass dkim=pass(,pass)? dmarc=pass\\(p=none\\) +INBOX +ok\$" "row 7: bank.test's aggregate report as expected"
-expect_match "$out" '^demo: all 7 rows as expected$' "all 7 rows"
+# row 8 (issue 19 item 5): row 7's report, delivered to the rua mailbox
+# (dkimcheck_report_ingest = yes), was read at delivery, imported, and
+# dmarc-reports summary printed bank.test's line and wrote the HTML page
+expect_match "$out" "^8  reports in: row 7's report, read at delivery +ingested, imported +.*bank\\.test.* +/.*/summary\\.html +ok\$" "row 8: bank.test's report read at delivery, summary line and page"
+expect_match "$out" '^demo: all 8 rows as expected$' "all 8 rows"
 expect_match "$out" '^Everything stopped\.' "everything stopped"
 dir=$(printf '%s\n' "$out" | sed -n 's|^Everything stopped\.  Logs: \(/tmp/mailauth-demo-[A-Za-z0-9]*\)/logs/.*|\1|p')
 expect_match "$dir" '^/tmp/mailauth-demo-' "the demo names its scratch directory"

@@ -45,6 +45,7 @@ key="v=DKIM1; k=rsa; p=$(openssl pkey -in "$BASE/keys/pass.pem" -pubout -outform
 	printf "'\n"
 	echo "local-data: '_dmarc.pass.test. 300 IN TXT \"v=DMARC1; p=reject; rua=mailto:dmarc@pass.test\"'"
 	echo "local-data: '_dmarc.reject.test. 300 IN TXT \"v=DMARC1; p=reject; rua=mailto:agg@reject.test\"'"
+	echo "local-data: '_dmarc.ruf.test. 300 IN TXT \"v=DMARC1; p=none; ruf=mailto:f@ruf.test; fo=1\"'"
 	echo "local-data: 'pass.test. 300 IN A 192.0.2.10'"
 	echo "local-data: 'reject.test. 300 IN A 192.0.2.11'"
 	echo "local-data: 'nodmarc.test. 300 IN A 192.0.2.12'"
@@ -126,6 +127,17 @@ expect_match "$all" ' ip=198\.51\.100\.7 .*res=fail pol=reject disp=reject$' \
 	"rita first: reject, no reason"
 expect_no_match "$all" '10\.66\.66\.66|nodmarc|192\.0\.2\.99' "no sender-written IP, no record without a DMARC policy"
 expect_match "$(stat -c %a "$hist"/*.dmarc)" '^[0-7][0-7]0$' "the file is not world-readable (0660 less the umask, dmarc-history(5))"
+# 5. RFC 9991: a domain asking for failure reports (ruf, fo=1; DMARCbis
+# 4.7): the record also carries the MAIL FROM address as LMTP received it
+# and the header - never the body (RFC 9991 section 7)
+msg ruf.test failure 198.51.100.7 | sign pass.test pass > "$BASE/ruf.eml"
+lmtp "$BASE/ruf.eml" alice@test.example > /dev/null
+rec=$(records | grep ' hf=ruf\.test ')
+expect_match "$rec" ' fdue=dmarc ruf=mailto:f@ruf\.test fo=1 omf=sender@bounce\.test hdr=DKIM-Signature:%20v%3D1;%20' \
+	"failure report data from the plugin: fdue, ruf, fo, omf, hdr (dmarc-history(5))"
+expect_match "$rec" '%0D%0AFrom:%20Sender%20<sender@ruf\.test>%0D%0A' "the header's From field, CRLF"
+expect_no_match "$rec" 'this%20is%20case' "never the body"
+expect_no_match "$(records | grep ' hf=reject\.test ')" ' hdr=' "no ruf: no header kept"
 
 # an unusable directory (here: not a directory at all): logged, the
 # message delivered as without the setting
