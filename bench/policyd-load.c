@@ -4,16 +4,25 @@
  * `make check`.
  *
  *   policyd-load (--unix PATH | --exec CMD) [-c CONNS] [-n REQUESTS]
- *                [-w WORKLOAD] [--cold]
+ *                [-w WORKLOAD] [--cold] [--pid PID]
  *   policyd-load --startup CMD [--unix PATH] [-n RUNS]
  *
  * Load: CONNS connections each send one request, wait for the answer
  * ("action=...\n\n"), and send the next (what one smtpd does), until
  * REQUESTS answers arrived in total.  --exec runs CMD per connection on
  * a socketpair as fds 0, 1, 2 (what spawn(8) does).  The WORKLOAD file
- * has lines "CLIENT_IP HELO SENDER"; with --cold, "{n}" in a line is
- * replaced by a number unique to the request so no cache can help.
- * Prints: requests, seconds, req/s, p50 ms, p99 ms, bad answers.
+ * has lines "CLIENT_IP HELO SENDER [EXPECT]"; with --cold, "{n}" in a
+ * line is replaced by a number unique to the request so no cache can
+ * help.  EXPECT is the SPF result the answer must carry (RFC 7208 2.6):
+ * "fail" wants a reject ("action=5..."), any other word a header field
+ * "Received-SPF: EXPECT" (case-insensitive, the way both spf-policyd and
+ * pypolicyd-spf write it); an answer that is not "action=..." or does
+ * not carry EXPECT is bad.
+ * Prints: requests, seconds, req/s, p50 ms, p99 ms, bad answers, and
+ * cpu_ms: the server's CPU time per request (Linux /proc/PID/schedstat,
+ * ns on a CPU) over the requests after the first tenth (warm-up, and a
+ * spawned process's start-up, left out): of the --pid process with
+ * --unix, of the spawned processes with --exec; -1 when unknown.
  *
  * Startup: --startup runs CMD RUNS times and measures from fork to the
  * answer of one request that needs no DNS (client 127.0.0.1, skipped);
@@ -42,9 +51,11 @@ struct conn {
 	size_t inlen;
 	double sent;
 	int busy;
+	int line; /* index of the workload line in flight */
 };
 
 static char *lines[MAX_LINES];
+static char *expect[MAX_LINES]; /* expected SPF result per line, or NULL */
 static int nlines;
 static unsigned long counter;
 
@@ -76,8 +87,12 @@ connect_unix(const char *path)
 static int
 spawn(const char *cmd, pid_t *pid_r)
 {
+	char line[4096];
 	int sv[2];
 
+	/* exec: the shell becomes CMD, so pid_r is the server (its CPU) */
+	snprintf(line, sizeof(line), "%s%s",
+		 strncmp(cmd, "exec ", 5) == 0 ? "" : "exec ", cmd);
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return -1;
 	if ((*pid_r = fork()) == 0) {
@@ -86,7 +101,7 @@ spawn(const char *cmd, pid_t *pid_r)
 		dup2(sv[1], 2);
 		close(sv[0]);
 		close(sv[1]);
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		execl("/bin/sh", "sh", "-c", line, (char *)NULL);
 		_exit(127);
 	}
 	close(sv[1]);
@@ -115,20 +130,38 @@ send_request(struct conn *c, const char *ip, const char *helo,
 	}
 }
 
+/* ns this process (and its threads) spent on a CPU, or -1 */
+static double
+cpu_ns(pid_t pid)
+{
+	char path[64];
+	double ns = -1;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)pid);
+	if ((fp = fopen(path, "r")) == NULL)
+		return -1;
+	if (fscanf(fp, "%lf", &ns) != 1)
+		ns = -1;
+	fclose(fp);
+	return ns;
+}
+
 static void
 send_next(struct conn *c, int cold)
 {
 	char ip[64], helo[256], sender[512], line[1024], *p;
 	unsigned long n = counter++;
 
-	snprintf(line, sizeof(line), "%s", lines[n % (unsigned long)nlines]);
+	c->line = (int)(n % (unsigned long)nlines);
+	snprintf(line, sizeof(line), "%s", lines[c->line]);
 	while (cold && (p = strstr(line, "{n}")) != NULL) {
 		char tail[1024];
 
 		snprintf(tail, sizeof(tail), "%s", p + 3);
 		snprintf(p, sizeof(line) - (size_t)(p - line), "%lu%s", n, tail);
 	}
-	if (sscanf(line, "%63s %255s %511s", ip, helo, sender) != 3) {
+	if (sscanf(line, "%63s %255s %511s", ip, helo, sender) < 3) {
 		fprintf(stderr, "bad workload line: %s\n", line);
 		exit(1);
 	}
@@ -157,12 +190,34 @@ read_workload(const char *path)
 		buf[strcspn(buf, "\n")] = '\0';
 		if (buf[0] == '#' || buf[0] == '\0')
 			continue;
+		{
+			char e[32];
+
+			if (sscanf(buf, "%*s %*s %*s %31s", e) == 1)
+				expect[nlines] = strdup(e);
+		}
 		lines[nlines++] = strdup(buf);
 	}
 	fclose(fp);
 }
 
-/* One answer complete in c->in?  Consumes it; 1 ok, -1 not "action=". */
+/* Does the answer text (NUL-terminated) carry the expected result? */
+static int
+answer_right(const char *answer, const char *want)
+{
+	char field[64];
+
+	if (strncmp(answer, "action=", 7) != 0)
+		return 0;
+	if (want == NULL)
+		return 1;
+	if (strcasecmp(want, "fail") == 0)
+		return answer[7] == '5';
+	snprintf(field, sizeof(field), "Received-SPF: %s ", want);
+	return strcasestr(answer, field) != NULL;
+}
+
+/* One answer complete in c->in?  Consumes it; 1 right, -1 wrong. */
 static int
 take_answer(struct conn *c)
 {
@@ -172,21 +227,43 @@ take_answer(struct conn *c)
 
 	if (end == NULL)
 		return 0;
-	ok = strncmp(c->in, "action=", 7) == 0 ? 1 : -1;
+	*end = '\0';
+	ok = answer_right(c->in, c->line >= 0 ? expect[c->line] : NULL) ? 1
+									 : -1;
+	if (ok < 0 && getenv("LOAD_SHOW_BAD") != NULL)
+		fprintf(stderr, "bad answer: %s\n", c->in);
 	used = (size_t)(end - c->in) + 2;
 	memmove(c->in, c->in + used, c->inlen - used);
 	c->inlen -= used;
 	return ok;
 }
 
+/* CPU ns of the server: the --pid process, or the spawned ones */
+static double
+server_cpu_ns(pid_t pid, const struct conn *conns, int nconns)
+{
+	double sum = 0, ns;
+	int i;
+
+	if (pid > 0)
+		return cpu_ns(pid);
+	for (i = 0; i < nconns; i++) {
+		if (conns[i].pid <= 0 || (ns = cpu_ns(conns[i].pid)) < 0)
+			return -1;
+		sum += ns;
+	}
+	return sum;
+}
+
 static int
-load(const char *unix_path, const char *cmd, int nconns, long total, int cold)
+load(const char *unix_path, const char *cmd, int nconns, long total, int cold,
+     pid_t pid)
 {
 	static struct conn conns[MAX_CONNS];
 	static struct pollfd pfd[MAX_CONNS];
 	double *lat = calloc((size_t)total, sizeof(double));
-	long done = 0, bad = 0;
-	double start;
+	long done = 0, bad = 0, warm = total / 10, cpu_done = 0;
+	double start, cpu0 = -1, cpu1 = -1;
 	int i;
 
 	for (i = 0; i < nconns; i++) {
@@ -228,6 +305,10 @@ load(const char *unix_path, const char *cmd, int nconns, long total, int cold)
 			}
 			c->inlen += (size_t)n;
 			while ((a = take_answer(c)) != 0) {
+				if (done == warm) {
+					cpu0 = server_cpu_ns(pid, conns, nconns);
+					cpu_done = done;
+				}
 				lat[done++] = now_ms() - c->sent;
 				bad += a < 0;
 				c->busy = 0;
@@ -236,14 +317,18 @@ load(const char *unix_path, const char *cmd, int nconns, long total, int cold)
 			}
 		}
 	}
+	cpu1 = server_cpu_ns(pid, conns, nconns);
 	{
 		double secs = (now_ms() - start) / 1e3;
+		double cpu_ms = cpu0 >= 0 && cpu1 >= 0 && done > cpu_done
+					? (cpu1 - cpu0) / 1e6 / (done - cpu_done)
+					: -1;
 
 		qsort(lat, (size_t)done, sizeof(double), cmp_double);
 		printf("requests=%ld seconds=%.3f rps=%.0f p50_ms=%.3f "
-		       "p99_ms=%.3f bad=%ld\n",
+		       "p99_ms=%.3f bad=%ld cpu_ms=%.4f\n",
 		       done, secs, done / secs, lat[done / 2],
-		       lat[(long)(done * 0.99)], bad);
+		       lat[(long)(done * 0.99)], bad, cpu_ms);
 	}
 	for (i = 0; i < nconns; i++) {
 		close(conns[i].fd);
@@ -266,6 +351,7 @@ startup(const char *cmd, const char *unix_path, int runs)
 		pid_t daemon_pid = 0;
 
 		memset(&c, 0, sizeof(c));
+		c.line = -1;
 		if (unix_path != NULL) {
 			unlink(unix_path);
 			if ((daemon_pid = fork()) == 0) {
@@ -314,6 +400,7 @@ main(int argc, char **argv)
 	const char *unix_path = NULL, *cmd = NULL, *workload = NULL;
 	const char *startup_cmd = NULL;
 	int nconns = 1, cold = 0, i;
+	pid_t pid = 0;
 	long total = 10000;
 
 	signal(SIGPIPE, SIG_IGN);
@@ -330,6 +417,8 @@ main(int argc, char **argv)
 			total = atol(argv[++i]);
 		else if (strcmp(argv[i], "-w") == 0 && i + 1 < argc)
 			workload = argv[++i];
+		else if (strcmp(argv[i], "--pid") == 0 && i + 1 < argc)
+			pid = (pid_t)atoi(argv[++i]);
 		else if (strcmp(argv[i], "--cold") == 0)
 			cold = 1;
 		else {
@@ -345,5 +434,5 @@ main(int argc, char **argv)
 		return 64;
 	}
 	read_workload(workload);
-	return load(unix_path, cmd, nconns, total, cold);
+	return load(unix_path, cmd, nconns, total, cold, pid);
 }

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -240,6 +241,46 @@ policy_request_get(const struct policy_request *r, const char *name)
 	return NULL;
 }
 
+/* The well-known attributes and their fields in struct policy_request. */
+#define KNOWN_ATTR(name, field)                                               \
+	{name, sizeof(name) - 1, offsetof(struct policy_request, field)}
+static const struct {
+	const char *name;
+	size_t len;
+	size_t offset;
+} known_attrs[] = {
+    KNOWN_ATTR("request", request),
+    KNOWN_ATTR("protocol_state", protocol_state),
+    KNOWN_ATTR("client_address", client_address),
+    KNOWN_ATTR("client_name", client_name),
+    KNOWN_ATTR("helo_name", helo_name),
+    KNOWN_ATTR("sender", sender),
+    KNOWN_ATTR("recipient", recipient),
+    KNOWN_ATTR("instance", instance),
+    KNOWN_ATTR("sasl_username", sasl_username),
+    KNOWN_ATTR("queue_id", queue_id),
+};
+
+/* If `name` is a well-known attribute, point its field at `value` (a later
+ * line overrides an earlier one: the last one wins, as in
+ * policy_request_get()).  Names are [a-z0-9_] (line_problem), so the
+ * slice compares exactly. */
+static void
+set_known(struct policy_request *r, const struct sp_slice *name,
+	  const char *value)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(known_attrs) / sizeof(known_attrs[0]); i++) {
+		if (known_attrs[i].len == name->len &&
+		    memcmp(known_attrs[i].name, name->p, name->len) == 0) {
+			*(const char **)((char *)r + known_attrs[i].offset) =
+			    value;
+			return;
+		}
+	}
+}
+
 static const struct policy_request *
 build_request(struct arena *arena, const char *data, size_t len)
 {
@@ -259,20 +300,11 @@ build_request(struct arena *arena, const char *data, size_t len)
 		sp_char(&sp, '\n');
 		attrs[n].name = arena_strndup(arena, name.p, name.len);
 		attrs[n].value = arena_memdup0(arena, value.p, value.len);
+		set_known(r, &name, attrs[n].value);
 		n++;
 	}
 	r->attrs = attrs;
 	r->nattrs = n;
-	r->request = policy_request_get(r, "request");
-	r->protocol_state = policy_request_get(r, "protocol_state");
-	r->client_address = policy_request_get(r, "client_address");
-	r->client_name = policy_request_get(r, "client_name");
-	r->helo_name = policy_request_get(r, "helo_name");
-	r->sender = policy_request_get(r, "sender");
-	r->recipient = policy_request_get(r, "recipient");
-	r->instance = policy_request_get(r, "instance");
-	r->sasl_username = policy_request_get(r, "sasl_username");
-	r->queue_id = policy_request_get(r, "queue_id");
 	return r;
 }
 

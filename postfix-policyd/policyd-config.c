@@ -82,6 +82,8 @@ static const struct conf_option policyd_table[] = {
 	{"max_reply_backlog", CONF_UINT, "65536", OFF(max_reply_backlog),
 	 1024, 16777216, NULL},
 	{"dns_sockets", CONF_UINT, "256", OFF(dns_sockets), 8, 65536, NULL},
+	{"dns_cache_size", CONF_UINT, "10000", OFF(dns_cache_size), 0, 10000000,
+	 NULL},
 	{"log_interval", CONF_TIME, "10s", OFF(log_interval_ms), 1000,
 	 3600000, NULL},
 	{"skip_sasl", CONF_BOOL, "yes", OFF(skip_sasl), 0, 0, NULL},

@@ -13,6 +13,7 @@
  * max_request_size, max_attributes, max_connections, skip_sasl,
  * syslog_facility, and the abuse limits request_read_timeout,
  * idle_timeout, max_pipelined, max_reply_backlog, dns_sockets,
+ * dns_cache_size,
  * log_interval.
  *
  * After the table is read, address lists are compiled into networks;
@@ -92,6 +93,7 @@ struct policyd_config {
 	unsigned int max_pipelined;	      /* queued requests per conn */
 	unsigned int max_reply_backlog;	      /* unsent reply octets */
 	unsigned int dns_sockets;	      /* descriptors kept for DNS */
+	unsigned int dns_cache_size;	      /* answers cached, 0 = none */
 	unsigned int log_interval_ms;	      /* repeated-warning summary */
 	bool skip_sasl;
 	const char *syslog_facility;

@@ -51,7 +51,7 @@ struct policyd_conn {
 	struct event *rev, *wev;
 	struct event *timer; /* request_read_timeout or idle_timeout */
 	bool request_timer;  /* the timer is for a request in progress */
-	bool reading;	     /* rev is added */
+	bool reading;	     /* rev is added (see conn_update) */
 	struct policy_parser *parser;
 	struct buf in;	     /* read, not taken by the parser yet */
 	struct buf out;
@@ -257,22 +257,27 @@ conn_set_timer(struct policyd_conn *c, unsigned int ms, bool request)
 	event_add(c->timer, &tv);
 }
 
-/* After every change: read only when nothing waits to be processed
- * (backpressure), and time what we wait for from the client: the rest
- * of a request (from its first octet: trickling does not extend it) or
- * the next one. */
+/* Read only when nothing waits to be processed (backpressure). */
+static bool
+conn_wants_read(const struct policyd_conn *c)
+{
+	return c->job == NULL && c->in.len == 0 && !c->eof;
+}
+
+/* After every change: the read event is on whenever we want to read;
+ * when we do not, it is turned off only once the client sends something
+ * (on_read), which smtpd does not while it waits for its answer, so a
+ * request costs no epoll_ctl() pair.  And time what we wait for from the
+ * client: the rest of a request (from its first octet: trickling does
+ * not extend it) or the next one. */
 static void
 conn_update(struct policyd_conn *c)
 {
 	const struct policyd_config *cfg = c->srv->env.config;
-	bool want_read = c->job == NULL && c->in.len == 0 && !c->eof;
 
-	if (want_read != c->reading) {
-		if (want_read)
-			event_add(c->rev, NULL);
-		else
-			event_del(c->rev);
-		c->reading = want_read;
+	if (conn_wants_read(c) && !c->reading) {
+		event_add(c->rev, NULL);
+		c->reading = true;
 	}
 	if (c->job != NULL) {
 		event_del(c->timer);
@@ -434,6 +439,12 @@ on_read(evutil_socket_t fd, short what, void *context)
 	size_t took;
 
 	(void)what;
+	if (!conn_wants_read(c)) {
+		/* busy: what the client sends waits in the socket */
+		event_del(c->rev);
+		c->reading = false;
+		return;
+	}
 	n = read(fd, data, sizeof(data));
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return;

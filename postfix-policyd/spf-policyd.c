@@ -335,6 +335,7 @@ check_setup(const struct options *o, struct daemon_state *d, bool stdio,
 						      : NULL;
 	ds.timeout_ms = d->cfg->dns_timeout_ms;
 	ds.max_sockets = stdio ? 0 : lim.dns_sockets;
+	ds.cache_entries = d->cfg->dns_cache_size;
 	ds.error_arena = d->arena;
 	if (!check_only) {
 		d->ratelog = policyd_ratelog_new(d->base, &d->log,

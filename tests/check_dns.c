@@ -34,6 +34,7 @@ static const char zones[] =
 	"local-data: \"host.test.example. 300 IN A 192.0.2.10\"\n"
 	"local-data: \"host.test.example. 300 IN A 192.0.2.11\"\n"
 	"local-data: \"v6.test.example. 600 IN AAAA 2001:db8::25\"\n"
+	"local-data: \"zero.test.example. 0 IN A 192.0.2.12\"\n"
 	"local-data: \"test.example. 900 IN MX 10 mx1.test.example.\"\n"
 	"local-data: \"test.example. 900 IN MX 20 mx2.test.example.\"\n"
 	"local-data: \"alias.test.example. 300 IN CNAME host.test.example.\"\n"
@@ -43,7 +44,8 @@ static const char zones[] =
 	"local-data: 'two.test.example. 300 IN TXT \"second\"'\n"
 	"local-zone: \"2.0.192.in-addr.arpa.\" static\n"
 	"local-data: \"10.2.0.192.in-addr.arpa. 300 IN PTR host.test.example.\"\n"
-	"local-zone: \"refused.example.\" always_refuse\n";
+	"local-zone: \"refused.example.\" always_refuse\n"
+	"local-zone: \"nosoa.example.\" static\n";
 
 static struct dns_resolver *
 new_resolver(const char *config, unsigned int timeout_ms)
@@ -208,6 +210,64 @@ START_TEST(test_nodata_nxdomain)
 	res = lookup("nope.test.example", DNS_T_TXT);
 	assert_outcome(res, DNS_NXDOMAIN);
 	dns_result_free(&res);
+}
+END_TEST
+
+/* Through the answer cache (settings.cache_entries, lib/dns/dns-cache.h):
+ * a repeated lookup is the cached result itself (the same object, so it
+ * never went through libunbound), for answers and, with the zone's SOA
+ * (RFC 2308 5: min(SOA TTL 3600, MINIMUM 300) = 300), for NXDOMAIN and
+ * NODATA; SERVFAIL (temperror) is asked again, and so are an answer with
+ * TTL 0 (RFC 1035 3.2.1: "zero values are interpreted to mean that the RR
+ * can only be used for the transaction in progress, and should not be
+ * cached") and an NXDOMAIN without SOA (RFC 2308 5: "Negative responses
+ * without SOA records SHOULD NOT be cached"). */
+START_TEST(test_answer_cache)
+{
+	static const struct {
+		const char *name;
+		enum dns_type type;
+		enum dns_outcome outcome;
+		bool cached;
+	} cases[] = {
+		{"host.test.example", DNS_T_A, DNS_ANSWER, true},
+		{"nope.test.example", DNS_T_TXT, DNS_NXDOMAIN, true},
+		{"host.test.example", DNS_T_AAAA, DNS_NODATA, true},
+		{"x.refused.example", DNS_T_TXT, DNS_SERVFAIL, false},
+		{"zero.test.example", DNS_T_A, DNS_ANSWER, false},
+		{"x.nosoa.example", DNS_T_TXT, DNS_NXDOMAIN, false},
+	};
+	struct dns_settings set;
+	struct dns_resolver *r = NULL;
+	const char *err = NULL;
+	size_t i;
+
+	memset(&set, 0, sizeof(set));
+	set.resolver_config = fwd_config;
+	set.timeout_ms = 5000;
+	set.cache_entries = 10;
+	ck_assert_msg(dns_resolver_new(&set, NULL, NULL, &r, &err) == 0,
+		      "resolver: %s", err);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct dns_result *first = NULL, *second = NULL;
+
+		ck_assert(dns_lookup(r, cases[i].name, cases[i].type, &first,
+				     &err) == 0);
+		assert_outcome(first, cases[i].outcome);
+		if ((cases[i].outcome == DNS_NXDOMAIN ||
+		     cases[i].outcome == DNS_NODATA) && cases[i].cached)
+			ck_assert_uint_eq(first->negative_ttl, 300);
+		ck_assert(dns_lookup(r, cases[i].name, cases[i].type, &second,
+				     &err) == 0);
+		assert_outcome(second, cases[i].outcome);
+		ck_assert_msg((first == second) == cases[i].cached,
+			      "%s/%s: cached %d, want %d", cases[i].name,
+			      dns_type_str(cases[i].type), first == second,
+			      cases[i].cached);
+		dns_result_free(&first);
+		dns_result_free(&second);
+	}
+	dns_resolver_free(&r);
 }
 END_TEST
 
@@ -390,6 +450,7 @@ main(void)
 	tcase_add_test(tc, test_txt_two_records);
 	tcase_add_test(tc, test_nodata_nxdomain);
 	tcase_add_test(tc, test_servfail);
+	tcase_add_test(tc, test_answer_cache);
 	tcase_add_test(tc, test_badname);
 	tcase_add_test(tc, test_timeout);
 	tcase_add_test(tc, test_async_concurrent_and_cancel);

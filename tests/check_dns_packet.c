@@ -170,6 +170,66 @@ START_TEST(test_bad_record_skipped)
 }
 END_TEST
 
+/* An SOA in the authority section of `m` (nscount set to 1): owner the
+ * qname, MNAME ns.<qname>, RNAME host.<qname>, the given TTL and MINIMUM. */
+static void
+authority_soa(struct msg *m, unsigned int ttl, unsigned int minimum)
+{
+	static const unsigned char names[] = {2, 'n', 's', 0xc0, 12,
+					      4, 'h', 'o', 's', 't', 0xc0, 12};
+	struct msg rd = {{0}, 0};
+
+	put(&rd, names, sizeof(names));
+	put16(&rd, 0), put16(&rd, 1);	 /* SERIAL */
+	put16(&rd, 0), put16(&rd, 3600); /* REFRESH */
+	put16(&rd, 0), put16(&rd, 600);	 /* RETRY */
+	put16(&rd, 1), put16(&rd, 0);	 /* EXPIRE */
+	put16(&rd, minimum >> 16), put16(&rd, minimum & 0xffff);
+	m->b[9] = 1; /* NSCOUNT */
+	answer(m, 6 /* SOA */, ttl, rd.b, rd.len);
+}
+
+/* RFC 2308 section 5: a negative answer may be cached for the smaller of
+ * the SOA record's TTL and its MINIMUM field; without an SOA, not at all
+ * (negative_ttl 0). */
+START_TEST(test_negative_ttl)
+{
+	struct arena *a = arena_new(0);
+	struct dns_packet_answer ans;
+	struct msg m;
+	const char *err;
+	static const unsigned char one_a[] = {192, 0, 2, 1};
+
+	start(&m, 3, DNS_T_TXT, 0); /* NXDOMAIN */
+	authority_soa(&m, 3600, 300);
+	ck_assert_int_eq(parse(&m, DNS_T_TXT, a, &ans, &err), 0);
+	ck_assert_uint_eq(ans.rcode, 3);
+	ck_assert_uint_eq(ans.negative_ttl, 300); /* MINIMUM */
+	start(&m, 0, DNS_T_TXT, 0); /* NODATA */
+	authority_soa(&m, 120, 300);
+	ck_assert_int_eq(parse(&m, DNS_T_TXT, a, &ans, &err), 0);
+	ck_assert_uint_eq(ans.count, 0);
+	ck_assert_uint_eq(ans.negative_ttl, 120); /* the SOA's own TTL */
+	start(&m, 0, DNS_T_TXT, 0); /* no SOA */
+	ck_assert_int_eq(parse(&m, DNS_T_TXT, a, &ans, &err), 0);
+	ck_assert_uint_eq(ans.negative_ttl, 0);
+	/* an SOA without its five numbers: no negative caching, the
+	 * answer itself still stands */
+	start(&m, 3, DNS_T_TXT, 0);
+	m.b[9] = 1;
+	answer(&m, 6, 3600, "\2ns\xc0\x0c\4host\xc0\x0c", 12);
+	ck_assert_int_eq(parse(&m, DNS_T_TXT, a, &ans, &err), 0);
+	ck_assert_uint_eq(ans.rcode, 3);
+	ck_assert_uint_eq(ans.negative_ttl, 0);
+	/* an answer with records has no negative TTL */
+	start(&m, 0, DNS_T_A, 1);
+	answer(&m, DNS_T_A, 300, one_a, 4);
+	ck_assert_int_eq(parse(&m, DNS_T_A, a, &ans, &err), 0);
+	ck_assert_uint_eq(ans.negative_ttl, 0);
+	arena_free(&a);
+}
+END_TEST
+
 /* Malformed messages: each must be refused with a reason. */
 static void
 malformed(int which, struct msg *m)
@@ -287,6 +347,7 @@ main(void)
 	tcase_add_test(tc, test_compressed_names);
 	tcase_add_test(tc, test_rcode_and_nodata);
 	tcase_add_test(tc, test_bad_record_skipped);
+	tcase_add_test(tc, test_negative_ttl);
 	tcase_add_loop_test(tc, test_malformed, 0, 7);
 	tcase_add_test(tc, test_name_length_limit);
 	suite_add_tcase(s, tc);

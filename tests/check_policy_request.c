@@ -93,6 +93,40 @@ START_TEST(test_chunks)
 }
 END_TEST
 
+/* The well-known fields are found by exact name, and a repeated name
+ * means its last line (as policy_request_get() has it): names that share
+ * a prefix or a length with a known one are not it. */
+START_TEST(test_known_fields)
+{
+	static const char text[] = "request=smtpd_access_policy\n"
+				   "sender=first@a.example\n"
+				   "senders=x@b.example\n"
+				   "sende=y@c.example\n"
+				   "helo_name=h.example\n"
+				   "helo_nam=e.example\n"
+				   "sender=second@a.example\n"
+				   "queue_id=ABC123\n"
+				   "\n";
+	struct policy_parser *p = policy_parser_new(0, 0);
+	struct arena *a = arena_new(0);
+	const struct policy_request *r;
+	const char *err;
+
+	feed(p, text, sizeof(text) - 1, sizeof(text));
+	ck_assert_int_eq(policy_parser_next(p, a, &r, &err), POLICY_REQUEST);
+	ck_assert_str_eq(r->sender, "second@a.example");
+	ck_assert_str_eq(policy_request_get(r, "sender"), "second@a.example");
+	ck_assert_str_eq(r->helo_name, "h.example");
+	ck_assert_str_eq(r->queue_id, "ABC123");
+	ck_assert_str_eq(r->request, "smtpd_access_policy");
+	ck_assert_ptr_null(r->client_name);
+	ck_assert_ptr_null(r->recipient);
+	ck_assert_ptr_null(r->protocol_state);
+	policy_parser_free(&p);
+	arena_free(&a);
+}
+END_TEST
+
 /* Three pipelined requests in one chunk come out in order; CRLF line
  * ends are accepted; a value may contain '='. */
 START_TEST(test_pipelined)
@@ -270,6 +304,7 @@ main(void)
 
 	tcase_add_loop_test(tc, test_chunks, 0, 5);
 	tcase_add_test(tc, test_pipelined);
+	tcase_add_test(tc, test_known_fields);
 	tcase_add_loop_test(tc, test_bad, 0,
 			    sizeof(bad_cases) / sizeof(bad_cases[0]));
 	tcase_add_test(tc, test_bounded);

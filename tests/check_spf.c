@@ -44,6 +44,10 @@ build_zones(struct buf *b)
 	int i;
 
 	buf_append_str(b, "server:\n local-zone: \"test.\" static\n");
+	/* the SOA makes NXDOMAIN cacheable (RFC 2308 5): void lookups, too,
+	 * come from the answer cache in test_limits_from_cache */
+	buf_append_str(b, "local-data: \"test. 300 IN SOA ns.test. h.test. "
+	                  "1 3600 600 86400 300\"\n");
 	/* a chain of includes: chainN includes chainN+1 */
 	for (i = 0; i < 12; i++) {
 		char name[64], text[128];
@@ -214,6 +218,70 @@ START_TEST(test_check_cases)
 	    strncmp(cases[_i].why, "4.6.4", 5) == 0)
 		ck_assert_uint_le(v.dns_lookups, SPF_MAX_DNS_MECHANISMS + 1);
 	arena_free(&arena);
+}
+END_TEST
+
+/* The limits of RFC 7208 4.6.4 count DNS-querying terms and void
+ * lookups, not packets: with the answer cache of lib/dns (dns-cache.h,
+ * which spf-policyd turns on) the second evaluation of each case is
+ * served from that cache, and must count (and stop) exactly as the first
+ * did: an 11th include, a third void lookup, an 11th MX name are still a
+ * permerror (issue 20 item 3: the cache must not change verdicts). */
+START_TEST(test_limits_from_cache)
+{
+	struct dns_settings dset;
+	struct dns_resolver *r = NULL;
+	struct dns_result *a = NULL, *b = NULL;
+	const char *err = NULL;
+	size_t i;
+	int round;
+
+	memset(&dset, 0, sizeof(dset));
+	dset.resolver_config = config;
+	dset.timeout_ms = 5000;
+	dset.cache_entries = 1000;
+	ck_assert_msg(dns_resolver_new(&dset, NULL, NULL, &r, &err) == 0,
+	              "%s", err);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct spf_request req = {SPF_IDENTITY_MAILFROM, cases[i].ip,
+		                          cases[i].helo, cases[i].mail_from,
+		                          "mx.receiver.test"};
+		unsigned int lookups[2], voids[2];
+
+		for (round = 0; round < 2; round++) {
+			struct arena *arena = arena_new(0);
+			struct spf_verdict v;
+
+			ck_assert_msg(spf_check_run(r, NULL, &req, NULL, arena,
+			                            &v, &err) == 0,
+			              "%s", err);
+			ck_assert_msg(v.result == cases[i].want,
+			              "round %d, %s %s (%s): got %s, want %s",
+			              round, cases[i].ip, cases[i].mail_from,
+			              cases[i].why, spf_result_str(v.result),
+			              spf_result_str(cases[i].want));
+			lookups[round] = v.dns_lookups;
+			voids[round] = v.void_lookups;
+			arena_free(&arena);
+		}
+		ck_assert_msg(lookups[1] == lookups[0] && voids[1] == voids[0],
+		              "%s: lookups %u/%u voids %u/%u from the cache",
+		              cases[i].mail_from, lookups[1], lookups[0],
+		              voids[1], voids[0]);
+	}
+	/* the second rounds were cache hits: the same result object */
+	ck_assert(dns_lookup(r, "nx3.test", DNS_T_A, &a, &err) == 0);
+	ck_assert(dns_lookup(r, "nx3.test", DNS_T_A, &b, &err) == 0);
+	ck_assert_int_eq(a->outcome, DNS_NXDOMAIN);
+	ck_assert_ptr_eq(a, b);
+	dns_result_free(&a);
+	dns_result_free(&b);
+	ck_assert(dns_lookup(r, "chain10.test", DNS_T_TXT, &a, &err) == 0);
+	ck_assert(dns_lookup(r, "chain10.test", DNS_T_TXT, &b, &err) == 0);
+	ck_assert_ptr_eq(a, b);
+	dns_result_free(&a);
+	dns_result_free(&b);
+	dns_resolver_free(&r);
 }
 END_TEST
 
@@ -433,6 +501,7 @@ main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, test_check_cases, 0,
 	                    sizeof(cases) / sizeof(cases[0]));
+	tcase_add_test(tc, test_limits_from_cache);
 	tcase_add_test(tc, test_verdict_fields);
 	tcase_add_test(tc, test_settings_limits);
 	tcase_add_test(tc, test_helo_identity);

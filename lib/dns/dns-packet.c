@@ -16,6 +16,8 @@
 #define DNS_QUESTION_FIXED 4 /* QTYPE, QCLASS */
 #define DNS_RR_FIXED 10	     /* TYPE, CLASS, TTL, RDLENGTH */
 #define DNS_CLASS_IN 1
+#define DNS_TYPE_SOA 6
+#define DNS_SOA_FIXED 20 /* SERIAL REFRESH RETRY EXPIRE MINIMUM (3.3.13) */
 
 static unsigned int
 get16(const unsigned char *p)
@@ -86,12 +88,42 @@ dns_packet_record(struct arena *arena, const unsigned char *msg, size_t len,
 	return 0;
 }
 
+/* An authority record: an SOA sets the negative-caching TTL, the smaller
+ * of the record's TTL and its MINIMUM field (RFC 2308 section 5). */
+static int
+dns_packet_authority(const unsigned char *msg, size_t len, size_t *pos,
+		     struct dns_packet_answer *answer)
+{
+	size_t off = skip_name(msg, len, *pos), rdlen, end;
+	uint32_t ttl, minimum;
+
+	if (off == 0 || len - off < DNS_RR_FIXED)
+		return -1;
+	ttl = get32(msg + off + 4);
+	rdlen = get16(msg + off + 8);
+	if (rdlen > len - off - DNS_RR_FIXED)
+		return -1;
+	*pos = off + DNS_RR_FIXED + rdlen;
+	if (get16(msg + off) != DNS_TYPE_SOA ||
+	    get16(msg + off + 2) != DNS_CLASS_IN)
+		return 0;
+	end = off + DNS_RR_FIXED;
+	end = skip_name(msg, off + DNS_RR_FIXED + rdlen, end); /* MNAME */
+	if (end != 0)
+		end = skip_name(msg, off + DNS_RR_FIXED + rdlen, end); /* RNAME */
+	if (end == 0 || off + DNS_RR_FIXED + rdlen - end < DNS_SOA_FIXED)
+		return -1;
+	minimum = get32(msg + end + 16);
+	answer->negative_ttl = ttl < minimum ? ttl : minimum;
+	return 0;
+}
+
 int
 dns_packet_parse(const unsigned char *msg, size_t len, enum dns_type qtype,
 		 struct arena *arena, struct dns_packet_answer *answer,
 		 const char **error_r)
 {
-	unsigned int qdcount, ancount, i;
+	unsigned int qdcount, ancount, nscount, i;
 	size_t pos = DNS_HEADER_LEN;
 
 	memset(answer, 0, sizeof(*answer));
@@ -102,6 +134,7 @@ dns_packet_parse(const unsigned char *msg, size_t len, enum dns_type qtype,
 	answer->rcode = msg[3] & 0x0f;
 	qdcount = get16(msg + 4);
 	ancount = get16(msg + 6);
+	nscount = get16(msg + 8);
 	if (ancount > DNS_PACKET_MAX_RRS) {
 		*error_r = "too many answer records";
 		return -1;
@@ -120,6 +153,13 @@ dns_packet_parse(const unsigned char *msg, size_t len, enum dns_type qtype,
 		if (dns_packet_record(arena, msg, len, &pos, qtype, answer,
 				      error_r) < 0)
 			return -1;
+	}
+	/* a malformed authority section only means no negative caching */
+	for (i = 0; answer->count == 0 && i < nscount; i++) {
+		if (dns_packet_authority(msg, len, &pos, answer) < 0) {
+			answer->negative_ttl = 0;
+			break;
+		}
 	}
 	return 0;
 }

@@ -2,7 +2,9 @@
  * dns-packet.h - the answer section of a DNS response message (RFC 1035
  * section 4.1) as libunbound's event interface hands it over: the records
  * of the queried type, the canonical name reached through CNAMEs, and the
- * smallest TTL, and the header's rcode (libunbound's event callback passes
+ * smallest TTL, the negative-caching TTL of an answer without records
+ * (RFC 2308 section 5, from the authority section's SOA), and the
+ * header's rcode (libunbound's event callback passes
  * 0 for NXDOMAIN answers; the message says what it was).
  *
  * Memory: the records and names are allocated from the arena passed in;
@@ -26,6 +28,9 @@ struct dns_packet_answer {
 	size_t skipped;		/* records of the type that did not decode */
 	uint32_t ttl;		/* smallest TTL of those records, or 0 */
 	const char *canonname;	/* last CNAME target, or NULL */
+	/* no record of the type: min(SOA TTL, SOA MINIMUM) of an SOA in the
+	 * authority section (RFC 2308 section 5), or 0 without one */
+	uint32_t negative_ttl;
 };
 
 /* Parse `msg`; 0 and *answer_r filled, or -1 with a static reason in

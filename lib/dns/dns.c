@@ -9,6 +9,9 @@
  * libunbound's event interface has no cancel; its result is dropped.
  * libunbound may also answer from inside ub_resolve_event() (local data,
  * cache): that result is kept and delivered from the loop, as promised.
+ * With settings.cache_entries, answers also go to an answer cache
+ * (dns-cache.h) that serves repeated lookups without libunbound; its
+ * hits are delivered from the loop the same way.
  */
 #include "config.h"
 
@@ -24,6 +27,8 @@
 #include <unistd.h>
 
 #include "util/arena.h"
+#include "util/asan.h"
+#include "dns/dns-cache.h"
 #include "dns/dns-localzones.h"
 #include "dns/dns-packet.h"
 #include "dns/dns-name.h"
@@ -36,10 +41,18 @@
 #define DNS_RCODE_NOERROR 0
 #define DNS_RCODE_NXDOMAIN 3
 
+/* Names up to this long live inside the query (a valid name is at most
+ * 253 octets; escapes make it longer on rare occasions). */
+#define DNS_QUERY_NAME_INLINE 256
+/* Finished queries kept for reuse (their timer event with them), so that
+ * a lookup costs no malloc() in the steady state. */
+#define DNS_QUERY_POOL 64
+
 struct dns_query {
 	struct dns_resolver *resolver;
 	struct dns_query *prev, *next;
-	char *name;
+	char *name;	/* name_buf, or allocated when longer */
+	char name_buf[DNS_QUERY_NAME_INLINE];
 	enum dns_type type;
 	bool in_unbound;    /* libunbound still owes us a callback */
 	bool starting;	    /* inside ub_resolve_event() */
@@ -64,7 +77,22 @@ struct dns_resolver {
 					through next */
 	bool closing;
 	bool finalize_failed;
+	struct dns_cache *cache; /* or NULL (settings.cache_entries 0) */
+	struct dns_query *pool;	 /* for reuse, singly linked through next */
+	unsigned int npool;
 };
+
+/* The answer cache's clock: seconds that never go backwards. */
+static uint64_t
+dns_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec;
+}
+
+static void dns_timer_cb(evutil_socket_t fd, short what, void *context);
 
 static void
 dns_query_unlink(struct dns_query *q)
@@ -84,11 +112,52 @@ dns_query_unlink(struct dns_query *q)
 static void
 dns_query_free(struct dns_query *q)
 {
+	struct dns_resolver *r = q->resolver;
+
+	dns_result_free(&q->early);
+	if (q->name != q->name_buf)
+		free(q->name);
+	q->name = NULL;
+	if (!MA_UNDER_ASAN && !r->closing && r->npool < DNS_QUERY_POOL &&
+	    q->timer != NULL) {
+		evtimer_del(q->timer);
+		q->next = r->pool;
+		r->pool = q;
+		r->npool++;
+		return;
+	}
 	if (q->timer != NULL)
 		event_free(q->timer);
-	dns_result_free(&q->early);
-	free(q->name);
 	free(q);
+}
+
+/* A query of the pool or a new one, set up for (name, type). */
+static struct dns_query *
+dns_query_get(struct dns_resolver *r, const char *name, enum dns_type type)
+{
+	struct dns_query *q = r->pool;
+	struct event *timer;
+	size_t len = strlen(name);
+
+	if (q != NULL) {
+		r->pool = q->next;
+		r->npool--;
+		timer = q->timer;
+		memset(q, 0, sizeof(*q));
+		q->timer = timer;
+	} else {
+		q = ma_calloc(1, sizeof(*q));
+		q->timer = evtimer_new(r->base, dns_timer_cb, q);
+	}
+	q->resolver = r;
+	if (len < sizeof(q->name_buf)) {
+		memcpy(q->name_buf, name, len + 1);
+		q->name = q->name_buf;
+	} else {
+		q->name = ma_strdup(name);
+	}
+	q->type = type;
+	return q;
 }
 
 /* The query is finished for the caller: off the pending list; freed now,
@@ -156,8 +225,15 @@ dns_result_from_packet(const struct dns_query *q, int rcode,
 			res->why_bogus = arena_strdup(res->arena, why_bogus);
 		return res;
 	}
-	if (rcode == DNS_RCODE_NXDOMAIN)
-		return dns_result_new(q, DNS_NXDOMAIN);
+	if (rcode == DNS_RCODE_NXDOMAIN) {
+		res = dns_result_new(q, DNS_NXDOMAIN);
+		/* the SOA for negative caching (RFC 2308 5), if it parses */
+		if (msg != NULL && dns_packet_parse(msg, len, q->type,
+						    res->arena, &ans,
+						    &error) == 0)
+			res->negative_ttl = ans.negative_ttl;
+		return res;
+	}
 	if (rcode != DNS_RCODE_NOERROR || msg == NULL)
 		return dns_result_new(q, DNS_SERVFAIL);
 	res = dns_result_new(q, DNS_NODATA);
@@ -171,6 +247,7 @@ dns_result_from_packet(const struct dns_query *q, int rcode,
 			r->validating ? DNS_SEC_INSECURE : DNS_SEC_UNCHECKED;
 	if (ans.rcode == DNS_RCODE_NXDOMAIN) {
 		res->outcome = DNS_NXDOMAIN;
+		res->negative_ttl = ans.negative_ttl;
 		return res;
 	}
 	if (ans.rcode != DNS_RCODE_NOERROR) {
@@ -186,6 +263,8 @@ dns_result_from_packet(const struct dns_query *q, int rcode,
 		res->count = ans.count;
 		res->rrs = ans.rrs;
 		res->ttl = ans.ttl;
+	} else {
+		res->negative_ttl = ans.negative_ttl;
 	}
 	return res;
 }
@@ -223,6 +302,8 @@ dns_ub_event_cb(void *mydata, int rcode, void *packet, int packet_len,
 	res = dns_result_from_packet(q, rcode, packet,
 				     packet_len < 0 ? 0 : (size_t)packet_len,
 				     sec, why_bogus);
+	if (q->resolver->cache != NULL)
+		dns_cache_put(q->resolver->cache, res, dns_now());
 	if (q->starting) {
 		/* answered from inside ub_resolve_event(): deliver later */
 		q->early = res;
@@ -434,6 +515,8 @@ dns_resolver_new(const struct dns_settings *settings, struct event_base *base,
 		 * never found): that context is left allocated, once */
 		r->ub = NULL;
 	}
+	if (ret == 0 && settings->cache_entries > 0)
+		r->cache = dns_cache_new(settings->cache_entries);
 	if (ret < 0) {
 		if (settings->error_arena != NULL)
 			*error_r = arena_printf(settings->error_arena, "%s: %s",
@@ -474,6 +557,14 @@ dns_resolver_free(struct dns_resolver **resolver_p)
 		r->abandoned = q->next;
 		dns_query_free(q);
 	}
+	while (r->pool != NULL) {
+		struct dns_query *q = r->pool;
+
+		r->pool = q->next;
+		event_free(q->timer);
+		free(q);
+	}
+	dns_cache_free(&r->cache);
 	if (r->own_base)
 		event_base_free(r->base);
 	free(r);
@@ -493,16 +584,12 @@ dns_lookup_async(struct dns_resolver *r, const char *name, enum dns_type type,
 		 dns_callback_t *callback, void *context,
 		 struct dns_query **query_r, const char **error_r)
 {
-	struct dns_query *q = ma_calloc(1, sizeof(*q));
+	struct dns_query *q = dns_query_get(r, name, type);
 	int err;
 
-	q->resolver = r;
-	q->name = ma_strdup(name);
-	q->type = type;
 	q->callback = callback;
 	q->context = context;
 	clock_gettime(CLOCK_MONOTONIC, &q->started);
-	q->timer = evtimer_new(r->base, dns_timer_cb, q);
 	q->next = r->queries;
 	if (r->queries != NULL)
 		r->queries->prev = q;
@@ -510,6 +597,10 @@ dns_lookup_async(struct dns_resolver *r, const char *name, enum dns_type type,
 	r->pending++;
 	if (!dns_name_is_valid(name)) {
 		dns_set_deadline(q, 0); /* BADNAME, from the loop */
+	} else if (r->cache != NULL &&
+		   (q->early = dns_cache_get(r->cache, name, type,
+					     dns_now())) != NULL) {
+		dns_set_deadline(q, 0); /* a cache hit, from the loop */
 	} else {
 		q->starting = true;
 		q->in_unbound = true;
@@ -612,6 +703,11 @@ dns_result_free(struct dns_result **result_p)
 
 	if (*result_p == NULL)
 		return;
+	if ((*result_p)->refs > 0) {
+		(*result_p)->refs--;
+		*result_p = NULL;
+		return;
+	}
 	arena = (*result_p)->arena;
 	arena_free(&arena);
 	*result_p = NULL;

@@ -114,12 +114,19 @@ struct dns_result {
 	enum dns_outcome outcome;
 	enum dns_security security;
 	uint32_t ttl;		/* of the answer; 0 for failures */
+	/* NXDOMAIN / NODATA: the negative-caching TTL of RFC 2308 section 5
+	 * (min of the SOA record's TTL and MINIMUM) when the response
+	 * carried the zone's SOA; 0 otherwise */
+	uint32_t negative_ttl;
 	const char *canonname;	/* after CNAMEs, or NULL */
 	const char *why_bogus;	/* validator's reason, or NULL */
 	size_t count;		/* records in rrs (0 unless DNS_ANSWER) */
 	const struct dns_rr *rrs;
 	unsigned int elapsed_ms;
 	struct arena *arena;	/* owns everything above */
+	/* holders besides the first (the answer cache, dns-cache.h):
+	 * dns_result_free() frees the result when none is left */
+	unsigned int refs;
 };
 
 struct dns_settings {
@@ -133,6 +140,10 @@ struct dns_settings {
 	 * socket), so a daemon can keep a descriptor reserve; 0 = leave
 	 * libunbound's default.  Applied after resolver_config. */
 	unsigned int max_sockets;
+	/* Answers kept in front of libunbound (dns-cache.h: TTLs and
+	 * RFC 2308 negative caching honoured, failures never kept), so that
+	 * repeated lookups skip libunbound; 0 = no such cache. */
+	unsigned int cache_entries;
 	/* Where detailed error messages (file name and libunbound's own
 	 * reason) are allocated; NULL: only libunbound's short text. */
 	struct arena *error_arena;
@@ -199,6 +210,8 @@ int dns_lookup(struct dns_resolver *resolver, const char *name,
 	       enum dns_type type, struct dns_result **result_r,
 	       const char **error_r);
 
+/* Release the caller's reference to a result (the last one frees it);
+ * *result_p = NULL. */
 void dns_result_free(struct dns_result **result_p);
 
 /* RFC vocabulary for messages and `authcheck dns`. */

@@ -5,12 +5,14 @@
 #include "config.h"
 
 #include <stdalign.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util/arena.h"
+#include "util/asan.h"
 #include "util/xalloc.h"
 
 #define ARENA_DEFAULT_CHUNK 4096
@@ -38,17 +40,38 @@ arena_new(size_t chunk_size)
 	return arena;
 }
 
-void
-arena_clear(struct arena *arena)
+/* Under AddressSanitizer every chunk goes back to malloc, so that a use
+ * after arena_clear() is still caught. */
+#define ARENA_KEEP_CHUNK (!MA_UNDER_ASAN)
+
+/* Free the chunks; with `keep`, one of the standard size stays, empty,
+ * for the next allocations (an arena cleared per request then costs no
+ * malloc() per request). */
+static void
+arena_release(struct arena *arena, bool keep)
 {
-	struct arena_chunk *c, *next;
+	struct arena_chunk *c, *next, *kept = NULL;
 
 	for (c = arena->chunks; c != NULL; c = next) {
 		next = c->next;
+		if (keep && kept == NULL && c->size == arena->chunk_size) {
+			kept = c;
+			continue;
+		}
 		free(c);
 	}
-	arena->chunks = NULL;
+	if (kept != NULL) {
+		kept->next = NULL;
+		kept->used = 0;
+	}
+	arena->chunks = kept;
 	arena->total = 0;
+}
+
+void
+arena_clear(struct arena *arena)
+{
+	arena_release(arena, ARENA_KEEP_CHUNK);
 }
 
 void
@@ -56,7 +79,7 @@ arena_free(struct arena **arena_p)
 {
 	if (*arena_p == NULL)
 		return;
-	arena_clear(*arena_p);
+	arena_release(*arena_p, false);
 	free(*arena_p);
 	*arena_p = NULL;
 }
@@ -190,4 +213,15 @@ size_t
 arena_used(const struct arena *arena)
 {
 	return arena->total;
+}
+
+size_t
+arena_held(const struct arena *arena)
+{
+	const struct arena_chunk *c;
+	size_t n = 0;
+
+	for (c = arena->chunks; c != NULL; c = c->next)
+		n += c->size;
+	return n;
 }
