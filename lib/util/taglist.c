@@ -95,6 +95,7 @@ taglist_has(const struct taglist *list, struct sp_slice name,
 			continue;
 		if ((flags & TAGLIST_NAMES_CI) != 0 ?
 		    strncasecmp(list->tags[i].name.p, name.p, name.len) == 0 :
+		    (name.len == 0 || list->tags[i].name.p[0] == name.p[0]) &&
 		    memcmp(list->tags[i].name.p, name.p, name.len) == 0)
 			return true;
 	}
@@ -149,8 +150,12 @@ taglist_get(const struct taglist *list, const char *name)
 	size_t i, n = strlen(name);
 
 	for (i = 0; i < list->count; i++) {
-		if (list->tags[i].name.len == n &&
-		    memcmp(list->tags[i].name.p, name, n) == 0)
+		const struct sp_slice *t = &list->tags[i].name;
+
+		/* names are 1 or 2 letters mostly: the first byte decides
+		   without a call */
+		if (t->len == n && (n == 0 || t->p[0] == name[0]) &&
+		    memcmp(t->p, name, n) == 0)
 			return &list->tags[i];
 	}
 	return NULL;
