@@ -20,8 +20,9 @@
 # text without its bidi/C1 controls; the page under 256 KiB; a
 # screenshot that is not blank; the page
 # made no request (every request goes to a local sink proxy, which a
-# control page proves; chromium's own update/clock/account requests are
-# told apart by host).
+# control page proves; a request is the page's when its host is named
+# in the page's source: chromium's own, to its updater, clock, accounts
+# or search engine, name hosts no page here names).
 # Chromium missing is a FAILURE, not a skip: CI installs it
 # (scripts/install-deps.sh).
 set -u

@@ -207,28 +207,30 @@ class Page(html.parser.HTMLParser):
             self.cur["top"].setdefault(self.key, int(data))
 
 
-# Hosts chromium asks on its own, whatever the page (its updater, clock,
-# account and safe-browsing services); the page's own requests (a
-# tracker, a web font on fonts.googleapis.com) are not among them.
-BROWSER_HOSTS = ("update.googleapis.com", "accounts.google.com",
-                 "clients1.google.com", "clients2.google.com",
-                 "clientservices.googleapis.com",
-                 "safebrowsing.googleapis.com", "optimizationguide-pa."
-                 "googleapis.com", "content-autofill.googleapis.com",
-                 "redirector.gvt1.com", "edgedl.me.gvt1.com")
-
-
-def browser_own(line):
-    """Whether a sink line ("CONNECT host:443 ...", "GET http://host/...")
-    is a request chromium makes for itself."""
+# A page without script can only make the browser ask for what its own
+# text names (an <img src>, a CSS url(), a link preloaded): a request is
+# the page's when its host appears in the page's source, as the hostile
+# fixture's "http://tracker.example/x.png" would if it escaped into
+# markup.  Chromium's own requests (updater, clock, accounts, safe
+# browsing, the default search engine's preconnect to www.google.com seen
+# with chromium 150 in a fresh Debian 12 root) go to hosts no page here
+# names, whatever their number and version.
+def request_host(line):
+    """The host of a sink line ("CONNECT host:443 ...", "GET
+    http://host/..."), lower-cased, or None."""
     parts = line.split()
     if len(parts) < 2:
-        return False
+        return None
     target = parts[1]
     if "://" in target:
         target = target.split("://", 1)[1]
-    host = target.split("/", 1)[0].rsplit(":", 1)[0].lower()
-    return host in BROWSER_HOSTS
+    return target.split("/", 1)[0].rsplit(":", 1)[0].lower() or None
+
+
+def page_request(line, page_text):
+    """Whether a sink line asks for a host the page's source names."""
+    host = request_host(line)
+    return host is not None and host in page_text.lower()
 
 
 def png_pixels(path):
@@ -346,8 +348,9 @@ def main():
         log = open(sys.argv[2]).read().split("\n")
         check(any("tracker.example" in l for l in log),
               "the sink proxy sees a page's request (control page)")
-        check(not any(browser_own(l) for l in log if "tracker" in l),
-              "a page's request is not taken for chromium's own")
+        check(all(page_request(l, '<img src="http://tracker.example/c.png">')
+                  for l in log if "tracker" in l),
+              "a page's request is told apart from chromium's own")
         return 1 if checks[1] else 0
     ap = argparse.ArgumentParser()
     ap.add_argument("--dom", required=True)
@@ -437,8 +440,9 @@ def main():
               abs(c[2] - 0x2b) < 8 for c in colors)
     check(green and red, "the charts' pass and fail bars are drawn")
 
+    page_text = open(a.page, encoding="utf-8", errors="replace").read()
     log = [l for l in open(a.proxy_log).read().split("\n")
-           if l and not browser_own(l)]
+           if l and page_request(l, page_text)]
     check(not log, "the page made no request (%s)" % log[:5])
     return 1 if checks[1] else 0
 
