@@ -16,6 +16,7 @@
  */
 #include "config.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -252,6 +253,11 @@ main(int argc, char **argv)
 	const char *err;
 	int ret;
 
+	/* A ReportCommand that exits without reading all of a report must
+	 * not kill the run (the reports sent before it would be sent again:
+	 * their states commit at the end): its write fails with EPIPE
+	 * instead, and that report stays failed (reports-deliver.c). */
+	signal(SIGPIPE, SIG_IGN);
 	if (progopt_version_help(argc, argv, PROGNAME, usage))
 		return 0;
 	memset(&a, 0, sizeof(a));

@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <event2/event.h>
-#include <event2/listener.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +32,8 @@
 
 struct policyd_listener {
 	struct policyd_listener *next;
-	struct evconnlistener *ev;
+	int fd;		     /* listening, non-blocking */
+	struct event *ev;    /* EV_READ: on_listen_ready() */
 	char *unix_path; /* removed at exit */
 };
 
@@ -90,9 +90,9 @@ listeners_set(struct policyd_server *srv, unsigned int bit, bool on)
 		return;
 	for (l = srv->listeners; l != NULL; l = l->next) {
 		if (srv->paused != 0)
-			evconnlistener_disable(l->ev);
+			event_del(l->ev);
 		else
-			evconnlistener_enable(l->ev);
+			event_add(l->ev, NULL);
 	}
 }
 
@@ -168,16 +168,19 @@ conn_evictable(const struct policyd_conn *c)
 
 /*
  * The connection table at max_connections (spf-policyd(8), RESOURCE
- * LIMITS).  At the cap, on_accept() takes one connection and disables
- * the listeners (PAUSE_FULL): it closes an evictable connection to make
- * room, or, when none is (all wait on DNS), serves the new one over the
- * cap, never more than one over (the descriptor reserve has room for
- * it).  The listeners come back on the next loop pass after something
- * that can make room: a connection closed, or one that became evictable
- * (its answer sent, its DNS done).  full_recheck() then enables them if
- * the table is at most max_connections or an evictable connection
- * exists, so that every accept() is paid for by a closed connection or
- * by the single slot over the cap: the descriptors stay bounded, and
+ * LIMITS).  At the cap, on_listen_ready() takes one connection and
+ * disables the listeners (PAUSE_FULL): before accept() it closes an
+ * evictable connection to make room, or, when none is (all wait on
+ * DNS), serves the new one over the cap, never more than one over (the
+ * descriptor reserve has room for it); with no room at all it does not
+ * accept.  So not even for a moment between accept() and a close are
+ * two connections over the cap.  The listeners come back on the next
+ * loop pass after something that can make room: a connection closed, or
+ * one that became evictable (its answer sent, its DNS done).
+ * full_recheck() then enables them if the table is at most
+ * max_connections or an evictable connection exists, so that every
+ * accept() is paid for, beforehand, by a closed connection or by the
+ * single slot over the cap: the descriptors stay bounded, and
  * as the check runs once per loop pass, a client that connects as fast
  * as it can gets one accept() per pass, and a new connection gets
  * POLICYD_FRESH_MS to send its first octets before a newer one may
@@ -537,41 +540,72 @@ evict_one(struct policyd_server *srv)
 	return true;
 }
 
-static void
-on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
-	  int salen, void *context)
+/* Room for one more connection, made before accept() so that the table
+ * never holds more than max_connections + 1, not even between accept()
+ * and closing the connection evicted for it.  At the cap this is the
+ * last accept of the loop pass (PAUSE_FULL, see full_recheck()).
+ * false: no room, the client waits in the listen queue. */
+static bool
+accept_room(struct policyd_server *srv)
 {
-	struct policyd_server *srv = context;
-
-	(void)l;
-	(void)sa;
-	(void)salen;
-	if (srv->nconns < srv->max_conns) {
-		conn_new(srv, fd, fd);
-		return;
-	}
-	/* at the cap: one per loop pass, the next wait in the listen
-	 * queue until full_recheck() */
+	if (srv->nconns < srv->max_conns)
+		return true;
 	listeners_set(srv, PAUSE_FULL, true);
 	full_recheck_soon(srv);
-	if (!evict_one(srv)) {
-		if (srv->nconns > srv->max_conns) {
-			/* the one slot over the cap is taken */
-			ma_log_warn(srv->env.log,
-				    "%u connections (max_connections) all "
-				    "waiting on DNS: closing a new one",
-				    srv->nconns);
-			close(fd);
+	if (evict_one(srv))
+		return true;
+	if (srv->nconns > srv->max_conns)
+		return false; /* the one slot over the cap is taken */
+	/* served one over the cap: the descriptor reserve has room */
+	ma_log_warn(srv->env.log,
+		    "%u connections (max_connections) all waiting on DNS: "
+		    "not accepting until one is idle or closed",
+		    srv->nconns);
+	return true;
+}
+
+/* accept() failed with err.  Out of descriptors (or memory), the
+ * listener would be called again at once, for ever: rest a moment
+ * instead.  Nothing to do when the client was gone or nothing was
+ * queued. */
+static void
+accept_failed(struct policyd_server *srv, int err)
+{
+	struct timeval tv = {0, POLICYD_ACCEPT_PAUSE_MS * 1000};
+
+	if (err == EAGAIN || err == EWOULDBLOCK || err == EINTR ||
+	    err == ECONNABORTED)
+		return;
+	ma_log_warn(srv->env.log,
+		    "accept: %s (%u connections): not accepting for %u ms",
+		    strerror(err), srv->nconns, POLICYD_ACCEPT_PAUSE_MS);
+	listeners_set(srv, PAUSE_NOFILE, true);
+	evtimer_add(srv->pause_timer, &tv);
+}
+
+/* A listener is readable: take the queued clients while below the cap;
+ * at the cap, one (accept_room()), and only on a fresh readiness, so
+ * that a connection is never closed for a client that is not there. */
+static void
+on_listen_ready(evutil_socket_t lfd, short what, void *context)
+{
+	struct policyd_server *srv = context;
+	bool first = true;
+	int fd;
+
+	(void)what;
+	while (srv->paused == 0 &&
+	       (srv->nconns < srv->max_conns || first)) {
+		first = false;
+		if (!accept_room(srv))
+			return;
+		fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0) {
+			accept_failed(srv, errno);
 			return;
 		}
-		/* served one over the cap: the descriptor reserve has
-		 * room */
-		ma_log_warn(srv->env.log,
-			    "%u connections (max_connections) all waiting on "
-			    "DNS: not accepting until one is idle or closed",
-			    srv->nconns);
+		conn_new(srv, fd, fd);
 	}
-	conn_new(srv, fd, fd);
 }
 
 static void
@@ -582,23 +616,6 @@ on_pause_over(evutil_socket_t fd, short what, void *context)
 	(void)fd;
 	(void)what;
 	listeners_set(srv, PAUSE_NOFILE, false);
-}
-
-/* accept() failed.  Out of descriptors (or memory), the listener would
- * be called again at once, for ever: rest a moment instead. */
-static void
-on_accept_error(struct evconnlistener *l, void *context)
-{
-	struct policyd_server *srv = context;
-	int err = EVUTIL_SOCKET_ERROR();
-	struct timeval tv = {0, POLICYD_ACCEPT_PAUSE_MS * 1000};
-
-	(void)l;
-	ma_log_warn(srv->env.log,
-		    "accept: %s (%u connections): not accepting for %u ms",
-		    strerror(err), srv->nconns, POLICYD_ACCEPT_PAUSE_MS);
-	listeners_set(srv, PAUSE_NOFILE, true);
-	evtimer_add(srv->pause_timer, &tv);
 }
 
 int
@@ -633,19 +650,19 @@ policyd_server_listen(struct policyd_server *srv, const char *spec,
 				error_r) < 0)
 		return -1;
 	evutil_make_socket_nonblocking(fd);
+	evutil_make_socket_closeonexec(fd);
 	l = ma_calloc(1, sizeof(*l));
-	l->ev = evconnlistener_new(srv->env.base, on_accept, srv,
-				   LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC,
-				   0 /* already listening */, fd);
+	l->fd = fd;
+	l->ev = event_new(srv->env.base, fd, EV_READ | EV_PERSIST,
+			  on_listen_ready, srv);
 	if (l->ev == NULL) {
 		close(fd);
 		free(l);
-		*error_r = "evconnlistener_new failed";
+		*error_r = "event_new failed";
 		return -1;
 	}
-	evconnlistener_set_error_cb(l->ev, on_accept_error);
-	if (srv->paused != 0)
-		evconnlistener_disable(l->ev);
+	if (srv->paused == 0)
+		event_add(l->ev, NULL);
 	if (unix_path != NULL)
 		l->unix_path = ma_strdup(unix_path);
 	l->next = srv->listeners;
@@ -683,7 +700,8 @@ policyd_server_free(struct policyd_server **server_p)
 		struct policyd_listener *l = srv->listeners;
 
 		srv->listeners = l->next;
-		evconnlistener_free(l->ev);
+		event_free(l->ev);
+		close(l->fd);
 		if (l->unix_path != NULL) {
 			unlink(l->unix_path);
 			free(l->unix_path);
