@@ -471,6 +471,44 @@ START_TEST(test_giant_header_and_junk)
 }
 END_TEST
 
+/* A cached Ed25519 key verifies with a copy of the context prepared when
+ * its record was parsed (issue 20): verifications through one store -
+ * a good signature, a forged one, a good one again - each get their own
+ * verdict (RFC 8463 A.3 signatures; the forged one has its From changed,
+ * so only the Ed25519/RSA check can fail it).  OpenSSL 3.2+ refuses a
+ * second EVP_DigestVerify() on one context: reusing the prepared context
+ * itself would fail the third. */
+START_TEST(test_cached_key_reuse)
+{
+	struct dkim_test_result res[2];
+	size_t len, n, round, i;
+	char *msg = dkim_test_read("rfc8463/signed-ed25519+rsa.eml", &len);
+	char *from;
+	struct buf bad = BUF_INIT;
+
+	buf_append(&bad, msg, len);
+	from = strstr(bad.data, "\nFrom:");
+	ck_assert_ptr_nonnull(from);
+	from[8] = from[8] == 'x' ? 'y' : 'x';
+	for (round = 0; round < 3; round++) {
+		bool forged = round == 1;
+
+		n = forged ? dkim_test_verify(keys, bad.data, bad.len, 0, 0, 0,
+					      res, 2) :
+			     dkim_test_verify(keys, msg, len, 0, 0, 0, res, 2);
+		ck_assert_uint_eq(n, 2);
+		for (i = 0; i < n; i++)
+			ck_assert_msg(res[i].result == (forged ?
+				DKIM_RESULT_FAIL : DKIM_RESULT_PASS),
+				"round %zu sig %zu (%s): got %s (%s)", round, i,
+				res[i].selector, dkim_result_str(res[i].result),
+				res[i].reason != NULL ? res[i].reason : "");
+	}
+	buf_free(&bad);
+	free(msg);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -492,6 +530,7 @@ main(void)
 	tcase_add_loop_test(tc, test_too_many_signatures, 0, 2);
 	tcase_add_test(tc, test_multiple_from);
 	tcase_add_test(tc, test_giant_header_and_junk);
+	tcase_add_test(tc, test_cached_key_reuse);
 	suite_add_tcase(s, tc);
 	failed = harness_run_suite(s);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;

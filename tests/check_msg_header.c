@@ -150,6 +150,44 @@ START_TEST(test_from_note)
 }
 END_TEST
 
+/* msg_header_hides_from() on each kind of line break (RFC 5322 2.2: CR
+ * and LF only as CRLF; RFC 6376 8.15): a bare LF or bare CR before
+ * "From" *WSP ":" hides a From field, a CRLF (folding) does not, nor a
+ * bare break before anything else; breaks at the very start and end. */
+static const struct {
+	const char *raw;
+	bool hidden;
+} hides_cases[] = {
+	{"Subject: hi\rFrom: m@evil.example", true},
+	{"Subject: hi\nFrom: m@evil.example", true},
+	{"Subject: hi\nfrom \t: m@evil.example", true},
+	{"Subject: hi\r\nFrom: folded, not hidden", false},
+	{"Subject: hi\r\n From: folded", false},
+	{"Subject: hi\r\r\nFrom: CR then CRLF", false},
+	{"Subject: hi\n\nFrom: the second LF is bare", true},
+	{"Subject: hi\r\rFrom: the second CR is bare", true},
+	{"Subject: hi\n\r\nFrom: LF then CRLF", false},
+	{"\nFrom: x", true},
+	{"\rFrom: x", true},
+	{"Subject: hi\nFrom", false},
+	{"Subject: hi\nFromage: x", false},
+	{"Subject: hi\rX: 1\nY: 2\r\nFrom: x", false},
+	{"Subject: hi\rX: 1\nY: 2\rFrom: x", true},
+	{"Subject: ends in a bare CR\r", false},
+	{"Subject: ends in a bare LF\n", false},
+	{"", false},
+};
+
+START_TEST(test_hides_from)
+{
+	const char *raw = hides_cases[_i].raw;
+
+	ck_assert_msg(msg_header_hides_from(raw, strlen(raw)) ==
+		      hides_cases[_i].hidden, "case %d: got %d, want %d", _i,
+		      !hides_cases[_i].hidden, hides_cases[_i].hidden);
+}
+END_TEST
+
 START_TEST(test_offsets)
 {
 	static const char msg[] = "A: 1\r\nB: x\r\n y\nC: 3";
@@ -203,6 +241,8 @@ main(void)
 	tcase_add_test(tc, test_field_is);
 	tcase_add_test(tc, test_offsets);
 	tcase_add_test(tc, test_from_note);
+	tcase_add_loop_test(tc, test_hides_from, 0,
+			    sizeof(hides_cases) / sizeof(hides_cases[0]));
 	suite_add_tcase(s, tc);
 	failed = harness_run_suite(s);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;

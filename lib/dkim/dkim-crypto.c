@@ -9,6 +9,7 @@
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
@@ -115,6 +116,43 @@ rsa_ctx(EVP_PKEY *pkey, bool sign)
 	return ctx;
 }
 
+/* An Ed25519 (RFC 8463 3) signing or verification context, set up once
+ * per key: EVP_DigestSignInit()/EVP_DigestVerifyInit() fetch the
+ * algorithm each time, which costs about as much as a few KB of SHA-256. */
+static EVP_MD_CTX *
+ed25519_ctx(EVP_PKEY *pkey, bool sign)
+{
+	EVP_MD_CTX *m = EVP_MD_CTX_new();
+
+	if (m != NULL &&
+	    (sign ? EVP_DigestSignInit(m, NULL, NULL, NULL, pkey) :
+		    EVP_DigestVerifyInit(m, NULL, NULL, NULL, pkey)) != 1) {
+		EVP_MD_CTX_free(m);
+		m = NULL;
+	}
+	return m;
+}
+
+/* A one-shot Ed25519 context: a copy of the prepared `proto` (the copy
+ * is consumed by EVP_DigestSign/Verify and freed after), or, if there is
+ * none or it cannot be copied, a context set up from scratch. */
+static EVP_MD_CTX *
+ed25519_ctx_from(const EVP_MD_CTX *proto, EVP_PKEY *pkey, bool sign)
+{
+	EVP_MD_CTX *m;
+
+	if (proto != NULL && (m = EVP_MD_CTX_new()) != NULL) {
+		(void)ERR_set_mark();
+		if (EVP_MD_CTX_copy_ex(m, proto) == 1) {
+			(void)ERR_clear_last_mark();
+			return m;
+		}
+		(void)ERR_pop_to_mark(); /* the copy's error is not ours */
+		EVP_MD_CTX_free(m);
+	}
+	return ed25519_ctx(pkey, sign);
+}
+
 void *
 dkim_crypto_public_key(enum dkim_key_type type, const unsigned char *p,
 		       size_t len, unsigned int *bits_r, void **verify_ctx_r)
@@ -129,6 +167,11 @@ dkim_crypto_public_key(enum dkim_key_type type, const unsigned char *p,
 		pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, p,
 						   len);
 		*bits_r = 256;
+		if (pkey != NULL &&
+		    (*verify_ctx_r = ed25519_ctx(pkey, false)) == NULL) {
+			EVP_PKEY_free(pkey);
+			return NULL;
+		}
 		return pkey;
 	}
 	pkey = d2i_PUBKEY(NULL, &q, (long)len);
@@ -156,7 +199,10 @@ dkim_crypto_public_key(enum dkim_key_type type, const unsigned char *p,
 void
 dkim_crypto_public_key_free(void *pkey, void *verify_ctx)
 {
-	EVP_PKEY_CTX_free(verify_ctx);
+	if (pkey != NULL && EVP_PKEY_get_base_id(pkey) == EVP_PKEY_ED25519)
+		EVP_MD_CTX_free(verify_ctx);
+	else
+		EVP_PKEY_CTX_free(verify_ctx);
 	EVP_PKEY_free(pkey);
 }
 
@@ -175,10 +221,9 @@ dkim_crypto_verify(enum dkim_key_type type, void *pkey, void *verify_ctx,
 		return 0;
 	}
 	/* RFC 8463 3: Ed25519 (pure) over the SHA-256 of the headers */
-	if ((m = EVP_MD_CTX_new()) == NULL)
+	if ((m = ed25519_ctx_from(verify_ctx, pkey, false)) == NULL)
 		return 0;
-	ok = EVP_DigestVerifyInit(m, NULL, NULL, NULL, pkey) == 1 &&
-	     EVP_DigestVerify(m, sig, sig_len, hash, DKIM_SHA256_LEN) == 1;
+	ok = EVP_DigestVerify(m, sig, sig_len, hash, DKIM_SHA256_LEN) == 1;
 	EVP_MD_CTX_free(m);
 	return ok;
 }
@@ -205,6 +250,12 @@ privkey_set(EVP_PKEY *pkey, struct dkim_privkey **key_r, const char **error_r)
 	}
 	if (k->type == DKIM_KEY_RSA && (k->sign_ctx = rsa_ctx(pkey, true)) == NULL) {
 		*error_r = "cannot prepare RSA signing";
+		free(k);
+		goto fail;
+	}
+	if (k->type == DKIM_KEY_ED25519 &&
+	    (k->sign_ctx = ed25519_ctx(pkey, true)) == NULL) {
+		*error_r = "cannot prepare Ed25519 signing";
 		free(k);
 		goto fail;
 	}
@@ -381,7 +432,10 @@ dkim_privkey_free(struct dkim_privkey **key_p)
 
 	if (k == NULL)
 		return;
-	EVP_PKEY_CTX_free(k->sign_ctx);
+	if (k->type == DKIM_KEY_ED25519)
+		EVP_MD_CTX_free(k->sign_ctx);
+	else
+		EVP_PKEY_CTX_free(k->sign_ctx);
 	EVP_PKEY_free(k->pkey);
 	dkim_sha256_free(&k->sha);
 	free(k);
@@ -405,10 +459,9 @@ dkim_privkey_sign(struct dkim_privkey *key,
 		*sig_len_r = n;
 		return 0;
 	}
-	if ((m = EVP_MD_CTX_new()) == NULL)
+	if ((m = ed25519_ctx_from(key->sign_ctx, key->pkey, true)) == NULL)
 		return -1;
-	ok = EVP_DigestSignInit(m, NULL, NULL, NULL, key->pkey) == 1 &&
-	     EVP_DigestSign(m, sig, &n, hash, DKIM_SHA256_LEN) == 1;
+	ok = EVP_DigestSign(m, sig, &n, hash, DKIM_SHA256_LEN) == 1;
 	EVP_MD_CTX_free(m);
 	if (!ok)
 		return -1;

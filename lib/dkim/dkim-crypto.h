@@ -44,16 +44,19 @@ void dkim_sha256_final(struct dkim_sha256 *ctx,
 void dkim_sha256_sink(void *ctx, const void *data, size_t len);
 
 /* Verify `sig` over the 32-byte header hash with the public key `pkey`
- * (EVP_PKEY *) of type `type`; `verify_ctx` is the key's prepared
- * EVP_PKEY_CTX (RSA, may be NULL).  Returns 1 valid, 0 invalid. */
+ * (EVP_PKEY *) of type `type`; `verify_ctx` is the key's prepared context
+ * from dkim_crypto_public_key() (RSA: needed; Ed25519: may be NULL, then
+ * one is set up for this call).  It is only read: Ed25519 verifies with
+ * a copy.  Returns 1 valid, 0 invalid. */
 int dkim_crypto_verify(enum dkim_key_type type, void *pkey, void *verify_ctx,
 		       const unsigned char hash[DKIM_SHA256_LEN],
 		       const unsigned char *sig, size_t sig_len);
 
 /* A public key from a key record's decoded p= (RSA: SubjectPublicKeyInfo
  * or PKCS#1 RSAPublicKey DER; Ed25519: 32 raw bytes).  Returns the
- * EVP_PKEY * and its size in bits, or NULL.  For RSA *verify_ctx_r gets a
- * verification context prepared once (PKCS#1 v1.5, SHA-256). */
+ * EVP_PKEY * and its size in bits, or NULL.  *verify_ctx_r gets a
+ * verification context prepared once: RSA an EVP_PKEY_CTX * (PKCS#1 v1.5,
+ * SHA-256), Ed25519 an EVP_MD_CTX * after EVP_DigestVerifyInit(). */
 void *dkim_crypto_public_key(enum dkim_key_type type, const unsigned char *p,
 			     size_t len, unsigned int *bits_r,
 			     void **verify_ctx_r);
@@ -66,7 +69,8 @@ struct dkim_privkey {
 	enum dkim_key_type type;
 	unsigned int bits;
 	void *pkey;	  /* EVP_PKEY * */
-	void *sign_ctx;	  /* EVP_PKEY_CTX * prepared once (RSA) */
+	void *sign_ctx;	  /* prepared once: RSA EVP_PKEY_CTX *, Ed25519
+			     EVP_MD_CTX * (copied per signature) */
 	struct dkim_sha256 *sha; /* prototype for dkim_sha256_new_like() */
 };
 

@@ -45,7 +45,7 @@ struct dkim_key {
 	bool strict;	    /* t=s: i= domain must equal d= */
 	bool revoked;	    /* p= empty */
 	void *pkey;	    /* EVP_PKEY *, NULL if revoked */
-	void *verify_ctx;   /* EVP_PKEY_CTX * prepared once (RSA) */
+	void *verify_ctx;   /* prepared once (dkim_crypto_public_key()) */
 };
 
 /* Parse a key record (TXT text).  Returns 0 with a key (refcount 1) in

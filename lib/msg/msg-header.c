@@ -306,20 +306,27 @@ looks_like_from(const char *p, const char *end)
 	return p < end && *p == ':';
 }
 
+/* The next `c` in [p, end), or NULL. */
+static const char *
+find_byte(const char *p, const char *end, char c)
+{
+	return p < end ? memchr(p, c, (size_t)(end - p)) : NULL;
+}
+
+/* Each line break is found with memchr() (most fields have one CRLF or
+ * none), not by testing every byte: the bare LFs, then the bare CRs. */
 bool
 msg_header_hides_from(const char *raw, size_t len)
 {
-	const char *p = raw, *end = raw + len;
-	bool bare;
+	const char *p, *end = raw + len;
 
-	for (; p < end; p++) {
-		if (*p == '\r')
-			bare = p + 1 == end || p[1] != '\n';
-		else if (*p == '\n')
-			bare = p == raw || p[-1] != '\r';
-		else
-			continue;
-		if (bare && looks_like_from(p + 1, end))
+	for (p = raw; (p = find_byte(p, end, '\n')) != NULL; p++) {
+		if ((p == raw || p[-1] != '\r') && looks_like_from(p + 1, end))
+			return true;
+	}
+	for (p = raw; (p = find_byte(p, end, '\r')) != NULL; p++) {
+		if ((p + 1 == end || p[1] != '\n') &&
+		    looks_like_from(p + 1, end))
 			return true;
 	}
 	return false;

@@ -66,25 +66,6 @@ sp_literal_ci(struct strparse *sp, const char *lit)
 }
 
 size_t
-sp_span(struct strparse *sp, sp_class_fn *cls, size_t max,
-	struct sp_slice *out)
-{
-	const char *start = sp->p, *p = sp->p, *lim = sp->end;
-
-	/* the limit once, not per byte */
-	if (max != 0 && max < (size_t)(sp->end - sp->p))
-		lim = sp->p + max;
-	while (p < lim && cls((unsigned char)*p))
-		p++;
-	sp->p = p;
-	if (out != NULL) {
-		out->p = start;
-		out->len = (size_t)(sp->p - start);
-	}
-	return (size_t)(sp->p - start);
-}
-
-size_t
 sp_until(struct strparse *sp, const char *stops, struct sp_slice *out)
 {
 	const char *start = sp->p, *hit;

@@ -32,12 +32,17 @@ static int
 taglist_value(struct strparse *sp, unsigned int flags, struct sp_slice *value,
 	      const char **error_r)
 {
-	sp_class_fn *cls = (flags & TAGLIST_ALLOW_8BIT) != 0 ?
-		is_valchar_8bit : is_valchar;
+	bool eight = (flags & TAGLIST_ALLOW_8BIT) != 0;
+	sp_class_fn *cls = eight ? is_valchar_8bit : is_valchar;
 	const char *start = sp->p, *last = sp->p;
+	size_t n;
 
 	for (;;) {
-		if (sp_span(sp, cls, 0, NULL) > 0)
+		/* each call names its class, so that the inline sp_span()
+		   tests the bytes without a call per byte */
+		n = eight ? sp_span(sp, is_valchar_8bit, 0, NULL) :
+			    sp_span(sp, is_valchar, 0, NULL);
+		if (n > 0)
 			last = sp->p;
 		if (!sp_skip_fws(sp)) {
 			*error_r = "line break without folding white space";
@@ -90,6 +95,7 @@ taglist_has(const struct taglist *list, struct sp_slice name,
 			continue;
 		if ((flags & TAGLIST_NAMES_CI) != 0 ?
 		    strncasecmp(list->tags[i].name.p, name.p, name.len) == 0 :
+		    (name.len == 0 || list->tags[i].name.p[0] == name.p[0]) &&
 		    memcmp(list->tags[i].name.p, name.p, name.len) == 0)
 			return true;
 	}
@@ -144,8 +150,12 @@ taglist_get(const struct taglist *list, const char *name)
 	size_t i, n = strlen(name);
 
 	for (i = 0; i < list->count; i++) {
-		if (list->tags[i].name.len == n &&
-		    memcmp(list->tags[i].name.p, name, n) == 0)
+		const struct sp_slice *t = &list->tags[i].name;
+
+		/* names are 1 or 2 letters mostly: the first byte decides
+		   without a call */
+		if (t->len == n && (n == 0 || t->p[0] == name[0]) &&
+		    memcmp(t->p, name, n) == 0)
 			return &list->tags[i];
 	}
 	return NULL;
