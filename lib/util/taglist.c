@@ -219,3 +219,38 @@ taglist_get(const struct taglist *list, const char *name)
 	}
 	return NULL;
 }
+
+/* Whether the slice is the NUL-terminated `name`: a tag name holds no
+ * NUL, so the compare stops at the end of `name`. */
+static bool
+taglist_name_is(struct sp_slice s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s.len; i++) {
+		if (s.p[i] != name[i])
+			return false;
+	}
+	return name[s.len] == '\0';
+}
+
+void
+taglist_lookup(const struct taglist *list, const char *const *names,
+	       size_t n, const struct taglist_tag **slots_r)
+{
+	size_t i, j;
+
+	for (j = 0; j < n; j++)
+		slots_r[j] = NULL;
+	for (i = 0; i < list->count; i++) {
+		const struct sp_slice *t = &list->tags[i].name;
+
+		for (j = 0; j < n; j++) {
+			if (names[j][0] == t->p[0] &&
+			    taglist_name_is(*t, names[j])) {
+				slots_r[j] = &list->tags[i];
+				break;
+			}
+		}
+	}
+}
