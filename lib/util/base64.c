@@ -39,68 +39,97 @@ static const unsigned char b64_values[256] = {
 	0xff, 0xff, 0xff, 0xff,
 };
 
-/* Four alphabet characters at `in` as three bytes; false if any of them
- * is not in the alphabet (padding, FWS, junk: the careful path). */
-static bool
-decode_quad(const unsigned char *in, unsigned char *out)
-{
-	unsigned int a = b64_values[in[0]], b = b64_values[in[1]];
-	unsigned int c = b64_values[in[2]], d = b64_values[in[3]];
-	unsigned int v;
+/* The careful path's state: bits not yet written, padding seen, alphabet
+ * characters seen, bytes written. */
+struct b64_state {
+	unsigned int acc, nbits, npad, nchars;
+	size_t o;
+};
 
-	if (((a | b | c | d) & 0xc0) != 0)
-		return false;
-	v = a << 18 | b << 12 | c << 6 | d;
-	out[0] = (unsigned char)(v >> 16);
-	out[1] = (unsigned char)(v >> 8);
-	out[2] = (unsigned char)v;
-	return true;
+/* Whole quads of alphabet characters at `in` (`len` bytes) as three bytes
+ * each into `out` (room for `room`), up to the first quad holding
+ * anything else (padding, FWS, junk: the careful path's business) or the
+ * end of either.  Returns the number of quads decoded. */
+static size_t
+b64_quads(const unsigned char *in, size_t len, unsigned char *out,
+	  size_t room)
+{
+	size_t n, max = len / 4 < room / 3 ? len / 4 : room / 3;
+
+	for (n = 0; n < max; n++, in += 4, out += 3) {
+		unsigned int a = b64_values[in[0]], b = b64_values[in[1]];
+		unsigned int c = b64_values[in[2]], d = b64_values[in[3]];
+		unsigned int v;
+
+		if (((a | b | c | d) & 0xc0) != 0)
+			break;
+		v = a << 18 | b << 12 | c << 6 | d;
+		out[0] = (unsigned char)(v >> 16);
+		out[1] = (unsigned char)(v >> 8);
+		out[2] = (unsigned char)v;
+	}
+	return n;
 }
 
+/* One input byte on the careful path; -1 if it makes the input invalid
+ * (outside the alphabet, data after padding, no room left). */
+static int
+b64_step(struct b64_state *st, unsigned char ch, unsigned char *out,
+	 size_t out_size)
+{
+	unsigned int v = b64_values[ch];
+
+	if (v == B64_SKIP)
+		return 0;
+	if (v == B64_BAD)
+		return -1;
+	if (v == B64_PAD) {
+		st->npad++;
+		return 0;
+	}
+	if (st->npad > 0)
+		return -1; /* data after padding */
+	st->nchars++;
+	st->acc = (st->acc << 6) | v;
+	st->nbits += 6;
+	if (st->nbits >= 8) {
+		st->nbits -= 8;
+		if (st->o == out_size)
+			return -1;
+		out[st->o++] = (unsigned char)(st->acc >> st->nbits);
+		st->acc &= (1u << st->nbits) - 1;
+	}
+	return 0;
+}
+
+/* Whole quads run through b64_quads() whenever the careful path stands
+ * at a quad boundary; FWS, padding and a quad split by folding go one
+ * byte at a time through b64_step(). */
 int
 base64_decode(const char *in, size_t len, unsigned char *out, size_t out_size,
 	      size_t *out_len_r)
 {
 	const unsigned char *u = (const unsigned char *)in;
-	unsigned int acc = 0, nbits = 0, npad = 0, nchars = 0;
-	size_t i = 0, o = 0;
+	struct b64_state st = {0, 0, 0, 0, 0};
+	size_t i = 0, n;
 
 	while (i < len) {
-		unsigned char v;
-
-		if (nbits == 0 && npad == 0 && len - i >= 4 &&
-		    out_size - o >= 3 && decode_quad(u + i, out + o)) {
-			i += 4;
-			o += 3;
-			nchars += 4;
-			continue;
+		if (st.nbits == 0 && st.npad == 0) {
+			n = b64_quads(u + i, len - i, out + st.o,
+				      out_size - st.o);
+			i += 4 * n;
+			st.o += 3 * n;
+			st.nchars += (unsigned int)(4 * n);
+			if (i == len)
+				break;
 		}
-		v = b64_values[u[i++]];
-		if (v == B64_SKIP)
-			continue;
-		if (v == B64_BAD)
+		if (b64_step(&st, u[i++], out, out_size) < 0)
 			return -1;
-		if (v == B64_PAD) {
-			npad++;
-			continue;
-		}
-		if (npad > 0)
-			return -1; /* data after padding */
-		nchars++;
-		acc = (acc << 6) | v;
-		nbits += 6;
-		if (nbits >= 8) {
-			nbits -= 8;
-			if (o == out_size)
-				return -1;
-			out[o++] = (unsigned char)(acc >> nbits);
-			acc &= (1u << nbits) - 1;
-		}
 	}
-	if (nchars % 4 == 1 || npad > 2 ||
-	    (npad > 0 && (nchars + npad) % 4 != 0))
+	if (st.nchars % 4 == 1 || st.npad > 2 ||
+	    (st.npad > 0 && (st.nchars + st.npad) % 4 != 0))
 		return -1;
-	*out_len_r = o;
+	*out_len_r = st.o;
 	return 0;
 }
 
