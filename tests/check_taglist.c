@@ -203,6 +203,50 @@ START_TEST(test_value_bytes)
 }
 END_TEST
 
+/* Every byte value at every offset of a 17-byte value ("a=xxXxx...y"),
+ * so that a scan taking several bytes a step meets it at each position
+ * within a step: the class decides, and an invalid byte is reported at
+ * its own offset. */
+START_TEST(test_value_bytes_long)
+{
+	static const unsigned int flags[] = {0, TAGLIST_ALLOW_8BIT};
+	struct taglist l;
+	const char *err, *want;
+	char in[32];
+	unsigned int c, f, k;
+	size_t pos;
+	int r;
+
+	for (f = 0; f < 2; f++) {
+		for (c = 0; c < 256; c++) {
+			for (k = 0; k < 16; k++) {
+				memset(in, 'x', sizeof(in));
+				in[0] = 'a', in[1] = '=', in[2 + k] = (char)c;
+				in[18] = 'y';
+				want = value_byte_want(c, flags[f]);
+				if (c == ';')
+					want = "tag without '='";
+				err = NULL;
+				pos = 0;
+				r = taglist_parse(in, 19, flags[f], &l, &err,
+						  &pos);
+				ck_assert_msg(want == NULL ? r == 0 :
+					      r == -1 && strcmp(err, want) == 0,
+					      "\\x%02x at %u flags %u: got %d %s",
+					      c, k, flags[f], r, err ? err : "-");
+				if (want == NULL) /* leading WSP is not in it */
+					ck_assert_uint_eq(l.tags[0].value.len,
+							  k == 0 && (c == ' ' ||
+								     c == '\t') ?
+								  16 : 17);
+				else if (c != ';' && c != '\n')
+					ck_assert_uint_eq(pos, 2 + k);
+			}
+		}
+	}
+}
+END_TEST
+
 /* Every byte value after the first letter of a tag name ("aX=1") and
  * as the first byte ("X=1"): tag-name = ALPHA *ALNUMPUNC. */
 START_TEST(test_name_bytes)
@@ -260,8 +304,8 @@ static const struct {
 	size_t pos;
 } fws_cases[] = {
 	{"\r\n a\r\n =\r\n\tx\r\n y \t\r\n ;", "x\r\n y", NULL, 0},
-	{"a=x\n y", "x\n y", NULL, 0},	   /* bare LF folding */
-	{" a = ; b=1 ", "", NULL, 0},	   /* empty value */
+	{"a=x\n y", "x\n y", NULL, 0}, /* bare LF folding */
+	{" a = ; b=1 ", "", NULL, 0},  /* empty value */
 	{"a=x\r\n", NULL, "line break without folding white space", 3},
 	{"a=x\r\ny", NULL, "line break without folding white space", 3},
 	{"a=x \r\n", NULL, "line break without folding white space", 4},
@@ -310,6 +354,7 @@ main(void)
 	tcase_add_loop_test(tc, test_bad_lists, 0, sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(tc, test_edge_cases);
 	tcase_add_test(tc, test_value_bytes);
+	tcase_add_test(tc, test_value_bytes_long);
 	tcase_add_test(tc, test_name_bytes);
 	tcase_add_loop_test(tc, test_fws_and_positions, 0,
 			    sizeof(fws_cases) / sizeof(fws_cases[0]));

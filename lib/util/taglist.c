@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -72,6 +73,43 @@ taglist_skip_fws(struct strparse *sp)
 	return sp_skip_fws(sp);
 }
 
+/* Whether none of the 8 bytes in `w` ends a run of VALCHAR (%x21-3A /
+ * %x3C-7E): no byte below 0x21, none above 0x7e, none equal to ';'.
+ * Each test is exact for "some byte": a borrow or carry only starts at
+ * a byte that already answers it ("Bit Twiddling Hacks": hasless,
+ * hasmore, haszero). */
+static inline bool
+taglist_word_valchar(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = ones * 0x80;
+	uint64_t below = (w - ones * 0x21) & ~w & highs;
+	uint64_t above = ((w + ones * (0x7f - 0x7e)) | w) & highs;
+	uint64_t semi = w ^ (ones * ';');
+
+	semi = (semi - ones) & ~semi & highs;
+	return (below | above | semi) == 0;
+}
+
+/* The end of the run of bytes of class `cls` starting at p (VALCHAR:
+ * 8 bytes a step while the window lasts). */
+static inline const char *
+taglist_span_value(const char *p, const char *end, unsigned int cls)
+{
+	uint64_t w;
+
+	if (cls == TL_VAL) {
+		while (end - p >= 8) {
+			memcpy(&w, p, sizeof(w));
+			if (!taglist_word_valchar(w))
+				break;
+			p += 8;
+		}
+	}
+	while (p < end && taglist_is((unsigned char)*p, cls))
+		p++;
+	return p;
+}
+
 /* tag-value: tvals separated by FWS; stops at ';' or the end.  The slice
  * ends at the last tval byte, so trailing FWS is not part of it. */
 static int
@@ -82,9 +120,7 @@ taglist_value(struct strparse *sp, unsigned int flags, struct sp_slice *value,
 	const char *start = sp->p, *last = sp->p, *p;
 
 	for (;;) {
-		for (p = sp->p;
-		     p < sp->end && taglist_is((unsigned char)*p, cls);)
-			p++;
+		p = taglist_span_value(sp->p, sp->end, cls);
 		if (p != sp->p)
 			last = p;
 		sp->p = p;
