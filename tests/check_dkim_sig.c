@@ -200,6 +200,24 @@ START_TEST(test_fields)
 }
 END_TEST
 
+/* 3.5 i=: "The default is an empty local-part followed by an "@"
+ * followed by the domain from the "d=" tag". */
+START_TEST(test_auid_default)
+{
+	static const char raw[] = SIG_HEAD "h=from; " SIG_BH SIG_B;
+	struct arena *arena = arena_new(0);
+	struct dkim_sig sig;
+	const char *reason = NULL;
+
+	ck_assert_int_eq(dkim_sig_parse(raw, strlen(raw), arena, &sig,
+					&reason), 0);
+	ck_assert_str_eq(sig.auid, "@example.com");
+	ck_assert_str_eq(sig.auid_domain, "example.com");
+	ck_assert_ptr_eq(sig.auid_domain, sig.auid + 1);
+	arena_free(&arena);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -213,6 +231,7 @@ main(void)
 	tcase_add_loop_test(tc, test_signatures, 0,
 			    sizeof(sig_cases) / sizeof(sig_cases[0]));
 	tcase_add_test(tc, test_fields);
+	tcase_add_test(tc, test_auid_default);
 	suite_add_tcase(s, tc);
 	failed = harness_run_suite(s);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;

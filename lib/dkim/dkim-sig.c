@@ -157,7 +157,13 @@ sig_auid(struct arena *arena, const struct sig_tags *tags,
 
 	sig->auid = tag_dup(arena, tags->t[SIG_I]);
 	if (sig->auid == NULL) {
-		sig->auid = arena_printf(arena, "@%s", sig->domain);
+		/* "@" d=, without a printf per signature */
+		size_t dlen = strlen(sig->domain);
+		char *auid = arena_alloc(arena, dlen + 2);
+
+		auid[0] = '@';
+		memcpy(auid + 1, sig->domain, dlen + 1);
+		sig->auid = auid;
 		sig->auid_domain = sig->auid + 1;
 		return true;
 	}
