@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "util/base64.h"
@@ -39,6 +40,35 @@ static const unsigned char b64_values[256] = {
 	0xff, 0xff, 0xff, 0xff,
 };
 
+/* The whole-quad path's tables: the alphabet value of a byte already
+ * shifted to its place in a quad's 24 bits (character 1 of 4 by 18, 2 by
+ * 12, 3 by 6, 4 by 0), B64_QUAD_BAD for any byte outside the alphabet;
+ * built at compile time from RFC 4648 table 1. */
+#define B64_QUAD_BAD 0x80000000u
+#define B64_DIGIT(c)                                                        \
+	((c) >= 'A' && (c) <= 'Z'   ? (c) - 'A'                             \
+	 : (c) >= 'a' && (c) <= 'z' ? (c) - 'a' + 26                        \
+	 : (c) >= '0' && (c) <= '9' ? (c) - '0' + 52                        \
+	 : (c) == '+'		    ? 62                                    \
+	 : (c) == '/'		    ? 63                                    \
+				    : -1)
+#define B64_AT(c, s)                                                        \
+	(B64_DIGIT(c) < 0 ? B64_QUAD_BAD : (uint32_t)B64_DIGIT(c) << (s))
+#define B64_ROW4(c, s)                                                      \
+	B64_AT(c, s), B64_AT((c) + 1, s), B64_AT((c) + 2, s), B64_AT((c) + 3, s)
+#define B64_ROW16(c, s)                                                     \
+	B64_ROW4(c, s), B64_ROW4((c) + 4, s), B64_ROW4((c) + 8, s),         \
+		B64_ROW4((c) + 12, s)
+#define B64_ROW64(c, s)                                                     \
+	B64_ROW16(c, s), B64_ROW16((c) + 16, s), B64_ROW16((c) + 32, s),    \
+		B64_ROW16((c) + 48, s)
+#define B64_ROW256(s)                                                       \
+	B64_ROW64(0, s), B64_ROW64(64, s), B64_ROW64(128, s), B64_ROW64(192, s)
+
+static const uint32_t b64_quad[4][256] = {
+	{B64_ROW256(18)}, {B64_ROW256(12)}, {B64_ROW256(6)}, {B64_ROW256(0)},
+};
+
 /* The careful path's state: bits not yet written, padding seen, alphabet
  * characters seen, bytes written. */
 struct b64_state {
@@ -57,13 +87,11 @@ b64_quads(const unsigned char *in, size_t len, unsigned char *out,
 	size_t n, max = len / 4 < room / 3 ? len / 4 : room / 3;
 
 	for (n = 0; n < max; n++, in += 4, out += 3) {
-		unsigned int a = b64_values[in[0]], b = b64_values[in[1]];
-		unsigned int c = b64_values[in[2]], d = b64_values[in[3]];
-		unsigned int v;
+		uint32_t v = b64_quad[0][in[0]] | b64_quad[1][in[1]] |
+			     b64_quad[2][in[2]] | b64_quad[3][in[3]];
 
-		if (((a | b | c | d) & 0xc0) != 0)
+		if ((v & B64_QUAD_BAD) != 0)
 			break;
-		v = a << 18 | b << 12 | c << 6 | d;
 		out[0] = (unsigned char)(v >> 16);
 		out[1] = (unsigned char)(v >> 8);
 		out[2] = (unsigned char)v;
