@@ -215,6 +215,7 @@ START_TEST(test_value_bytes_long)
 	char in[32];
 	unsigned int c, f, k;
 	size_t pos;
+	bool lead;
 	int r;
 
 	for (f = 0; f < 2; f++) {
@@ -234,11 +235,11 @@ START_TEST(test_value_bytes_long)
 					      r == -1 && strcmp(err, want) == 0,
 					      "\\x%02x at %u flags %u: got %d %s",
 					      c, k, flags[f], r, err ? err : "-");
-				if (want == NULL) /* leading WSP is not in it */
+				/* leading WSP is not part of the value */
+				lead = k == 0 && (c == ' ' || c == '\t');
+				if (want == NULL)
 					ck_assert_uint_eq(l.tags[0].value.len,
-							  k == 0 && (c == ' ' ||
-								     c == '\t') ?
-								  16 : 17);
+							  lead ? 16 : 17);
 				else if (c != ';' && c != '\n')
 					ck_assert_uint_eq(pos, 2 + k);
 			}
@@ -342,6 +343,66 @@ START_TEST(test_fws_and_positions)
 }
 END_TEST
 
+/* 3.2: "Tags with duplicate names MUST NOT occur within a single
+ * tag-list"; with TAGLIST_NAMES_CI (DMARC, RFC 9989 4.7) "p" and "P" are
+ * the same name.  Names sharing a first letter, and every letter of
+ * both cases, so that a shortcut keyed on the first byte misses none. */
+START_TEST(test_duplicates)
+{
+	static const struct {
+		const char *in;
+		unsigned int flags;
+		size_t dup_pos; /* 0: no duplicate */
+	} cases[] = {
+		{"b=1; bh=2; b=3", 0, 11},
+		{"bh=1; b=2; bh=3", 0, 11},
+		{"b=1; bh=2; B=3; BH=4", 0, 0},
+		{"p=1; P=2", 0, 0},
+		{"p=1; P=2", TAGLIST_NAMES_CI, 5},
+		{"pct=1; Pct=2", TAGLIST_NAMES_CI, 7},
+		{"pct=1; p=2; pc=3", TAGLIST_NAMES_CI, 0},
+		{"Z=1; z=2; a=3; A=4", 0, 0},
+		{"Z=1; z=2", TAGLIST_NAMES_CI, 5},
+	};
+	struct taglist l;
+	const char *err;
+	char in[8];
+	size_t i, pos;
+	unsigned int c, f;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int r = taglist_parse(cases[i].in, strlen(cases[i].in),
+				      cases[i].flags, &l, &err, &pos);
+
+		if (cases[i].dup_pos == 0)
+			ck_assert_msg(r == 0, "%s: %s", cases[i].in, err);
+		else
+			ck_assert_msg(r == -1 &&
+					      strcmp(err, "duplicate tag") == 0 &&
+					      pos == cases[i].dup_pos,
+				      "%s: got %d at %zu", cases[i].in, r, pos);
+	}
+	for (f = 0; f < 2; f++) {
+		for (c = 0; c < 256; c++) {
+			unsigned int other = c ^ 0x20; /* the other case */
+			bool letter = (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+
+			if (!letter)
+				continue;
+			snprintf(in, sizeof(in), "%c=1;%c=2", c, c);
+			ck_assert_int_eq(taglist_parse(in, 7, f, &l, &err,
+						       NULL), -1);
+			snprintf(in, sizeof(in), "%c=1;%c=2", c, other);
+			ck_assert_int_eq(taglist_parse(in, 7,
+						       f != 0 ? TAGLIST_NAMES_CI
+							      : 0,
+						       &l, &err, NULL),
+					 f != 0 ? -1 : 0);
+		}
+	}
+}
+END_TEST
+
 int
 main(void)
 {
@@ -355,6 +416,7 @@ main(void)
 	tcase_add_test(tc, test_edge_cases);
 	tcase_add_test(tc, test_value_bytes);
 	tcase_add_test(tc, test_value_bytes_long);
+	tcase_add_test(tc, test_duplicates);
 	tcase_add_test(tc, test_name_bytes);
 	tcase_add_loop_test(tc, test_fws_and_positions, 0,
 			    sizeof(fws_cases) / sizeof(fws_cases[0]));

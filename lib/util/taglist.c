@@ -178,6 +178,18 @@ taglist_spec(struct strparse *sp, unsigned int flags, struct taglist_tag *tag,
 	return taglist_value(sp, flags, &tag->value, error_r);
 }
 
+/* A bit for the first letter of a tag name, in a uint64_t of the names
+ * seen: 'A'..'Z' -> 0..25, 'a'..'z' -> 32..57; with TAGLIST_NAMES_CI
+ * both cases share 1..26.  A name whose bit is clear is no duplicate. */
+static uint64_t
+taglist_first_bit(struct sp_slice name, unsigned int flags)
+{
+	unsigned int c = (unsigned char)name.p[0];
+
+	c = (flags & TAGLIST_NAMES_CI) != 0 ? c & 0x1f : (c - 'A') & 63;
+	return (uint64_t)1 << c;
+}
+
 static bool
 taglist_has(const struct taglist *list, struct sp_slice name,
 	    unsigned int flags)
@@ -202,6 +214,7 @@ taglist_parse(const char *data, size_t len, unsigned int flags,
 {
 	struct strparse sp;
 	struct taglist_tag tag;
+	uint64_t seen = 0, bit;
 
 	sp_init(&sp, data, len);
 	list->count = 0;
@@ -214,7 +227,8 @@ taglist_parse(const char *data, size_t len, unsigned int flags,
 			break; /* empty list, or a trailing ';' */
 		if (taglist_spec(&sp, flags, &tag, error_r) < 0)
 			goto fail;
-		if (taglist_has(list, tag.name, flags)) {
+		bit = taglist_first_bit(tag.name, flags);
+		if ((seen & bit) != 0 && taglist_has(list, tag.name, flags)) {
 			*error_r = "duplicate tag";
 			sp.p = tag.name.p;
 			goto fail;
@@ -224,6 +238,7 @@ taglist_parse(const char *data, size_t len, unsigned int flags,
 			goto fail;
 		}
 		list->tags[list->count++] = tag;
+		seen |= bit;
 		if (sp_eof(&sp))
 			break;
 		if (*sp.p != ';') {
