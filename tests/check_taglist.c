@@ -203,46 +203,44 @@ START_TEST(test_value_bytes)
 }
 END_TEST
 
+/* "a=" then 16 'x' with the byte c at offset k, then "y". */
+static void
+check_long_value(unsigned int c, unsigned int k, unsigned int flags)
+{
+	struct taglist l;
+	const char *err = NULL, *want = value_byte_want(c, flags);
+	/* leading WSP is not part of the value */
+	bool lead = k == 0 && (c == ' ' || c == '\t');
+	char in[32];
+	size_t pos = 0;
+	int r;
+
+	memset(in, 'x', sizeof(in));
+	in[0] = 'a', in[1] = '=', in[2 + k] = (char)c, in[18] = 'y';
+	if (c == ';')
+		want = "tag without '='";
+	r = taglist_parse(in, 19, flags, &l, &err, &pos);
+	ck_assert_msg(want == NULL ? r == 0 : r == -1 && strcmp(err, want) == 0,
+		      "\\x%02x at %u flags %u: got %d %s", c, k, flags, r,
+		      err ? err : "-");
+	if (want == NULL)
+		ck_assert_uint_eq(l.tags[0].value.len, lead ? 16 : 17);
+	else if (c != ';' && c != '\n')
+		ck_assert_uint_eq(pos, 2 + k);
+}
+
 /* Every byte value at every offset of a 17-byte value ("a=xxXxx...y"),
  * so that a scan taking several bytes a step meets it at each position
  * within a step: the class decides, and an invalid byte is reported at
  * its own offset. */
 START_TEST(test_value_bytes_long)
 {
-	static const unsigned int flags[] = {0, TAGLIST_ALLOW_8BIT};
-	struct taglist l;
-	const char *err, *want;
-	char in[32];
-	unsigned int c, f, k;
-	size_t pos;
-	bool lead;
-	int r;
+	unsigned int c, k;
 
-	for (f = 0; f < 2; f++) {
-		for (c = 0; c < 256; c++) {
-			for (k = 0; k < 16; k++) {
-				memset(in, 'x', sizeof(in));
-				in[0] = 'a', in[1] = '=', in[2 + k] = (char)c;
-				in[18] = 'y';
-				want = value_byte_want(c, flags[f]);
-				if (c == ';')
-					want = "tag without '='";
-				err = NULL;
-				pos = 0;
-				r = taglist_parse(in, 19, flags[f], &l, &err,
-						  &pos);
-				ck_assert_msg(want == NULL ? r == 0 :
-					      r == -1 && strcmp(err, want) == 0,
-					      "\\x%02x at %u flags %u: got %d %s",
-					      c, k, flags[f], r, err ? err : "-");
-				/* leading WSP is not part of the value */
-				lead = k == 0 && (c == ' ' || c == '\t');
-				if (want == NULL)
-					ck_assert_uint_eq(l.tags[0].value.len,
-							  lead ? 16 : 17);
-				else if (c != ';' && c != '\n')
-					ck_assert_uint_eq(pos, 2 + k);
-			}
+	for (c = 0; c < 256; c++) {
+		for (k = 0; k < 16; k++) {
+			check_long_value(c, k, 0);
+			check_long_value(c, k, TAGLIST_ALLOW_8BIT);
 		}
 	}
 }
@@ -377,9 +375,8 @@ START_TEST(test_duplicates)
 		if (cases[i].dup_pos == 0)
 			ck_assert_msg(r == 0, "%s: %s", cases[i].in, err);
 		else
-			ck_assert_msg(r == -1 &&
-					      strcmp(err, "duplicate tag") == 0 &&
-					      pos == cases[i].dup_pos,
+			ck_assert_msg(r == -1 && pos == cases[i].dup_pos &&
+					      strcmp(err, "duplicate tag") == 0,
 				      "%s: got %d at %zu", cases[i].in, r, pos);
 	}
 	for (f = 0; f < 2; f++) {
