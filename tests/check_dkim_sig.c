@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,7 +76,8 @@ START_TEST(test_h_list)
 			      "h=%s: got %s, want %s", h_cases[_i].h, got,
 			      h_cases[_i].names);
 	} else {
-		ck_assert_msg(r == -1 && strcmp(reason, h_cases[_i].reason) == 0,
+		ck_assert_msg(r == -1 &&
+				      strcmp(reason, h_cases[_i].reason) == 0,
 			      "h=%s: got %d %s, want %s", h_cases[_i].h, r,
 			      r == 0 ? "-" : reason, h_cases[_i].reason);
 	}
@@ -138,8 +140,8 @@ static const struct {
 	{SIG_HEAD "h=from; " SIG_BH "b=dGV\r\n zdA =\r\n\t=", NULL},
 	{SIG_HEAD "h=from; " SIG_BH "b=dGV*zdA==", "b= is not valid base64"},
 	{SIG_HEAD "h=from; " SIG_BH "b=", "b= is empty"},
-	{SIG_HEAD "h=from; bh=MTIz\r\n NDU2Nzg5MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTI=; "
-	 SIG_B, NULL},
+	{SIG_HEAD "h=from; bh=MTIz\r\n NDU2Nzg5MDEy"
+		  "MzQ1Njc4OTAxMjM0NTY3ODkwMTI=; " SIG_B, NULL},
 	{SIG_HEAD "h=from; bh=MT=Iz; " SIG_B, "bh= is not valid base64"},
 };
 
@@ -153,7 +155,8 @@ START_TEST(test_signatures)
 	if (sig_cases[_i].reason == NULL)
 		ck_assert_msg(r == 0, "%s: %s", in, reason);
 	else
-		ck_assert_msg(r == -1 && strcmp(reason, sig_cases[_i].reason) == 0,
+		ck_assert_msg(r == -1 &&
+				      strcmp(reason, sig_cases[_i].reason) == 0,
 			      "%s: got %d %s, want %s", in, r,
 			      r == 0 ? "-" : reason, sig_cases[_i].reason);
 	arena_free(&arena);
@@ -218,6 +221,32 @@ START_TEST(test_auid_default)
 }
 END_TEST
 
+/* d= and s= (RFC 6376 3.5, 3.1): RFC 5321 4.1.2 sub-domains, letters,
+ * digits and hyphens only: every byte value inside a label. */
+START_TEST(test_name_bytes)
+{
+	char domain[16], selector[8];
+	unsigned int c;
+
+	for (c = 1; c < 256; c++) {
+		/* a '.' just splits the label in two */
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			  (c >= '0' && c <= '9') || c == '-' || c == '.';
+
+		snprintf(domain, sizeof(domain), "ex%cmple.com", (int)c);
+		snprintf(selector, sizeof(selector), "s%c1", (int)c);
+		ck_assert_msg(dkim_sig_domain_valid(domain) == ok,
+			      "d= with \\x%02x", c);
+		ck_assert_msg(dkim_sig_selector_valid(selector) == ok,
+			      "s= with \\x%02x", c);
+	}
+	ck_assert(!dkim_sig_domain_valid("-example.com"));
+	ck_assert(!dkim_sig_domain_valid("example-.com"));
+	ck_assert(!dkim_sig_domain_valid("example.123"));
+	ck_assert(dkim_sig_domain_valid("123.example"));
+}
+END_TEST
+
 int
 main(void)
 {
@@ -232,6 +261,7 @@ main(void)
 			    sizeof(sig_cases) / sizeof(sig_cases[0]));
 	tcase_add_test(tc, test_fields);
 	tcase_add_test(tc, test_auid_default);
+	tcase_add_test(tc, test_name_bytes);
 	suite_add_tcase(s, tc);
 	failed = harness_run_suite(s);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
