@@ -74,20 +74,19 @@ taglist_skip_fws(struct strparse *sp)
 }
 
 /* Whether none of the 8 bytes in `w` ends a run of VALCHAR (%x21-3A /
- * %x3C-7E): no byte below 0x21, none above 0x7e, none equal to ';'.
- * Each test is exact for "some byte": a borrow or carry only starts at
- * a byte that already answers it ("Bit Twiddling Hacks": hasless,
- * hasmore, haszero). */
+ * %x3C-7E).  A byte gets its top bit set in w - 0x21.. if below 0x21, in
+ * w + 0x01.. if 0x7f, in w itself if 0x80 or above, in the zero-byte
+ * test of w ^ ';'.. if ';'; a borrow or carry only starts at a byte that
+ * already failed, so "some top bit set" is exact ("Bit Twiddling Hacks":
+ * hasless, hasmore, haszero). */
 static inline bool
 taglist_word_valchar(uint64_t w)
 {
 	const uint64_t ones = 0x0101010101010101u, highs = ones * 0x80;
-	uint64_t below = (w - ones * 0x21) & ~w & highs;
-	uint64_t above = ((w + ones * (0x7f - 0x7e)) | w) & highs;
 	uint64_t semi = w ^ (ones * ';');
 
-	semi = (semi - ones) & ~semi & highs;
-	return (below | above | semi) == 0;
+	return (((w - ones * 0x21) | (w + ones) | w |
+		 ((semi - ones) & ~semi)) & highs) == 0;
 }
 
 /* The end of the run of bytes of class `cls` starting at p (VALCHAR:
