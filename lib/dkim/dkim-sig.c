@@ -25,12 +25,27 @@
 /* the key record's name is selector "._domainkey." domain (3.6.2.1) */
 #define DKIM_SIG_KEY_INFIX "._domainkey."
 
-static const char *
-tag_dup(struct arena *arena, const struct taglist *tl, const char *name)
-{
-	const struct taglist_tag *t = taglist_get(tl, name);
+/* The tags of RFC 6376 3.5 we read, found in one pass over the list
+ * (taglist_lookup()); sig_tag_names[] is in the same order. */
+enum sig_tag {
+	SIG_V, SIG_A, SIG_B, SIG_BH, SIG_C, SIG_D, SIG_H,
+	SIG_I, SIG_L, SIG_Q, SIG_S, SIG_T, SIG_X, SIG_NTAGS
+};
 
-	return t == NULL ? NULL : arena_strndup(arena, t->value.p, t->value.len);
+static const char *const sig_tag_names[SIG_NTAGS] = {
+	"v", "a", "b", "bh", "c", "d", "h", "i", "l", "q", "s", "t", "x",
+};
+
+/* each tag of sig_tag_names[], or NULL if absent */
+struct sig_tags {
+	const struct taglist_tag *t[SIG_NTAGS];
+};
+
+static const char *
+tag_dup(struct arena *arena, const struct taglist_tag *t)
+{
+	return t == NULL ? NULL :
+			   arena_strndup(arena, t->value.p, t->value.len);
 }
 
 static bool
@@ -46,19 +61,44 @@ is_hdr_name_char(unsigned char c)
 	return c >= 33 && c <= 126 && c != ':';
 }
 
-/* h=: colon-separated names, FWS allowed around them. */
+/* sp_skip_fws() where FWS begins (the value came through taglist_parse(),
+ * so its folding is valid) */
+static void
+sig_skip_fws(struct strparse *sp)
+{
+	if (!sp_eof(sp) && (*sp->p == ' ' || *sp->p == '\t' ||
+			    *sp->p == '\r' || *sp->p == '\n'))
+		(void)sp_skip_fws(sp);
+}
+
+/* "from", ASCII case-insensitively: b | 0x20 is 'f' only for 'f', 'F' */
+static bool
+sig_is_from(struct sp_slice name)
+{
+	return name.len == 4 && (name.p[0] | 0x20) == 'f' &&
+	       (name.p[1] | 0x20) == 'r' && (name.p[2] | 0x20) == 'o' &&
+	       (name.p[3] | 0x20) == 'm';
+}
+
+/* h=: colon-separated names, FWS allowed around them.  The names are
+ * NUL-terminated in one arena copy of the value: each is followed there
+ * by FWS, a ':' or the end, which the NUL replaces. */
 static bool
 sig_headers(struct arena *arena, struct sp_slice v, struct dkim_sig *sig,
 	    const char **reason_r)
 {
 	struct strparse sp;
 	struct sp_slice name;
+	char *names = arena_memdup0(arena, v.p, v.len);
+	/* n names take at least 2n - 1 bytes */
+	size_t max = (v.len + 1) / 2 < DKIM_SIG_MAX_HEADERS ?
+			     (v.len + 1) / 2 : DKIM_SIG_MAX_HEADERS;
 	bool from = false;
 
-	sig->headers = arena_alloc(arena, sizeof(char *) * DKIM_SIG_MAX_HEADERS);
+	sig->headers = arena_alloc(arena, sizeof(char *) * (max + 1));
 	sp_init(&sp, v.p, v.len);
 	for (;;) {
-		(void)sp_skip_fws(&sp);
+		sig_skip_fws(&sp);
 		if (sp_span(&sp, is_hdr_name_char, 0, &name) == 0) {
 			*reason_r = "empty header name in h=";
 			return false;
@@ -67,16 +107,17 @@ sig_headers(struct arena *arena, struct sp_slice v, struct dkim_sig *sig,
 			*reason_r = "too many names in h=";
 			return false;
 		}
-		sig->headers[sig->nheaders++] =
-			arena_strndup(arena, name.p, name.len);
-		from |= sp_slice_eq_ci(name, "from");
-		(void)sp_skip_fws(&sp);
+		names[name.p - v.p + name.len] = '\0';
+		sig->headers[sig->nheaders++] = names + (name.p - v.p);
+		from |= sig_is_from(name);
+		sig_skip_fws(&sp);
 		if (sp_eof(&sp))
 			break;
-		if (!sp_char(&sp, ':')) {
+		if (*sp.p != ':') {
 			*reason_r = "malformed h=";
 			return false;
 		}
+		sp.p++;
 	}
 	if (!from) {
 		*reason_r = "From field not signed";
@@ -86,10 +127,9 @@ sig_headers(struct arena *arena, struct sp_slice v, struct dkim_sig *sig,
 }
 
 static bool
-sig_number(const struct taglist *tl, const char *name, unsigned digits,
-	   bool *has_r, uint64_t *value_r)
+sig_number(const struct taglist_tag *t, unsigned digits, bool *has_r,
+	   uint64_t *value_r)
 {
-	const struct taglist_tag *t = taglist_get(tl, name);
 	struct strparse sp;
 
 	*has_r = t != NULL;
@@ -110,14 +150,20 @@ dkim_sig_domain_within(const char *sub, const char *domain)
 
 /* i=: [local-part] "@" domain, the domain equal to d= or below it. */
 static bool
-sig_auid(struct arena *arena, const struct taglist *tl, struct dkim_sig *sig,
-	 const char **reason_r)
+sig_auid(struct arena *arena, const struct sig_tags *tags,
+	 struct dkim_sig *sig, const char **reason_r)
 {
 	const char *at;
 
-	sig->auid = tag_dup(arena, tl, "i");
+	sig->auid = tag_dup(arena, tags->t[SIG_I]);
 	if (sig->auid == NULL) {
-		sig->auid = arena_printf(arena, "@%s", sig->domain);
+		/* "@" d=, without a printf per signature */
+		size_t dlen = strlen(sig->domain);
+		char *auid = arena_alloc(arena, dlen + 2);
+
+		auid[0] = '@';
+		memcpy(auid + 1, sig->domain, dlen + 1);
+		sig->auid = auid;
 		sig->auid_domain = sig->auid + 1;
 		return true;
 	}
@@ -134,9 +180,8 @@ sig_auid(struct arena *arena, const struct taglist *tl, struct dkim_sig *sig,
 }
 
 static bool
-sig_query_methods(const struct taglist *tl)
+sig_query_methods(const struct taglist_tag *t)
 {
-	const struct taglist_tag *t = taglist_get(tl, "q");
 	struct strparse sp;
 	struct sp_slice m;
 
@@ -204,14 +249,14 @@ sig_b(struct arena *arena, const struct taglist_tag *b, struct dkim_sig *sig,
 }
 
 static bool
-sig_required(const struct taglist *tl, const char **reason_r)
+sig_required(const struct sig_tags *tags, const char **reason_r)
 {
-	static const char *const required[] = {"v", "a", "b", "bh", "d",
-					       "h", "s"};
+	static const enum sig_tag required[] = {SIG_V, SIG_A, SIG_B, SIG_BH,
+						SIG_D, SIG_H, SIG_S};
 	size_t i;
 
 	for (i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
-		if (taglist_get(tl, required[i]) == NULL) {
+		if (tags->t[required[i]] == NULL) {
 			*reason_r = "missing required tag";
 			return false;
 		}
@@ -221,12 +266,12 @@ sig_required(const struct taglist *tl, const char **reason_r)
 
 /* v=, a=, bh=, c=: the tags that say how to verify. */
 static bool
-sig_method(const struct taglist *tl, struct dkim_sig *sig,
+sig_method(const struct sig_tags *tags, struct dkim_sig *sig,
 	   const char **reason_r)
 {
 	const struct taglist_tag *t;
 
-	if (!tag_eq(taglist_get(tl, "v"), "1")) {
+	if (!tag_eq(tags->t[SIG_V], "1")) {
 		*reason_r = "unsupported version (v= must be 1)";
 		return false;
 	}
@@ -234,25 +279,34 @@ sig_method(const struct taglist *tl, struct dkim_sig *sig,
 		*reason_r = "empty d= or s=";
 		return false;
 	}
-	t = taglist_get(tl, "a");
+	t = tags->t[SIG_A];
 	if (!dkim_alg_parse(t->value.p, t->value.len, &sig->alg)) {
 		*reason_r = "unknown algorithm";
 		return false;
 	}
-	t = taglist_get(tl, "bh");
+	t = tags->t[SIG_BH];
 	if (base64_decode(t->value.p, t->value.len, sig->bh, sizeof(sig->bh),
 			  &sig->bh_len) < 0) {
 		*reason_r = "bh= is not valid base64";
 		return false;
 	}
 	sig->header_canon = sig->body_canon = DKIM_CANON_SIMPLE;
-	if ((t = taglist_get(tl, "c")) != NULL &&
+	if ((t = tags->t[SIG_C]) != NULL &&
 	    !dkim_canon_parse(t->value.p, t->value.len, &sig->header_canon,
 			      &sig->body_canon)) {
 		*reason_r = "unknown canonicalization";
 		return false;
 	}
 	return true;
+}
+
+/* A letter, digit or hyphen, tested here rather than by a call per byte
+ * of d= and s=. */
+static bool
+sig_is_ldh(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '-';
 }
 
 /* RFC 5321 4.1.2 sub-domain = Let-dig [Ldh-str]: letters, digits and
@@ -272,7 +326,7 @@ sig_name_valid(const char *name, unsigned int min_labels)
 			if (*p == '\0')
 				break;
 			label = p + 1;
-		} else if (!sp_is_alnum((unsigned char)*p) && *p != '-') {
+		} else if (!sig_is_ldh((unsigned char)*p)) {
 			return false;
 		}
 	}
@@ -335,18 +389,18 @@ sig_names(const struct dkim_sig *sig, const char **reason_r)
 
 /* l=, t=, x=, q=. */
 static bool
-sig_limits(const struct taglist *tl, struct dkim_sig *sig,
+sig_limits(const struct sig_tags *tags, struct dkim_sig *sig,
 	   const char **reason_r)
 {
-	if (!sig_number(tl, "l", DKIM_SIG_LENGTH_DIGITS, &sig->has_length,
-			&sig->length)) {
+	if (!sig_number(tags->t[SIG_L], DKIM_SIG_LENGTH_DIGITS,
+			&sig->has_length, &sig->length)) {
 		*reason_r = "malformed or too large l=";
 		return false;
 	}
-	if (!sig_number(tl, "t", DKIM_SIG_TIME_DIGITS, &sig->has_timestamp,
-			&sig->timestamp) ||
-	    !sig_number(tl, "x", DKIM_SIG_TIME_DIGITS, &sig->has_expiry,
-			&sig->expiry)) {
+	if (!sig_number(tags->t[SIG_T], DKIM_SIG_TIME_DIGITS,
+			&sig->has_timestamp, &sig->timestamp) ||
+	    !sig_number(tags->t[SIG_X], DKIM_SIG_TIME_DIGITS,
+			&sig->has_expiry, &sig->expiry)) {
 		*reason_r = "malformed t= or x=";
 		return false;
 	}
@@ -355,7 +409,7 @@ sig_limits(const struct taglist *tl, struct dkim_sig *sig,
 		*reason_r = "x= is earlier than t=";
 		return false;
 	}
-	if (!sig_query_methods(tl)) {
+	if (!sig_query_methods(tags->t[SIG_Q])) {
 		*reason_r = "unsupported query method (q=)";
 		return false;
 	}
@@ -366,35 +420,38 @@ static bool
 sig_parse(struct arena *arena, const char *raw, size_t raw_len,
 	  struct dkim_sig *sig, const char **reason_r)
 {
-	const struct taglist_tag *t;
+	struct sig_tags tags;
 	struct taglist tl;
-	const char *copy, *colon, *err;
+	const char *colon, *err;
 	size_t off;
 
+	/* the tags are slices of `raw`: what outlives this call is copied
+	   into the arena */
 	memset(sig, 0, sizeof(*sig));
-	copy = arena_memdup0(arena, raw, raw_len);
-	if ((colon = memchr(copy, ':', raw_len)) == NULL) {
+	if ((colon = memchr(raw, ':', raw_len)) == NULL) {
 		*reason_r = "not a header field";
 		return false;
 	}
-	off = (size_t)(colon + 1 - copy);
+	off = (size_t)(colon + 1 - raw);
 	if (taglist_parse(colon + 1, raw_len - off, 0, &tl, &err, NULL) < 0) {
 		*reason_r = err;
 		return false;
 	}
+	taglist_lookup(&tl, sig_tag_names, SIG_NTAGS, tags.t);
 	/* what the report shows, even if something else is wrong */
-	sig->domain = tag_dup(arena, &tl, "d");
-	sig->selector = tag_dup(arena, &tl, "s");
-	sig->algorithm = tag_dup(arena, &tl, "a");
-	if ((t = taglist_get(&tl, "b")) != NULL &&
-	    !sig_b(arena, t, sig, reason_r))
+	sig->domain = tag_dup(arena, tags.t[SIG_D]);
+	sig->selector = tag_dup(arena, tags.t[SIG_S]);
+	sig->algorithm = tag_dup(arena, tags.t[SIG_A]);
+	if (tags.t[SIG_B] != NULL &&
+	    !sig_b(arena, tags.t[SIG_B], sig, reason_r))
 		return false;
-	if (!sig_required(&tl, reason_r) || !sig_method(&tl, sig, reason_r) ||
-	    !sig_headers(arena, taglist_get(&tl, "h")->value, sig, reason_r) ||
-	    !sig_auid(arena, &tl, sig, reason_r) ||
-	    !sig_limits(&tl, sig, reason_r) || !sig_names(sig, reason_r))
+	if (!sig_required(&tags, reason_r) ||
+	    !sig_method(&tags, sig, reason_r) ||
+	    !sig_headers(arena, tags.t[SIG_H]->value, sig, reason_r) ||
+	    !sig_auid(arena, &tags, sig, reason_r) ||
+	    !sig_limits(&tags, sig, reason_r) || !sig_names(sig, reason_r))
 		return false;
-	sig_unsigned_text(arena, copy, raw_len, taglist_get(&tl, "b"), sig);
+	sig_unsigned_text(arena, raw, raw_len, tags.t[SIG_B], sig);
 	return true;
 }
 

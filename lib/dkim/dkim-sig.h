@@ -12,8 +12,9 @@
  * for a name such as "com" or "legitimate.com(.attacker.com".  A malformed signature is a verdict (permerror with a reason),
  * not an internal error.
  *
- * Memory: everything in struct dkim_sig lives in the arena given to the
- * parser; the raw field text is copied there too.
+ * Memory: everything struct dkim_sig points to lives in the arena given
+ * to the parser (the h= names share one copy of the h= value); nothing
+ * points into the raw field text, which need not outlive the call.
  */
 #ifndef MA_DKIM_SIG_H
 #define MA_DKIM_SIG_H

@@ -62,4 +62,10 @@ int taglist_parse(const char *data, size_t len, unsigned int flags,
 const struct taglist_tag *taglist_get(const struct taglist *list,
 				      const char *name);
 
+/* taglist_get() for each of the `n` names at once, in one pass over the
+ * list: slots_r[i] is the tag called names[i] (case-sensitive), or NULL
+ * if absent.  The pointers point into *list. */
+void taglist_lookup(const struct taglist *list, const char *const *names,
+		    size_t n, const struct taglist_tag **slots_r);
+
 #endif
