@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -53,18 +54,11 @@ struct dkim_verify {
 	/* why the header could not be kept whole (the verdict reason of
 	   every signature), or NULL */
 	const char *header_limit;
-	/* DKIM-Signature fields that could not be kept, and why (the
-	   first DKIM_VERIFY_MAX_REPORTED) */
+	/* DKIM-Signature fields that could not be kept (dropped_reason) */
 	size_t dropped_sigs;
-	const char *dropped_reason[DKIM_VERIFY_MAX_REPORTED];
 	struct msg_header_from from; /* counted where the header is parsed */
-	struct verify_sig sigs[DKIM_VERIFY_MAX_REPORTED];
-	struct dkim_verify_result results[DKIM_VERIFY_MAX_REPORTED];
 	size_t nsigs, ignored;
-	struct body_hash *bodies[DKIM_VERIFY_MAX_REPORTED];
 	size_t nbodies;
-	/* the signatures in the order they are checked (sigs_schedule()) */
-	size_t order[DKIM_VERIFY_MAX_REPORTED];
 	size_t norder;
 	unsigned int lookups;  /* key lookups started */
 	unsigned int verified; /* cryptographic verifications done */
@@ -73,15 +67,34 @@ struct dkim_verify {
 	bool header_done, ended, done;
 	struct buf hbuf;
 	struct dkim_sha256 *hsha; /* header hashes, created when needed */
+
+	/* The arrays below (5 KB) are not cleared by dkim_verify_new():
+	 * only entries below their counts (nsigs, nbodies, norder,
+	 * dropped_sigs) are ever read, and each is written first; a
+	 * signature slot is cleared when taken (sig_slot_take()). */
+	struct verify_sig sigs[DKIM_VERIFY_MAX_REPORTED];
+	struct dkim_verify_result results[DKIM_VERIFY_MAX_REPORTED];
+	struct body_hash *bodies[DKIM_VERIFY_MAX_REPORTED];
+	/* the signatures in the order they are checked (sigs_schedule()) */
+	size_t order[DKIM_VERIFY_MAX_REPORTED];
+	/* DKIM-Signature fields that could not be kept: why (the first
+	   DKIM_VERIFY_MAX_REPORTED) */
+	const char *dropped_reason[DKIM_VERIFY_MAX_REPORTED];
 };
+
+/* Everything in struct dkim_verify before its uncleared arrays. */
+#define DKIM_VERIFY_CLEARED offsetof(struct dkim_verify, sigs)
 
 
 struct dkim_verify *
 dkim_verify_new(const struct dkim_verify_settings *set,
 		struct dkim_keystore *keys, const struct ma_log *log)
 {
-	struct dkim_verify *v = ma_calloc(1, sizeof(*v));
+	/* not calloc(): clearing the per-signature arrays cost more than
+	   the rest of the verifier's set-up */
+	struct dkim_verify *v = ma_malloc(sizeof(*v));
 
+	memset(v, 0, DKIM_VERIFY_CLEARED);
 	v->set = *set;
 	if (v->set.max_signatures == 0)
 		v->set.max_signatures = DKIM_VERIFY_DEFAULT_MAX_SIGNATURES;
@@ -235,6 +248,20 @@ sig_precheck(struct dkim_verify *v, struct verify_sig *vs)
 	return vs->res->result == DKIM_RESULT_NONE;
 }
 
+/* The next signature slot and its result, cleared (the caller checked
+ * that nsigs < DKIM_VERIFY_MAX_REPORTED). */
+static struct verify_sig *
+sig_slot_take(struct dkim_verify *v)
+{
+	struct verify_sig *vs = &v->sigs[v->nsigs];
+
+	memset(vs, 0, sizeof(*vs));
+	memset(&v->results[v->nsigs], 0, sizeof(v->results[0]));
+	vs->v = v;
+	vs->res = &v->results[v->nsigs++];
+	return vs;
+}
+
 /* Parse one DKIM-Signature field into the next result slot (results stay
  * in field order).  A signature that does not parse gets its permerror
  * at once: that costs no DNS query and no hashing, so it does not count
@@ -251,10 +278,8 @@ sig_parse(struct dkim_verify *v, const struct dkim_canon_field *f)
 		v->ignored++;
 		return;
 	}
-	vs = &v->sigs[v->nsigs];
-	res = &v->results[v->nsigs++];
-	vs->v = v;
-	vs->res = res;
+	vs = sig_slot_take(v);
+	res = vs->res;
 	if (dkim_sig_parse(f->raw, f->len, v->arena, sig, &reason) < 0)
 		sig_verdict(vs, DKIM_RESULT_PERMERROR, reason);
 	else
@@ -404,10 +429,8 @@ header_end(struct dkim_verify *v)
 			v->ignored++;
 			continue;
 		}
-		v->sigs[v->nsigs].v = v;
-		v->sigs[v->nsigs].res = &v->results[v->nsigs];
 		/* i < nsigs < DKIM_VERIFY_MAX_REPORTED */
-		sig_verdict(&v->sigs[v->nsigs++], DKIM_RESULT_PERMERROR,
+		sig_verdict(sig_slot_take(v), DKIM_RESULT_PERMERROR,
 			    v->dropped_reason[i]);
 	}
 }
