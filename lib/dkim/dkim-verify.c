@@ -66,7 +66,6 @@ struct dkim_verify {
 	const char *expired; /* dkim_verify_expire() reason, or NULL */
 	bool header_done, ended, done;
 	struct buf hbuf;
-	struct dkim_sha256 *hsha; /* header hashes, created when needed */
 
 	/* The arrays below (5 KB) are not cleared by dkim_verify_new():
 	 * only entries below their counts (nsigs, nbodies, norder,
@@ -123,7 +122,6 @@ dkim_verify_free(struct dkim_verify **v_p)
 		free(v->bodies[i]);
 	}
 	msg_header_parser_free(&v->parser);
-	dkim_sha256_free(&v->hsha);
 	free(v->fields);
 	buf_free(&v->hbuf);
 	arena_free(&v->arena);
@@ -521,16 +519,16 @@ dkim_verify_end(struct dkim_verify *v)
 
 /* RFC 6376 5.4.2: fields named in h= taken from the bottom up, each
  * instance once; absent names contribute nothing.  Then the signature
- * field itself, b= emptied, without the final CRLF (3.7). */
+ * field itself, b= emptied, without the final CRLF (3.7).  Hashed with
+ * the context of the signature's body hash, whose digest has been taken
+ * (dkim_verify_end()): no context of its own per message. */
 static void
-header_hash(struct dkim_verify *v, const struct dkim_sig *sig,
+header_hash(struct dkim_verify *v, const struct verify_sig *vs,
 	    unsigned char out[DKIM_SHA256_LEN])
 {
-	struct dkim_sha256 *sha;
+	const struct dkim_sig *sig = vs->sig;
+	struct dkim_sha256 *sha = vs->body->sha;
 
-	if (v->hsha == NULL)
-		v->hsha = dkim_sha256_new_like(dkim_keystore_sha256(v->keys));
-	sha = v->hsha;
 	buf_reset(&v->hbuf);
 	dkim_canon_signed_headers(sig->header_canon, v->fields, v->nfields,
 				  sig->headers, sig->nheaders, &v->hbuf);
@@ -575,7 +573,7 @@ sig_evaluate(struct dkim_verify *v, struct verify_sig *vs)
 		return;
 	}
 	v->verified++;
-	header_hash(v, sig, hash);
+	header_hash(v, vs, hash);
 	if (!dkim_crypto_verify(key->type, key->pkey, key->verify_ctx, hash,
 				sig->b, sig->b_len))
 		sig_verdict(vs, DKIM_RESULT_FAIL, "signature did not verify");
