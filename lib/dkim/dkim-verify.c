@@ -320,7 +320,7 @@ static const char *
 author_domain(struct dkim_verify *v)
 {
 	const char *value, *domain = NULL, *why;
-	size_t i;
+	size_t i, len;
 
 	if (v->from.count != 1 || v->from.hidden)
 		return NULL;
@@ -331,9 +331,10 @@ author_domain(struct dkim_verify *v)
 		if (f->name_len != 4 || strncasecmp(f->raw, "From", 4) != 0 ||
 		    (colon = memchr(f->raw, ':', f->len)) == NULL)
 			continue;
-		value = arena_strndup(v->arena, colon + 1,
-				      (size_t)(f->raw + f->len - colon - 1));
-		if (msg_address_author_domain(&value, NULL, 1, v->arena,
+		/* up to a NUL, as msgauth's copy for DMARC reads it */
+		value = colon + 1;
+		len = strnlen(value, (size_t)(f->raw + f->len - value));
+		if (msg_address_author_domain(&value, &len, 1, v->arena,
 					      &domain, &why) != MSG_AUTHOR_OK)
 			domain = NULL;
 		break;
