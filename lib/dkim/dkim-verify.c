@@ -43,6 +43,9 @@ struct verify_sig {
 
 static const char dkim_sig_name[] = "DKIM-Signature";
 
+/* The canonical header text reserved at most before hashing it. */
+#define HBUF_RESERVE_MAX (64 * 1024)
+
 struct dkim_verify {
 	struct dkim_verify_settings set;
 	struct dkim_keystore *keys;
@@ -529,8 +532,14 @@ header_hash(struct dkim_verify *v, const struct verify_sig *vs,
 {
 	const struct dkim_sig *sig = vs->sig;
 	struct dkim_sha256 *sha = vs->body->sha;
+	size_t most = v->header_bytes + 2 * v->nfields +
+		sig->raw_unsigned_len + 2;
 
 	buf_reset(&v->hbuf);
+	/* room for the canonical text at once (no field grows by more
+	   than its CRLF), not by doubling from 64 bytes; a hostile header
+	   of up to DKIM_VERIFY_MAX_HEADER_BYTES grows as it must */
+	buf_reserve(&v->hbuf, most < HBUF_RESERVE_MAX ? most : HBUF_RESERVE_MAX);
 	dkim_canon_signed_headers(sig->header_canon, v->fields, v->nfields,
 				  sig->headers, sig->nheaders, &v->hbuf);
 	dkim_canon_header(sig->header_canon, sig->raw_unsigned,
