@@ -22,7 +22,8 @@
 #include "msg/msg-header.h"
 #include "util/xalloc.h"
 
-/* One body hash per distinct (canonicalization, l=). */
+/* One body hash per distinct (canonicalization, l=), in the verifier's
+ * arena; its hash context is freed by dkim_verify_free(). */
 struct body_hash {
 	enum dkim_canon canon;
 	uint64_t limit;
@@ -122,7 +123,6 @@ dkim_verify_free(struct dkim_verify **v_p)
 	}
 	for (i = 0; i < v->nbodies; i++) {
 		dkim_sha256_free(&v->bodies[i]->sha);
-		free(v->bodies[i]);
 	}
 	msg_header_parser_free(&v->parser);
 	free(v->fields);
@@ -187,7 +187,7 @@ body_hash_get(struct dkim_verify *v, enum dkim_canon canon, uint64_t limit)
 		if (b->canon == canon && b->limit == limit)
 			return b;
 	}
-	b = ma_malloc(sizeof(*b));
+	b = arena_alloc(v->arena, sizeof(*b));
 	b->canon = canon;
 	b->limit = limit;
 	b->sha = dkim_sha256_new_like(dkim_keystore_sha256(v->keys));
