@@ -125,7 +125,6 @@ dkim_verify_free(struct dkim_verify **v_p)
 		dkim_sha256_free(&v->bodies[i]->sha);
 	}
 	msg_header_parser_free(&v->parser);
-	free(v->fields);
 	buf_free(&v->hbuf);
 	arena_free(&v->arena);
 	free(v);
@@ -152,6 +151,22 @@ field_not_kept(struct dkim_verify *v, const struct msg_header_field *f)
 	v->dropped_sigs++;
 }
 
+/* Double the field array, in the arena like the fields themselves (the
+ * old array stays there: at most as much again as the last, bounded by
+ * DKIM_VERIFY_MAX_FIELDS). */
+static void
+fields_grow(struct dkim_verify *v)
+{
+	size_t cap = v->fields_cap == 0 ? 32 : v->fields_cap * 2;
+	struct dkim_canon_field *fields = arena_alloc(v->arena,
+						      cap * sizeof(*fields));
+
+	if (v->nfields > 0)
+		memcpy(fields, v->fields, v->nfields * sizeof(*fields));
+	v->fields = fields;
+	v->fields_cap = cap;
+}
+
 static void
 field_add(struct dkim_verify *v, const struct msg_header_field *f)
 {
@@ -164,11 +179,8 @@ field_add(struct dkim_verify *v, const struct msg_header_field *f)
 	}
 	if (f->name_len == 0)
 		return; /* not a header field; nothing can sign it */
-	if (v->nfields == v->fields_cap) {
-		v->fields_cap = v->fields_cap == 0 ? 32 : v->fields_cap * 2;
-		v->fields = ma_reallocarray(v->fields, v->fields_cap,
-					    sizeof(*v->fields));
-	}
+	if (v->nfields == v->fields_cap)
+		fields_grow(v);
 	vf = &v->fields[v->nfields++];
 	vf->raw = arena_memdup0(v->arena, f->raw, f->raw_len);
 	vf->len = f->raw_len;
