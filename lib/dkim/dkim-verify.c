@@ -61,6 +61,9 @@ struct dkim_verify {
 	/* DKIM-Signature fields that could not be kept (dropped_reason) */
 	size_t dropped_sigs;
 	struct msg_header_from from; /* counted where the header is parsed */
+	/* the Author Domain the caller found (dkim_verify_author_domain()) */
+	bool author_given;
+	const char *author;
 	size_t nsigs, ignored;
 	size_t nbodies;
 	size_t norder;
@@ -330,7 +333,8 @@ sig_begin(struct dkim_verify *v, struct verify_sig *vs)
 }
 
 /* The Author Domain (RFC 5322 From, RFC 9989 5.3.1) when the header has
- * exactly one From field naming one domain; NULL otherwise. */
+ * exactly one From field naming one domain; NULL otherwise.  The one the
+ * caller found if it gave one (dkim_verify_author_domain()). */
 static const char *
 author_domain(struct dkim_verify *v)
 {
@@ -339,6 +343,8 @@ author_domain(struct dkim_verify *v)
 
 	if (v->from.count != 1 || v->from.hidden)
 		return NULL;
+	if (v->author_given)
+		return v->author;
 	for (i = 0; i < v->nfields; i++) {
 		const struct dkim_canon_field *f = &v->fields[i];
 		const char *colon;
@@ -503,6 +509,13 @@ dkim_verify_header_end(struct dkim_verify *v,
 		return;
 	v->from = *from;
 	header_end(v);
+}
+
+void
+dkim_verify_author_domain(struct dkim_verify *v, const char *domain)
+{
+	v->author_given = true;
+	v->author = domain;
 }
 
 void
