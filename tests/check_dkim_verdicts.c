@@ -25,6 +25,7 @@
 #include "dkim/dkim-crypto.h"
 #include "dkim/dkim-keystore.h"
 #include "dkim/dkim-sign.h"
+#include "dkim/dkim-verify.h"
 #include "dkim-test.h"
 #include "dns/dns.h"
 #include "harness.h"
@@ -268,6 +269,66 @@ START_TEST(test_cap_aligned_first)
 	ck_assert_uint_eq(neutral, 1);
 	ck_assert_int_eq(res[7].result, DKIM_RESULT_NEUTRAL);
 	buf_free(&author);
+	buf_free(&b);
+	free(msg);
+}
+END_TEST
+
+/* The same order when the caller hands the Author Domain it found
+ * (dkim_verify_author_domain(), lib/msgauth: the From field is parsed
+ * once per message, not again by the verifier): _i = 0, the From
+ * domain: the author's signature is verified first and passes, the last
+ * relay one is left out; _i = 1, no Author Domain (NULL: the caller found
+ * none): the verifier does not look for one itself, so the top eight
+ * (relay) are verified and the author's is "not evaluated". */
+START_TEST(test_author_given)
+{
+	struct dkim_verify_settings set = {0, 1700000100, NULL, NULL, false};
+	struct msg_header_from from = {0, false};
+	const struct dkim_verify_result *r;
+	struct msg_header_parser *p = msg_header_parser_new(0);
+	struct msg_header_field f;
+	enum msg_header_event ev;
+	struct dkim_verify *v = dkim_verify_new(&set, keys, NULL);
+	struct buf b = BUF_INIT;
+	size_t len, n, i;
+	char *msg = unsigned_msg(&len);
+
+	for (i = 0; i < 9; i++)
+		sign_fields(i < 8 ? "relay.example.net" :
+				    "football.example.com",
+			    i < 8 ? "sel" : "brisbane", msg, len, &b);
+	buf_append(&b, msg, len);
+	msg_header_push(p, b.data, b.len);
+	msg_header_push_eof(p);
+	while ((ev = msg_header_next(p, &f)) != MSG_HEADER_EOF) {
+		if (ev == MSG_HEADER_FIELD) {
+			msg_header_from_note(&from, &f);
+			dkim_verify_field(v, &f);
+		} else if (ev == MSG_HEADER_END) {
+			dkim_verify_author_domain(v, _i == 0 ?
+						  "football.example.com" :
+						  NULL);
+			dkim_verify_header_end(v, &from);
+		} else if (ev == MSG_HEADER_BODY) {
+			dkim_verify_body(v, f.raw, f.raw_len);
+		}
+	}
+	dkim_verify_end(v);
+	ck_assert(dkim_verify_done(v));
+	r = dkim_verify_results(v, &n);
+	ck_assert_uint_eq(n, 9);
+	for (i = 0; i < n; i++) {
+		bool left_out = _i == 0 ? i == 7 : i == 8;
+
+		ck_assert_msg(r[i].result == (left_out ? DKIM_RESULT_NEUTRAL :
+							  DKIM_RESULT_PASS),
+			      "case %d sig %zu: got %s (%s)", _i, i,
+			      dkim_result_str(r[i].result),
+			      r[i].reason != NULL ? r[i].reason : "");
+	}
+	dkim_verify_free(&v);
+	msg_header_parser_free(&p);
 	buf_free(&b);
 	free(msg);
 }
@@ -545,6 +606,7 @@ main(void)
 			    sizeof(name_cases) / sizeof(name_cases[0]));
 	tcase_add_test(tc, test_names_no_query);
 	tcase_add_loop_test(tc, test_cap_aligned_first, 0, 2);
+	tcase_add_loop_test(tc, test_author_given, 0, 2);
 	tcase_add_loop_test(tc, test_junk_before_valid, 0, 2);
 	tcase_add_test(tc, test_cap_counts_verifications);
 	tcase_add_test(tc, test_partial_body);

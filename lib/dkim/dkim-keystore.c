@@ -143,10 +143,15 @@ name_normalize(char *name)
 static char *
 key_name(const char *selector, const char *domain)
 {
+	size_t slen = strlen(selector), dlen = strlen(domain);
 	struct buf b = BUF_INIT;
 	char *name;
 
-	buf_printf(&b, "%s._domainkey.%s", selector, domain);
+	/* "%s._domainkey.%s", without printf (once per signature) */
+	buf_reserve(&b, slen + sizeof("._domainkey.") - 1 + dlen);
+	buf_append(&b, selector, slen);
+	buf_append_str(&b, "._domainkey.");
+	buf_append(&b, domain, dlen);
 	name = buf_steal(&b, NULL);
 	name_normalize(name);
 	return name;

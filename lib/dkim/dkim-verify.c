@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -21,7 +22,8 @@
 #include "msg/msg-header.h"
 #include "util/xalloc.h"
 
-/* One body hash per distinct (canonicalization, l=). */
+/* One body hash per distinct (canonicalization, l=), in the verifier's
+ * arena; its hash context is freed by dkim_verify_free(). */
 struct body_hash {
 	enum dkim_canon canon;
 	uint64_t limit;
@@ -42,6 +44,9 @@ struct verify_sig {
 
 static const char dkim_sig_name[] = "DKIM-Signature";
 
+/* The canonical header text reserved at most before hashing it. */
+#define HBUF_RESERVE_MAX (64 * 1024)
+
 struct dkim_verify {
 	struct dkim_verify_settings set;
 	struct dkim_keystore *keys;
@@ -53,18 +58,14 @@ struct dkim_verify {
 	/* why the header could not be kept whole (the verdict reason of
 	   every signature), or NULL */
 	const char *header_limit;
-	/* DKIM-Signature fields that could not be kept, and why (the
-	   first DKIM_VERIFY_MAX_REPORTED) */
+	/* DKIM-Signature fields that could not be kept (dropped_reason) */
 	size_t dropped_sigs;
-	const char *dropped_reason[DKIM_VERIFY_MAX_REPORTED];
 	struct msg_header_from from; /* counted where the header is parsed */
-	struct verify_sig sigs[DKIM_VERIFY_MAX_REPORTED];
-	struct dkim_verify_result results[DKIM_VERIFY_MAX_REPORTED];
+	/* the Author Domain the caller found (dkim_verify_author_domain()) */
+	bool author_given;
+	const char *author;
 	size_t nsigs, ignored;
-	struct body_hash *bodies[DKIM_VERIFY_MAX_REPORTED];
 	size_t nbodies;
-	/* the signatures in the order they are checked (sigs_schedule()) */
-	size_t order[DKIM_VERIFY_MAX_REPORTED];
 	size_t norder;
 	unsigned int lookups;  /* key lookups started */
 	unsigned int verified; /* cryptographic verifications done */
@@ -72,16 +73,34 @@ struct dkim_verify {
 	const char *expired; /* dkim_verify_expire() reason, or NULL */
 	bool header_done, ended, done;
 	struct buf hbuf;
-	struct dkim_sha256 *hsha; /* header hashes, created when needed */
+
+	/* The arrays below (5 KB) are not cleared by dkim_verify_new():
+	 * only entries below their counts (nsigs, nbodies, norder,
+	 * dropped_sigs) are ever read, and each is written first; a
+	 * signature slot is cleared when taken (sig_slot_take()). */
+	struct verify_sig sigs[DKIM_VERIFY_MAX_REPORTED];
+	struct dkim_verify_result results[DKIM_VERIFY_MAX_REPORTED];
+	struct body_hash *bodies[DKIM_VERIFY_MAX_REPORTED];
+	/* the signatures in the order they are checked (sigs_schedule()) */
+	size_t order[DKIM_VERIFY_MAX_REPORTED];
+	/* DKIM-Signature fields that could not be kept: why (the first
+	   DKIM_VERIFY_MAX_REPORTED) */
+	const char *dropped_reason[DKIM_VERIFY_MAX_REPORTED];
 };
+
+/* Everything in struct dkim_verify before its uncleared arrays. */
+#define DKIM_VERIFY_CLEARED offsetof(struct dkim_verify, sigs)
 
 
 struct dkim_verify *
 dkim_verify_new(const struct dkim_verify_settings *set,
 		struct dkim_keystore *keys, const struct ma_log *log)
 {
-	struct dkim_verify *v = ma_calloc(1, sizeof(*v));
+	/* not calloc(): clearing the per-signature arrays cost more than
+	   the rest of the verifier's set-up */
+	struct dkim_verify *v = ma_malloc(sizeof(*v));
 
+	memset(v, 0, DKIM_VERIFY_CLEARED);
 	v->set = *set;
 	if (v->set.max_signatures == 0)
 		v->set.max_signatures = DKIM_VERIFY_DEFAULT_MAX_SIGNATURES;
@@ -107,11 +126,8 @@ dkim_verify_free(struct dkim_verify **v_p)
 	}
 	for (i = 0; i < v->nbodies; i++) {
 		dkim_sha256_free(&v->bodies[i]->sha);
-		free(v->bodies[i]);
 	}
 	msg_header_parser_free(&v->parser);
-	dkim_sha256_free(&v->hsha);
-	free(v->fields);
 	buf_free(&v->hbuf);
 	arena_free(&v->arena);
 	free(v);
@@ -138,6 +154,22 @@ field_not_kept(struct dkim_verify *v, const struct msg_header_field *f)
 	v->dropped_sigs++;
 }
 
+/* Double the field array, in the arena like the fields themselves (the
+ * old array stays there: at most as much again as the last, bounded by
+ * DKIM_VERIFY_MAX_FIELDS). */
+static void
+fields_grow(struct dkim_verify *v)
+{
+	size_t cap = v->fields_cap == 0 ? 32 : v->fields_cap * 2;
+	struct dkim_canon_field *fields = arena_alloc(v->arena,
+						      cap * sizeof(*fields));
+
+	if (v->nfields > 0)
+		memcpy(fields, v->fields, v->nfields * sizeof(*fields));
+	v->fields = fields;
+	v->fields_cap = cap;
+}
+
 static void
 field_add(struct dkim_verify *v, const struct msg_header_field *f)
 {
@@ -150,11 +182,8 @@ field_add(struct dkim_verify *v, const struct msg_header_field *f)
 	}
 	if (f->name_len == 0)
 		return; /* not a header field; nothing can sign it */
-	if (v->nfields == v->fields_cap) {
-		v->fields_cap = v->fields_cap == 0 ? 32 : v->fields_cap * 2;
-		v->fields = ma_reallocarray(v->fields, v->fields_cap,
-					    sizeof(*v->fields));
-	}
+	if (v->nfields == v->fields_cap)
+		fields_grow(v);
 	vf = &v->fields[v->nfields++];
 	vf->raw = arena_memdup0(v->arena, f->raw, f->raw_len);
 	vf->len = f->raw_len;
@@ -173,7 +202,7 @@ body_hash_get(struct dkim_verify *v, enum dkim_canon canon, uint64_t limit)
 		if (b->canon == canon && b->limit == limit)
 			return b;
 	}
-	b = ma_malloc(sizeof(*b));
+	b = arena_alloc(v->arena, sizeof(*b));
 	b->canon = canon;
 	b->limit = limit;
 	b->sha = dkim_sha256_new_like(dkim_keystore_sha256(v->keys));
@@ -235,6 +264,20 @@ sig_precheck(struct dkim_verify *v, struct verify_sig *vs)
 	return vs->res->result == DKIM_RESULT_NONE;
 }
 
+/* The next signature slot and its result, cleared (the caller checked
+ * that nsigs < DKIM_VERIFY_MAX_REPORTED). */
+static struct verify_sig *
+sig_slot_take(struct dkim_verify *v)
+{
+	struct verify_sig *vs = &v->sigs[v->nsigs];
+
+	memset(vs, 0, sizeof(*vs));
+	memset(&v->results[v->nsigs], 0, sizeof(v->results[0]));
+	vs->v = v;
+	vs->res = &v->results[v->nsigs++];
+	return vs;
+}
+
 /* Parse one DKIM-Signature field into the next result slot (results stay
  * in field order).  A signature that does not parse gets its permerror
  * at once: that costs no DNS query and no hashing, so it does not count
@@ -251,10 +294,8 @@ sig_parse(struct dkim_verify *v, const struct dkim_canon_field *f)
 		v->ignored++;
 		return;
 	}
-	vs = &v->sigs[v->nsigs];
-	res = &v->results[v->nsigs++];
-	vs->v = v;
-	vs->res = res;
+	vs = sig_slot_take(v);
+	res = vs->res;
 	if (dkim_sig_parse(f->raw, f->len, v->arena, sig, &reason) < 0)
 		sig_verdict(vs, DKIM_RESULT_PERMERROR, reason);
 	else
@@ -292,15 +333,18 @@ sig_begin(struct dkim_verify *v, struct verify_sig *vs)
 }
 
 /* The Author Domain (RFC 5322 From, RFC 9989 5.3.1) when the header has
- * exactly one From field naming one domain; NULL otherwise. */
+ * exactly one From field naming one domain; NULL otherwise.  The one the
+ * caller found if it gave one (dkim_verify_author_domain()). */
 static const char *
 author_domain(struct dkim_verify *v)
 {
 	const char *value, *domain = NULL, *why;
-	size_t i;
+	size_t i, len;
 
 	if (v->from.count != 1 || v->from.hidden)
 		return NULL;
+	if (v->author_given)
+		return v->author;
 	for (i = 0; i < v->nfields; i++) {
 		const struct dkim_canon_field *f = &v->fields[i];
 		const char *colon;
@@ -308,9 +352,10 @@ author_domain(struct dkim_verify *v)
 		if (f->name_len != 4 || strncasecmp(f->raw, "From", 4) != 0 ||
 		    (colon = memchr(f->raw, ':', f->len)) == NULL)
 			continue;
-		value = arena_strndup(v->arena, colon + 1,
-				      (size_t)(f->raw + f->len - colon - 1));
-		if (msg_address_author_domain(&value, NULL, 1, v->arena,
+		/* up to a NUL, as msgauth's copy for DMARC reads it */
+		value = colon + 1;
+		len = strnlen(value, (size_t)(f->raw + f->len - value));
+		if (msg_address_author_domain(&value, &len, 1, v->arena,
 					      &domain, &why) != MSG_AUTHOR_OK)
 			domain = NULL;
 		break;
@@ -404,10 +449,8 @@ header_end(struct dkim_verify *v)
 			v->ignored++;
 			continue;
 		}
-		v->sigs[v->nsigs].v = v;
-		v->sigs[v->nsigs].res = &v->results[v->nsigs];
 		/* i < nsigs < DKIM_VERIFY_MAX_REPORTED */
-		sig_verdict(&v->sigs[v->nsigs++], DKIM_RESULT_PERMERROR,
+		sig_verdict(sig_slot_take(v), DKIM_RESULT_PERMERROR,
 			    v->dropped_reason[i]);
 	}
 }
@@ -469,6 +512,13 @@ dkim_verify_header_end(struct dkim_verify *v,
 }
 
 void
+dkim_verify_author_domain(struct dkim_verify *v, const char *domain)
+{
+	v->author_given = true;
+	v->author = domain;
+}
+
+void
 dkim_verify_body(struct dkim_verify *v, const void *data, size_t len)
 {
 	if (!v->ended && v->header_done)
@@ -498,17 +548,23 @@ dkim_verify_end(struct dkim_verify *v)
 
 /* RFC 6376 5.4.2: fields named in h= taken from the bottom up, each
  * instance once; absent names contribute nothing.  Then the signature
- * field itself, b= emptied, without the final CRLF (3.7). */
+ * field itself, b= emptied, without the final CRLF (3.7).  Hashed with
+ * the context of the signature's body hash, whose digest has been taken
+ * (dkim_verify_end()): no context of its own per message. */
 static void
-header_hash(struct dkim_verify *v, const struct dkim_sig *sig,
+header_hash(struct dkim_verify *v, const struct verify_sig *vs,
 	    unsigned char out[DKIM_SHA256_LEN])
 {
-	struct dkim_sha256 *sha;
+	const struct dkim_sig *sig = vs->sig;
+	struct dkim_sha256 *sha = vs->body->sha;
+	size_t most = v->header_bytes + 2 * v->nfields +
+		sig->raw_unsigned_len + 2;
 
-	if (v->hsha == NULL)
-		v->hsha = dkim_sha256_new_like(dkim_keystore_sha256(v->keys));
-	sha = v->hsha;
 	buf_reset(&v->hbuf);
+	/* room for the canonical text at once (no field grows by more
+	   than its CRLF), not by doubling from 64 bytes; a hostile header
+	   of up to DKIM_VERIFY_MAX_HEADER_BYTES grows as it must */
+	buf_reserve(&v->hbuf, most < HBUF_RESERVE_MAX ? most : HBUF_RESERVE_MAX);
 	dkim_canon_signed_headers(sig->header_canon, v->fields, v->nfields,
 				  sig->headers, sig->nheaders, &v->hbuf);
 	dkim_canon_header(sig->header_canon, sig->raw_unsigned,
@@ -552,7 +608,7 @@ sig_evaluate(struct dkim_verify *v, struct verify_sig *vs)
 		return;
 	}
 	v->verified++;
-	header_hash(v, sig, hash);
+	header_hash(v, vs, hash);
 	if (!dkim_crypto_verify(key->type, key->pkey, key->verify_ctx, hash,
 				sig->b, sig->b_len))
 		sig_verdict(vs, DKIM_RESULT_FAIL, "signature did not verify");

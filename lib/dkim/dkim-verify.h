@@ -144,6 +144,13 @@ void dkim_verify_field(struct dkim_verify *v,
 		       const struct msg_header_field *field);
 void dkim_verify_header_end(struct dkim_verify *v,
 			    const struct msg_header_from *from);
+/* Optional, before dkim_verify_header_end(): the Author Domain the caller
+ * found in the From fields it collected (msg_address_author_domain(), RFC
+ * 9989 5.3.1: exactly one From field naming one domain; NULL if none), so
+ * that the verifier does not parse the From field a second time.  It only
+ * decides the order of the checks (signatures whose d= aligns with it
+ * first); borrowed until dkim_verify_header_end() returns. */
+void dkim_verify_author_domain(struct dkim_verify *v, const char *domain);
 void dkim_verify_body(struct dkim_verify *v, const void *data, size_t len);
 
 /* End of the message. */

@@ -21,6 +21,10 @@ struct addr_parser {
 	struct msg_address *addrs;
 	size_t count, cap;
 	const char *error;
+	/* scratch, reused by every words() and domain() call of one parse
+	   (each copies out what it keeps before the next call), freed at
+	   its end: a few allocations per address list, not per token */
+	struct buf phrase, local, dom;
 };
 
 /* RFC 5322 3.2.3 atext, plus 8-bit (RFC 6532 3.2 UTF8-non-ascii) */
@@ -118,15 +122,19 @@ quoted_string(struct addr_parser *ap, struct buf *out)
 }
 
 /* A run of words and dots: phrase / obs-phrase, or a (obs-)local-part.
- * `phrase` gets the words separated by single spaces, `local` the
- * tokens joined without spaces.  Returns the number of tokens. */
+ * ap->phrase gets the words separated by single spaces, ap->local the
+ * tokens joined without spaces (both emptied first).  Returns the number
+ * of tokens. */
 static int
-words(struct addr_parser *ap, struct buf *phrase, struct buf *local)
+words(struct addr_parser *ap)
 {
 	struct strparse *sp = &ap->sp;
+	struct buf *phrase = &ap->phrase, *local = &ap->local;
 	struct sp_slice atom;
 	int n = 0, c;
 
+	buf_reset(phrase);
+	buf_reset(local);
 	for (;;) {
 		if (skip_cfws(ap) < 0)
 			return -1;
@@ -166,46 +174,43 @@ static int
 domain(struct addr_parser *ap, const char **domain_r)
 {
 	struct strparse *sp = &ap->sp;
-	struct buf d = BUF_INIT;
+	struct buf *d = &ap->dom;
 	struct sp_slice atom;
-	int ret = -1;
 
+	buf_reset(d);
 	if (skip_cfws(ap) < 0)
 		return -1;
 	if (sp_char(sp, '[')) {
-		buf_append_char(&d, '[');
+		buf_append_char(d, '[');
 		while (!sp_char(sp, ']')) {
 			if (sp_eof(sp) || sp_peek(sp) == '[') {
 				ap->error = "unterminated domain literal";
-				goto out;
+				return -1;
 			}
 			if (sp_char(sp, '\\') && sp_eof(sp))
 				continue;
 			if (!is_line_space((unsigned char)sp_peek(sp)))
-				buf_append_char(&d, *sp->p);
+				buf_append_char(d, *sp->p);
 			sp->p++;
 		}
-		buf_append_char(&d, ']');
+		buf_append_char(d, ']');
 	} else {
 		do {
 			if (skip_cfws(ap) < 0)
-				goto out;
+				return -1;
 			if (sp_span(sp, is_atext, 0, &atom) == 0) {
 				ap->error = "domain expected";
-				goto out;
+				return -1;
 			}
-			if (d.len > 0)
-				buf_append_char(&d, '.');
-			buf_append(&d, atom.p, atom.len);
+			if (d->len > 0)
+				buf_append_char(d, '.');
+			buf_append(d, atom.p, atom.len);
 			if (skip_cfws(ap) < 0)
-				goto out;
+				return -1;
 		} while (sp_char(sp, '.'));
 	}
-	*domain_r = arena_strndup(ap->arena, buf_cstr(&d), d.len);
-	ret = skip_cfws(ap);
-out:
-	buf_free(&d);
-	return ret;
+	*domain_r = arena_strndup(ap->arena, buf_cstr(d), d->len);
+	return skip_cfws(ap);
 }
 
 static struct msg_address *
@@ -225,11 +230,12 @@ add_address(struct addr_parser *ap)
 	return &ap->addrs[ap->count++];
 }
 
-/* addr-spec after its local-part has been read: "@" domain */
+/* addr-spec after its local-part has been read (words()): "@" domain */
 static int
-addr_spec_rest(struct addr_parser *ap, const struct buf *local,
-	       struct msg_address *a)
+addr_spec_rest(struct addr_parser *ap, struct msg_address *a)
 {
+	const struct buf *local = &ap->local;
+
 	if (local->len == 0 || !sp_char(&ap->sp, '@')) {
 		ap->error = "expected local-part@domain";
 		return -1;
@@ -243,31 +249,24 @@ static int
 angle_addr(struct addr_parser *ap, struct msg_address *a)
 {
 	struct strparse *sp = &ap->sp;
-	struct buf phrase = BUF_INIT, local = BUF_INIT;
-	int ret = -1;
 
 	sp_char(sp, '<');
 	if (skip_cfws(ap) < 0)
-		goto out;
+		return -1;
 	if (sp_peek(sp) == '@') { /* obs-route: @a,@b: */
 		sp_until(sp, ":>", NULL);
 		if (!sp_char(sp, ':')) {
 			ap->error = "bad obsolete route";
-			goto out;
+			return -1;
 		}
 	}
-	if (words(ap, &phrase, &local) < 0 ||
-	    addr_spec_rest(ap, &local, a) < 0)
-		goto out;
+	if (words(ap) < 0 || addr_spec_rest(ap, a) < 0)
+		return -1;
 	if (!sp_char(sp, '>')) {
 		ap->error = "expected '>'";
-		goto out;
+		return -1;
 	}
-	ret = skip_cfws(ap);
-out:
-	buf_free(&phrase);
-	buf_free(&local);
-	return ret;
+	return skip_cfws(ap);
 }
 
 static int mailbox_or_group(struct addr_parser *ap, const char *group);
@@ -299,38 +298,40 @@ group_list(struct addr_parser *ap, const char *name)
 static int
 mailbox_or_group(struct addr_parser *ap, const char *group)
 {
-	struct buf phrase = BUF_INIT, local = BUF_INIT;
+	const struct buf *phrase = &ap->phrase;
 	struct msg_address *a;
-	int n, ret = -1, c;
+	int n, c;
 
 	if (ap->count >= MSG_ADDRESS_MAX) {
 		ap->error = "too many addresses";
 		return -1;
 	}
-	n = words(ap, &phrase, &local);
+	n = words(ap);
 	if (n < 0)
-		goto out;
+		return -1;
 	c = sp_peek(&ap->sp);
 	if (c == ':' && group == NULL && n > 0) {
 		ap->sp.p++;
-		ret = group_list(ap, arena_strndup(ap->arena, buf_cstr(&phrase),
-						   phrase.len));
-		goto out;
+		return group_list(ap, arena_strndup(ap->arena,
+						    buf_cstr(phrase),
+						    phrase->len));
 	}
 	a = add_address(ap);
 	a->group = group;
-	if (c == '<') {
-		if (n > 0)
-			a->display_name = arena_strndup(ap->arena,
-				buf_cstr(&phrase), phrase.len);
-		ret = angle_addr(ap, a);
-	} else {
-		ret = addr_spec_rest(ap, &local, a);
-	}
-out:
-	buf_free(&phrase);
-	buf_free(&local);
-	return ret;
+	if (c != '<')
+		return addr_spec_rest(ap, a);
+	if (n > 0)
+		a->display_name = arena_strndup(ap->arena, buf_cstr(phrase),
+						phrase->len);
+	return angle_addr(ap, a);
+}
+
+static void
+addr_parser_deinit(struct addr_parser *ap)
+{
+	buf_free(&ap->phrase);
+	buf_free(&ap->local);
+	buf_free(&ap->dom);
 }
 
 int
@@ -359,11 +360,13 @@ msg_address_list_parse(const char *value, size_t len, struct arena *arena,
 	}
 	*addrs_r = ap.addrs;
 	*count_r = ap.count;
+	addr_parser_deinit(&ap);
 	return 0;
 fail:
 	*error_r = ap.error;
 	if (error_pos_r != NULL)
 		*error_pos_r = (size_t)(ap.sp.p - value);
+	addr_parser_deinit(&ap);
 	return -1;
 }
 

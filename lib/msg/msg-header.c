@@ -6,6 +6,15 @@
  * other line completes that field, which moves to `out` and is handed to
  * the caller, and starts the next one.  The empty line ends the header;
  * from then on pushed bytes are returned as they are.
+ *
+ * The common case takes a shortcut (field_in_place()): a field whose
+ * lines all end in CRLF and that lies whole in the pushed data, the first
+ * byte of the line after it included, is handed out where it is, without
+ * copying: its raw text is then the pushed bytes themselves.  A field
+ * that does not qualify (split across pushes, bare LF line ends, longer
+ * than the limit, the last one before the end of input) goes through the
+ * line buffers, and the field after it takes the shortcut again when it
+ * can (line_untake()).  Both ways give the same events and fields.
  */
 #include "config.h"
 
@@ -33,9 +42,10 @@ struct msg_header_parser {
 	struct buf line, field, out;
 	bool line_oversized, field_oversized, out_oversized;
 	bool have_field;
-	/* stream offsets: bytes consumed, start of the current line, and
-	   the byte ranges of the field being built and of `out` */
-	size_t pos, line_start;
+	/* stream offsets: bytes consumed, start of the current line, start
+	   of the pushed data, and the byte ranges of the field being built
+	   and of `out` */
+	size_t pos, line_start, push_start;
 	size_t field_start, field_end, out_start, out_end;
 };
 
@@ -75,7 +85,7 @@ msg_header_parser_reset(struct msg_header_parser *p)
 	p->state = MSG_ST_HEADER;
 	p->line_oversized = p->field_oversized = p->out_oversized = false;
 	p->have_field = false;
-	p->pos = p->line_start = 0;
+	p->pos = p->line_start = p->push_start = 0;
 	p->field_start = p->field_end = p->out_start = p->out_end = 0;
 }
 
@@ -84,6 +94,7 @@ msg_header_push(struct msg_header_parser *p, const void *data, size_t len)
 {
 	p->in = data;
 	p->in_len = len;
+	p->push_start = p->pos;
 }
 
 void
@@ -110,22 +121,20 @@ is_ftext(unsigned char c)
 	return c >= 33 && c <= 126 && c != ':';
 }
 
-/* Fill *f from the raw text in p->out. */
+/* Fill *f (but for oversized and the stream offsets) from a field's raw
+ * text. */
 static void
-field_describe(struct msg_header_parser *p, struct msg_header_field *f)
+field_describe(const char *raw, size_t len, struct msg_header_field *f)
 {
-	const char *raw = p->out.data != NULL ? p->out.data : "";
-	size_t len = p->out.len, n, i;
 	const char *colon = memchr(raw, ':', len);
-	const char *eol = memchr(raw, '\r', len);
+	size_t n, i;
 
 	memset(f, 0, sizeof(*f));
 	f->raw = raw;
 	f->raw_len = len;
-	f->oversized = p->out_oversized;
-	f->offset = p->out_start;
-	f->input_len = p->out_end - p->out_start;
-	if (colon == NULL || (eol != NULL && eol < colon))
+	/* a line break before the colon: the name ends in WSP or holds
+	   the CR, neither of which the ftext test lets through */
+	if (colon == NULL)
 		return;
 	n = (size_t)(colon - raw);
 	while (n > 0 && (raw[n - 1] == ' ' || raw[n - 1] == '\t'))
@@ -140,6 +149,51 @@ field_describe(struct msg_header_parser *p, struct msg_header_field *f)
 	f->name_len = n;
 	f->value = colon + 1;
 	f->value_len = len - (size_t)(colon + 1 - raw);
+}
+
+/* Fill *f from the field in p->out. */
+static void
+field_describe_out(struct msg_header_parser *p, struct msg_header_field *f)
+{
+	field_describe(p->out.data != NULL ? p->out.data : "", p->out.len, f);
+	f->oversized = p->out_oversized;
+	f->offset = p->out_start;
+	f->input_len = p->out_end - p->out_start;
+}
+
+/* The shortcut (see the top of the file): with no line or field pending,
+ * hand out the field at the start of the pushed data in place if all its
+ * lines end in CRLF, the line after it has begun and it is not longer
+ * than the limit - what the line buffers would make of it is then the
+ * pushed bytes without the final CRLF.  False (nothing consumed)
+ * otherwise, the empty line ending the header included. */
+static bool
+field_in_place(struct msg_header_parser *p, struct msg_header_field *f)
+{
+	const char *s = p->in, *end = p->in + p->in_len, *line = s, *lf;
+	size_t len;
+
+	for (;;) {
+		lf = memchr(line, '\n', (size_t)(end - line));
+		if (lf == NULL || lf == line || lf[-1] != '\r' ||
+		    lf - 1 == s || lf + 1 == end)
+			return false; /* no LF, bare LF, empty line, or the
+					 next line not seen yet */
+		if (lf[1] != ' ' && lf[1] != '\t')
+			break;
+		line = lf + 1; /* a continuation line */
+	}
+	len = (size_t)(lf - 1 - s);
+	if (len > p->max)
+		return false;
+	field_describe(s, len, f);
+	f->offset = p->pos;
+	f->input_len = (size_t)(lf + 1 - s);
+	p->in += f->input_len;
+	p->in_len -= f->input_len;
+	p->pos += f->input_len;
+	p->line_start = p->pos;
+	return true;
 }
 
 /* Move the finished field to `out`. */
@@ -158,18 +212,50 @@ field_finish(struct msg_header_parser *p)
 	p->have_field = false;
 }
 
+/* Give back the line that has just completed a field (and would start
+ * the next) to the pushed data, so that field_in_place() can take its
+ * field: when the line lies whole in the pushed data and ended in CRLF.
+ * False if it cannot be given back. */
+static bool
+line_untake(struct msg_header_parser *p, bool crlf)
+{
+	size_t n = p->pos - p->line_start;
+
+	if (!crlf || p->line_oversized || p->line_start < p->push_start)
+		return false;
+	p->in -= n;
+	p->in_len += n;
+	p->pos = p->line_start;
+	return true;
+}
+
+/* The line in p->line starts the next field. */
+static void
+line_starts_field(struct msg_header_parser *p)
+{
+	struct buf tmp = p->field;
+
+	p->field = p->line;
+	p->line = tmp;
+	p->field_oversized = p->line_oversized;
+	p->have_field = true;
+	p->field_start = p->line_start;
+	p->field_end = p->pos;
+}
+
 /* Process the complete line in p->line.  Returns true if a field was
  * completed and moved to `out` (to hand out now). */
 static bool
 line_complete(struct msg_header_parser *p, bool *end_r)
 {
-	struct buf tmp;
 	size_t len = p->line.len;
-	bool emitted = false;
+	bool emitted = false, crlf = false;
 
 	*end_r = false;
-	if (len > 0 && p->line.data[len - 1] == '\r')
+	if (len > 0 && p->line.data[len - 1] == '\r') {
 		p->line.len = --len;
+		crlf = true;
+	}
 	if (len > p->max) {
 		p->line.len = len = p->max;
 		p->line_oversized = true;
@@ -193,13 +279,10 @@ line_complete(struct msg_header_parser *p, bool *end_r)
 			field_finish(p);
 			emitted = true;
 		}
-		tmp = p->field;
-		p->field = p->line;
-		p->line = tmp;
-		p->field_oversized = p->line_oversized;
-		p->have_field = true;
-		p->field_start = p->line_start;
-		p->field_end = p->pos;
+		/* after a field handed out of the line buffers, the next may
+		   take the shortcut again; not otherwise (it was tried) */
+		if (!emitted || !line_untake(p, crlf))
+			line_starts_field(p);
 	}
 	p->line_start = p->pos;
 	buf_reset(&p->line);
@@ -237,6 +320,9 @@ header_next(struct msg_header_parser *p, struct msg_header_field *f)
 	for (;;) {
 		if (p->in_len == 0 && !p->eof)
 			return MSG_HEADER_NEED_MORE;
+		if (p->in_len > 0 && p->line.len == 0 && !p->have_field &&
+		    field_in_place(p, f))
+			return MSG_HEADER_FIELD;
 		if (p->in_len > 0 && !line_take(p))
 			continue;
 		if (p->in_len == 0 && p->eof && p->line.len == 0) {
@@ -252,7 +338,7 @@ header_next(struct msg_header_parser *p, struct msg_header_field *f)
 			continue;
 		}
 		p->state = end ? MSG_ST_END_PENDING : MSG_ST_HEADER;
-		field_describe(p, f);
+		field_describe_out(p, f);
 		return MSG_HEADER_FIELD;
 	}
 end:

@@ -25,8 +25,10 @@
  * max_field_len is reported with `oversized` set and its raw text cut at
  * that length: memory stays bounded whatever the input.
  *
- * Memory: the parser owns its buffers; a field's slices are valid until
- * the next call to msg_header_next() or msg_header_push*().  Pushed data
+ * Memory: the parser owns its buffers; a field's slices point into them
+ * or, for a field whose lines all end in CRLF, into the pushed data
+ * (not NUL-terminated either way), and are valid until the next call to
+ * msg_header_next() or msg_header_push*().  Pushed data
  * must stay valid until next() returns MSG_HEADER_NEED_MORE (body slices
  * point into it).  Not thread-safe; one parser per message.
  */

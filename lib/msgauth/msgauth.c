@@ -52,6 +52,12 @@ struct msgauth {
 	struct dmarc_check *dmarc_check;
 	bool dmarc_started;
 
+	/* the Author Domain, found once (author_find()) for the DKIM
+	   verifier's order and for DMARC */
+	bool author_found;
+	enum msg_author_status author_status;
+	const char *author, *author_why;
+
 	struct event *budget_ev, *done_ev;
 	bool ended, dkim_done, expired, done, called_back, header_ended;
 	msgauth_callback_t *callback;
@@ -218,14 +224,32 @@ dmarc_start(struct msgauth *ma)
 	}
 }
 
+/* The Author Domain of the From fields (RFC 9989 5.3.1), parsed once per
+ * message: at the end of the header, for the DKIM verifier's order, and
+ * kept for DMARC.  ma->author is NULL unless the status is OK. */
+static void
+author_find(struct msgauth *ma)
+{
+	const char *const *from;
+	size_t kept, count;
+
+	if (ma->author_found)
+		return;
+	ma->author_found = true;
+	from = msgauth_header_from(ma->header, &kept, &count);
+	ma->author_status = msg_address_author_domain(
+		from, NULL, count > kept ? kept : count, ma->arena,
+		&ma->author, &ma->author_why);
+	if (ma->author_status != MSG_AUTHOR_OK)
+		ma->author = NULL;
+}
+
 /* The DKIM verdicts and SPF are known: DMARC (or not). */
 static void
 maybe_start_dmarc(struct msgauth *ma)
 {
 	enum msg_author_status st;
-	const char *const *from;
-	const char *why = NULL;
-	size_t kept, count;
+	const char *why;
 
 	if (ma->dmarc_started || !ma->dkim_done || ma->spf_check != NULL)
 		return;
@@ -233,10 +257,10 @@ maybe_start_dmarc(struct msgauth *ma)
 	if (ma->set.dmarc_off)
 		return;
 	ma->result.dmarc_evaluated = true;
-	from = msgauth_header_from(ma->header, &kept, &count);
-	st = msg_address_author_domain(from, NULL, count > kept ? kept : count,
-				       ma->arena, &ma->result.from_domain,
-				       &why);
+	author_find(ma);
+	st = ma->author_status;
+	why = ma->author_why;
+	ma->result.from_domain = ma->author;
 	if (msgauth_header_hidden_from(ma->header)) {
 		/* one more From field a mail reader may show: RFC 9989
 		   5.3.1 / RFC 7489 6.6.1 multiple From, hostile */
@@ -482,6 +506,8 @@ parse_events(struct msgauth *ma)
 			ma->header_ended = true;
 			msgauth_header_end(ma->header);
 			from = msgauth_header_from_count(ma->header);
+			author_find(ma);
+			dkim_verify_author_domain(ma->dkim, ma->author);
 			dkim_verify_header_end(ma->dkim, from);
 			break;
 		case MSG_HEADER_BODY:
