@@ -340,6 +340,58 @@ START_TEST(test_random_against_reference)
 }
 END_TEST
 
+/* One change in a clean body, at every offset, of every kind the scan
+ * looks for (RFC 6376 3.4.3, 3.4.4: a WSP run, WSP before the line end,
+ * HTAB, a bare LF, an empty line) and a few it must let through (LF SP
+ * starting an indented line, a bare CR, control and 8-bit bytes), in
+ * every scan path, against the RFC transcription.  The vector scans look
+ * at 64 positions a step and see some changes only from the byte after
+ * them (issue 20): every change sits once at each step edge.  Passes on
+ * the one-stage scan it replaced too. */
+START_TEST(test_anomaly_every_offset)
+{
+	static const char clean[] = "clean line of text with single spaces\r\n";
+	static const char *const kinds[] = {
+		"  ", " \r\n", " \n", "\t", "\n", "\r\n\r\n", "\r\n ",
+		"\r", "\x01", "\x80 ", "\xff\t", " \xa0",
+	};
+	char in[400];
+	struct buf got = BUF_INIT, want = BUF_INIT;
+	size_t len, off, k, i, n;
+	int c;
+
+	canon_path = (enum dkim_canon_path)_i;
+	for (len = 0; len + sizeof(clean) - 1 <= sizeof(in);
+	     len += sizeof(clean) - 1)
+		memcpy(in + len, clean, sizeof(clean) - 1);
+	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		n = strlen(kinds[k]);
+		for (off = 0; off + n <= len; off++) {
+			char save[8];
+
+			memcpy(save, in + off, n);
+			memcpy(in + off, kinds[k], n);
+			for (c = 0; c < 2; c++) {
+				reference_body((enum dkim_canon)c, in, len, &want);
+				canon_body((enum dkim_canon)c, DKIM_CANON_NO_LIMIT,
+					   in, len, len, &got, NULL);
+				ck_assert_msg(got.len == want.len &&
+						      memcmp(got.data, want.data,
+							     got.len) == 0,
+					      "path %d canon %d kind %zu at %zu: "
+					      "outputs differ", _i, c, k, off);
+			}
+			memcpy(in + off, save, n);
+		}
+	}
+	for (i = 0; i < len; i++)
+		ck_assert_int_eq(in[i], clean[i % (sizeof(clean) - 1)]);
+	buf_free(&got);
+	buf_free(&want);
+	canon_path = DKIM_CANON_PATH_AUTO;
+}
+END_TEST
+
 /* The path dkim_body_canon_init() picks: the test hook
  * MAILAUTH_DKIM_CANON_PATH forces one (so that whole programs run as on a
  * CPU without AVX2, tests/dkim-interop.sh), a name the CPU lacks or
@@ -431,6 +483,8 @@ main(void)
 	tcase_add_test(tc, test_length_limit);
 	/* each enum dkim_canon_path (those the CPU lacks run as AUTO) */
 	tcase_add_loop_test(tc, test_random_against_reference, 0,
+			    DKIM_CANON_PATH_COUNT);
+	tcase_add_loop_test(tc, test_anomaly_every_offset, 0,
 			    DKIM_CANON_PATH_COUNT);
 	tcase_add_test(tc, test_header_relaxed);
 	suite_add_tcase(s, tc);
