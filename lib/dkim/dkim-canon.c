@@ -16,7 +16,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -35,34 +34,57 @@ is_wsp(unsigned char c)
 	return c == ' ' || c == '\t';
 }
 
-void
-dkim_canon_header(enum dkim_canon canon, const char *raw, size_t len,
-		  bool crlf, struct buf *out)
+static unsigned char
+ascii_lower(unsigned char c)
 {
-	const char *colon, *p, *run, *end = raw + len;
-	size_t n, i;
-	bool wsp = false, any = false;
-	char *dst, *o;
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
 
-	if (canon == DKIM_CANON_SIMPLE ||
-	    (colon = memchr(raw, ':', len)) == NULL) {
-		buf_append(out, raw, len);
-		goto done;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define CANON_SWAR_ONES UINT64_C(0x0101010101010101)
+#endif
+
+/* The first byte <= SP at or after p, or end (the end of a run of value
+ * text; 8 bytes a step where the byte order allows: a byte below 0x21
+ * borrows in x - 0x21.., which sets its top bit, and the lowest flag is
+ * exact since borrows only run upwards). */
+static const char *
+canon_run_end(const char *p, const char *end)
+{
+#ifdef CANON_SWAR_ONES
+	uint64_t x, t;
+
+	for (; end - p >= 8; p += 8) {
+		memcpy(&x, p, sizeof(x));
+		t = (x - CANON_SWAR_ONES * 0x21) & ~x & CANON_SWAR_ONES * 0x80;
+		if (t != 0)
+			return p + __builtin_ctzll(t) / 8;
 	}
-	/* 3.4.2: lower-case name, no WSP before the colon, the value
-	 * unfolded, WSP runs made one SP, none at either end */
-	n = (size_t)(colon - raw);
+#endif
+	while (p < end && (unsigned char)*p > ' ')
+		p++;
+	return p;
+}
+
+/* The relaxed form (3.4.2) of the field raw[0..len) whose name ends at
+ * `colon`, written at dst (at most len bytes): the name lower-cased
+ * without WSP before the colon, the value unfolded, WSP runs made one
+ * SP, none at either end.  Returns the end of what was written. */
+static char *
+canon_header_relaxed(const char *raw, size_t len, const char *colon,
+		     char *dst)
+{
+	const char *p, *run, *end = raw + len;
+	size_t n = (size_t)(colon - raw), i;
+	char *o, *value;
+	bool wsp = false;
+
 	while (n > 0 && is_wsp((unsigned char)raw[n - 1]))
 		n--;
-	buf_reserve(out, n + 1 + len);
-	dst = out->data + out->len;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)raw[i];
-
-		dst[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-	}
+	for (i = 0; i < n; i++)
+		dst[i] = (char)ascii_lower((unsigned char)raw[i]);
 	dst[n] = ':';
-	o = dst + n + 1;
+	o = value = dst + n + 1;
 	for (p = colon + 1; p < end;) {
 		unsigned char c = (unsigned char)*p;
 
@@ -72,21 +94,77 @@ dkim_canon_header(enum dkim_canon canon, const char *raw, size_t len,
 			p++;
 			continue;
 		}
-		if (wsp && any)
+		if (wsp && o > value)
 			*o++ = ' ';
 		wsp = false;
-		any = true;
-		for (run = p++; p < end && (unsigned char)*p > ' '; p++)
-			;
+		run = p;
+		p = canon_run_end(p + 1, end);
 		memcpy(o, run, (size_t)(p - run));
 		o += p - run;
 	}
-	out->len = (size_t)(o - out->data);
-	out->data[out->len] = '\0';
-done:
-	if (crlf)
-		buf_append(out, "\r\n", 2);
+	return o;
 }
+
+void
+dkim_canon_header(enum dkim_canon canon, const char *raw, size_t len,
+		  bool crlf, struct buf *out)
+{
+	const char *colon;
+	char *o;
+
+	buf_reserve(out, len + 2);
+	o = out->data + out->len;
+	if (canon == DKIM_CANON_RELAXED &&
+	    (colon = memchr(raw, ':', len)) != NULL) {
+		o = canon_header_relaxed(raw, len, colon, o);
+	} else {
+		memcpy(o, raw, len);
+		o += len;
+	}
+	if (crlf) {
+		*o++ = '\r';
+		*o++ = '\n';
+	}
+	*o = '\0';
+	out->len = (size_t)(o - out->data);
+}
+
+/* Do a and b, n bytes each, match with ASCII letters compared
+ * case-insensitively (field names, RFC 5322 1.2.2)? */
+static bool
+canon_name_eq(const char *a, const char *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (a[i] != b[i] && ascii_lower((unsigned char)a[i]) !=
+					    ascii_lower((unsigned char)b[i]))
+			return false;
+	return true;
+}
+
+/* The last field named `name` not yet used, now marked used, or nfields
+ * when there is none (5.4.2). */
+static size_t
+canon_pick(const struct dkim_canon_field *fields, size_t nfields, bool *used,
+	   const char *name)
+{
+	size_t n = strlen(name), j;
+
+	for (j = nfields; j-- > 0;) {
+		const struct dkim_canon_field *f = &fields[j];
+
+		if (f->name_len != n || used[j] ||
+		    !canon_name_eq(f->raw, name, n))
+			continue;
+		used[j] = true;
+		return j;
+	}
+	return nfields;
+}
+
+/* Bookkeeping for this many fields and names lives on the stack. */
+#define CANON_PICKS_ON_STACK 64
 
 void
 dkim_canon_signed_headers(enum dkim_canon canon,
@@ -94,23 +172,31 @@ dkim_canon_signed_headers(enum dkim_canon canon,
 			  size_t nfields, const char *const *names,
 			  size_t nnames, struct buf *out)
 {
-	bool *used = ma_calloc(nfields + 1, sizeof(bool));
-	size_t i, j, n;
+	bool used_stack[CANON_PICKS_ON_STACK], *used = used_stack;
+	size_t pick_stack[CANON_PICKS_ON_STACK], *pick = pick_stack;
+	size_t i, need = 0;
 
+	if (nfields > CANON_PICKS_ON_STACK)
+		used = ma_calloc(nfields, sizeof(*used));
+	else
+		memset(used, 0, nfields * sizeof(*used));
+	if (nnames > CANON_PICKS_ON_STACK)
+		pick = ma_calloc(nnames, sizeof(*pick));
 	for (i = 0; i < nnames; i++) {
-		n = strlen(names[i]);
-		for (j = nfields; j-- > 0;) {
-			const struct dkim_canon_field *f = &fields[j];
-
-			if (used[j] || f->name_len != n ||
-			    strncasecmp(f->raw, names[i], n) != 0)
-				continue;
-			used[j] = true;
-			dkim_canon_header(canon, f->raw, f->len, true, out);
-			break;
-		}
+		pick[i] = canon_pick(fields, nfields, used, names[i]);
+		if (pick[i] < nfields)
+			need += fields[pick[i]].len + 2;
 	}
-	free(used);
+	if (need > 0)
+		buf_reserve(out, need); /* the output grows once */
+	for (i = 0; i < nnames; i++)
+		if (pick[i] < nfields)
+			dkim_canon_header(canon, fields[pick[i]].raw,
+					  fields[pick[i]].len, true, out);
+	if (used != used_stack)
+		free(used);
+	if (pick != pick_stack)
+		free(pick);
 }
 
 void
