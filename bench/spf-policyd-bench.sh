@@ -29,6 +29,8 @@ build=$(cd "${1:-$top/build}" && pwd)
 N=${N:-20000}      # requests per spf-policyd run
 NPY=${NPY:-3000}   # requests per policyd-spf run (it is slow)
 ROUNDS=${ROUNDS:-3} # rounds of the CPU-per-request ratio
+PARTS=${PARTS:-all} # "ratio": only issue 20's CPU-per-request ratio (bench/speed-goals.sh)
+case $PARTS in all|ratio) ;; *) echo "spf-policyd-bench.sh: PARTS is all or ratio" >&2; exit 2 ;; esac
 
 if [ "${MAILAUTH_BENCH_NS:-}" != 1 ]; then
 	[ "$(id -u)" = 0 ] || { echo "bench: needs root (mount namespace)"; exit 1; }
@@ -117,10 +119,11 @@ start_daemon() { # [CONF [ARGS...]]: ours.conf, no stderr
 stop_daemon() { kill "$d_pid"; wait "$d_pid" 2>/dev/null || true; d_pid=; }
 
 ulimit -n 8192
-printf '%-15s %-7s %-5s %6s %9s %9s %9s %5s %8s\n' implementation mode cache conns req/s p50_ms p99_ms bad cpu_ms
-printf '%s\n' "-----------------------------------------------------------------------------------"
 L="taskset -c 1 $load"
 w=$top/bench/workload-warm.txt c=$top/bench/workload-cold.txt
+if [ "$PARTS" = all ]; then
+printf '%-15s %-7s %-5s %6s %9s %9s %9s %5s %8s\n' implementation mode cache conns req/s p50_ms p99_ms bad cpu_ms
+printf '%s\n' "-----------------------------------------------------------------------------------"
 
 # policyd-spf: spawn-style (stdin/stdout), one process per connection
 $L --exec "$py_spawn" -c 1 -n 60 -w "$w" >/dev/null   # warm unbound
@@ -197,6 +200,7 @@ row "+1000 stalled" daemon warm 50 "$($L --unix "$sock" $D -c 50 -n "$((N * 3))"
 echo "  (stalled connections held during the run: $(cat "$W/held"))"
 kill $st_pid; wait $st_pid 2>/dev/null
 stop_daemon
+fi # PARTS=all
 
 ratio_rounds() { # PY-SPAWN DAEMON-CONF [DAEMON-ARGS...]
 	py_cmd=$1
@@ -230,6 +234,7 @@ echo "written to a file (-e), policyd-spf's to syslog:"
 ratio_rounds "taskset -c 0 /usr/bin/policyd-spf $W/py1.conf" "$W/ours1.conf" -e
 echo "  (spf-policyd log lines written: $(grep -c 'mailfrom_spf=' "$W/daemon.log"))"
 
+[ "$PARTS" = all ] || exit 0
 echo
 echo "start-up (fork to first answer, request needing no DNS), median of 20:"
 # plain exec (no taskset) so that only the program's own start is timed

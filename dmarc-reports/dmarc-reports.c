@@ -11,7 +11,8 @@
  *                 [--all] [--json] [--html FILE]
  *
  * Exit 0 when everything went through, 1 when something failed (logged;
- * failed reports are retried by the next send), 2 on a usage or
+ * failed reports are retried by the next send; a write error on stdout
+ * is "dmarc-reports: write error: REASON" on stderr), 2 on a usage or
  * configuration error.
  */
 #include "config.h"
@@ -244,6 +245,35 @@ parse_args(int argc, char **argv, struct args *a)
 	return 0;
 }
 
+/* The commands that work on the database: 0, or -1 (logged). */
+static int
+run_with_db(struct reports *r, struct args *a)
+{
+	const char *err;
+	int ret;
+
+	if (reports_db_open(r->set.database, &r->db, &err) < 0) {
+		ma_log_error(&r->log, "%s: %s", r->set.database, err);
+		reports_db_close(&r->db);
+		return -1;
+	}
+	if (strcmp(a->command, "import") == 0)
+		ret = reports_import(r);
+	else if (strcmp(a->command, "show") == 0)
+		ret = reports_show(r);
+	else if (strcmp(a->command, "received") == 0)
+		ret = reports_received(r, a->json, a->domain, a->since);
+	else if (strcmp(a->command, "summary") == 0) {
+		a->summary.domain = a->domain;
+		a->summary.json = a->json;
+		ret = reports_summary_cmd(r, &a->summary);
+	}
+	else
+		ret = reports_send(r, a->out);
+	reports_db_close(&r->db);
+	return ret;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -278,32 +308,14 @@ main(int argc, char **argv)
 	if (r.set.syslog)
 		logsink_init(&sink, &r.log, PROGNAME, LOGSINK_SYSLOG, NULL,
 			     a.verbose);
-	if (strcmp(a.command, "ingest") == 0) {
-		/* files in, files out: no database */
+	if (strcmp(a.command, "ingest") == 0) /* files in, files out */
 		ret = reports_ingest(&r, a.paths, a.npaths, a.out);
-		arena_free(&r.arena);
-		return ret < 0 ? 1 : 0;
-	}
-	if (reports_db_open(r.set.database, &r.db, &err) < 0) {
-		ma_log_error(&r.log, "%s: %s", r.set.database, err);
-		reports_db_close(&r.db);
-		arena_free(&r.arena);
-		return 1;
-	}
-	if (strcmp(a.command, "import") == 0)
-		ret = reports_import(&r);
-	else if (strcmp(a.command, "show") == 0)
-		ret = reports_show(&r);
-	else if (strcmp(a.command, "received") == 0)
-		ret = reports_received(&r, a.json, a.domain, a.since);
-	else if (strcmp(a.command, "summary") == 0) {
-		a.summary.domain = a.domain;
-		a.summary.json = a.json;
-		ret = reports_summary_cmd(&r, &a.summary);
-	}
 	else
-		ret = reports_send(&r, a.out);
-	reports_db_close(&r.db);
+		ret = run_with_db(&r, &a);
+	/* SIGPIPE is ignored: a reader gone (EPIPE) is said here, as is a
+	 * full disk */
+	if (progout_close(&r.out, PROGNAME) < 0)
+		ret = -1;
 	arena_free(&r.arena);
 	return ret < 0 ? 1 : 0;
 }

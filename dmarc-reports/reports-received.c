@@ -221,7 +221,8 @@ one_report(void *ctx, const char *text, size_t len)
 	}
 	fwrite(run->out.data, 1, run->out.len, stdout);
 	run->n++;
-	return 0;
+	/* stdout gone (EPIPE, full disk): stop, main() says why */
+	return progout_check(&run->r->out) ? -1 : 0;
 }
 
 int
@@ -234,15 +235,18 @@ reports_received(struct reports *r, bool json, const char *domain,
 
 	if (reports_db_received_each(r->db, domain, since, one_report, &run,
 				     &err) < 0) {
-		ma_log_error(&r->log, "database: %s", err);
 		ret = -1;
+		/* a write error is main()'s to report; nothing more to
+		 * write */
+		if (progout_check(&r->out))
+			goto out;
+		ma_log_error(&r->log, "database: %s", err);
 	}
 	if (json)
 		fputs(run.n == 0 ? "[]\n" : "\n]\n", stdout);
 	else if (run.n == 0)
 		printf("no received reports\n");
-	if (fflush(stdout) != 0)
-		ret = -1;
+out:
 	buf_free(&run.out);
 	arena_free(&run.arena);
 	return ret;

@@ -13,7 +13,7 @@
 #include "reports.h"
 
 struct show_ctx {
-	const struct reports *r;
+	struct reports *r;
 	unsigned long lines;
 };
 
@@ -37,7 +37,8 @@ show_line(void *ctx, const struct reports_db_summary *s)
 	printf("%-16s %-32s %8llu %-9s %8u %s\n", when, s->policy_domain,
 	       (unsigned long long)s->records, s->state, s->attempts,
 	       s->report_id);
-	return 0;
+	/* stdout gone (EPIPE, full disk): stop, main() says why */
+	return progout_check(&c->r->out) ? -1 : 0;
 }
 
 /* One failure report (RFC 9991): when, about what, what became of it. */
@@ -57,7 +58,7 @@ show_failure(void *ctx, const struct reports_failure_summary *s)
 		       "SENT TO");
 	printf("%-16s %-32s %-12s %8u %s\n", when, s->policy_domain,
 	       s->state, s->attempts, s->sent_to);
-	return 0;
+	return progout_check(&c->r->out) ? -1 : 0;
 }
 
 int
@@ -69,7 +70,9 @@ reports_show(struct reports *r)
 	if (reports_db_summaries(r->db, show_line, &c, &err) < 0 ||
 	    reports_failure_db_summaries(r->db, show_failure, &fc,
 					 &err) < 0) {
-		ma_log_error(&r->log, "database: %s", err);
+		/* a write error is main()'s to report, not the database's */
+		if (!progout_check(&r->out))
+			ma_log_error(&r->log, "database: %s", err);
 		return -1;
 	}
 	if (c.lines == 0 && fc.lines == 0)

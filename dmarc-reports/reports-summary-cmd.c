@@ -122,6 +122,7 @@ reports_summary_cmd(struct reports *r, const struct reports_summary_args *a)
 		buf_printf(&out, "\n%lu stored reports could not be read "
 			   "(logged)\n", c.bad);
 	fwrite(out.data, 1, out.len, stdout);
+	progout_check(&r->out); /* main() reports a write error */
 	if (a->html != NULL) {
 		buf_reset(&out);
 		reports_html(c.s, r->clock, &out);

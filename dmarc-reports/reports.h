@@ -30,6 +30,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "progout.h"
 #include "util/log.h"
 
 struct arena;
@@ -69,6 +70,9 @@ struct reports {
 	uint64_t interval;	/* seconds */
 	const char *receiver;	/* ReportEmail's domain */
 	struct reports_db *db;
+	struct progout out;	/* stdout: show, received, summary write
+				   there; a write error ends them (main()
+				   reports it, exit 1) */
 };
 
 /* Read `path` (NULL: the default) into r->set: 0, or -1 with *error_r

@@ -102,22 +102,40 @@ dkimcheck_event_recipient(struct event *event, const char *session_id,
 		e_debug(e->event(), "%s", line);
 }
 
+/* One message of the engine or of report ingest on `event`, at the
+ * Dovecot log type of its level; INFO at `info_type`. */
+static void
+dkimcheck_event_log(struct event *event, enum log_type info_type,
+		    enum dkimcheck_log_level level, const char *msg)
+{
+	enum log_type type = LOG_TYPE_ERROR;
+
+	switch (level) {
+	case DKIMCHECK_LOG_DEBUG:
+		type = LOG_TYPE_DEBUG;
+		break;
+	case DKIMCHECK_LOG_INFO:
+		type = info_type;
+		break;
+	case DKIMCHECK_LOG_WARN:
+		type = LOG_TYPE_WARNING;
+		break;
+	case DKIMCHECK_LOG_ERROR:
+		break;
+	}
+	e_log(event, type, "%s", msg);
+}
+
 void
 dkimcheck_event_lib_log(void *context, enum dkimcheck_log_level level,
 			const char *msg)
 {
-	struct event *event = context;
+	dkimcheck_event_log(context, LOG_TYPE_DEBUG, level, msg);
+}
 
-	switch (level) {
-	case DKIMCHECK_LOG_DEBUG:
-	case DKIMCHECK_LOG_INFO:
-		e_debug(event, "%s", msg);
-		break;
-	case DKIMCHECK_LOG_WARN:
-		e_warning(event, "%s", msg);
-		break;
-	case DKIMCHECK_LOG_ERROR:
-		e_error(event, "%s", msg);
-		break;
-	}
+void
+dkimcheck_event_ingest_log(void *context, enum dkimcheck_log_level level,
+			   const char *msg)
+{
+	dkimcheck_event_log(context, LOG_TYPE_INFO, level, msg);
 }

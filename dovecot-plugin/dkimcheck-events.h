@@ -43,8 +43,14 @@ void dkimcheck_event_recipient(struct event *event, const char *session_id,
 			       const struct dkimcheck_verdict *v,
 			       const char *detail);
 
-/* The log function handed to the engine: lib messages on `event`. */
+/* The log functions handed to the engine and to report ingest: their
+ * messages on the event that is `context`, each at its level's log type,
+ * but for INFO: the engine's (a line per DKIM signature and for DMARC,
+ * which the verdict line sums up) go to debug, report ingest's (a report
+ * read and stored) are logged at info. */
 void dkimcheck_event_lib_log(void *context, enum dkimcheck_log_level level,
 			     const char *msg);
+void dkimcheck_event_ingest_log(void *context, enum dkimcheck_log_level level,
+				const char *msg);
 
 #endif

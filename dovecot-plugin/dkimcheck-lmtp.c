@@ -352,28 +352,6 @@ dkimcheck_ingest_note(struct dkimcheck_client *dclient,
 	dclient->ingest_user = p_strdup(dclient->pool, user->username);
 }
 
-static void
-dkimcheck_ingest_log(void *context, enum dkimcheck_log_level level,
-		     const char *msg)
-{
-	struct event *event = context;
-
-	switch (level) {
-	case DKIMCHECK_LOG_DEBUG:
-		e_debug(event, "%s", msg);
-		break;
-	case DKIMCHECK_LOG_INFO:
-		e_info(event, "%s", msg);
-		break;
-	case DKIMCHECK_LOG_WARN:
-		e_warning(event, "%s", msg);
-		break;
-	case DKIMCHECK_LOG_ERROR:
-		e_error(event, "%s", msg);
-		break;
-	}
-}
-
 /* Read the delivered message's reports into the history directory
  * (dkimcheck-ingest.h), after every recipient got it: the delivery is
  * done whatever happens here. */
@@ -408,7 +386,7 @@ dkimcheck_ingest_run(struct dkimcheck_client *dclient)
 		return;
 	}
 	in = dkimcheck_ingest_new(dclient->ingest_dir, (uint64_t)ioloop_time,
-				  dkimcheck_ingest_log, event);
+				  dkimcheck_event_ingest_log, event);
 	i_stream_seek(input, 0);
 	/* the rest of a message beyond what ingest looks at is not read */
 	while (more && (ret = i_stream_read_more(input, &data, &size)) > 0) {

@@ -39,6 +39,35 @@ clang_rt() {
 	[ -z "$v" ] || echo "libclang-rt-$v-dev"
 }
 
+# Package scripts must not start their daemons while this installs them
+# (a build machine, a chroot, a container): a policy-rc.d that exits 101
+# ("action forbidden", invoke-rc.d(8)) says so.  Ours lives only as long
+# as this script, whichever way it ends: left behind, it would silently
+# keep every later package on the machine from starting its service.  One
+# that was there before is never touched.  MAILAUTH_POLICY_RC_D names
+# another file instead (tests/install-deps-policy-rc.sh).
+policy_rc=${MAILAUTH_POLICY_RC_D:-/usr/sbin/policy-rc.d}
+policy_rc_ours=0
+
+# policy_rc_hold: create $policy_rc unless it exists (noclobber: never
+# over one that appears meanwhile) and remove it again on every exit.
+policy_rc_hold() {
+	trap policy_rc_release EXIT
+	trap 'exit 129' HUP
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	if (set -C; printf '#!/bin/sh\nexit 101\n' > "$policy_rc") 2>/dev/null; then
+		policy_rc_ours=1
+		chmod 755 "$policy_rc"
+	fi
+}
+
+# policy_rc_release: remove $policy_rc if this script created it.
+policy_rc_release() {
+	[ "$policy_rc_ours" = 1 ] && rm -f "$policy_rc"
+	policy_rc_ours=0
+}
+
 missing=""
 for p in $PKGS $(clang_rt); do
 	installed "$p" || missing="$missing $p"
@@ -54,11 +83,7 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 # Postfix asks debconf questions; answer them so the install is unattended.
 echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
-# Never let package scripts start system daemons on a build/test machine.
-if [ ! -e /usr/sbin/policy-rc.d ]; then
-	printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
-	chmod 755 /usr/sbin/policy-rc.d
-fi
+policy_rc_hold
 apt-get update -qq >/dev/null 2>&1 || apt-get update -qq
 rt=$(clang_rt)
 [ -n "$rt" ] || { echo "install-deps: no clang package in the apt sources" >&2; exit 1; }

@@ -9,6 +9,10 @@
  *   listed byte ranges cut out, the rest byte for byte - read whole, one
  *   byte at a time, and again after a seek back (LMTP reads it once per
  *   recipient and for Sieve).
+ * - the log adapters (dkimcheck-events.h): each level of the engine's and
+ *   of report ingest's messages at the Dovecot log type that header
+ *   promises (INFO: debug for the engine, info for ingest), the text
+ *   verbatim.
  *
  * The end-to-end behaviour is tests/integration/dovecot-dkimcheck.sh.
  */
@@ -19,6 +23,7 @@
 #include <check.h>
 #include <stdlib.h>
 
+#include "dkimcheck-events.h"
 #include "dkimcheck-policy.h"
 #include "dkimcheck-stream.h"
 #include "harness.h"
@@ -210,6 +215,64 @@ START_TEST(test_stream)
 }
 END_TEST
 
+/* --- log adapters --- */
+
+struct log_case {
+	const char *name;
+	dkimcheck_log_func_t *fn;
+	enum dkimcheck_log_level level;
+	enum log_type want;
+};
+
+static const struct log_case log_cases[] = {
+	{"engine debug", dkimcheck_event_lib_log, DKIMCHECK_LOG_DEBUG, LOG_TYPE_DEBUG},
+	{"engine info", dkimcheck_event_lib_log, DKIMCHECK_LOG_INFO, LOG_TYPE_DEBUG},
+	{"engine warning", dkimcheck_event_lib_log, DKIMCHECK_LOG_WARN, LOG_TYPE_WARNING},
+	{"engine error", dkimcheck_event_lib_log, DKIMCHECK_LOG_ERROR, LOG_TYPE_ERROR},
+	{"ingest debug", dkimcheck_event_ingest_log, DKIMCHECK_LOG_DEBUG, LOG_TYPE_DEBUG},
+	{"ingest info", dkimcheck_event_ingest_log, DKIMCHECK_LOG_INFO, LOG_TYPE_INFO},
+	{"ingest warning", dkimcheck_event_ingest_log, DKIMCHECK_LOG_WARN, LOG_TYPE_WARNING},
+	{"ingest error", dkimcheck_event_ingest_log, DKIMCHECK_LOG_ERROR, LOG_TYPE_ERROR},
+};
+
+/* what the log handlers got: the last line's type and text, and how many */
+static enum log_type logged_type;
+static const char *logged_text;
+static unsigned int logged_n;
+
+static void capture_log(const struct failure_context *ctx, const char *format,
+			va_list args) ATTR_FORMAT(2, 0);
+static void
+capture_log(const struct failure_context *ctx, const char *format,
+	    va_list args)
+{
+	logged_type = ctx->type;
+	logged_text = t_strdup_vprintf(format, args);
+	logged_n++;
+}
+
+START_TEST(test_log_adapter)
+{
+	const struct log_case *c = &log_cases[_i];
+	/* a '%' in a message is text, not a format */
+	const char *msg = "dkim d=example.com s=a: fail - 100% of %s";
+	struct event *event = event_create(NULL);
+
+	/* debug lines are wanted here: only the type tells them apart */
+	event_set_forced_debug(event, TRUE);
+	i_set_error_handler(capture_log);
+	i_set_info_handler(capture_log);
+	i_set_debug_handler(capture_log);
+	logged_n = 0;
+	c->fn(event, c->level, msg);
+	event_unref(&event);
+	ck_assert_msg(logged_n == 1, "%s: %u lines, want 1", c->name, logged_n);
+	harness_assert_str(c->name, failure_log_type_names[logged_type],
+			   failure_log_type_names[c->want]);
+	harness_assert_str(c->name, logged_text, msg);
+}
+END_TEST
+
 static Suite *
 dkimcheck_suite(void)
 {
@@ -219,6 +282,7 @@ dkimcheck_suite(void)
 	tcase_add_loop_test(tc, test_policy, 0, N_ELEMENTS(policy_cases));
 	tcase_add_test(tc, test_action_names);
 	tcase_add_loop_test(tc, test_stream, 0, N_ELEMENTS(stream_cases));
+	tcase_add_loop_test(tc, test_log_adapter, 0, N_ELEMENTS(log_cases));
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -6,9 +6,16 @@
 # identifiers.  Then the hostile fixtures must be refused, each for its
 # reason.  Prints one line per fixture; exit 1 on any difference.
 import subprocess
+import os
 import sys
 import urllib.parse
 import xml.etree.ElementTree as ET
+
+# the shared XML reader (reports_xml.py) is next to this script, also in
+# VPATH builds and make distcheck; no .pyc into the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True
+from reports_xml import child, children, text  # noqa: E402
 
 fixtures, dump = sys.argv[1], sys.argv[2]
 # packed file, the XML it holds
@@ -33,32 +40,6 @@ HOSTILE = [
     ('count-overflow.xml', 'row count is not a number'),
 ]
 NS_9990 = 'urn:ietf:params:xml:ns:dmarc-2.0'
-WS = ' \t\r\n'
-
-
-def local(tag):
-    return tag.split('}')[-1]
-
-
-def child(e, *path):
-    for name in path:
-        if e is None:
-            return None
-        e = next((c for c in e if local(c.tag) == name), None)
-    return e
-
-
-def children(e, name):
-    return [] if e is None else [c for c in e if local(c.tag) == name]
-
-
-def text(e, token=False):
-    if e is None:
-        return None
-    t = ''.join(e.itertext()).strip(WS)
-    if t == '':
-        return None
-    return t.lower() if token else t
 
 
 def expected(path):

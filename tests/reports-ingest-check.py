@@ -9,36 +9,17 @@
 # failure report, whose feedback-report fields are checked too.  Field
 # names are RFC 9990's.  One line per report; exit 1 on a difference.
 import json
+import os
 import sys
 import xml.etree.ElementTree as ET
 
+# the shared XML reader (reports_xml.py) is next to this script, also in
+# VPATH builds and make distcheck; no .pyc into the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True
+from reports_xml import child, children, text  # noqa: E402
+
 fixtures, manifest, got_path = sys.argv[1:4]
-WS = ' \t\r\n'
-
-
-def local(tag):
-    return tag.split('}')[-1]
-
-
-def child(e, *path):
-    for name in path:
-        if e is None:
-            return None
-        e = next((c for c in e if local(c.tag) == name), None)
-    return e
-
-
-def children(e, name):
-    return [] if e is None else [c for c in e if local(c.tag) == name]
-
-
-def text(e, token=False):
-    if e is None:
-        return None
-    t = ''.join(e.itertext()).strip(WS)
-    if t == '':
-        return None
-    return t.lower() if token else t
 
 
 def expected(path):
