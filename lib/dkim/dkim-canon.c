@@ -46,8 +46,8 @@ ascii_lower(unsigned char c)
 
 /* The first byte <= SP at or after p, or end (the end of a run of value
  * text; 8 bytes a step where the byte order allows: a byte below 0x21
- * borrows in x - 0x21.., which sets its top bit, and the lowest flag is
- * exact since borrows only run upwards). */
+ * borrows in x - 0x21.., which sets its top bit, ~x drops bytes >= 0x80,
+ * and the lowest flag is exact since borrows only run upwards). */
 static const char *
 canon_run_end(const char *p, const char *end)
 {
