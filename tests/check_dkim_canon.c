@@ -340,6 +340,58 @@ START_TEST(test_random_against_reference)
 }
 END_TEST
 
+/* One change in a clean body, at every offset, of every kind the scan
+ * looks for (RFC 6376 3.4.3, 3.4.4: a WSP run, WSP before the line end,
+ * HTAB, a bare LF, an empty line) and a few it must let through (LF SP
+ * starting an indented line, a bare CR, control and 8-bit bytes), in
+ * every scan path, against the RFC transcription.  The vector scans look
+ * at 64 positions a step and see some changes only from the byte after
+ * them (issue 20): every change sits once at each step edge.  Passes on
+ * the one-stage scan it replaced too. */
+START_TEST(test_anomaly_every_offset)
+{
+	static const char clean[] = "clean line of text with single spaces\r\n";
+	static const char *const kinds[] = {
+		"  ", " \r\n", " \n", "\t", "\n", "\r\n\r\n", "\r\n ",
+		"\r", "\x01", "\x80 ", "\xff\t", " \xa0",
+	};
+	char in[400];
+	struct buf got = BUF_INIT, want = BUF_INIT;
+	size_t len, off, k, i, n;
+	int c;
+
+	canon_path = (enum dkim_canon_path)_i;
+	for (len = 0; len + sizeof(clean) - 1 <= sizeof(in);
+	     len += sizeof(clean) - 1)
+		memcpy(in + len, clean, sizeof(clean) - 1);
+	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		n = strlen(kinds[k]);
+		for (off = 0; off + n <= len; off++) {
+			char save[8];
+
+			memcpy(save, in + off, n);
+			memcpy(in + off, kinds[k], n);
+			for (c = 0; c < 2; c++) {
+				reference_body((enum dkim_canon)c, in, len, &want);
+				canon_body((enum dkim_canon)c, DKIM_CANON_NO_LIMIT,
+					   in, len, len, &got, NULL);
+				ck_assert_msg(got.len == want.len &&
+						      memcmp(got.data, want.data,
+							     got.len) == 0,
+					      "path %d canon %d kind %zu at %zu: "
+					      "outputs differ", _i, c, k, off);
+			}
+			memcpy(in + off, save, n);
+		}
+	}
+	for (i = 0; i < len; i++)
+		ck_assert_int_eq(in[i], clean[i % (sizeof(clean) - 1)]);
+	buf_free(&got);
+	buf_free(&want);
+	canon_path = DKIM_CANON_PATH_AUTO;
+}
+END_TEST
+
 /* The path dkim_body_canon_init() picks: the test hook
  * MAILAUTH_DKIM_CANON_PATH forces one (so that whole programs run as on a
  * CPU without AVX2, tests/dkim-interop.sh), a name the CPU lacks or
@@ -400,6 +452,16 @@ START_TEST(test_header_relaxed)
 		{"X-Y \t: v\r\n\t w", "x-y:v w\r\n"},
 		{"To:", "to:\r\n"},
 		{"To:\r\n \r\n x", "to:x\r\n"},
+		/* only WSP changes: control and 8-bit bytes stay, in runs
+		   longer than 8 bytes too */
+		{"Subject: 0123456789abcdef\x01ghij",
+		 "subject:0123456789abcdef\x01ghij\r\n"},
+		{"X:\x01 \x01", "x:\x01 \x01\r\n"},
+		{"X: \x80\xff\xc3\xa9  caf\xc3\xa9 \t",
+		 "x:\x80\xff\xc3\xa9 caf\xc3\xa9\r\n"},
+		{"X-A: abcdefghijklmnop\r\n\tqrstuvwxyz0123456789 ",
+		 "x-a:abcdefghijklmnop qrstuvwxyz0123456789\r\n"},
+		{"X-Empty: \t ", "x-empty:\r\n"},
 	};
 	struct buf out = BUF_INIT;
 	size_t i;
@@ -412,6 +474,118 @@ START_TEST(test_header_relaxed)
 			      "got '%s', want '%s'", buf_cstr(&out), cases[i].want);
 	}
 	buf_free(&out);
+}
+END_TEST
+
+/* One byte that is not WSP, a SP or a HTAB at every offset of a long
+ * value (relaxed, RFC 6376 3.4.2: only WSP runs change). */
+START_TEST(test_header_relaxed_offsets)
+{
+	static const char value[] = "abcdefghijklmnopqrstuvwxyz0123";
+	static const char put[] = {'\x1f', '\x7f', '\x80', ' ', '\t'};
+	struct buf out = BUF_INIT;
+	char in[64], want[64];
+	size_t k, off;
+
+	for (k = 0; k < sizeof(put); k++) {
+		for (off = 1; off + 1 < sizeof(value) - 1; off++) {
+			snprintf(in, sizeof(in), "Name: %s", value);
+			in[6 + off] = put[k];
+			snprintf(want, sizeof(want), "name:%s\r\n", value);
+			want[5 + off] = put[k] == '\t' ? ' ' : put[k];
+			buf_reset(&out);
+			dkim_canon_header(DKIM_CANON_RELAXED, in, strlen(in),
+					  true, &out);
+			ck_assert_msg(strcmp(buf_cstr(&out), want) == 0,
+				      "byte %#x at %zu: got '%s', want '%s'",
+				      (unsigned char)put[k], off, buf_cstr(&out),
+				      want);
+		}
+	}
+	buf_free(&out);
+}
+END_TEST
+
+/* RFC 6376 5.4.2: each name in h= takes the last instance not yet taken,
+ * from the bottom up; names compare case-insensitively; a name with no
+ * instance left adds nothing (over-signing); the output follows h=. */
+START_TEST(test_signed_headers)
+{
+	static const struct dkim_canon_field fields[] = {
+		{"From: a@x", 9, 4},
+		{"To: b@y", 7, 2},
+		{"Subject: one", 12, 7},
+		{"from: c@z", 9, 4},
+		{"X-Long: v", 9, 6},
+		{"Subject : two", 13, 7},
+		{"SUBJECT:three", 13, 7},
+	};
+	static const struct {
+		const char *names[5];
+		enum dkim_canon canon;
+		const char *want;
+	} cases[] = {
+		{{"from"}, DKIM_CANON_SIMPLE, "from: c@z\r\n"},
+		{{"From", "FROM"}, DKIM_CANON_SIMPLE,
+		 "from: c@z\r\nFrom: a@x\r\n"},
+		{{"from", "from", "from"}, DKIM_CANON_RELAXED,
+		 "from:c@z\r\nfrom:a@x\r\n"},
+		{{"subject", "Subject", "SUBJECT", "subject"}, DKIM_CANON_RELAXED,
+		 "subject:three\r\nsubject:two\r\nsubject:one\r\n"},
+		{{"to", "from"}, DKIM_CANON_SIMPLE, "To: b@y\r\nfrom: c@z\r\n"},
+		{{"x-lon", "x-longer", "x-long", "x"}, DKIM_CANON_SIMPLE,
+		 "X-Long: v\r\n"},
+		{{"cc", "reply-to"}, DKIM_CANON_RELAXED, ""},
+		{{NULL}, DKIM_CANON_RELAXED, ""},
+	};
+	struct buf out = BUF_INIT;
+	size_t i, n;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		for (n = 0; n < 5 && cases[i].names[n] != NULL; n++)
+			;
+		buf_reset(&out);
+		dkim_canon_signed_headers(cases[i].canon, fields,
+					  sizeof(fields) / sizeof(fields[0]),
+					  cases[i].names, n, &out);
+		ck_assert_msg(out.len == strlen(cases[i].want) &&
+				      strcmp(buf_cstr(&out), cases[i].want) == 0,
+			      "case %zu: got '%s', want '%s'", i, buf_cstr(&out),
+			      cases[i].want);
+	}
+	buf_free(&out);
+}
+END_TEST
+
+/* More fields and more names than a small header has (5.4.2 as above):
+ * 100 Received fields, h= naming received 101 times. */
+START_TEST(test_signed_headers_many)
+{
+	struct dkim_canon_field fields[101];
+	const char *names[101];
+	char raw[100][24];
+	struct buf out = BUF_INIT, want = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < 100; i++) {
+		snprintf(raw[i], sizeof(raw[i]), "Received: %zu", i);
+		fields[i].raw = raw[i];
+		fields[i].len = strlen(raw[i]);
+		fields[i].name_len = 8;
+		names[i] = i % 2 ? "received" : "RECEIVED";
+	}
+	fields[100].raw = "To: x";
+	fields[100].len = 5;
+	fields[100].name_len = 2;
+	names[100] = "received";
+	for (i = 100; i-- > 0;)
+		buf_printf(&want, "received:%zu\r\n", i);
+	dkim_canon_signed_headers(DKIM_CANON_RELAXED, fields, 101, names, 101,
+				  &out);
+	ck_assert_msg(strcmp(buf_cstr(&out), buf_cstr(&want)) == 0,
+		      "got '%s', want '%s'", buf_cstr(&out), buf_cstr(&want));
+	buf_free(&out);
+	buf_free(&want);
 }
 END_TEST
 
@@ -432,7 +606,12 @@ main(void)
 	/* each enum dkim_canon_path (those the CPU lacks run as AUTO) */
 	tcase_add_loop_test(tc, test_random_against_reference, 0,
 			    DKIM_CANON_PATH_COUNT);
+	tcase_add_loop_test(tc, test_anomaly_every_offset, 0,
+			    DKIM_CANON_PATH_COUNT);
 	tcase_add_test(tc, test_header_relaxed);
+	tcase_add_test(tc, test_header_relaxed_offsets);
+	tcase_add_test(tc, test_signed_headers);
+	tcase_add_test(tc, test_signed_headers_many);
 	suite_add_tcase(s, tc);
 	failed = harness_run_suite(s);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;

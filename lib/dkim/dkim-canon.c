@@ -16,7 +16,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -35,34 +34,57 @@ is_wsp(unsigned char c)
 	return c == ' ' || c == '\t';
 }
 
-void
-dkim_canon_header(enum dkim_canon canon, const char *raw, size_t len,
-		  bool crlf, struct buf *out)
+static unsigned char
+ascii_lower(unsigned char c)
 {
-	const char *colon, *p, *run, *end = raw + len;
-	size_t n, i;
-	bool wsp = false, any = false;
-	char *dst, *o;
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
 
-	if (canon == DKIM_CANON_SIMPLE ||
-	    (colon = memchr(raw, ':', len)) == NULL) {
-		buf_append(out, raw, len);
-		goto done;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define CANON_SWAR_ONES UINT64_C(0x0101010101010101)
+#endif
+
+/* The first byte <= SP at or after p, or end (the end of a run of value
+ * text; 8 bytes a step where the byte order allows: a byte below 0x21
+ * borrows in x - 0x21.., which sets its top bit, ~x drops bytes >= 0x80,
+ * and the lowest flag is exact since borrows only run upwards). */
+static const char *
+canon_run_end(const char *p, const char *end)
+{
+#ifdef CANON_SWAR_ONES
+	uint64_t x, t;
+
+	for (; end - p >= 8; p += 8) {
+		memcpy(&x, p, sizeof(x));
+		t = (x - CANON_SWAR_ONES * 0x21) & ~x & CANON_SWAR_ONES * 0x80;
+		if (t != 0)
+			return p + __builtin_ctzll(t) / 8;
 	}
-	/* 3.4.2: lower-case name, no WSP before the colon, the value
-	 * unfolded, WSP runs made one SP, none at either end */
-	n = (size_t)(colon - raw);
+#endif
+	while (p < end && (unsigned char)*p > ' ')
+		p++;
+	return p;
+}
+
+/* The relaxed form (3.4.2) of the field raw[0..len) whose name ends at
+ * `colon`, written at dst (at most len bytes): the name lower-cased
+ * without WSP before the colon, the value unfolded, WSP runs made one
+ * SP, none at either end.  Returns the end of what was written. */
+static char *
+canon_header_relaxed(const char *raw, size_t len, const char *colon,
+		     char *dst)
+{
+	const char *p, *run, *end = raw + len;
+	size_t n = (size_t)(colon - raw), i;
+	char *o, *value;
+	bool wsp = false;
+
 	while (n > 0 && is_wsp((unsigned char)raw[n - 1]))
 		n--;
-	buf_reserve(out, n + 1 + len);
-	dst = out->data + out->len;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)raw[i];
-
-		dst[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-	}
+	for (i = 0; i < n; i++)
+		dst[i] = (char)ascii_lower((unsigned char)raw[i]);
 	dst[n] = ':';
-	o = dst + n + 1;
+	o = value = dst + n + 1;
 	for (p = colon + 1; p < end;) {
 		unsigned char c = (unsigned char)*p;
 
@@ -72,21 +94,77 @@ dkim_canon_header(enum dkim_canon canon, const char *raw, size_t len,
 			p++;
 			continue;
 		}
-		if (wsp && any)
+		if (wsp && o > value)
 			*o++ = ' ';
 		wsp = false;
-		any = true;
-		for (run = p++; p < end && (unsigned char)*p > ' '; p++)
-			;
+		run = p;
+		p = canon_run_end(p + 1, end);
 		memcpy(o, run, (size_t)(p - run));
 		o += p - run;
 	}
-	out->len = (size_t)(o - out->data);
-	out->data[out->len] = '\0';
-done:
-	if (crlf)
-		buf_append(out, "\r\n", 2);
+	return o;
 }
+
+void
+dkim_canon_header(enum dkim_canon canon, const char *raw, size_t len,
+		  bool crlf, struct buf *out)
+{
+	const char *colon;
+	char *o;
+
+	buf_reserve(out, len + 2);
+	o = out->data + out->len;
+	if (canon == DKIM_CANON_RELAXED &&
+	    (colon = memchr(raw, ':', len)) != NULL) {
+		o = canon_header_relaxed(raw, len, colon, o);
+	} else {
+		memcpy(o, raw, len);
+		o += len;
+	}
+	if (crlf) {
+		*o++ = '\r';
+		*o++ = '\n';
+	}
+	*o = '\0';
+	out->len = (size_t)(o - out->data);
+}
+
+/* Do a and b, n bytes each, match with ASCII letters compared
+ * case-insensitively (field names, RFC 5322 1.2.2)? */
+static bool
+canon_name_eq(const char *a, const char *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (a[i] != b[i] && ascii_lower((unsigned char)a[i]) !=
+					    ascii_lower((unsigned char)b[i]))
+			return false;
+	return true;
+}
+
+/* The last field named `name` not yet used, now marked used, or nfields
+ * when there is none (5.4.2). */
+static size_t
+canon_pick(const struct dkim_canon_field *fields, size_t nfields, bool *used,
+	   const char *name)
+{
+	size_t n = strlen(name), j;
+
+	for (j = nfields; j-- > 0;) {
+		const struct dkim_canon_field *f = &fields[j];
+
+		if (f->name_len != n || used[j] ||
+		    !canon_name_eq(f->raw, name, n))
+			continue;
+		used[j] = true;
+		return j;
+	}
+	return nfields;
+}
+
+/* Bookkeeping for this many fields and names lives on the stack. */
+#define CANON_PICKS_ON_STACK 64
 
 void
 dkim_canon_signed_headers(enum dkim_canon canon,
@@ -94,23 +172,31 @@ dkim_canon_signed_headers(enum dkim_canon canon,
 			  size_t nfields, const char *const *names,
 			  size_t nnames, struct buf *out)
 {
-	bool *used = ma_calloc(nfields + 1, sizeof(bool));
-	size_t i, j, n;
+	bool used_stack[CANON_PICKS_ON_STACK], *used = used_stack;
+	size_t pick_stack[CANON_PICKS_ON_STACK], *pick = pick_stack;
+	size_t i, need = 0;
 
+	if (nfields > CANON_PICKS_ON_STACK)
+		used = ma_calloc(nfields, sizeof(*used));
+	else
+		memset(used, 0, nfields * sizeof(*used));
+	if (nnames > CANON_PICKS_ON_STACK)
+		pick = ma_calloc(nnames, sizeof(*pick));
 	for (i = 0; i < nnames; i++) {
-		n = strlen(names[i]);
-		for (j = nfields; j-- > 0;) {
-			const struct dkim_canon_field *f = &fields[j];
-
-			if (used[j] || f->name_len != n ||
-			    strncasecmp(f->raw, names[i], n) != 0)
-				continue;
-			used[j] = true;
-			dkim_canon_header(canon, f->raw, f->len, true, out);
-			break;
-		}
+		pick[i] = canon_pick(fields, nfields, used, names[i]);
+		if (pick[i] < nfields)
+			need += fields[pick[i]].len + 2;
 	}
-	free(used);
+	if (need > 0)
+		buf_reserve(out, need); /* the output grows once */
+	for (i = 0; i < nnames; i++)
+		if (pick[i] < nfields)
+			dkim_canon_header(canon, fields[pick[i]].raw,
+					  fields[pick[i]].len, true, out);
+	if (used != used_stack)
+		free(used);
+	if (pick != pick_stack)
+		free(pick);
 }
 
 void
@@ -264,94 +350,190 @@ scan_portable_from(const char *p, const char *i, const char *lim,
 	return lim;
 }
 
-#if defined(__SSE2__)
-/* 16 positions from i (reads i-1 .. i+16): a bit per anomaly. */
-static unsigned int
-scan_sse2_block(const char *i, bool relaxed)
+/*
+ * The vector scans go in two stages.  A cheap filter looks at 64
+ * positions a step, each as the pair (a, b) of the byte before it and
+ * the byte, and flags position j when
+ *   simple:  b is LF and a is not CR; a is LF and b is CR (an empty line)
+ *   relaxed: b is LF and a is not CR; b is HTAB; a and b are both <= SP
+ *            and not CR LF (a WSP run, trailing WSP, an empty line)
+ * Every anomaly at k is flagged at k or, when it is found by looking at
+ * the byte after it (SP before SP, CR or LF), at k + 1: so a step
+ * without a flag has no anomaly before its last position, and one with
+ * flags is searched exactly by scan_locate().  The filter also flags a
+ * few pairs that are fine (LF SP starting an indented line, control
+ * bytes), which that exact test dismisses.
+ */
+
+/* The first anomaly among the positions flagged in `bits` (bit k:
+ * position i + k, meaning an anomaly at i + k - 1 or i + k), or NULL.
+ * Positions are tried in order, so the first found is the first. */
+static const char *
+scan_locate(const char *p, const char *i, uint64_t bits, const char *end,
+	    bool relaxed)
 {
-	const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)i);
-	const __m128i prev = _mm_loadu_si128((const __m128i *)(const void *)(i - 1));
-	const __m128i next = _mm_loadu_si128((const __m128i *)(const void *)(i + 1));
-	const __m128i cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
-	__m128i v_lf = _mm_cmpeq_epi8(v, lf), n_lf = _mm_cmpeq_epi8(next, lf);
-	__m128i n_cr = _mm_cmpeq_epi8(next, cr);
-	/* LF not after CR; CR between LF and LF (an empty line) */
-	__m128i hit = _mm_andnot_si128(_mm_cmpeq_epi8(prev, cr), v_lf);
+	for (; bits != 0; bits &= bits - 1) {
+		const char *j = i + __builtin_ctzll(bits);
 
-	hit = _mm_or_si128(hit, _mm_and_si128(
-		_mm_and_si128(_mm_cmpeq_epi8(v, cr), n_lf),
-		_mm_cmpeq_epi8(prev, lf)));
-	if (relaxed) {
-		const __m128i sp = _mm_set1_epi8(' ');
-		__m128i n_end = _mm_or_si128(_mm_cmpeq_epi8(next, sp),
-					     _mm_or_si128(n_cr, n_lf));
-
-		hit = _mm_or_si128(hit, _mm_or_si128(
-			_mm_cmpeq_epi8(v, _mm_set1_epi8('\t')),
-			_mm_and_si128(_mm_cmpeq_epi8(v, sp), n_end)));
+		if (canon_anomaly(p, j - 1, end, relaxed))
+			return j - 1;
+		if (canon_anomaly(p, j, end, relaxed))
+			return j;
 	}
-	return (unsigned int)_mm_movemask_epi8(hit);
+	return NULL;
+}
+
+/* The steps are instantiated for simple and for relaxed (a constant
+ * `relaxed` leaves no test in the loop). */
+#define CANON_INLINE inline __attribute__((always_inline))
+
+#if defined(__SSE2__)
+/* The filter for 16 positions from i (reads i-1 .. i+15). */
+static CANON_INLINE __m128i
+filter_sse2(const char *i, bool relaxed)
+{
+	const __m128i b = _mm_loadu_si128((const __m128i *)(const void *)i);
+	const __m128i a =
+		_mm_loadu_si128((const __m128i *)(const void *)(i - 1));
+	const __m128i b_lf = _mm_cmpeq_epi8(b, _mm_set1_epi8('\n'));
+	const __m128i a_cr = _mm_cmpeq_epi8(a, _mm_set1_epi8('\r'));
+	const __m128i sp = _mm_set1_epi8(' ');
+	__m128i low2;
+
+	if (!relaxed)
+		return _mm_or_si128(
+			_mm_andnot_si128(a_cr, b_lf),
+			_mm_and_si128(_mm_cmpeq_epi8(a, _mm_set1_epi8('\n')),
+				      _mm_cmpeq_epi8(b, _mm_set1_epi8('\r'))));
+	/* max(a, b, SP) == SP: both <= SP */
+	low2 = _mm_cmpeq_epi8(_mm_max_epu8(_mm_max_epu8(a, b), sp), sp);
+	return _mm_or_si128(
+		_mm_andnot_si128(_mm_and_si128(a_cr, b_lf),
+				 _mm_or_si128(low2, b_lf)),
+		_mm_cmpeq_epi8(b, _mm_set1_epi8('\t')));
+}
+
+/* One step: the first anomaly flagged in the 64 positions from i, or
+ * NULL. */
+static CANON_INLINE const char *
+scan_sse2_step(const char *p, const char *i, const char *end, bool relaxed)
+{
+	const __m128i f0 = filter_sse2(i, relaxed);
+	const __m128i f1 = filter_sse2(i + 16, relaxed);
+	const __m128i f2 = filter_sse2(i + 32, relaxed);
+	const __m128i f3 = filter_sse2(i + 48, relaxed);
+	uint64_t bits;
+
+	if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(f0, f1),
+					   _mm_or_si128(f2, f3))) == 0)
+		return NULL;
+	bits = (uint64_t)(unsigned int)_mm_movemask_epi8(f0) |
+	       (uint64_t)(unsigned int)_mm_movemask_epi8(f1) << 16 |
+	       (uint64_t)(unsigned int)_mm_movemask_epi8(f2) << 32 |
+	       (uint64_t)(unsigned int)_mm_movemask_epi8(f3) << 48;
+	return scan_locate(p, i, bits, end, relaxed);
+}
+
+/* Steps from p + 1; the last one overlaps the one before it so that it
+ * ends at lim.  A step without flags leaves its last position open (an
+ * anomaly there may show only in the byte after it), so the byte loop
+ * looks at that one. */
+static CANON_INLINE const char *
+scan_sse2_steps(const char *p, const char *lim, const char *end,
+		bool relaxed)
+{
+	const char *i = p + 1, *hit;
+	size_t n;
+
+	for (n = (size_t)(lim - i) / 64; n > 0; n--, i += 64)
+		if ((hit = scan_sse2_step(p, i, end, relaxed)) != NULL)
+			return hit;
+	if (i < lim && i > p + 1) {
+		if ((hit = scan_sse2_step(p, lim - 64, end, relaxed)) != NULL)
+			return hit;
+		i = lim;
+	}
+	return scan_portable_from(p, i - 1, lim, end, relaxed);
 }
 
 static const char *
 scan_sse2(const char *p, const char *lim, const char *end, bool relaxed)
 {
-	const char *i = p + 1;
-	unsigned int bits;
-
 	if (canon_anomaly(p, p, end, relaxed))
 		return p;
-	for (; lim - i >= 16 && end - i > 16; i += 16) {
-		if ((bits = scan_sse2_block(i, relaxed)) != 0)
-			return i + __builtin_ctz(bits);
-	}
-	return scan_portable_from(p, i, lim, end, relaxed);
+	return relaxed ? scan_sse2_steps(p, lim, end, true) :
+			 scan_sse2_steps(p, lim, end, false);
 }
 #endif
 
 #ifdef CANON_HAVE_AVX2
-/* scan_sse2_block() for 32 positions (reads i-1 .. i+32). */
-__attribute__((target("avx2"))) static unsigned int
-scan_avx2_block(const char *i, bool relaxed)
+/* filter_sse2() for 32 positions from i (reads i-1 .. i+31). */
+__attribute__((target("avx2"))) static CANON_INLINE __m256i
+filter_avx2(const char *i, bool relaxed)
 {
-	const __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)i);
-	const __m256i prev =
+	const __m256i b = _mm256_loadu_si256((const __m256i *)(const void *)i);
+	const __m256i a =
 		_mm256_loadu_si256((const __m256i *)(const void *)(i - 1));
-	const __m256i next =
-		_mm256_loadu_si256((const __m256i *)(const void *)(i + 1));
-	const __m256i cr = _mm256_set1_epi8('\r'), lf = _mm256_set1_epi8('\n');
-	__m256i v_lf = _mm256_cmpeq_epi8(v, lf), n_lf = _mm256_cmpeq_epi8(next, lf);
-	__m256i n_cr = _mm256_cmpeq_epi8(next, cr);
-	__m256i hit = _mm256_andnot_si256(_mm256_cmpeq_epi8(prev, cr), v_lf);
+	const __m256i b_lf = _mm256_cmpeq_epi8(b, _mm256_set1_epi8('\n'));
+	const __m256i a_cr = _mm256_cmpeq_epi8(a, _mm256_set1_epi8('\r'));
+	const __m256i sp = _mm256_set1_epi8(' ');
+	__m256i low2;
 
-	hit = _mm256_or_si256(hit, _mm256_and_si256(
-		_mm256_and_si256(_mm256_cmpeq_epi8(v, cr), n_lf),
-		_mm256_cmpeq_epi8(prev, lf)));
-	if (relaxed) {
-		const __m256i sp = _mm256_set1_epi8(' ');
-		__m256i n_end = _mm256_or_si256(_mm256_cmpeq_epi8(next, sp),
-						_mm256_or_si256(n_cr, n_lf));
+	if (!relaxed)
+		return _mm256_or_si256(
+			_mm256_andnot_si256(a_cr, b_lf),
+			_mm256_and_si256(
+				_mm256_cmpeq_epi8(a, _mm256_set1_epi8('\n')),
+				_mm256_cmpeq_epi8(b, _mm256_set1_epi8('\r'))));
+	low2 = _mm256_cmpeq_epi8(
+		_mm256_max_epu8(_mm256_max_epu8(a, b), sp), sp);
+	return _mm256_or_si256(
+		_mm256_andnot_si256(_mm256_and_si256(a_cr, b_lf),
+				    _mm256_or_si256(low2, b_lf)),
+		_mm256_cmpeq_epi8(b, _mm256_set1_epi8('\t')));
+}
 
-		hit = _mm256_or_si256(hit, _mm256_or_si256(
-			_mm256_cmpeq_epi8(v, _mm256_set1_epi8('\t')),
-			_mm256_and_si256(_mm256_cmpeq_epi8(v, sp), n_end)));
+__attribute__((target("avx2"))) static CANON_INLINE const char *
+scan_avx2_step(const char *p, const char *i, const char *end, bool relaxed)
+{
+	const __m256i f0 = filter_avx2(i, relaxed);
+	const __m256i f1 = filter_avx2(i + 32, relaxed);
+	const __m256i any = _mm256_or_si256(f0, f1);
+	uint64_t bits;
+
+	if (_mm256_testz_si256(any, any))
+		return NULL;
+	bits = (uint64_t)(unsigned int)_mm256_movemask_epi8(f0) |
+	       (uint64_t)(unsigned int)_mm256_movemask_epi8(f1) << 32;
+	return scan_locate(p, i, bits, end, relaxed);
+}
+
+/* scan_sse2_steps() with scan_avx2_step(). */
+__attribute__((target("avx2"))) static CANON_INLINE const char *
+scan_avx2_steps(const char *p, const char *lim, const char *end,
+		bool relaxed)
+{
+	const char *i = p + 1, *hit;
+	size_t n;
+
+	for (n = (size_t)(lim - i) / 64; n > 0; n--, i += 64)
+		if ((hit = scan_avx2_step(p, i, end, relaxed)) != NULL)
+			return hit;
+	if (i < lim && i > p + 1) {
+		if ((hit = scan_avx2_step(p, lim - 64, end, relaxed)) != NULL)
+			return hit;
+		i = lim;
 	}
-	return (unsigned int)_mm256_movemask_epi8(hit);
+	return scan_portable_from(p, i - 1, lim, end, relaxed);
 }
 
 __attribute__((target("avx2"))) static const char *
 scan_avx2(const char *p, const char *lim, const char *end, bool relaxed)
 {
-	const char *i = p + 1;
-	unsigned int bits;
-
 	if (canon_anomaly(p, p, end, relaxed))
 		return p;
-	for (; lim - i >= 32 && end - i > 32; i += 32) {
-		if ((bits = scan_avx2_block(i, relaxed)) != 0)
-			return i + __builtin_ctz(bits);
-	}
-	return scan_portable_from(p, i, lim, end, relaxed);
+	return relaxed ? scan_avx2_steps(p, lim, end, true) :
+			 scan_avx2_steps(p, lim, end, false);
 }
 #endif
 

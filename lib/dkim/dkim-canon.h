@@ -41,9 +41,10 @@ struct dkim_canon_field {
 };
 
 /* RFC 6376 5.4.2: append the canonical form of the fields named in
- * `names` (case-insensitive), each name taking the last instance not yet
- * taken, from the bottom up; names with no instance left contribute
- * nothing (over-signing).  Every field ends in CRLF. */
+ * `names` (ASCII letters case-insensitive), each name taking the last
+ * instance not yet taken, from the bottom up; names with no instance
+ * left contribute nothing (over-signing).  Every field ends in CRLF.
+ * `out` grows once, for all of them. */
 void dkim_canon_signed_headers(enum dkim_canon canon,
 			       const struct dkim_canon_field *fields,
 			       size_t nfields, const char *const *names,
