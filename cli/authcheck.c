@@ -21,6 +21,7 @@
 #include "authcheck.h"
 #include "progfatal.h"
 #include "progopt.h"
+#include "progout.h"
 #include "util/xalloc.h"
 
 static const struct {
@@ -161,6 +162,19 @@ authcheck_resolver(struct authcheck *ac, struct dns_resolver **resolver_r)
 	return 0;
 }
 
+/* The command's exit status, unless its output did not all reach stdout
+ * (a full disk, `> /dev/full`): then 1, with "authcheck: write error:
+ * REASON" (common/progout.h). */
+static int
+finish(int status)
+{
+	struct progout out = PROGOUT_INIT;
+
+	if (progout_close(&out, "authcheck") < 0 && status == AUTHCHECK_EXIT_OK)
+		return AUTHCHECK_EXIT_FAIL;
+	return status;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -178,15 +192,15 @@ main(int argc, char **argv)
 		if (argc < 2)
 			fprintf(stderr, "authcheck: no command given\n");
 		usage(argc < 2 ? stderr : stdout);
-		return argc < 2 ? AUTHCHECK_EXIT_USAGE : AUTHCHECK_EXIT_OK;
+		return finish(argc < 2 ? AUTHCHECK_EXIT_USAGE : AUTHCHECK_EXIT_OK);
 	}
 	if (strcmp(argv[1], "--version") == 0) {
 		progopt_version("authcheck");
-		return AUTHCHECK_EXIT_OK;
+		return finish(AUTHCHECK_EXIT_OK);
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[1], commands[i].name) == 0)
-			return commands[i].fn(&ac, argc - 1, argv + 1);
+			return finish(commands[i].fn(&ac, argc - 1, argv + 1));
 	}
 	fprintf(stderr, "authcheck: unknown command '%s' (one of", argv[1]);
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)

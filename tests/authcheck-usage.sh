@@ -101,6 +101,24 @@ out=$("$ac" verify --no-dmarc --authserv-id mx.test --ip 192.0.2.25 \
 expect_match "$out" '^ *spf=pass smtp\.mailfrom=example\.com;?$' \
 	"verify --mail-from <a@b>: brackets stripped"
 
+# Output that does not reach stdout (a full disk) is an error, as in
+# coreutils: "authcheck: write error: REASON" and exit 1, never a silent
+# exit 0 with the verdict lost
+write_error() { # WHAT ARGS...
+	what=$1
+	shift
+	"$ac" "$@" > /dev/full 2> "$work/err" < /dev/null
+	rc=$?
+	expect_eq "$rc:$(cat "$work/err")" \
+		"1:authcheck: write error: No space left on device" "$what > /dev/full: write error, exit 1"
+}
+write_error "--version" --version
+write_error "spf" spf --ip 192.0.2.25 --mail-from joe@example.com \
+	--resolver-config "$work/lib.conf"
+write_error "dns" dns TXT example.com --resolver-config "$work/lib.conf"
+write_error "verify" verify --no-dmarc --authserv-id mx.test \
+	--resolver-config "$work/lib.conf" "$work/msg.eml"
+
 # --version and --help
 out=$("$ac" --version)
 expect_eq "$?" 0 "--version: exit 0"

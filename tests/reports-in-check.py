@@ -142,7 +142,7 @@ for packed, source in REPORTS:
 for name, reason in HOSTILE:
     res = subprocess.run([dump, f'{fixtures}/{name}'], capture_output=True,
                          text=True)
-    ok = res.returncode == 1 and f'refused: ' in res.stdout and \
+    ok = res.returncode == 1 and 'refused: ' in res.stdout and \
         reason in res.stdout
     last = res.stdout.strip().splitlines()[-1] if res.stdout else '-'
     print(('ok   ' if ok else 'FAIL ') + f'{name}: {last}')
